@@ -1,0 +1,133 @@
+"""The ``parallax`` command line: report, analyze, verify, batch."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .corpus import CorpusError
+
+
+class _ParameterAction(argparse.Action):
+    """Collects ``-p NAME VALUE`` pairs into a dict (later ones win)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        name, value = values
+        params = dict(getattr(namespace, self.dest) or {})
+        params[name] = value
+        setattr(namespace, self.dest, params)
+
+
+def _parameter_help() -> str:
+    """The report notebook's parameters, for ``parallax report --help``."""
+    from .report import DEFAULT_NOTEBOOK, RUNNER_PARAMETERS, notebook_parameters
+
+    try:
+        params = notebook_parameters(DEFAULT_NOTEBOOK)
+    except Exception as exc:  # help must print even if the notebook is broken
+        return f"(could not read the notebook's parameters: {exc})"
+    lines = [f"parameters of {DEFAULT_NOTEBOOK.name} (-p NAME VALUE):"]
+    for p in params:
+        if p.name in RUNNER_PARAMETERS:
+            continue
+        lines.append(f"  {p.name} ({p.type}, default {p.default!r}): {p.help}")
+    return "\n".join(lines)
+
+
+def build_parser(with_notebook_help: bool = False) -> argparse.ArgumentParser:
+    """The argument parser (``with_notebook_help`` reads the notebook for ``report --help``)."""
+    parser = argparse.ArgumentParser(
+        prog="parallax",
+        description="Compare how news outlets cover the same story: readability, entities, "
+                    "overlap, quotes and numbers, as a reproducible report.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    report = sub.add_parser(
+        "report", help="execute the report notebook on a corpus into a report folder",
+        description="Execute notebooks/report.ipynb on CORPUS with papermill and write the executed "
+                    "notebook, report.html, figures/, tables/ and manifest.json into --out. The folder "
+                    "appears only when the report is complete.",
+        epilog=_parameter_help() if with_notebook_help else None,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    report.add_argument("corpus", help="corpus folder (one .txt per article, optional sources.csv)")
+    report.add_argument("--out", required=True, help="report folder to create or replace")
+    report.add_argument("-p", "--parameter", nargs=2, metavar=("NAME", "VALUE"), action=_ParameterAction,
+                        dest="parameters", default={}, help="notebook parameter (repeatable)")
+
+    analyze = sub.add_parser(
+        "analyze", help="write the report's tables only (no notebook), for scripting",
+        description="Run every analysis section on CORPUS and write tables/*.csv into --out.",
+    )
+    analyze.add_argument("corpus", help="corpus folder")
+    analyze.add_argument("--out", required=True, help="folder to write tables/ into")
+    analyze.add_argument("-p", "--parameter", nargs=2, metavar=("NAME", "VALUE"), action=_ParameterAction,
+                         dest="parameters", default={}, help="analysis parameter (repeatable)")
+
+    verify = sub.add_parser(
+        "verify", help="re-check a report against its manifest",
+        description="Compare every input and output file of a report with the sha256 its manifest "
+                    "records, and say what changed. Exit status 1 when anything differs.",
+    )
+    verify.add_argument("report", help="report folder (holding manifest.json)")
+    verify.add_argument("--corpus", help="where the corpus is now (default: the path in the manifest)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``parallax`` command; returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    wants_report_help = len(argv) >= 2 and argv[0] == "report" and ("-h" in argv or "--help" in argv)
+    args = build_parser(with_notebook_help=wants_report_help).parse_args(argv)
+    try:
+        return _COMMANDS[args.command](args)
+    except (CorpusError, ValueError, FileNotFoundError) as exc:
+        print(f"parallax {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except RuntimeError as exc:  # ReportError and resource errors
+        print(f"parallax {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+
+
+def _report(args) -> int:
+    from .report import coerce_parameters, run_report
+
+    parameters = coerce_parameters(args.parameters)
+    result = run_report(args.corpus, args.out, parameters)
+    print(f"report written to {result.path} (fingerprint {result.manifest['fingerprint'][:12]}, "
+          f"{len(result.manifest['figures'])} figures, {len(result.manifest['outputs'])} files)")
+    return 0
+
+
+def _analyze(args) -> int:
+    from .pipeline import analyze
+    from .tables import write_table
+
+    tables = analyze(args.corpus, **args.parameters)
+    out = Path(args.out) / "tables"
+    for name, table in tables.items():
+        write_table(table, out / f"{name}.csv")
+    print(f"{len(tables)} tables written to {out}: {', '.join(sorted(tables))}")
+    return 0
+
+
+def _verify(args) -> int:
+    from .manifest import verify_report
+
+    table = verify_report(args.report, args.corpus)
+    problems = table[table["status"] != "ok"]
+    if problems.empty:
+        print(f"{args.report}: all {len(table)} files match the manifest")
+        return 0
+    for row in problems.itertuples(index=False):
+        print(f"{row.status:8} {row.kind:6} {row.path}")
+    print(f"{args.report}: {len(problems)} of {len(table)} files differ from the manifest")
+    return 1
+
+
+_COMMANDS = {"report": _report, "analyze": _analyze, "verify": _verify}
+
+if __name__ == "__main__":
+    sys.exit(main())

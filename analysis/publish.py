@@ -1,0 +1,120 @@
+"""Publishing from the report notebook: save tables and figures, show them escaped.
+
+A :class:`Publisher` writes into the report folder (``tables/``, ``figures/``)
+and returns what the notebook displays. Article text reaches the page only
+through :func:`html_table` and the figure blocks here, which escape it.
+
+When ``parallax report`` runs the notebook it sets ``PARALLAX_STAGING_DIR``:
+files then go to the staging folder that is moved into place only once the
+whole report is complete, while the notebook still names the final folder.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .citation import cite_figure
+from .figures.save import FigureRecord, save_figure
+from .tables import write_table
+
+STAGING_ENV = "PARALLAX_STAGING_DIR"
+#: Resolution of the figure embedded in the notebook and HTML report (the
+#: saved PNG is 300 dpi).
+INLINE_DPI = 110
+FIGURE_INDEX = "figures.csv"
+
+
+class RichHTML:
+    """HTML for Jupyter's display machinery, with a plain-text fallback."""
+
+    def __init__(self, markup: str, text: str = "") -> None:
+        self.markup = markup
+        self.text = text
+
+    def _repr_html_(self) -> str:
+        return self.markup
+
+    def __repr__(self) -> str:
+        return self.text or self.markup
+
+
+def html_table(table: pd.DataFrame, max_rows: int = 30, caption: str = "") -> RichHTML:
+    """An escaped HTML rendering of ``table`` (first ``max_rows`` rows)."""
+    shown = table.head(max_rows)
+    markup = shown.to_html(index=False, escape=True, border=0, classes="parallax-table", na_rep="")
+    note = ""
+    if len(table) > max_rows:
+        note = f"<p class='parallax-note'>First {max_rows} of {len(table)} rows.</p>"
+    head = f"<p class='parallax-caption'>{html.escape(caption)}</p>" if caption else ""
+    return RichHTML(head + markup + note, shown.to_string(index=False))
+
+
+@dataclass
+class Publisher:
+    """Saves a report's tables and figures and renders them for display.
+
+    Parameters
+    ----------
+    output_dir : str
+        The report folder; empty to only display (nothing is written).
+    corpus_name : str
+        Used in figure citations.
+    fingerprint : str
+        The run's fingerprint (see :func:`analysis.manifest.fingerprint`).
+    """
+
+    output_dir: str
+    corpus_name: str
+    fingerprint: str
+    figures: list[FigureRecord] = field(default_factory=list)
+
+    @property
+    def directory(self) -> Path | None:
+        staging = os.environ.get(STAGING_ENV)
+        if staging:
+            return Path(staging)
+        return Path(self.output_dir) if self.output_dir else None
+
+    def tables(self, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+        """Write each table as ``tables/<name>.csv`` (when writing) and return them."""
+        if self.directory is not None:
+            for name, table in tables.items():
+                write_table(table, self.directory / "tables" / f"{name}.csv")
+        return tables
+
+    def figure(self, fig, fig_id: str, caption: str, alt: str) -> RichHTML:
+        """Save ``fig`` under its id (when writing) and return its display block.
+
+        The block is a ``<figure>`` anchored by ``fig_id`` with the image,
+        caption, alt text and how to cite it; all text is escaped.
+        """
+        if self.directory is not None:
+            record = save_figure(fig, self.directory / "figures", fig_id, caption, alt)
+            self.figures = [f for f in self.figures if f.fig_id != fig_id] + [record]
+            index = pd.DataFrame([{"fig_id": f.fig_id, "caption": f.caption, "alt": f.alt,
+                                   "files": " ".join(f.files)} for f in self.figures])
+            write_table(index.sort_values("fig_id"), self.directory / "figures" / FIGURE_INDEX)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=INLINE_DPI, metadata={"Software": None})
+        image = base64.b64encode(buffer.getvalue()).decode("ascii")
+        citation = cite_figure(fig_id, self.corpus_name, self.fingerprint)
+        esc = html.escape
+        markup = (
+            f'<figure id="{esc(fig_id)}" class="parallax-figure">'
+            f'<img src="data:image/png;base64,{image}" alt="{esc(alt)}" style="max-width:100%">'
+            f"<figcaption><strong>Figure {esc(fig_id)}.</strong> {esc(caption)}"
+            f'<br><small class="parallax-cite">Cite as: {esc(citation)}</small></figcaption></figure>'
+        )
+        return RichHTML(markup, f"Figure {fig_id}. {caption}")
+
+
+def note(text: str) -> RichHTML:
+    """A sentence of interpretation, escaped (it may quote article text)."""
+    return RichHTML(f"<p class='parallax-note'>{html.escape(text)}</p>", text)

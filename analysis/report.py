@@ -1,0 +1,279 @@
+"""Running report notebooks: papermill execution, HTML export, manifest, atomic placement.
+
+:func:`run_report` executes a parameterized notebook into a staging folder
+next to the destination, scrubs run timestamps from it, exports the HTML
+report, writes the manifest, and only then moves the folder into place. A
+failed cell leaves the destination untouched and keeps the failed notebook in
+``<out>.failed/`` for inspection.
+"""
+
+from __future__ import annotations
+
+import ast
+import logging
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import manifest as manifest_mod
+from .corpus import read_corpus
+from .pipeline import resolve_corpus_path
+from .publish import FIGURE_INDEX, STAGING_ENV
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
+DEFAULT_NOTEBOOK = NOTEBOOK_DIR / "report.ipynb"
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+#: Parameters the runner sets itself; users give the corpus and --out instead.
+RUNNER_PARAMETERS = ("corpus", "output_dir")
+#: Cell and notebook metadata that records when and how long a run took.
+_VOLATILE_KEYS = ("start_time", "end_time", "duration", "input_path", "output_path")
+
+
+class ReportError(RuntimeError):
+    """A report could not be produced; the message says which step and why."""
+
+
+@dataclass(frozen=True)
+class NotebookParameter:
+    """A parameter declared in a notebook's ``parameters`` cell."""
+
+    name: str
+    type: str
+    default: object
+    help: str
+
+
+def notebook_parameters(notebook: str | Path = DEFAULT_NOTEBOOK) -> list[NotebookParameter]:
+    """The parameters a report notebook declares, in order, with defaults and types.
+
+    Uses papermill's own parser of the ``parameters`` cell, so what this
+    lists is exactly what ``papermill -p`` accepts.
+    """
+    import papermill
+
+    notebook = Path(notebook)
+    if not notebook.is_file():
+        raise ReportError(f"{notebook}: no such notebook")
+    params = papermill.inspect_notebook(str(notebook))
+    out = []
+    for name, spec in params.items():
+        try:
+            default = ast.literal_eval(spec["default"])
+        except (ValueError, SyntaxError):
+            default = spec["default"]
+        out.append(NotebookParameter(name, type(default).__name__, default, spec.get("help", "")))
+    return out
+
+
+def coerce_parameters(overrides: dict[str, str], notebook: str | Path = DEFAULT_NOTEBOOK) -> dict:
+    """Check ``-p NAME VALUE`` overrides against the notebook and convert their types.
+
+    Papermill only warns about a parameter the notebook does not declare;
+    here an unknown name is an error, and a value must parse as the type of
+    the declared default (``true``/``false`` for booleans).
+
+    Raises
+    ------
+    ReportError
+        Unknown name, a runner-set name, or a value of the wrong type.
+    """
+    declared = {p.name: p for p in notebook_parameters(notebook)}
+    out = {}
+    for name, value in overrides.items():
+        if name in RUNNER_PARAMETERS:
+            raise ReportError(f"parameter {name!r} is set by the command itself "
+                              "(give the corpus as an argument and the folder with --out)")
+        if name not in declared:
+            known = ", ".join(p for p in declared if p not in RUNNER_PARAMETERS)
+            raise ReportError(f"unknown parameter {name!r} for {Path(notebook).name}; known: {known}")
+        out[name] = _convert(name, value, declared[name].default)
+    return out
+
+
+def _convert(name: str, value, default):
+    if not isinstance(value, str):
+        return value
+    kind = type(default)
+    try:
+        if kind is bool:
+            lowered = value.strip().lower()
+            if lowered not in {"true", "false", "1", "0", "yes", "no"}:
+                raise ValueError(value)
+            return lowered in {"true", "1", "yes"}
+        if kind in (int, float):
+            return kind(value)
+    except ValueError:
+        raise ReportError(f"parameter {name!r} expects {kind.__name__}, got {value!r}") from None
+    return value
+
+
+def scrub_notebook(path: str | Path) -> None:
+    """Remove run timestamps, durations and temporary paths from an executed notebook."""
+    import nbformat
+
+    nb = nbformat.read(str(path), as_version=4)
+    meta = nb.metadata.get("papermill", {})
+    for key in _VOLATILE_KEYS:
+        meta.pop(key, None)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        cell_meta = cell.metadata.get("papermill", {})
+        for key in _VOLATILE_KEYS:
+            cell_meta.pop(key, None)
+    nbformat.write(nb, str(path))
+
+
+def export_html(notebook: str | Path, destination: str | Path, title: str) -> Path:
+    """Export an executed notebook as a standalone HTML report with code hidden.
+
+    The ``parallax`` template is JupyterLab's without its scripts (no
+    require.js, MathJax or Mermaid from a CDN): the page reads offline and runs
+    nothing.
+    """
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(str(notebook), as_version=4)
+    nb.metadata["title"] = title
+    exporter = HTMLExporter(template_name="parallax", extra_template_basedirs=[str(TEMPLATE_DIR)],
+                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nb)
+    destination = Path(destination)
+    destination.write_text(body, encoding="utf-8")
+    return destination
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """Where a finished report is and its manifest."""
+
+    path: Path
+    manifest: dict
+
+
+def run_report(corpus: str | Path, out: str | Path, parameters: dict | None = None,
+               notebook: str | Path = DEFAULT_NOTEBOOK) -> ReportResult:
+    """Execute a report notebook on a corpus and write the complete report folder.
+
+    Parameters
+    ----------
+    corpus : str or pathlib.Path
+        Corpus folder or file.
+    out : str or pathlib.Path
+        Report folder to create or replace: ``report.ipynb``, ``report.html``,
+        ``figures/``, ``tables/``, ``manifest.json``.
+    parameters : dict, optional
+        Notebook parameters (already coerced; see :func:`coerce_parameters`).
+    notebook : str or pathlib.Path
+        The report notebook.
+
+    Returns
+    -------
+    ReportResult
+
+    Raises
+    ------
+    CorpusError
+        The corpus cannot be read (checked before any kernel starts).
+    ReportError
+        A cell failed (named in the message; the notebook is kept in
+        ``<out>.failed/``) or the export failed.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    parameters = dict(parameters or {})
+    corpus_path = resolve_corpus_path(corpus)
+    read_corpus(corpus_path)  # fail fast, with the corpus module's message
+    out = Path(out)
+    staging = out.with_name(out.name + ".partial")
+    failed = out.with_name(out.name + ".failed")
+    for leftover in (staging, failed):
+        if leftover.exists():
+            shutil.rmtree(leftover)
+    staging.mkdir(parents=True)
+    executed = staging / "report.ipynb"
+    previous_env = os.environ.get(STAGING_ENV)
+    os.environ[STAGING_ENV] = str(staging.resolve())
+    logging.getLogger("papermill").setLevel(logging.WARNING)
+    try:
+        papermill.execute_notebook(
+            str(notebook), str(executed),
+            parameters={"corpus": str(corpus), "output_dir": str(out), **parameters},
+            progress_bar=False, request_save_on_cell_execute=False, cwd=os.getcwd(),
+        )
+    except PapermillExecutionError as exc:
+        staging.rename(failed)
+        first_line = str(exc.evalue).strip().splitlines()[0] if str(exc.evalue).strip() else ""
+        raise ReportError(
+            f"{Path(notebook).name}: cell {exc.exec_count} (cell index {exc.cell_index}) failed with "
+            f"{exc.ename}: {first_line}\nThe failed notebook is kept at {failed / 'report.ipynb'}"
+        ) from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        if previous_env is None:
+            os.environ.pop(STAGING_ENV, None)
+        else:
+            os.environ[STAGING_ENV] = previous_env
+
+    scrub_notebook(executed)
+    corpus_name = corpus_path.stem if corpus_path.is_file() else corpus_path.resolve().name
+    export_html(executed, staging / "report.html", f"Parallax report: {corpus_name}")
+    figures = _figure_records(staging)
+    analysis_parameters = {k: v for k, v in _executed_parameters(executed).items() if k not in RUNNER_PARAMETERS}
+    manifest = manifest_mod.build_manifest(staging, str(corpus), corpus_path, analysis_parameters,
+                                           manifest_mod.package_versions(), figures)
+    manifest_mod.write_manifest(staging, manifest)
+    _swap_into_place(staging, out)
+    return ReportResult(out, manifest)
+
+
+def _executed_parameters(executed: Path) -> dict:
+    """Parameter values the notebook actually ran with (defaults plus injected)."""
+    import nbformat
+    import papermill
+
+    nb = nbformat.read(str(executed), as_version=4)
+    values = {}
+    for name, spec in papermill.inspect_notebook(str(executed)).items():
+        try:
+            values[name] = ast.literal_eval(spec["default"])
+        except (ValueError, SyntaxError):
+            values[name] = spec["default"]
+    for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            tree = ast.parse(cell.source)
+            for node in tree.body:
+                if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+                    values[node.targets[0].id] = ast.literal_eval(node.value)
+    return values
+
+
+def _figure_records(report_dir: Path) -> list[dict]:
+    """The figure index the notebook wrote (``figures/figures.csv``) as manifest records."""
+    import pandas as pd
+
+    index = report_dir / "figures" / FIGURE_INDEX
+    if not index.is_file():
+        return []
+    table = pd.read_csv(index, dtype=str, keep_default_na=False)
+    return [{"id": r.fig_id, "caption": r.caption, "alt": r.alt, "files": [f"figures/{f}" for f in r.files.split()]}
+            for r in table.itertuples(index=False)]
+
+
+def _swap_into_place(staging: Path, out: Path) -> None:
+    """Replace ``out`` by ``staging`` so that a complete report is always in place."""
+    if out.exists():
+        retired = out.with_name(out.name + ".old")
+        if retired.exists():
+            shutil.rmtree(retired)
+        out.rename(retired)
+        staging.rename(out)
+        shutil.rmtree(retired)
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging.rename(out)
