@@ -110,7 +110,7 @@ def _convert(name: str, value, default):
 
 
 def scrub_notebook(path: str | Path) -> None:
-    """Remove run timestamps, durations and temporary paths from an executed notebook."""
+    """Remove run timestamps, durations and random cell ids from an executed notebook."""
     import nbformat
 
     nb = nbformat.read(str(path), as_version=4)
@@ -118,6 +118,8 @@ def scrub_notebook(path: str | Path) -> None:
     for key in _VOLATILE_KEYS:
         meta.pop(key, None)
     for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"  # papermill gives it a random id
         cell.metadata.pop("execution", None)
         cell_meta = cell.metadata.get("papermill", {})
         for key in _VOLATILE_KEYS:

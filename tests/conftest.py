@@ -1,0 +1,44 @@
+"""Shared fixtures: the project root, the seed corpus, small synthetic corpora."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds" / "nk-wagner-arms"
+
+#: Two short articles on one invented story; the second reuses a passage of the first.
+MINI_ARTICLES = {
+    "wire": ("Port strike halts grain exports\n\n"
+             "Dock workers at the port of Ravena walked out on Monday, halting grain exports for the third "
+             "time this year. The union said 4,000 members joined the strike.\n\n"
+             "\u201cWe will not load a single ship until wages rise,\u201d union leader Maria Costa told reporters.\n\n"
+             "Share this article on Twitter"),
+    "daily": ("Ravena dockers strike again\n\n"
+              "Dock workers at the port of Ravena walked out on Monday, halting grain exports for the third "
+              "time this year. Officials said about 3,500 workers took part.\n\n"
+              "Costa said the union \u201cwill not load a single ship until pay rises\u201d.\n\n"
+              "Comments are closed."),
+}
+
+
+@pytest.fixture
+def mini_corpus(tmp_path) -> Path:
+    """A two-article corpus with sources.csv, in a fresh folder."""
+    folder = tmp_path / "mini"
+    folder.mkdir()
+    for doc_id, text in MINI_ARTICLES.items():
+        (folder / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+    (folder / "sources.csv").write_text("doc_id,outlet\nwire,Wire Service\ndaily,The Daily\n", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def seed_copy(tmp_path) -> Path:
+    """A private copy of the seed corpus (tests may modify it)."""
+    target = tmp_path / "nk-wagner-arms"
+    shutil.copytree(SEEDS, target)
+    return target

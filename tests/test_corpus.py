@@ -1,0 +1,245 @@
+"""Corpus loading and cleaning: encodings, bad input, titles, boilerplate, repeats."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from analysis import corpus
+from analysis.corpus import CorpusError
+
+ARTICLE = """Ministers agree new fishing quotas after all-night talks
+
+Ministers from eight countries agreed new fishing quotas on Tuesday after talks that ran through the night.
+
+Share this article on Facebook
+
+The deal cuts cod catches by 12% next year, officials said.
+
+(Photo: Jane Doe/Reuters)
+
+Why the talks nearly failed
+
+Negotiators disagreed until dawn over how to count catches landed abroad.
+
+Negotiators disagreed until dawn over how to count catches landed abroad.
+
+Read more: Fishing fleets brace for a lean winter
+
+Related stories
+
+Comments are closed.
+"""
+
+
+def write(folder, name, content, encoding="utf-8"):
+    path = folder / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding=encoding)
+    return path
+
+
+def roles(text):
+    lines = corpus.classify_lines(text)
+    return {row.text: (row.role, row.rule) for row in lines.itertuples() if row.text}
+
+
+# --- reading and decoding ---------------------------------------------------
+
+@pytest.mark.parametrize("encoding, data", [
+    ("utf-8", "Café owners say “no”.\n".encode("utf-8")),
+    ("utf-8-sig", b"\xef\xbb\xbf" + "Café owners say “no”.\n".encode("utf-8")),
+    ("cp1252", "Café owners say “no”.\n".encode("cp1252")),
+    ("latin-1", b"Caf\xe9 owners say \x81no.\n"),
+    ("utf-16", "Café owners say “no”.\n".encode("utf-16")),
+])
+def test_decodes_common_encodings(encoding, data):
+    text, found = corpus.decode_text(data, "a.txt")
+    assert found == encoding
+    assert text.startswith("Caf\u00e9 owners say")
+    assert "\ufeff" not in text
+
+
+def test_crlf_line_ends_are_normalised():
+    text, _ = corpus.decode_text(b"Line one.\r\nLine two.\rLine three.\r\n", "a.txt")
+    assert text == "Line one.\nLine two.\nLine three.\n"
+
+
+@pytest.mark.parametrize("data, problem", [
+    (b"", "empty"),
+    (b"   \n\n  ", "empty"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+    (bytes(range(1, 32)) * 20, "binary"),
+])
+def test_empty_and_binary_files_are_named_in_the_error(tmp_path, data, problem):
+    write(tmp_path, "good.txt", "A headline here\n\nSome body text follows here.")
+    write(tmp_path, "bad.txt", data)
+    with pytest.raises(CorpusError, match=rf"bad\.txt.*{problem}"):
+        corpus.read_corpus(tmp_path)
+
+
+def test_missing_folder_and_folder_without_documents(tmp_path):
+    with pytest.raises(CorpusError, match="no such corpus"):
+        corpus.read_corpus(tmp_path / "nope")
+    write(tmp_path, "notes.md", "not an article")
+    with pytest.raises(CorpusError, match="no documents found"):
+        corpus.read_corpus(tmp_path)
+
+
+def test_sources_csv_is_joined_and_extra_columns_carried(tmp_path):
+    write(tmp_path, "b.txt", "Headline two\n\nBody two is here.")
+    write(tmp_path, "a.txt", "Headline one\n\nBody one is here.")
+    write(tmp_path, "sources.csv", "doc_id,outlet,published\na,Daily Planet,2022-12-23\nb,,2022-12-24\n")
+    docs = corpus.load_corpus(tmp_path)
+    assert docs["doc_id"].tolist() == ["a", "b"]
+    assert docs["outlet"].tolist() == ["Daily Planet", ""]
+    assert docs["label"].tolist() == ["Daily Planet", "b"]
+    assert docs["published"].tolist() == ["2022-12-23", "2022-12-24"]
+
+
+@pytest.mark.parametrize("sources, problem", [
+    ("outlet\nDaily Planet\n", "needs a 'doc_id' column"),
+    ("doc_id,outlet\na,X\nghost,Y\n", "not in the corpus: ghost"),
+    ("doc_id,outlet\na,X\na,Y\n", "more than once: a"),
+])
+def test_bad_sources_csv_is_named(tmp_path, sources, problem):
+    write(tmp_path, "a.txt", "Headline one\n\nBody one is here.")
+    write(tmp_path, "sources.csv", sources)
+    with pytest.raises(CorpusError, match=rf"sources\.csv.*{problem}"):
+        corpus.read_corpus(tmp_path)
+
+
+def test_outlet_shared_by_two_documents_gets_distinct_labels(tmp_path):
+    write(tmp_path, "a.txt", "Headline one\n\nBody one is here.")
+    write(tmp_path, "b.txt", "Headline two\n\nBody two is here.")
+    write(tmp_path, "sources.csv", "doc_id,outlet\na,Wire\nb,Wire\n")
+    assert corpus.load_corpus(tmp_path)["label"].tolist() == ["Wire (a)", "Wire (b)"]
+
+
+def test_csv_and_jsonl_inputs(tmp_path):
+    pd.DataFrame({"doc_id": ["x1"], "outlet": ["Gazette"], "title": ["Given title"],
+                  "text": ["First paragraph here.\n\nSecond paragraph here."]}).to_csv(tmp_path / "batch.csv", index=False)
+    with open(tmp_path / "more.jsonl", "w", encoding="utf-8") as handle:
+        handle.write(json.dumps({"content": "A headline from JSON\n\nThe body from JSON."}) + "\n")
+    docs = corpus.load_corpus(tmp_path).set_index("doc_id")
+    assert docs.loc["x1", "title"] == "Given title"
+    assert docs.loc["x1", "body"] == "First paragraph here.\n\nSecond paragraph here."
+    assert docs.loc["x1", "outlet"] == "Gazette"
+    assert docs.loc["more-0001", "title"] == "A headline from JSON"
+
+
+def test_csv_without_text_column_or_with_empty_text(tmp_path):
+    pd.DataFrame({"headline": ["x"]}).to_csv(tmp_path / "a.csv", index=False)
+    with pytest.raises(CorpusError, match=r"a\.csv: no text column"):
+        corpus.read_corpus(tmp_path)
+    pd.DataFrame({"doc_id": ["d1", "d2"], "text": ["fine text", " "]}).to_csv(tmp_path / "a.csv", index=False)
+    with pytest.raises(CorpusError, match=r"a\.csv: row 2 .* empty"):
+        corpus.read_corpus(tmp_path)
+
+
+def test_invalid_jsonl_line_is_named(tmp_path):
+    write(tmp_path, "a.jsonl", '{"text": "ok"}\n{"text": broken\n')
+    with pytest.raises(CorpusError, match=r"a\.jsonl: line 2 is not valid JSON"):
+        corpus.read_corpus(tmp_path)
+
+
+def test_one_document_corpus_loads(tmp_path):
+    write(tmp_path, "only.txt", ARTICLE)
+    docs = corpus.load_corpus(tmp_path)
+    assert len(docs) == 1
+
+
+# --- titles, boilerplate, repeats --------------------------------------------
+
+def test_boilerplate_rules_and_repeated_paragraphs():
+    found = roles(ARTICLE)
+    assert found["Ministers agree new fishing quotas after all-night talks"] == ("title", "headline")
+    assert found["Share this article on Facebook"][1] == "social_prompt"
+    assert found["(Photo: Jane Doe/Reuters)"][1] == "image_credit"
+    assert found["Read more: Fishing fleets brace for a lean winter"][1] == "read_also"
+    assert found["Related stories"][1] == "related"
+    assert found["Comments are closed."][1] == "comment_footer"
+    assert found["Why the talks nearly failed"] == ("heading", "heading")
+    lines = corpus.classify_lines(ARTICLE)
+    repeated = lines[lines["role"] == "duplicate"]
+    assert repeated["text"].tolist() == ["Negotiators disagreed until dawn over how to count catches landed abroad."]
+
+
+def test_clean_body_keeps_prose_and_headings_only(tmp_path):
+    write(tmp_path, "a.txt", ARTICLE)
+    doc = corpus.load_corpus(tmp_path).iloc[0]
+    assert doc["body"].split("\n\n") == [
+        "Ministers from eight countries agreed new fishing quotas on Tuesday after talks that ran through the night.",
+        "The deal cuts cod catches by 12% next year, officials said.",
+        "Why the talks nearly failed",
+        "Negotiators disagreed until dawn over how to count catches landed abroad.",
+    ]
+    assert doc["boilerplate_lines"] == 5
+    assert doc["duplicate_paragraphs"] == 1
+
+
+def test_first_line_that_is_prose_is_not_a_title():
+    text = ("Listen to this article\n"
+            "The council voted on Monday to close the bridge for repairs, a decision residents had opposed for months.\n"
+            "Work starts in March.")
+    lines = corpus.classify_lines(text)
+    assert "title" not in set(lines["role"])
+    assert lines.loc[0, "rule"] == "audio_notice"
+    assert lines.loc[1, "role"] == "body"
+
+
+def test_author_bio_and_alt_text_caption():
+    text = ("Storm closes ports\n\nThe storm closed three ports on Friday.\n\n"
+            "Fishermen wait at the harbour in Hull\n"
+            "Fishermen wait at the harbour in Hull on Friday as the storm passes [John Smith/AP Photo]\n\n"
+            "About the author\nJane Roe covers shipping for the paper from Leeds ... Read more")
+    found = roles(text)
+    assert found["Fishermen wait at the harbour in Hull"] == ("boilerplate", "caption_alt_text")
+    assert found["Jane Roe covers shipping for the paper from Leeds ... Read more"] == ("boilerplate", "author_bio")
+    assert found["The storm closed three ports on Friday."] == ("body", "")
+
+
+def test_prose_that_only_starts_like_boilerplate_stays_flagged():
+    text = ("Budget row deepens\n\nRelated: the finance minister said on Monday that the budget would be "
+            "revised after months of talks with unions, employers and the central bank, and that any "
+            "new taxes would wait until the next parliament had been elected.")
+    lines = corpus.classify_lines(text)
+    prose = lines[lines["text"].str.startswith("Related:")].iloc[0]
+    assert prose["role"] == "body"
+    assert prose["flag"] == "uncertain:related"
+
+
+def test_article_text_is_never_a_path_or_markup_source(tmp_path):
+    # HTML in an article is text: it is kept verbatim in the body (escaping is the
+    # presentation layer's job, tested in test_report) and doc_id comes from the file name.
+    write(tmp_path, "a.txt", "Headline here\n\n<script>alert('x')</script> said the ../../etc/passwd minister.")
+    doc = corpus.load_corpus(tmp_path).iloc[0]
+    assert doc["doc_id"] == "a"
+    assert "<script>" in doc["body"]
+
+
+def test_paragraph_table_offsets_index_the_body(tmp_path):
+    write(tmp_path, "a.txt", ARTICLE)
+    docs = corpus.load_corpus(tmp_path)
+    paragraphs = corpus.paragraph_table(docs)
+    body = docs.iloc[0]["body"]
+    for row in paragraphs.itertuples():
+        assert body[row.start:row.end] == row.text
+    assert paragraphs["kind"].tolist() == ["paragraph", "paragraph", "heading", "paragraph"]
+
+
+def test_non_breaking_and_zero_width_spaces_are_normalised():
+    assert corpus.normalize_line("in\u00a0November\u200b 2022 ") == "in November 2022"
+
+
+def test_boilerplate_table_lists_every_removed_line(tmp_path):
+    write(tmp_path, "a.txt", ARTICLE)
+    raw = corpus.read_corpus(tmp_path)
+    table = corpus.boilerplate_table(corpus.line_table(raw))
+    assert list(table.columns) == ["doc_id", "line", "text", "rule"]
+    assert set(table["rule"]) == {"headline", "social_prompt", "image_credit", "read_also", "related",
+                                  "comment_footer", "repeated_paragraph"}
