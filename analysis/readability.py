@@ -346,7 +346,9 @@ def _locate_given_paragraphs(bodies: Mapping[str, str], paragraphs: pd.DataFrame
     unknown = sorted(set(paragraphs["doc_id"]) - set(bodies))
     if unknown:
         raise ValueError(f"paragraph table has doc_id(s) not in the corpus table: {unknown}")
-    ordered = paragraphs.sort_values(["doc_id", "para"], kind="stable") if "para" in paragraphs else paragraphs
+    ordered = paragraphs
+    if "para" in paragraphs.columns:
+        ordered = paragraphs.sort_values(["doc_id", "para"], kind="stable")
     rows = []
     for doc_id, group in ordered.groupby("doc_id", sort=True):
         body = bodies[doc_id]
