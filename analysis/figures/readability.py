@@ -112,7 +112,7 @@ def plot_paragraph_distribution(paragraph_table: pd.DataFrame, *, seed: int = 0)
     for tick, label in zip(ax.get_yticklabels(), labels):
         tick.set_color(colors[label])
     ax.set_ylim(-0.7, len(labels) - 0.3)
-    ax.set_xlabel("Flesch–Kincaid grade of each paragraph "
+    ax.set_xlabel("Flesch–Kincaid grade of each paragraph\n"
                   "(dots: paragraphs; box: middle half; line: median)")
     ax.set_title("Paragraph reading grade per outlet")
     ax.grid(axis="x", color="0.9", linewidth=0.8)
