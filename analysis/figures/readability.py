@@ -1,0 +1,134 @@
+"""Figures for the readability section: grade levels per outlet, paragraph spread."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from . import new_figure, outlet_colors
+
+#: Display names and marker shapes of the grade-level formulas, in plot order.
+GRADE_FORMULA_STYLE = {
+    "flesch_kincaid_grade": ("Flesch–Kincaid", "o"),
+    "gunning_fog": ("Gunning fog", "s"),
+    "smog_index": ("SMOG", "^"),
+    "coleman_liau_index": ("Coleman–Liau", "v"),
+    "automated_readability_index": ("ARI", "D"),
+    "linsear_write_formula": ("Linsear Write", "P"),
+}
+
+
+def plot_readability_grades(table: pd.DataFrame) -> Figure:
+    """Dot plot: each outlet's grade level by every grade formula, consensus marked.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`analysis.readability.readability_table` (needs
+        ``label``, the grade-formula columns and ``text_standard_grade``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One row per outlet (in table order, top to bottom): a line spanning the
+        formulas' range in the outlet's colour, one grey marker per formula and
+        a black bar at textstat's consensus grade. Outlets with no scorable
+        text say so instead.
+    """
+    _require(table, ["label", "text_standard_grade", *GRADE_FORMULA_STYLE])
+    labels = table["label"].astype(str).tolist()
+    colors = outlet_colors(labels)
+    fig = new_figure(6.4, 1.6 + 0.45 * max(len(labels), 1))
+    ax = fig.add_subplot()
+    y_positions = np.arange(len(labels))[::-1]
+    for y, (_, row) in zip(y_positions, table.iterrows()):
+        grades = [row[c] for c in GRADE_FORMULA_STYLE if not _isnan(row[c])]
+        if not grades:
+            ax.text(0.0, y, "no scorable text", va="center", ha="left", color="0.4",
+                    transform=ax.get_yaxis_transform())
+            continue
+        ax.hlines(y, min(grades), max(grades), color=colors[str(row["label"])], linewidth=3, alpha=0.6)
+    for column, (name, marker) in GRADE_FORMULA_STYLE.items():
+        ax.scatter(table[column], y_positions, marker=marker, s=28, color="0.35",
+                   edgecolor="white", linewidth=0.5, zorder=3, label=name)
+    ax.scatter(table["text_standard_grade"], y_positions, marker="|", s=260, linewidth=2.5,
+               color="black", zorder=4, label="consensus")
+    ax.set_yticks(y_positions, labels)
+    for tick, label in zip(ax.get_yticklabels(), labels):
+        tick.set_color(colors[label])
+    ax.set_ylim(-0.7, len(labels) - 0.3)
+    ax.set_xlabel("US school grade level (higher = harder to read)")
+    ax.set_title("Reading grade level per outlet, by formula")
+    ax.grid(axis="x", color="0.9", linewidth=0.8)
+    ax.set_axisbelow(True)
+    fig.legend(loc="outside lower center", ncol=4, frameon=False, fontsize=8)
+    return fig
+
+
+def plot_paragraph_distribution(paragraph_table: pd.DataFrame, *, seed: int = 0) -> Figure:
+    """Per-outlet box plot of paragraph Flesch–Kincaid grades, paragraphs as dots.
+
+    Parameters
+    ----------
+    paragraph_table : pandas.DataFrame
+        Output of :func:`analysis.readability.paragraph_readability` (needs
+        ``label`` and ``flesch_kincaid_grade``; NaN rows, i.e. headings and
+        short paragraphs, are left out and the number scored is shown).
+    seed : int
+        Seed of the vertical jitter of the dots (fixed, so re-runs are identical).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    _require(paragraph_table, ["label", "flesch_kincaid_grade"])
+    labels = list(dict.fromkeys(paragraph_table["label"].astype(str)))
+    colors = outlet_colors(labels)
+    rng = np.random.default_rng(seed)
+    fig = new_figure(6.4, 1.2 + 0.55 * max(len(labels), 1))
+    ax = fig.add_subplot()
+    y_positions = np.arange(len(labels))[::-1]
+    tick_labels = []
+    for y, label in zip(y_positions, labels):
+        grades = paragraph_table.loc[paragraph_table["label"].astype(str) == label,
+                                     "flesch_kincaid_grade"].dropna().to_numpy(dtype=float)
+        tick_labels.append(f"{label}\n(n={len(grades)} paragraphs)")
+        if len(grades) == 0:
+            continue
+        box = ax.boxplot(grades, positions=[y], orientation="horizontal", widths=0.55,
+                         showfliers=False, patch_artist=True, manage_ticks=False)
+        for patch in box["boxes"]:
+            patch.set(facecolor=colors[label], alpha=0.25, edgecolor=colors[label])
+        for part in ("whiskers", "caps", "medians"):
+            for line in box[part]:
+                line.set(color=colors[label], linewidth=1.2)
+        jitter = rng.uniform(-0.15, 0.15, size=len(grades))
+        ax.scatter(grades, y + jitter, s=12, color=colors[label], alpha=0.8, zorder=3,
+                   edgecolor="white", linewidth=0.3)
+    ax.set_yticks(y_positions, tick_labels)
+    for tick, label in zip(ax.get_yticklabels(), labels):
+        tick.set_color(colors[label])
+    ax.set_ylim(-0.7, len(labels) - 0.3)
+    ax.set_xlabel("Flesch–Kincaid grade of each paragraph\n"
+                  "(dots: paragraphs; box: middle half; line: median)")
+    ax.set_title("Paragraph reading grade per outlet")
+    ax.grid(axis="x", color="0.9", linewidth=0.8)
+    ax.set_axisbelow(True)
+    return fig
+
+
+def _require(table, columns) -> None:
+    """Raise ValueError unless ``table`` is a DataFrame with ``columns``."""
+    if not isinstance(table, pd.DataFrame):
+        raise ValueError(f"expected a pandas DataFrame, got {type(table).__name__}")
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise ValueError(f"table lacks column(s) {missing}")
+
+
+def _isnan(value) -> bool:
+    """True for NaN/None (scores of documents with no scorable text)."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
