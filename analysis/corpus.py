@@ -270,6 +270,9 @@ BOILERPLATE_RULES: tuple[BoilerplateRule, ...] = (
 #: Characters a line may end with after which it is still a sentence.
 _SENTENCE_END = ".!?:;…"
 _CLOSERS = "\"'”’»)]"
+_BULLETS = "-\u2013\u2014\u2022*"
+#: A sub-heading has at most this many whitespace-separated words.
+HEADING_MAX_WORDS = 15
 _WORD = re.compile(r"\w+(?:[’'.-]\w+)*")
 
 
@@ -293,14 +296,31 @@ def ends_like_sentence(text: str) -> bool:
     return bool(stripped) and stripped[-1] in _SENTENCE_END
 
 
-def is_heading(text: str, max_words: int = 14) -> bool:
-    """Whether a body line is a sub-heading rather than prose.
+def is_heading(text: str) -> bool:
+    """Whether a body paragraph is a sub-heading rather than running text.
 
-    A heading is short (at most ``max_words`` words) and does not end with
-    sentence punctuation (closing quotes ignored): "Desperation on the part of
-    Russia", "‘Gossip and Speculation’". textstat would count it as a sentence.
+    Rule: a single line of at most :data:`HEADING_MAX_WORDS` words, not
+    starting with a list bullet (a list item is running text), whose last
+    character, ignoring closing quotes and brackets, is a letter or a digit
+    (so it ends without ``. ! ? : ; ,`` or an ellipsis). textstat would
+    otherwise count it as (part of) a sentence.
+
+    Examples
+    --------
+    >>> is_heading("Desperation on the part of Russia")
+    True
+    >>> is_heading("\u2018Gossip and Speculation\u2019")
+    True
+    >>> is_heading("Kirby said Wagner paid for the weapons.")
+    False
     """
-    return 0 < word_count(text) <= max_words and not ends_like_sentence(text)
+    stripped = text.strip()
+    if not stripped or "\n" in stripped:
+        return False
+    if len(stripped.split()) > HEADING_MAX_WORDS or stripped[0] in _BULLETS:
+        return False
+    core = stripped.rstrip(_CLOSERS)
+    return bool(core) and core[-1].isalnum()
 
 
 def is_headline(text: str, max_words: int = 30) -> bool:

@@ -159,9 +159,21 @@ def corpus_summary(analysis: CorpusAnalysis) -> dict[str, int]:
     }
 
 
+def readability_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
+    """The readability section: ``readability`` (per document) and ``readability_paragraphs``."""
+    from . import readability
+
+    paragraphs = corpus_mod.paragraph_table(analysis.docs)
+    return {
+        "readability": readability.readability_table(analysis.docs, paragraphs, parsed=analysis.parsed),
+        "readability_paragraphs": readability.paragraph_readability(analysis.docs, paragraphs),
+    }
+
+
 #: Sections in report order: name -> function returning its tables.
 SECTIONS = {
     "corpus": corpus_tables,
+    "readability": readability_tables,
 }
 
 

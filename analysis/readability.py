@@ -41,6 +41,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from .corpus import is_heading, paragraph_table
+
 #: textstat formula functions reported per document (column name = function name).
 FORMULAS = (
     "flesch_reading_ease",
@@ -64,9 +66,6 @@ GRADE_FORMULAS = (
     "linsear_write_formula",
 )
 
-#: A heading has at most this many whitespace-separated words.
-HEADING_MAX_WORDS = 15
-
 #: Paragraphs with fewer words than this get NaN paragraph scores (see
 #: :func:`paragraph_readability` for why).
 PARAGRAPH_MIN_WORDS = 10
@@ -87,7 +86,6 @@ SMOG_MIN_SENTENCES = 30
 
 _TERMINAL = ".!?\u2026"  # . ! ? and the ellipsis character
 _CLOSERS = "\"'\u201d\u2019)]\u00bb"  # closing quotes and brackets after a full stop
-_BULLETS = "-\u2013\u2014\u2022*"
 _OPENERS = "\"'\u201c\u2018([\u00ab"
 
 # Sentence-final punctuation directly followed by a capitalised word, after a
@@ -135,39 +133,6 @@ def _textstat():
 # ---------------------------------------------------------------------------
 # Text rules
 # ---------------------------------------------------------------------------
-
-def is_heading(text: str) -> bool:
-    """Whether a paragraph is a heading rather than running text.
-
-    Rule: a single line of at most :data:`HEADING_MAX_WORDS` words, not
-    starting with a list bullet (``-``, ``–``, ``•``, ``*``: a list item is
-    running text), whose last character, ignoring closing quotes and brackets,
-    is a letter or a digit (so it ends without ``. ! ? : ; ,`` or an ellipsis).
-
-    Parameters
-    ----------
-    text : str
-        One paragraph.
-
-    Returns
-    -------
-    bool
-
-    Examples
-    --------
-    >>> is_heading("Desperation on the part of Russia")
-    True
-    >>> is_heading("Kirby said Wagner paid for the weapons.")
-    False
-    """
-    stripped = text.strip()
-    if not stripped or "\n" in stripped:
-        return False
-    if len(stripped.split()) > HEADING_MAX_WORDS or stripped[0] in _BULLETS:
-        return False
-    core = stripped.rstrip(_CLOSERS)
-    return bool(core) and core[-1].isalnum()
-
 
 def is_terminated(text: str) -> bool:
     """Whether a paragraph ends with sentence-final punctuation.
@@ -289,15 +254,15 @@ def split_paragraphs(docs: pd.DataFrame, paragraphs: pd.DataFrame | None = None)
     paragraphs : pandas.DataFrame, optional
         A paragraph table from the corpus module with ``doc_id``, ``text`` and
         ``kind`` (``"paragraph"`` or ``"heading"``), rows in body order (or an
-        integer ``para`` column giving that order). When omitted, bodies are
+        integer ``paragraph`` column giving that order). When omitted, bodies are
         split on ``"\\n\\n"`` and :func:`is_heading` decides the kind.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``doc_id``, ``para`` (0-based position in the body), ``start``,
+        Columns ``doc_id``, ``paragraph`` (0-based position in the body), ``start``,
         ``end`` (character offsets into ``body``), ``text``, ``kind``; sorted by
-        ``doc_id``, ``para``.
+        ``doc_id``, ``paragraph``.
 
     Raises
     ------
@@ -308,29 +273,12 @@ def split_paragraphs(docs: pd.DataFrame, paragraphs: pd.DataFrame | None = None)
     _check_docs(docs, ("doc_id", "body"))
     bodies = dict(zip(docs["doc_id"], docs["body"]))
     if paragraphs is None:
-        rows = [
-            (doc_id, i, start, start + len(text), text, "heading" if is_heading(text) else "paragraph")
-            for doc_id, body in bodies.items()
-            for i, (start, text) in enumerate(_split_body(body))
-        ]
-    else:
-        rows = _locate_given_paragraphs(bodies, paragraphs)
-    table = pd.DataFrame(rows, columns=["doc_id", "para", "start", "end", "text", "kind"])
-    table = table.astype({"doc_id": str, "para": "int64", "start": "int64", "end": "int64",
+        paragraphs = paragraph_table(docs)
+    rows = _locate_given_paragraphs(bodies, paragraphs)
+    table = pd.DataFrame(rows, columns=["doc_id", "paragraph", "start", "end", "text", "kind"])
+    table = table.astype({"doc_id": str, "paragraph": "int64", "start": "int64", "end": "int64",
                           "text": str, "kind": str})
-    return table.sort_values(["doc_id", "para"], kind="stable").reset_index(drop=True)
-
-
-def _split_body(body: str) -> list[tuple[int, str]]:
-    """``(start offset, text)`` of each non-blank ``"\\n\\n"``-separated paragraph."""
-    out = []
-    start = 0
-    for chunk in body.split("\n\n"):
-        stripped = chunk.strip()
-        if stripped:
-            out.append((start + chunk.index(stripped), stripped))
-        start += len(chunk) + 2
-    return out
+    return table.sort_values(["doc_id", "paragraph"], kind="stable").reset_index(drop=True)
 
 
 def _locate_given_paragraphs(bodies: Mapping[str, str], paragraphs: pd.DataFrame) -> list[tuple]:
@@ -347,8 +295,8 @@ def _locate_given_paragraphs(bodies: Mapping[str, str], paragraphs: pd.DataFrame
     if unknown:
         raise ValueError(f"paragraph table has doc_id(s) not in the corpus table: {unknown}")
     ordered = paragraphs
-    if "para" in paragraphs.columns:
-        ordered = paragraphs.sort_values(["doc_id", "para"], kind="stable")
+    if "paragraph" in paragraphs.columns:
+        ordered = paragraphs.sort_values(["doc_id", "paragraph"], kind="stable")
     rows = []
     for doc_id, group in ordered.groupby("doc_id", sort=True):
         body = bodies[doc_id]
@@ -572,7 +520,7 @@ def _spacy_sentence_counts(docs: pd.DataFrame, para_table: pd.DataFrame,
     return counts
 
 
-PARAGRAPH_COLUMNS = ("doc_id", "label", "para", "start", "end", "kind", "words", "sentences",
+PARAGRAPH_COLUMNS = ("doc_id", "label", "paragraph", "start", "end", "kind", "words", "sentences",
                      "flesch_reading_ease", "flesch_kincaid_grade", "note")
 
 
@@ -597,8 +545,8 @@ def paragraph_readability(docs: pd.DataFrame, paragraphs: pd.DataFrame | None = 
     Returns
     -------
     pandas.DataFrame
-        One row per (document, paragraph), sorted by ``doc_id``, ``para``:
-        ``doc_id``, ``label``, ``para`` (0-based), ``start``, ``end``
+        One row per (document, paragraph), sorted by ``doc_id``, ``paragraph``:
+        ``doc_id``, ``label``, ``paragraph`` (0-based), ``start``, ``end``
         (offsets into ``body``), ``kind`` (``"paragraph"``/``"heading"``),
         ``words`` and ``sentences`` (textstat's counts; ``sentences`` is 0 for
         a heading), ``flesch_reading_ease``, ``flesch_kincaid_grade`` (float,
@@ -624,10 +572,10 @@ def paragraph_readability(docs: pd.DataFrame, paragraphs: pd.DataFrame | None = 
                 note = ""
                 fre = float(ts.flesch_reading_ease(text))
                 fkg = float(ts.flesch_kincaid_grade(text))
-        rows.append((para.doc_id, str(labels[para.doc_id]), para.para, para.start, para.end,
+        rows.append((para.doc_id, str(labels[para.doc_id]), para.paragraph, para.start, para.end,
                      para.kind, words, sentences, fre, fkg, note))
     table = pd.DataFrame(rows, columns=list(PARAGRAPH_COLUMNS))
-    return table.astype({"para": "int64", "start": "int64", "end": "int64",
+    return table.astype({"paragraph": "int64", "start": "int64", "end": "int64",
                          "words": "int64", "sentences": "int64",
                          "flesch_reading_ease": "float64", "flesch_kincaid_grade": "float64"})
 
@@ -645,3 +593,25 @@ def _check_docs(docs, columns) -> None:
     bad = [str(d) for d, b in zip(docs["doc_id"], docs["body"]) if not isinstance(b, str)]
     if bad:
         raise ValueError(f"body must be a string (use \"\" for no text); not a string for {bad}")
+
+
+def describe_readability(table: pd.DataFrame) -> str:
+    """One sentence comparing the outlets' consensus grade levels.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`readability_table` output.
+    """
+    scored = table.dropna(subset=["flesch_kincaid_grade"])
+    if scored.empty:
+        return "No document has enough text to score."
+    easiest = scored.loc[scored["flesch_kincaid_grade"].idxmin()]
+    hardest = scored.loc[scored["flesch_kincaid_grade"].idxmax()]
+    if len(scored) == 1:
+        return (f"{easiest['label']} reads at Flesch-Kincaid grade {easiest['flesch_kincaid_grade']:.1f} "
+                f"(Flesch reading ease {easiest['flesch_reading_ease']:.0f}).")
+    return (f"Flesch-Kincaid grade ranges from {easiest['flesch_kincaid_grade']:.1f} ({easiest['label']}, "
+            f"the easiest to read) to {hardest['flesch_kincaid_grade']:.1f} ({hardest['label']}); "
+            f"textstat's consensus grade ranges from {scored['text_standard_grade'].min():.0f} "
+            f"to {scored['text_standard_grade'].max():.0f}.")

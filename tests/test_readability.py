@@ -180,7 +180,7 @@ def test_paragraph_table_kind_is_respected():
             "The ferry between the two islands will not run this week because of storms.")
     paragraphs = pd.DataFrame({
         "doc_id": ["doc0", "doc0"],
-        "para": [0, 1],
+        "paragraph": [0, 1],
         "text": body.split("\n\n"),
         "kind": ["heading", "paragraph"],
     })
@@ -251,15 +251,15 @@ def test_paragraph_readability(textstat):
     table = rd.paragraph_readability(corpus(body))
     assert list(table.columns) == list(rd.PARAGRAPH_COLUMNS)
     for row in table.itertuples():
-        assert body[row.start:row.end] == body.split("\n\n")[row.para]
+        assert body[row.start:row.end] == body.split("\n\n")[row.paragraph]
     heading = table[table["kind"] == "heading"]
     assert len(heading) == 2 and (heading["note"] == "heading").all()
     assert heading["flesch_kincaid_grade"].isna().all()
     scored = table[table["note"] == ""]
-    assert scored["para"].tolist() == [1, 3, 4, 5]  # every non-heading paragraph
+    assert scored["paragraph"].tolist() == [1, 3, 4, 5]  # every non-heading paragraph
     assert scored["flesch_kincaid_grade"].notna().all()
     second = read("article_scored.txt").split("\n\n")[1]
-    got = scored[scored["para"] == 3].iloc[0]
+    got = scored[scored["paragraph"] == 3].iloc[0]
     assert got["flesch_kincaid_grade"] == textstat.flesch_kincaid_grade(second)
     assert got["flesch_reading_ease"] == textstat.flesch_reading_ease(second)
     assert got["sentences"] == textstat.sentence_count(second)

@@ -37,3 +37,9 @@ def new_figure(width: float = 6.4, height: float = 4.0) -> Figure:
 def outlet_colors(labels) -> dict[str, str]:
     """Stable colour per document label, in the order given (cycling the palette)."""
     return {label: PALETTE[i % len(PALETTE)] for i, label in enumerate(labels)}
+
+
+def alt_text(kind: str, values: dict[str, float], unit: str = "", digits: int = 1) -> str:
+    """Alt text that states a figure's numbers: ``"<kind>: A 1.2, B 3.4 <unit>."``."""
+    parts = ", ".join(f"{label} {value:.{digits}f}" for label, value in values.items())
+    return f"{kind}: {parts}{(' ' + unit) if unit else ''}."
