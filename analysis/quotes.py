@@ -686,3 +686,263 @@ def _doc_quotes(doc_id: str, body: str, doc, label: str, canon) -> list[dict]:
                      "speaker": speaker, "cue": cue if speaker != UNKNOWN_SPEAKER else "",
                      "start": span.start, "end": span.end, "kind": kind, "label": label})
     return rows
+
+
+# --------------------------------------------------------------------------
+# Quote variants across documents
+# --------------------------------------------------------------------------
+
+#: Words of context kept either side of a change in a compact diff.
+DIFF_CONTEXT = 3
+
+#: Matching thresholds (share of the shorter quote's words matched in order,
+#: words matched, content words matched) by how the two speakers compare.
+MATCH_RULES = {
+    "same_speaker": (0.5, 2, 1),
+    "unknown_speaker": (0.6, 3, 2),
+    "different_speaker": (0.8, 4, 2),
+}
+
+_DIFF_MARK = re.compile(r"\[-(.*?)-\]|\{\+(.*?)\+\}")
+
+
+def _stop_words() -> frozenset:
+    from spacy.lang.en.stop_words import STOP_WORDS
+    return frozenset(STOP_WORDS)
+
+
+def _norm(word: str) -> str:
+    return re.sub(r"[^\w']", "", word.lower().replace("’", "'").replace("‘", "'")).strip("'")
+
+
+def _display_words(text: str) -> list[str]:
+    return text.split()
+
+
+def _speaker_key(speaker: str) -> str:
+    return _DETERMINERS.sub("", speaker.strip()).lower()
+
+
+def speakers_agree(a: str, b: str) -> bool | None:
+    """Whether two speaker strings name the same speaker; None when either is unknown.
+
+    Names agree when equal, when one is the other's surname, or when their word
+    sets overlap strongly (rapidfuzz ``token_set_ratio`` >= 85).
+    """
+    from rapidfuzz import fuzz
+
+    if a == UNKNOWN_SPEAKER or b == UNKNOWN_SPEAKER or not a or not b:
+        return None
+    ka, kb = _speaker_key(a), _speaker_key(b)
+    if ka == kb:
+        return True
+    if ka.split()[-1] == kb.split()[-1] and (a.split()[-1][:1].isupper()):
+        return True
+    return fuzz.token_set_ratio(ka, kb) >= 85
+
+
+def _alignment(a: list[str], b: list[str], stop: frozenset) -> tuple[float, int, int]:
+    """(coverage of the shorter, words matched, content words matched) in order."""
+    if not a or not b:
+        return 0.0, 0, 0
+    blocks = difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
+    matched = sum(m.size for m in blocks)
+    content = sum(1 for m in blocks for w in a[m.a:m.a + m.size] if w and w not in stop)
+    return matched / min(len(a), len(b)), matched, content
+
+
+def _core_opcodes(ref: list[str], row: list[str]) -> list[tuple]:
+    """Opcodes turning ``ref`` into ``row``, without the pure additions or omissions
+    at either end (a longer or shorter excerpt of the same words is no alteration)."""
+    ops = difflib.SequenceMatcher(None, ref, row, autojunk=False).get_opcodes()
+    while ops and ops[0][0] in ("insert", "delete"):
+        ops.pop(0)
+    while ops and ops[-1][0] in ("insert", "delete"):
+        ops.pop()
+    if ops and ops[0][0] == "replace":          # excerpt starts inside a reworded stretch
+        tag, i1, i2, j1, j2 = ops[0]
+        keep = min(i2 - i1, j2 - j1)
+        ops[0] = (tag, i2 - keep, i2, j2 - keep, j2)
+    if ops and ops[-1][0] == "replace":
+        tag, i1, i2, j1, j2 = ops[-1]
+        keep = min(i2 - i1, j2 - j1)
+        ops[-1] = (tag, i1, i1 + keep, j1, j1 + keep)
+    return ops
+
+
+def _diff_string(ref_display, row_display, ops) -> str:
+    if all(op[0] == "equal" for op in ops):
+        return ""
+    out: list[str] = []
+    for k, (tag, i1, i2, j1, j2) in enumerate(ops):
+        if tag == "equal":
+            words = row_display[j1:j2]
+            first, last = k == 0, k == len(ops) - 1
+            if first:
+                words = (["…"] if len(words) > DIFF_CONTEXT else []) + words[-DIFF_CONTEXT:]
+            elif last:
+                words = words[:DIFF_CONTEXT] + (["…"] if len(words) > DIFF_CONTEXT else [])
+            elif len(words) > 2 * DIFF_CONTEXT:
+                words = words[:DIFF_CONTEXT] + ["…"] + words[-DIFF_CONTEXT:]
+            out.extend(words)
+            continue
+        if i2 > i1:
+            out.append("[-" + " ".join(ref_display[i1:i2]) + "-]")
+        if j2 > j1:
+            out.append("{+" + " ".join(row_display[j1:j2]) + "+}")
+    return " ".join(out)
+
+
+def _find(parent: dict, x):
+    while parent[x] != x:
+        parent[x] = parent[parent[x]]
+        x = parent[x]
+    return x
+
+
+def quote_variants(quotes: pd.DataFrame) -> pd.DataFrame:
+    """Group renderings of the same statement across documents and diff them.
+
+    Two quoted spans (quotations or scare phrases of two words or more) render
+    the same statement when their words match in order over most of the shorter
+    one (:data:`MATCH_RULES`: looser when the speakers agree, stricter when a
+    speaker is unknown or the speakers differ). Groups are the connected
+    components of that relation; only groups spanning two documents or more are
+    kept. Each group's reference rendering is the one most other members agree
+    with word for word (ties: the longest, then the first in corpus order).
+
+    Parameters
+    ----------
+    quotes : pandas.DataFrame
+        Output of :func:`extract_quotes`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per member quote, sorted by ``group_id`` then ``doc_id`` and
+        ``quote_id``: ``group_id`` (str, ``"qv<NN>"`` numbered by first
+        appearance), ``speaker``, ``doc_id``, ``quote_id``, ``text`` (as in the
+        quotes table), ``differs`` (bool: its wording departs from the
+        reference's where the two overlap; punctuation, case and a longer or
+        shorter excerpt do not count), ``diff`` (str: compact word diff against
+        the reference, ``"[-reference words-] {+this rendering's words+}"`` with
+        up to :data:`DIFF_CONTEXT` words of context and ``…`` for elisions; ``""``
+        when it does not differ) and ``label``.
+    """
+    needed = ["doc_id", "quote_id", "text", "speaker", "kind"]
+    missing = [c for c in needed if c not in quotes.columns]
+    if missing:
+        raise ValueError(f"quotes table is missing column(s): {', '.join(missing)}")
+    stop = _stop_words()
+    rows = quotes.reset_index(drop=True)
+    if "label" not in rows.columns:
+        rows = rows.assign(label=rows["doc_id"])
+    display = [_display_words(str(t)) for t in rows["text"]]
+    norm = [[_norm(w) for w in words] for words in display]
+    candidates = [i for i, words in enumerate(norm) if sum(1 for w in words if w) >= 2]
+
+    index: dict[str, set[int]] = {}
+    for i in candidates:
+        for w in set(norm[i]):
+            if w and w not in stop:
+                index.setdefault(w, set()).add(i)
+    parent = {i: i for i in candidates}
+    for i in candidates:
+        partners = set().union(*(index.get(w, set()) for w in set(norm[i]) if w and w not in stop))
+        for j in sorted(p for p in partners if p > i):
+            if _matches(rows, norm, i, j, stop):
+                parent[_find(parent, i)] = _find(parent, j)
+
+    groups: dict[int, list[int]] = {}
+    for i in candidates:
+        groups.setdefault(_find(parent, i), []).append(i)
+    kept = [sorted(m) for m in groups.values() if rows.loc[m, "doc_id"].nunique() >= 2]
+    kept.sort(key=lambda m: (rows.loc[m[0], "doc_id"], m[0]))
+
+    out = []
+    for g, members in enumerate(kept, start=1):
+        ref = _reference(members, norm, rows)
+        for i in members:
+            ops = _core_opcodes(norm[ref], norm[i])
+            diff = _diff_string(display[ref], display[i], ops) if i != ref else ""
+            out.append({"group_id": f"qv{g:02d}", "speaker": rows.at[i, "speaker"],
+                        "doc_id": rows.at[i, "doc_id"], "quote_id": rows.at[i, "quote_id"],
+                        "text": rows.at[i, "text"], "differs": bool(diff), "diff": diff,
+                        "label": rows.at[i, "label"]})
+    table = pd.DataFrame(out, columns=VARIANT_COLUMNS)
+    table = table.sort_values(["group_id", "doc_id", "quote_id"], kind="stable")
+    return table.reset_index(drop=True).astype({"differs": bool})
+
+
+def _matches(rows, norm, i, j, stop) -> bool:
+    agree = speakers_agree(str(rows.at[i, "speaker"]), str(rows.at[j, "speaker"]))
+    rule = {True: "same_speaker", None: "unknown_speaker", False: "different_speaker"}[agree]
+    min_cov, min_words, min_content = MATCH_RULES[rule]
+    cov, words, content = _alignment(norm[i], norm[j], stop)
+    return cov >= min_cov and words >= min_words and content >= min_content
+
+
+def _reference(members: list[int], norm, rows) -> int:
+    def agreements(i: int) -> int:
+        return len({rows.at[j, "doc_id"] for j in members
+                    if rows.at[j, "doc_id"] != rows.at[i, "doc_id"]
+                    and all(op[0] == "equal" for op in _core_opcodes(norm[i], norm[j]))})
+    return max(members, key=lambda i: (agreements(i), len(norm[i]), -i))
+
+
+def altered_quotes_html(variants: pd.DataFrame) -> str:
+    """An HTML table of the altered quotations, differences highlighted.
+
+    Parameters
+    ----------
+    variants : pandas.DataFrame
+        Output of :func:`quote_variants`.
+
+    Returns
+    -------
+    str
+        A ``<table>`` with one row per rendering that differs from its group's
+        reference (speaker, outlet label, reference wording, this rendering's
+        diff with ``<del>`` for the reference's words and ``<ins>`` for this
+        outlet's). Every piece of article text is escaped; no scripts, no
+        styles beyond the tags. A short paragraph when nothing differs.
+    """
+    needed = ["group_id", "speaker", "doc_id", "text", "differs", "diff"]
+    missing = [c for c in needed if c not in variants.columns]
+    if missing:
+        raise ValueError(f"variants table is missing column(s): {', '.join(missing)}")
+    altered = variants[variants["differs"].astype(bool)]
+    if altered.empty:
+        return "<p>No altered quotations: every shared quotation is worded alike.</p>"
+    label_col = "label" if "label" in variants.columns else "doc_id"
+    lines = ['<table class="altered-quotes">',
+             "<thead><tr><th>Group</th><th>Speaker</th><th>Outlet</th>"
+             "<th>Reference wording (outlet)</th><th>Differences</th></tr></thead>", "<tbody>"]
+    for _, row in altered.iterrows():
+        group = variants[variants["group_id"] == row["group_id"]]
+        reference = group[~group["differs"].astype(bool)]
+        ref_text, ref_label = ("", "")
+        if not reference.empty:
+            ref_text, ref_label = str(reference.iloc[0]["text"]), str(reference.iloc[0][label_col])
+        lines.append(
+            "<tr>" + "".join(f"<td>{cell}</td>" for cell in (
+                html.escape(str(row["group_id"])), html.escape(str(row["speaker"])),
+                html.escape(str(row[label_col])),
+                f"{html.escape(ref_text)} ({html.escape(ref_label)})",
+                diff_to_html(str(row["diff"])))) + "</tr>")
+    lines += ["</tbody>", "</table>"]
+    return "\n".join(lines)
+
+
+def diff_to_html(diff: str) -> str:
+    """Escape a compact diff string, turning its markers into ``<del>``/``<ins>``."""
+    out, pos = [], 0
+    for m in _DIFF_MARK.finditer(diff):
+        out.append(html.escape(diff[pos:m.start()]))
+        if m.group(1) is not None:
+            out.append(f"<del>{html.escape(m.group(1))}</del>")
+        else:
+            out.append(f"<ins>{html.escape(m.group(2))}</ins>")
+        pos = m.end()
+    out.append(html.escape(diff[pos:]))
+    return "".join(out)
