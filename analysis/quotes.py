@@ -278,6 +278,8 @@ def _find_spans(body: str) -> list[tuple[_Span, int]]:
             carry = None
     kept = []
     for span, p in out:
+        if span.mark == "single" and span.end - span.start <= 2:
+            continue   # rock 'n' roll
         last = body[span.pieces[-1][0]:span.pieces[-1][1]].rstrip()
         if not span.closed and not last.endswith((".", "!", "?")):
             continue
