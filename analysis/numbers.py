@@ -360,7 +360,7 @@ def _counted_noun(root, span):
     for child in root.children:        # "1,000 of the fighters"
         if child.dep_ == "prep" and child.lower_ == "of":
             obj = next((c for c in child.children if c.dep_ == "pobj"), None)
-            if obj is not None:
+            if obj is not None and obj.pos_ != "PRON":
                 return obj
     verb = next((t for t in root.ancestors if t.pos_ == "VERB"), None)
     if verb is not None:                # "places the casualty rate as high as a thousand"

@@ -518,9 +518,9 @@ def _resolve(speaker: str | None, names: dict[str, str], descriptions: list[str]
     name = _clean_name(speaker)
     if name in names:
         return names[name]
-    if re.match(r"(?i)^the\s", name) and " " in name:
-        head = name.split()[-1].lower()
-        fuller = [d for d in descriptions if d.split()[-1].lower() == head
+    if re.match(r"(?i)^the\s", name):
+        head = name.split()[-1]
+        fuller = [d for d in descriptions if re.search(rf"(?i)\b{re.escape(head)}\b", d)
                   and len(d) > len(_DETERMINERS.sub("", name))]
         if fuller:
             return fuller[0]
@@ -660,7 +660,7 @@ def _doc_quotes(doc_id: str, body: str, doc, label: str, canon) -> list[dict]:
     paras = _paragraphs(body)
     spans = [(s, p) for s, p in _find_spans(body) if not _is_title(body, s)]
     spans = _merge_interrupted(body, spans, doc)
-    quoted = [(s.open_at, s.close_at) for s, _ in spans]
+    quoted = [(a - 1, b) for s, _ in spans for a, b in s.pieces]
 
     def in_quote(pos: int) -> bool:
         return any(a <= pos <= b for a, b in quoted)
