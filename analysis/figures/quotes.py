@@ -1,0 +1,108 @@
+"""Figures of the fact-checker's section: who is quoted where, which claims agree."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.colors import ListedColormap
+
+from . import PALETTE, SEQUENTIAL_CMAP, new_figure
+
+#: Cell states of the claims matrix, in colour order.
+CLAIM_STATES = ("absent", "agree", "different_scope", "different_description", "different_value")
+_STATE_COLORS = ("#FFFFFF", PALETTE[2], PALETTE[3], PALETTE[1], PALETTE[4])
+_STATE_MARKS = {"absent": "", "agree": "agree", "different_scope": "scope",
+                "different_description": "descr.", "different_value": "value"}
+
+
+def _doc_labels(docs: pd.DataFrame) -> dict[str, str]:
+    if "label" in docs.columns:
+        return dict(zip(docs["doc_id"].astype(str), docs["label"].astype(str)))
+    return {d: d for d in docs["doc_id"].astype(str)}
+
+
+def plot_quotes_by_outlet(quotes: pd.DataFrame, docs: pd.DataFrame, max_speakers: int = 15):
+    """Heatmap of quotation counts: outlets (rows) by speaker (columns).
+
+    Only ``kind == "quote"`` rows count; the ``max_speakers`` most quoted
+    speakers are shown (``"unknown"`` last). Returns a matplotlib Figure.
+    """
+    labels = _doc_labels(docs)
+    rows = [labels[d] for d in docs["doc_id"].astype(str)]
+    q = quotes[quotes["kind"] == "quote"] if "kind" in quotes.columns else quotes
+    counts = (pd.crosstab(q["doc_id"].map(labels), q["speaker"])
+              if not q.empty else pd.DataFrame())
+    counts = counts.reindex(index=rows, fill_value=0)
+    totals = counts.sum(axis=0).sort_values(ascending=False, kind="stable")
+    speakers = [s for s in totals.index if s != "unknown"][:max_speakers]
+    if "unknown" in totals.index:
+        speakers.append("unknown")
+    counts = counts.reindex(columns=speakers, fill_value=0)
+    fig = new_figure(width=max(5.0, 1.0 + 0.55 * len(speakers)),
+                     height=max(2.5, 1.4 + 0.45 * len(rows)))
+    ax = fig.add_subplot()
+    if counts.size == 0 or counts.to_numpy().sum() == 0:
+        ax.text(0.5, 0.5, "No quotations found", ha="center", va="center")
+        ax.set_axis_off()
+        return fig
+    data = counts.to_numpy()
+    image = ax.imshow(data, cmap=SEQUENTIAL_CMAP, aspect="auto", vmin=0)
+    for (i, j), value in np.ndenumerate(data):
+        if value:
+            ax.text(j, i, str(value), ha="center", va="center",
+                    color="white" if value < data.max() * 0.6 else "black")
+    ax.set_xticks(range(len(speakers)), [_short(s) for s in speakers], rotation=45, ha="right")
+    ax.set_yticks(range(len(rows)), rows)
+    ax.set_xlabel("Speaker")
+    ax.set_ylabel("Outlet")
+    ax.set_title("Who is quoted by whom (direct quotations)")
+    fig.colorbar(image, ax=ax, label="Quotations")
+    return fig
+
+
+def _short(text: str, width: int = 28) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def plot_claims_matrix(conflicts: pd.DataFrame, docs: pd.DataFrame):
+    """Claims (rows) by outlet (columns), each cell marked agree or its conflict type.
+
+    ``conflicts`` is the output of :func:`analysis.numbers.number_conflicts`; a
+    document with several mentions of a claim shows its worst state
+    (value > description > scope > agree). Returns a matplotlib Figure.
+    """
+    labels = _doc_labels(docs)
+    columns = [labels[d] for d in docs["doc_id"].astype(str)]
+    claims = list(dict.fromkeys(conflicts["group_id"])) if not conflicts.empty else []
+    names = (conflicts.drop_duplicates("group_id").set_index("group_id")["claim"]
+             if not conflicts.empty else pd.Series(dtype=str))
+    grid = np.zeros((len(claims), len(columns)), dtype=int)
+    for _, row in conflicts.iterrows():
+        i = claims.index(row["group_id"])
+        j = columns.index(labels.get(str(row["doc_id"]), str(row["doc_id"])))
+        grid[i, j] = max(grid[i, j], CLAIM_STATES.index(row["conflict"]))
+    fig = new_figure(width=max(5.0, 2.5 + 1.0 * len(columns)),
+                     height=max(2.5, 1.5 + 0.4 * len(claims)))
+    ax = fig.add_subplot()
+    if not claims:
+        ax.text(0.5, 0.5, "No figure is shared by two outlets", ha="center", va="center")
+        ax.set_axis_off()
+        return fig
+    ax.imshow(grid, cmap=ListedColormap(_STATE_COLORS), vmin=0, vmax=len(CLAIM_STATES) - 1,
+              aspect="auto")
+    for (i, j), state in np.ndenumerate(grid):
+        ax.text(j, i, _STATE_MARKS[CLAIM_STATES[state]], ha="center", va="center", fontsize=8)
+    ax.set_xticks(range(len(columns)), [_short(c, 20) for c in columns], rotation=30, ha="right")
+    ax.set_yticks(range(len(claims)), [f"{g}: {_short(str(names[g]), 40)}" for g in claims])
+    ax.set_xticks(np.arange(-0.5, len(columns)), minor=True)
+    ax.set_yticks(np.arange(-0.5, len(claims)), minor=True)
+    ax.grid(which="minor", color="#BBBBBB", linewidth=0.5)
+    ax.tick_params(which="minor", length=0)
+    ax.set_xlabel("Outlet")
+    ax.set_ylabel("Claim")
+    ax.set_title("Numeric claims across outlets (blank: not stated)")
+    from matplotlib.patches import Patch
+    handles = [Patch(facecolor=c, edgecolor="#888888", label=s.replace("_", " "))
+               for s, c in zip(CLAIM_STATES[1:], _STATE_COLORS[1:])]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+    return fig

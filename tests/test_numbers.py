@@ -1,0 +1,107 @@
+"""Numbers: hand-checked extraction, normalisation and cross-outlet conflicts."""
+
+import json
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.nlp import load_pipeline, parse_bodies
+from analysis.numbers import (extract_numbers, number_claims, number_conflicts,
+                              parse_number_words)
+
+DATA = Path(__file__).parent / "data" / "quotes_numbers"
+
+
+def make_docs(bodies: dict) -> pd.DataFrame:
+    return pd.DataFrame({"doc_id": list(bodies), "label": [k.upper() for k in bodies],
+                         "outlet": "", "title": "", "body": list(bodies.values())})
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_pipeline()
+
+
+@pytest.fixture(scope="module")
+def bridge(nlp):
+    docs = make_docs({p.stem: p.read_text(encoding="utf-8").strip()
+                      for p in sorted(DATA.glob("*.txt"))})
+    expected = json.loads((DATA / "expected.json").read_text())
+    return docs, extract_numbers(docs, parse_bodies(docs, nlp)), expected
+
+
+@pytest.mark.parametrize("text, value", [("a thousand", 1000), ("forty-two", 42),
+                                         ("two million", 2e6), ("three hundred and five", 305),
+                                         ("the", None)])
+def test_parse_number_words(text, value):
+    assert parse_number_words(text) == value
+
+
+def test_numbers_match_hand_annotations(bridge):
+    docs, numbers, expected = bridge
+    for doc_id, want in expected["numbers"].items():
+        got = numbers[numbers["doc_id"] == doc_id].set_index("text")
+        for item in want:
+            assert item["text"] in got.index, item["text"]
+            row = got.loc[item["text"]]
+            for key, value in item.items():
+                if key != "text":
+                    assert row[key] == value, (item["text"], key, row[key])
+
+
+def test_years_are_dates_not_counts(bridge):
+    _, numbers, _ = bridge
+    years = numbers[numbers["text"].isin(["2014", "2021"])]
+    assert set(years["unit"]) == {"date"}
+
+
+def test_money_forms_normalise_alike(nlp):
+    docs = make_docs({"a": "They spent $100m per month.",
+                      "b": "They spent 100 million dollars every month.",
+                      "c": "They spent a hundred million dollars a month."})
+    numbers = extract_numbers(docs, parse_bodies(docs, nlp))
+    money = numbers[numbers["unit"] == "money"]
+    assert money["value"].tolist() == [1e8, 1e8, 1e8]
+    assert set(money["currency"]) == {"USD"} and set(money["period"]) == {"month"}
+
+
+def test_conflicts_match_hand_annotations(bridge):
+    _, numbers, expected = bridge
+    conflicts = number_conflicts(numbers)
+    assert list(conflicts.columns[:6]) == ["group_id", "doc_id", "value", "what", "text",
+                                           "conflict"]
+    for want in expected["conflicts"]:
+        grp = conflicts[conflicts["value"] == want["value"]]
+        assert sorted(set(grp["conflict"]) - {"agree"}) == want["conflict_types"]
+    assert 54e6 not in set(conflicts["value"])   # the bracketed conversion is no claim
+
+
+def test_different_value_for_same_thing(nlp):
+    docs = make_docs({"a": "The army said 300 soldiers were deployed.",
+                      "b": "The army said 450 soldiers were deployed."})
+    conflicts = number_conflicts(extract_numbers(docs, parse_bodies(docs, nlp)))
+    assert "different_value" in set(conflicts["conflict"])
+    claims = number_claims(extract_numbers(docs, parse_bodies(docs, nlp)))
+    assert claims["status"].tolist() == ["conflict"]
+
+
+def test_agreement_is_not_a_conflict(nlp):
+    docs = make_docs({"a": "About 1,200 workers were hired.", "b": "Some 1,200 workers were hired."})
+    conflicts = number_conflicts(extract_numbers(docs, parse_bodies(docs, nlp)))
+    assert conflicts["conflict"].tolist() == ["agree", "agree"]
+
+
+def test_bad_input_raises_value_error():
+    with pytest.raises(ValueError, match="body"):
+        extract_numbers(pd.DataFrame({"doc_id": ["a"]}))
+    with pytest.raises(ValueError, match="missing"):
+        number_conflicts(pd.DataFrame({"doc_id": ["a"]}))
+
+
+def test_deterministic_csv(bridge, nlp):
+    docs, numbers, _ = bridge
+    again = extract_numbers(docs, parse_bodies(docs, nlp))
+    assert numbers.to_csv(index=False) == again.to_csv(index=False)
+    assert not math.isnan(numbers[numbers["unit"] == "money"]["value"].iloc[0])

@@ -1,0 +1,135 @@
+"""Quotes: hand-checked extraction, variant grouping and safe HTML."""
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.nlp import load_pipeline, parse_bodies
+from analysis.quotes import (UNKNOWN_SPEAKER, altered_quotes_html, diff_to_html,
+                             extract_quotes, quote_variants)
+
+DATA = Path(__file__).parent / "data" / "quotes_numbers"
+
+
+def make_docs(bodies: dict) -> pd.DataFrame:
+    return pd.DataFrame({"doc_id": list(bodies), "label": [k.upper() for k in bodies],
+                         "outlet": "", "title": "", "body": list(bodies.values())})
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_pipeline()
+
+
+@pytest.fixture(scope="module")
+def bridge(nlp):
+    docs = make_docs({p.stem: p.read_text(encoding="utf-8").strip()
+                      for p in sorted(DATA.glob("*.txt"))})
+    return docs, parse_bodies(docs, nlp), json.loads((DATA / "expected.json").read_text())
+
+
+def test_quotes_match_hand_annotations(bridge):
+    docs, parsed, expected = bridge
+    quotes = extract_quotes(docs, parsed)
+    for doc_id, want in expected["quotes"].items():
+        got = quotes[quotes["doc_id"] == doc_id]
+        assert got["text"].tolist() == [w["text"] for w in want]
+        assert got["kind"].tolist() == [w["kind"] for w in want]
+        assert got["speaker"].tolist() == [w["speaker"] for w in want]
+        assert got["cue"].tolist() == [w["cue"] for w in want]
+
+
+def test_negatives_are_not_quotes(bridge):
+    docs, parsed, expected = bridge
+    texts = extract_quotes(docs, parsed)["text"].tolist()
+    for bad in expected["not_quoted"]:
+        assert not any(t.startswith(bad) for t in texts), bad
+
+
+def test_offsets_index_into_body(bridge):
+    docs, parsed, _ = bridge
+    quotes = extract_quotes(docs, parsed)
+    bodies = dict(zip(docs["doc_id"], docs["body"]))
+    for row in quotes.itertuples():
+        piece = bodies[row.doc_id][row.start:row.end]
+        assert piece.startswith(row.text[:8]) and piece.endswith(row.text[-8:])
+        merged = row.text.startswith("This is,")       # interrupted by "she said"
+        assert (piece == row.text) != merged
+    assert list(quotes["quote_id"]) == [f"{d}-q{i:02d}" for d, n in
+                                         quotes.groupby("doc_id").size().items()
+                                         for i in range(1, n + 1)]
+
+
+def test_nested_multi_paragraph_and_unknown(nlp):
+    body = ('The report described “a so-called “peace plan” that nobody signed.”\n\n'
+            '"First part of a long statement.\n\n'
+            '"Second part of the same statement," the minister said.\n\n'
+            'The session then ended.\n\n'
+            '“Nobody claims these words at all today.”')
+    docs = make_docs({"x": body})
+    quotes = extract_quotes(docs, parse_bodies(docs, nlp))
+    assert quotes["text"].tolist() == [
+        "a so-called “peace plan” that nobody signed.",
+        "First part of a long statement. Second part of the same statement,",
+        "Nobody claims these words at all today.",
+    ]
+    assert quotes["speaker"].iloc[1] == "minister"
+    assert quotes["speaker"].iloc[2] == UNKNOWN_SPEAKER and quotes["cue"].iloc[2] == ""
+
+
+def test_canonicalize_is_applied(bridge):
+    docs, parsed, _ = bridge
+    quotes = extract_quotes(docs, parsed, canonicalize=lambda s: s.upper())
+    assert "MARIA LINDQVIST" in set(quotes["speaker"])
+    assert "Maria Lindqvist" not in set(quotes["speaker"])
+
+
+def test_variants_expose_reworded_quote(bridge):
+    docs, parsed, _ = bridge
+    variants = quote_variants(extract_quotes(docs, parsed))
+    assert list(variants.columns[:7]) == ["group_id", "speaker", "doc_id", "quote_id", "text",
+                                          "differs", "diff"]
+    herring = variants[variants["text"].str.contains("nonsense")]
+    assert herring["group_id"].nunique() == 1 and len(herring) == 2
+    changed = herring[herring["differs"]]
+    assert len(changed) == 1
+    assert {"[-reckless-]", "{+foolish+}"} <= set(changed["diff"].iloc[0].split()) or \
+           {"[-foolish-]", "{+reckless+}"} <= set(changed["diff"].iloc[0].split())
+    afford = variants[variants["text"].str.startswith("We cannot afford")]
+    assert len(afford) == 2 and not afford["differs"].any()   # a shorter excerpt is no alteration
+
+
+def test_unrelated_quotes_are_not_grouped(nlp):
+    docs = make_docs({"a": '"The harbour will reopen next spring," Ann Lee said.',
+                      "b": '"Taxes on fuel must fall before the winter," Bo Chan said.'})
+    assert quote_variants(extract_quotes(docs, parse_bodies(docs, nlp))).empty
+
+
+def test_html_is_escaped():
+    variants = pd.DataFrame({
+        "group_id": ["qv01", "qv01"], "speaker": ["<b>x</b>", "<b>x</b>"],
+        "doc_id": ["a", "b"], "quote_id": ["a-q01", "b-q01"],
+        "text": ["<script>alert(1)</script> ok", "<script>alert(2)</script> ok"],
+        "differs": [False, True], "diff": ["", "[-<script>alert(1)</script>-] {+<img>+} ok"],
+        "label": ["A", "B"]})
+    out = altered_quotes_html(variants)
+    assert "<script>" not in out and "<img>" not in out and "<b>" not in out
+    assert "<del>&lt;script&gt;alert(1)&lt;/script&gt;</del>" in out
+    assert diff_to_html("a [-b-] {+c+}") == "a <del>b</del> <ins>c</ins>"
+
+
+def test_bad_input_raises_value_error(nlp):
+    with pytest.raises(ValueError, match="body"):
+        extract_quotes(pd.DataFrame({"doc_id": ["a"]}))
+    with pytest.raises(ValueError, match="missing"):
+        quote_variants(pd.DataFrame({"doc_id": ["a"]}))
+
+
+def test_deterministic_csv(bridge):
+    docs, parsed, _ = bridge
+    first = extract_quotes(docs, parsed)
+    again = extract_quotes(docs, parsed)
+    assert first.to_csv(index=False) == again.to_csv(index=False)
+    assert quote_variants(first).to_csv(index=False) == quote_variants(again).to_csv(index=False)
