@@ -1,0 +1,596 @@
+"""Cross-source overlap: shared passages, pairwise relations and derivation.
+
+Three steps, each a small function over tidy tables:
+
+1. :func:`shared_passages` finds verbatim and near-verbatim passages between two
+   documents, with character offsets into both bodies (seed-and-extend, in the
+   spirit of passim / text-matcher): word n-gram shingles shared by the two
+   texts are the seeds; seeds on the same alignment diagonal form runs; runs
+   separated by a few unmatched words (an edit, an insertion) are merged into
+   one passage.
+2. :func:`overlap_pairs` summarises every ordered pair of documents (share of
+   a's words inside passages shared with b, share of a's sentences with a copy or
+   paraphrase in b, word Jaccard) and labels the lexical relation with thresholds
+   measured on COUNTER (see :data:`WHOLLY_DERIVED_MIN` and
+   :data:`PARTIALLY_DERIVED_MIN`).
+3. :func:`derivation_edges` orients related pairs (who likely derives from
+   whom) from direction cues: publication order, attribution, containment
+   asymmetry.
+
+Tokenisation is language-neutral (Unicode word characters plus combining marks,
+NFKC-normalised and casefolded), so the lexical part works on Urdu as well as
+English; nothing here needs spaCy.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass
+from itertools import combinations, permutations
+
+import numpy as np
+import pandas as pd
+from rapidfuzz.distance import Indel
+
+#: Lexical containment (share of the derived text's words inside passages shared
+#: with the source) from which a text counts as wholly derived, and from which it
+#: counts as (at least) partially derived. Both chosen jointly on COUNTER (Urdu
+#: agency -> newspaper reuse, even-numbered half of the 600 pairs, best 3-class
+#: macro F1; bench/bench_counter.py) with the default passage settings.
+WHOLLY_DERIVED_MIN = 0.545
+PARTIALLY_DERIVED_MIN = 0.035
+
+PASSAGE_COLUMNS = ["doc_a", "start_a", "end_a", "doc_b", "start_b", "end_b",
+                   "n_words", "kind", "score", "text_a", "text_b"]
+PAIR_COLUMNS = ["doc_a", "doc_b", "words_a", "lexical_containment",
+                "semantic_coverage", "jaccard", "relation"]
+CUE_COLUMNS = ["doc_a", "doc_b", "published", "attribution", "asymmetry",
+               "order_agreement"]
+EDGE_COLUMNS = ["source", "derived", "relation", "containment_derived",
+                "containment_source", "semantic_coverage", "order_agreement",
+                "confidence", "evidence"]
+
+#: Weight of each direction cue in :func:`derivation_edges` (see there).
+CUE_WEIGHTS = {"published": 3.0, "attribution": 2.0, "asymmetry": 1.0}
+#: Containment difference from which the more contained text counts as the derived one.
+ASYMMETRY_MIN = 0.10
+
+RELATIONS = ("wholly_derived", "partially_derived", "independent")
+
+# Combining marks (Arabic-script diacritics, Devanagari vowel signs, ...) and the
+# zero-width (non-)joiners belong inside a word: ``\w`` alone would split on them.
+_MARKS = "".join(chr(c) for c in range(0x10000)
+                 if unicodedata.category(chr(c)).startswith("M"))
+_WORD_RE = re.compile("[\\w" + re.escape(_MARKS) + "\u200c\u200d]+")
+
+
+def _normalise(token: str) -> str:
+    if token.isascii():
+        return token.lower()
+    return unicodedata.normalize("NFKC", token).casefold()
+
+
+def word_tokens(text: str) -> pd.DataFrame:
+    """Language-neutral word tokens of ``text`` with character offsets.
+
+    Parameters
+    ----------
+    text : str
+        Any text (e.g. a document body).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per word, in text order: ``token`` (int, 0-based index),
+        ``start``, ``end`` (int, character offsets, ``text[start:end]`` is the
+        word as written), ``norm`` (str, NFKC-normalised, casefolded form).
+    """
+    if not isinstance(text, str):
+        raise ValueError(f"word_tokens expects a str, got {type(text).__name__}")
+    matches = list(_WORD_RE.finditer(text))
+    return pd.DataFrame({
+        "token": np.arange(len(matches), dtype=np.int64),
+        "start": np.array([m.start() for m in matches], dtype=np.int64),
+        "end": np.array([m.end() for m in matches], dtype=np.int64),
+        "norm": [_normalise(m.group()) for m in matches],
+    })
+
+
+@dataclass
+class _Tokens:
+    """A tokenised body: word ids (shared vocabulary) and character offsets."""
+
+    ids: list[int]
+    starts: np.ndarray
+    ends: np.ndarray
+
+
+class _Tokenizer:
+    """Tokenises bodies once and maps words to ints shared across documents."""
+
+    def __init__(self):
+        self.vocabulary: dict[str, int] = {}
+        self.cache: dict[str, _Tokens] = {}
+
+    def __call__(self, doc_id: str, body: str) -> _Tokens:
+        if doc_id not in self.cache:
+            matches = list(_WORD_RE.finditer(body))
+            vocab = self.vocabulary
+            ids = [vocab.setdefault(_normalise(m.group()), len(vocab)) for m in matches]
+            self.cache[doc_id] = _Tokens(
+                ids, np.array([m.start() for m in matches], dtype=np.int64),
+                np.array([m.end() for m in matches], dtype=np.int64))
+        return self.cache[doc_id]
+
+
+def _shingle_index(ids: list[int], ngram: int) -> dict[tuple, list[int]]:
+    index: dict[tuple, list[int]] = {}
+    for i in range(len(ids) - ngram + 1):
+        index.setdefault(tuple(ids[i:i + ngram]), []).append(i)
+    return index
+
+
+def _seed_runs(index_a, index_b, ngram, max_occurrences):
+    """Maximal runs of consecutive shared shingles on one diagonal.
+
+    Returns ``[a_start, a_end, b_start, b_end]`` word spans (end exclusive).
+    Shingles repeated more than ``max_occurrences`` times in either text are
+    boilerplate and seed nothing.
+    """
+    if len(index_b) < len(index_a):
+        shared = [key for key in index_b if key in index_a]
+    else:
+        shared = [key for key in index_a if key in index_b]
+    seeds = []
+    for key in shared:
+        positions_a, positions_b = index_a[key], index_b[key]
+        if len(positions_a) <= max_occurrences and len(positions_b) <= max_occurrences:
+            seeds.extend((j - i, i) for i in positions_a for j in positions_b)
+    seeds.sort()
+    runs = []
+    for diagonal, i in seeds:
+        last = runs[-1] if runs else None
+        if last is not None and last[4] == diagonal and i <= last[1] - ngram + 1:
+            last[1] = i + ngram
+            last[3] = i + diagonal + ngram
+        else:
+            runs.append([i, i + ngram, i + diagonal, i + diagonal + ngram, diagonal])
+    return [r[:4] for r in runs]
+
+
+def _merge_runs(runs, max_gap, ngram):
+    """Chain runs into passages across gaps of at most ``max_gap`` words."""
+    passages: list[list[int]] = []
+    for run in sorted(runs):
+        best, best_gap = None, None
+        for passage in passages:
+            gap_a, gap_b = run[0] - passage[1], run[2] - passage[3]
+            if (-ngram < gap_a <= max_gap and -ngram < gap_b <= max_gap
+                    and run[1] > passage[1] and run[3] > passage[3]):
+                gap = max(gap_a, gap_b)
+                if best is None or gap < best_gap:
+                    best, best_gap = passage, gap
+        if best is None:
+            passages.append(list(run))
+        else:
+            best[1], best[3] = run[1], run[3]
+    return passages
+
+
+def _check_docs(docs: pd.DataFrame, columns=("doc_id", "body")) -> None:
+    if not isinstance(docs, pd.DataFrame):
+        raise ValueError(f"docs must be a pandas DataFrame, got {type(docs).__name__}")
+    missing = [c for c in columns if c not in docs.columns]
+    if missing:
+        raise ValueError(f"docs is missing column(s) {missing}")
+    if docs["doc_id"].duplicated().any():
+        dupes = sorted(docs.loc[docs["doc_id"].duplicated(), "doc_id"].astype(str))
+        raise ValueError(f"docs has duplicate doc_id values: {dupes[:5]}")
+    if "body" in columns and not all(isinstance(b, str) for b in docs["body"]):
+        raise ValueError("docs['body'] must hold strings (use '' for an empty body)")
+
+
+def _pairs_to_compare(docs: pd.DataFrame, pairs) -> list[tuple[str, str]]:
+    """Unordered pairs in corpus order: all of them, or those given."""
+    order = {doc_id: k for k, doc_id in enumerate(docs["doc_id"])}
+    if pairs is None:
+        return list(combinations(docs["doc_id"], 2))
+    if not {"doc_a", "doc_b"} <= set(pairs.columns):
+        raise ValueError("pairs must have columns doc_a and doc_b")
+    unknown = sorted((set(pairs["doc_a"]) | set(pairs["doc_b"])) - set(order))
+    if unknown:
+        raise ValueError(f"pairs name documents not in docs: {unknown[:5]}")
+    wanted = {tuple(sorted((a, b), key=order.get))
+              for a, b in zip(pairs["doc_a"], pairs["doc_b"]) if a != b}
+    return sorted(wanted, key=lambda p: (order[p[0]], order[p[1]]))
+
+
+def shared_passages(docs: pd.DataFrame, pairs: pd.DataFrame | None = None, *,
+                    ngram: int = 3, min_words: int = 6, max_gap: int = 3,
+                    max_occurrences: int = 5) -> pd.DataFrame:
+    """Verbatim and near-verbatim passages shared by pairs of documents.
+
+    Seeds are word ``ngram``-grams (casefolded) that occur in both bodies.
+    Seeds on one diagonal (same offset between the two texts) make runs; runs
+    whose ends are at most ``max_gap`` words apart in both texts are chained into
+    one passage, so a substituted, inserted or deleted word or two does not break
+    a passage. A passage starts and ends on shared words.
+
+    Parameters
+    ----------
+    docs : pandas.DataFrame
+        Corpus table with ``doc_id`` and ``body``.
+    pairs : pandas.DataFrame, optional
+        Pairs to compare (``doc_a``, ``doc_b``), e.g. from
+        :func:`analysis.candidates.candidate_pairs`. Default: every pair.
+    ngram : int
+        Seed length in words.
+    min_words : int
+        Passages shorter than this (in either document) are dropped.
+    max_gap : int
+        Largest number of unmatched words bridged inside a passage.
+    max_occurrences : int
+        Shingles occurring more often than this in one body are ignored
+        (boilerplate such as repeated bylines would otherwise seed everything).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per passage: ``doc_a``, ``doc_b`` (doc_a comes first in corpus
+        order), ``start_a``, ``end_a``, ``start_b``, ``end_b`` (character offsets
+        into each ``body``), ``n_words`` (words in the doc_a span), ``kind``
+        (``verbatim`` when the casefolded word sequences are identical, else
+        ``near``), ``score`` (Indel similarity of the two word sequences, 0..1),
+        ``text_a``, ``text_b`` (the exact body slices). Sorted by pair in corpus
+        order, then ``start_a``, ``start_b``.
+    """
+    _check_docs(docs)
+    for name, value, low in (("ngram", ngram, 1), ("min_words", min_words, 1),
+                             ("max_gap", max_gap, 0), ("max_occurrences", max_occurrences, 1)):
+        if not isinstance(value, (int, np.integer)) or value < low:
+            raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
+    bodies = dict(zip(docs["doc_id"], docs["body"]))
+    tokenize = _Tokenizer()
+    indexes: dict[str, dict] = {}
+    rows = []
+    for doc_a, doc_b in _pairs_to_compare(docs, pairs):
+        tok_a, tok_b = tokenize(doc_a, bodies[doc_a]), tokenize(doc_b, bodies[doc_b])
+        for doc_id, tokens in ((doc_a, tok_a), (doc_b, tok_b)):
+            if doc_id not in indexes:
+                indexes[doc_id] = _shingle_index(tokens.ids, ngram)
+        runs = _seed_runs(indexes[doc_a], indexes[doc_b], ngram, max_occurrences)
+        for a0, a1, b0, b1 in sorted(_merge_runs(runs, max_gap, ngram)):
+            if min(a1 - a0, b1 - b0) < min_words:
+                continue
+            words_a, words_b = tok_a.ids[a0:a1], tok_b.ids[b0:b1]
+            start_a, end_a = int(tok_a.starts[a0]), int(tok_a.ends[a1 - 1])
+            start_b, end_b = int(tok_b.starts[b0]), int(tok_b.ends[b1 - 1])
+            rows.append((doc_a, start_a, end_a, doc_b, start_b, end_b, a1 - a0,
+                         "verbatim" if words_a == words_b else "near",
+                         round(float(Indel.normalized_similarity(words_a, words_b)), 6),
+                         bodies[doc_a][start_a:end_a], bodies[doc_b][start_b:end_b]))
+    table = pd.DataFrame(rows, columns=PASSAGE_COLUMNS)
+    return table.astype({"start_a": "int64", "end_a": "int64", "start_b": "int64",
+                         "end_b": "int64", "n_words": "int64", "score": "float64"})
+
+
+def _word_coverage(tokens: _Tokens, spans) -> int:
+    """Number of words of a body lying inside any of the character ``spans``."""
+    covered = np.zeros(len(tokens.ids), dtype=bool)
+    for start, end in spans:
+        first = np.searchsorted(tokens.starts, start, side="left")
+        last = np.searchsorted(tokens.ends, end, side="right")
+        covered[first:last] = True
+    return int(covered.sum())
+
+
+def _semantic_coverage(alignment: pd.DataFrame) -> pd.Series:
+    """Share of doc_a's sentences whose best counterpart in doc_b is not ``none``.
+
+    Same definition as ``analysis.alignment.semantic_coverage``; computed here
+    so this module does not depend on the embedding stack.
+    """
+    needed = {"doc_a", "sent_a", "doc_b", "kind"}
+    if not isinstance(alignment, pd.DataFrame) or not needed <= set(alignment.columns):
+        raise ValueError(f"alignment must be a DataFrame with columns {sorted(needed)}")
+    matched = alignment.assign(_matched=alignment["kind"].ne("none"))
+    per_sentence = matched.groupby(["doc_a", "doc_b", "sent_a"])["_matched"].any()
+    return per_sentence.groupby(level=["doc_a", "doc_b"]).mean()
+
+
+def lexical_relation(containment: float) -> str:
+    """Lexical relation of a text to another from its containment in it.
+
+    ``wholly_derived`` if ``containment >= WHOLLY_DERIVED_MIN``,
+    ``partially_derived`` if ``containment >= PARTIALLY_DERIVED_MIN``, else
+    ``independent``.
+    """
+    if containment >= WHOLLY_DERIVED_MIN:
+        return "wholly_derived"
+    if containment >= PARTIALLY_DERIVED_MIN:
+        return "partially_derived"
+    return "independent"
+
+
+def overlap_pairs(docs: pd.DataFrame, passages: pd.DataFrame,
+                  alignment: pd.DataFrame | None = None, *,
+                  pairs: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Pairwise overlap summary, one row per ordered pair of documents.
+
+    Relation rule (lexical, language-neutral): with ``c`` the lexical
+    containment of a in b, a is ``wholly_derived`` from b if
+    ``c >= WHOLLY_DERIVED_MIN`` (0.545), ``partially_derived`` if
+    ``c >= PARTIALLY_DERIVED_MIN`` (0.035), else ``independent``. Both thresholds
+    were chosen on COUNTER (derived newspaper text vs its agency source, Urdu;
+    even-numbered pairs, best 3-class macro F1) with the default passage
+    settings of :func:`shared_passages`. On the held-out odd pairs the rule
+    scores derived-vs-non-derived F1 0.76 (precision ~0.84; the all-derived
+    baseline scores 0.83 with precision 0.70) and 3-class macro F1 0.62:
+    heavily reworded reuse has little verbatim text, so lexical containment
+    misses much of COUNTER's partial derivation (semantic_coverage is the
+    complement for that). "Derived from b" means the words are
+    shared with b: a and b may also both copy a third text (see
+    :func:`derivation_edges` for the direction).
+
+    Parameters
+    ----------
+    docs : pandas.DataFrame
+        Corpus table with ``doc_id`` and ``body``.
+    passages : pandas.DataFrame
+        Output of :func:`shared_passages` on the same docs.
+    alignment : pandas.DataFrame, optional
+        Sentence alignment (``analysis.alignment.align_sentences``: doc_a,
+        sent_a, doc_b, kind, ...). Without it, ``semantic_coverage`` is NaN.
+    pairs : pandas.DataFrame, optional
+        Pairs to report (``doc_a``, ``doc_b``; both orientations are reported).
+        Default: every ordered pair for corpora of at most 50 documents, else
+        the pairs that share a passage or appear in ``alignment``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``doc_a``, ``doc_b`` (str), ``words_a`` (int, words in a's body),
+        ``lexical_containment`` (share of a's words inside passages shared with
+        b, 0..1), ``semantic_coverage`` (share of a's sentences with a copy,
+        near copy or paraphrase in b, 0..1 or NaN), ``jaccard`` (Jaccard index of
+        the two bodies' casefolded word sets), ``relation`` (see above).
+        Sorted by doc_a then doc_b in corpus order.
+    """
+    _check_docs(docs)
+    missing = sorted(set(PASSAGE_COLUMNS[:6]) - set(passages.columns))
+    if missing:
+        raise ValueError(f"passages is missing column(s) {missing}")
+    order = {doc_id: k for k, doc_id in enumerate(docs["doc_id"])}
+    coverage = _semantic_coverage(alignment) if alignment is not None else None
+    if pairs is None and len(docs) > 50:
+        seen = passages[["doc_a", "doc_b"]]
+        if alignment is not None:
+            seen = pd.concat([seen, alignment[["doc_a", "doc_b"]]])
+        pairs = seen.drop_duplicates()
+    unordered = _pairs_to_compare(docs, pairs)
+
+    spans: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for row in passages.itertuples(index=False):
+        spans.setdefault((row.doc_a, row.doc_b), []).append((row.start_a, row.end_a))
+        spans.setdefault((row.doc_b, row.doc_a), []).append((row.start_b, row.end_b))
+    bodies = dict(zip(docs["doc_id"], docs["body"]))
+    tokenize = _Tokenizer()
+    word_sets: dict[str, set[int]] = {}
+    rows = []
+    for first, second in unordered:
+        for doc_a, doc_b in ((first, second), (second, first)):
+            tok_a, tok_b = tokenize(doc_a, bodies[doc_a]), tokenize(doc_b, bodies[doc_b])
+            for doc_id, tokens in ((doc_a, tok_a), (doc_b, tok_b)):
+                if doc_id not in word_sets:
+                    word_sets[doc_id] = set(tokens.ids)
+            n_words = len(tok_a.ids)
+            containment = (_word_coverage(tok_a, spans.get((doc_a, doc_b), ())) / n_words
+                           if n_words else 0.0)
+            union = len(word_sets[doc_a] | word_sets[doc_b])
+            jaccard = len(word_sets[doc_a] & word_sets[doc_b]) / union if union else 0.0
+            semantic = np.nan
+            if coverage is not None:
+                semantic = float(coverage.get((doc_a, doc_b), np.nan))
+            rows.append((doc_a, doc_b, n_words, round(containment, 6), semantic,
+                         round(jaccard, 6), lexical_relation(containment)))
+    table = pd.DataFrame(rows, columns=PAIR_COLUMNS)
+    table = table.astype({"words_a": "int64", "lexical_containment": "float64",
+                          "semantic_coverage": "float64", "jaccard": "float64"})
+    keys = table["doc_a"].map(order) * (len(order) + 1) + table["doc_b"].map(order)
+    return table.iloc[np.argsort(keys.to_numpy(), kind="stable")].reset_index(drop=True)
+
+
+def _publication_times(docs: pd.DataFrame) -> dict[str, pd.Timestamp] | None:
+    for column in ("published", "date"):
+        if column in docs.columns:
+            times = pd.to_datetime(docs[column], errors="coerce", utc=True)
+            return dict(zip(docs["doc_id"], times))
+    return None
+
+
+def _names_outlet(body: str, outlet: str) -> bool:
+    """Whether ``body`` names ``outlet`` as a whole word sequence (casefolded)."""
+    if not outlet.strip():
+        return False
+    pattern = r"(?<!\w)" + re.escape(outlet.strip().casefold()) + r"(?!\w)"
+    return re.search(pattern, body.casefold()) is not None
+
+
+def _sign(value: float, margin: float) -> int:
+    return 1 if value >= margin else -1 if value <= -margin else 0
+
+
+def direction_cues(docs: pd.DataFrame, passages: pd.DataFrame,
+                   pairs: pd.DataFrame) -> pd.DataFrame:
+    """Votes on which text of each compared pair derives from the other.
+
+    A vote is +1 when the cue says doc_a derives from doc_b, -1 when doc_b
+    derives from doc_a, 0 when the cue is silent.
+
+    - ``published``: the later text derives from the earlier one (needs a
+      ``published`` or ``date`` column in docs; silent on equal or missing dates).
+    - ``attribution``: a text that names the other's outlet (``outlet`` column)
+      derives from it ("Al Jazeera reported that ..."); silent if both or neither do.
+    - ``asymmetry``: the text more contained in the other (containment
+      difference >= :data:`ASYMMETRY_MIN`) is the derived one: a rewrite keeps
+      a part of its source, the source holds more than was taken from it. On
+      COUNTER it decides 27% of derived pairs and is right on 62% of those: a
+      weak cue. (A "copied the top, cut the tail" cue was right on only 42%
+      and is not used.)
+    - ``order_agreement`` is not a vote: Kendall's tau between the order of the
+      shared passages in a and in b (NaN with fewer than 3 passages). Near 1,
+      one text follows the other's sequence, as a copy does; near 0, the
+      shared words are scattered (common quotes, stock phrases).
+
+    Parameters
+    ----------
+    docs : pandas.DataFrame
+        Corpus table (``doc_id``, ``body``; optional ``outlet``, ``published``/``date``).
+    passages : pandas.DataFrame
+        Output of :func:`shared_passages`.
+    pairs : pandas.DataFrame
+        Output of :func:`overlap_pairs` (both orientations of each pair).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per unordered pair present in ``pairs``: ``doc_a``, ``doc_b``
+        (corpus order), ``published``, ``attribution``, ``asymmetry``,
+        ``truncation`` (int votes), ``order_agreement`` (float).
+    """
+    from scipy.stats import kendalltau
+
+    _check_docs(docs)
+    order = {doc_id: k for k, doc_id in enumerate(docs["doc_id"])}
+    containment = {(a, b): c for a, b, c in
+                   zip(pairs["doc_a"], pairs["doc_b"], pairs["lexical_containment"])}
+    times = _publication_times(docs)
+    bodies = dict(zip(docs["doc_id"], docs["body"]))
+    outlets = dict(zip(docs["doc_id"], docs["outlet"].fillna(""))) if "outlet" in docs else {}
+    grouped = {key: group for key, group in passages.groupby(["doc_a", "doc_b"], sort=False)}
+    rows = []
+    for doc_a, doc_b in _pairs_to_compare(docs, pairs[["doc_a", "doc_b"]]):
+        published = 0
+        if times is not None:
+            t_a, t_b = times[doc_a], times[doc_b]
+            if not (pd.isna(t_a) or pd.isna(t_b)) and t_a != t_b:
+                published = 1 if t_a > t_b else -1
+        names_b = _names_outlet(bodies[doc_a], outlets.get(doc_b, ""))
+        names_a = _names_outlet(bodies[doc_b], outlets.get(doc_a, ""))
+        attribution = int(names_b) - int(names_a)
+        asymmetry = _sign(containment.get((doc_a, doc_b), 0.0)
+                          - containment.get((doc_b, doc_a), 0.0), ASYMMETRY_MIN)
+        shared = grouped.get((doc_a, doc_b))
+        if shared is None:
+            flipped = grouped.get((doc_b, doc_a))
+            if flipped is not None:
+                shared = flipped.rename(columns={"start_a": "start_b", "end_a": "end_b",
+                                                 "start_b": "start_a", "end_b": "end_a"})
+        agreement = np.nan
+        if shared is not None and len(shared) >= 3:
+            tau = kendalltau(shared["start_a"], shared["start_b"]).statistic
+            agreement = round(float(tau), 6) if not np.isnan(tau) else np.nan
+        rows.append((doc_a, doc_b, published, attribution, asymmetry, agreement))
+    table = pd.DataFrame(rows, columns=CUE_COLUMNS)
+    return table.astype({c: "int64" for c in CUE_COLUMNS[2:5]} | {"order_agreement": "float64"})
+
+
+def derivation_edges(pairs: pd.DataFrame, docs: pd.DataFrame,
+                     passages: pd.DataFrame | None = None, *,
+                     min_semantic_coverage: float = 0.5) -> pd.DataFrame:
+    """Derivation graph: who likely derives from whom, one edge per related pair.
+
+    A pair is related when either text is at least ``partially_derived`` from
+    the other (lexical relation of :func:`overlap_pairs`) or, with an alignment,
+    when either text has ``semantic_coverage >= min_semantic_coverage`` in the
+    other (a reworded copy; this threshold is a judgement, not fitted).
+
+    Direction: the cues of :func:`direction_cues` vote with weights
+    :data:`CUE_WEIGHTS` (publication order 3, naming the other's outlet 2,
+    containment asymmetry 1). ``confidence`` = |weighted vote sum| / sum of all
+    weights, so without publication dates it is at most 0.5, and a direction
+    resting on asymmetry alone scores 1/6. Confidence 0 means no cue decided:
+    the edge is then drawn from the later to the earlier document in corpus
+    order and its evidence says the direction is undetermined. Two texts may
+    also both derive from a third, unseen source (a wire story): an edge says
+    the texts share material, the direction is a best guess.
+
+    Parameters
+    ----------
+    pairs : pandas.DataFrame
+        Output of :func:`overlap_pairs`.
+    docs : pandas.DataFrame
+        Corpus table (``doc_id``, ``body``; optional ``outlet``,
+        ``published``/``date``).
+    passages : pandas.DataFrame, optional
+        Output of :func:`shared_passages`, for the passage-order evidence.
+    min_semantic_coverage : float
+        Semantic coverage from which a lexically independent pair counts as a
+        reworded copy.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``source``, ``derived`` (doc_id), ``relation`` (the stronger relation
+        of the two directions: wholly_derived, partially_derived, or reworded
+        for a semantic-only link), ``containment_derived``,
+        ``containment_source`` (lexical containment of each text in the other),
+        ``semantic_coverage`` (of the derived text in the source, NaN without
+        alignment), ``order_agreement`` (Kendall tau of shared passage order,
+        NaN with < 3 passages), ``confidence`` (0..1), ``evidence`` (readable
+        summary of the cues). Sorted by confidence (descending), then source and
+        derived in corpus order.
+    """
+    _check_docs(docs)
+    missing = sorted(set(PAIR_COLUMNS) - set(pairs.columns))
+    if missing:
+        raise ValueError(f"pairs is missing column(s) {missing}")
+    if passages is None:
+        passages = pd.DataFrame(columns=PASSAGE_COLUMNS)
+    order = {doc_id: k for k, doc_id in enumerate(docs["doc_id"])}
+    labels = dict(zip(docs["doc_id"], docs["label"] if "label" in docs else docs["doc_id"]))
+    indexed = pairs.set_index(["doc_a", "doc_b"])
+    strength = {name: rank for rank, name in enumerate(reversed(RELATIONS))}
+    cues = direction_cues(docs, passages, pairs)
+    total_weight = sum(CUE_WEIGHTS.values())
+    rows = []
+    for cue in cues.itertuples(index=False):
+        a, b = cue.doc_a, cue.doc_b
+        ab, ba = indexed.loc[(a, b)], indexed.loc[(b, a)]
+        relation = max(ab["relation"], ba["relation"], key=strength.get)
+        semantic = np.nanmax([ab["semantic_coverage"], ba["semantic_coverage"], -1.0])
+        if relation == "independent":
+            if semantic < min_semantic_coverage:
+                continue
+            relation = "reworded"
+        score = sum(CUE_WEIGHTS[name] * getattr(cue, name) for name in CUE_WEIGHTS)
+        derived, source = (a, b) if score > 0 else (b, a)
+        evidence = []
+        if cue.published:
+            evidence.append(f"published after {labels[source]}"
+                            if cue.published * np.sign(score or 1) > 0 else
+                            f"published before {labels[source]} (against)")
+        if cue.attribution:
+            evidence.append(f"names {labels[b] if cue.attribution > 0 else labels[a]}")
+        forward, backward = indexed.loc[(derived, source)], indexed.loc[(source, derived)]
+        evidence.append(f"{forward['lexical_containment']:.0%} of its words in passages shared "
+                        f"with {labels[source]}, {backward['lexical_containment']:.0%} the other way")
+        if not np.isnan(forward["semantic_coverage"]):
+            evidence.append(f"{forward['semantic_coverage']:.0%} of its sentences matched")
+        if not np.isnan(cue.order_agreement):
+            evidence.append(f"shared passages in {'the same' if cue.order_agreement >= 0.5 else 'a different'}"
+                            f" order (tau {cue.order_agreement:.2f})")
+        if score == 0:
+            evidence.insert(0, "direction undetermined")
+        rows.append((source, derived, relation, forward["lexical_containment"],
+                     backward["lexical_containment"], forward["semantic_coverage"],
+                     cue.order_agreement, round(abs(score) / total_weight, 6), "; ".join(evidence)))
+    table = pd.DataFrame(rows, columns=EDGE_COLUMNS)
+    table = table.astype({"containment_derived": "float64", "containment_source": "float64",
+                          "semantic_coverage": "float64", "order_agreement": "float64",
+                          "confidence": "float64"})
+    keys = (-table["confidence"].to_numpy(), table["source"].map(order).to_numpy(),
+            table["derived"].map(order).to_numpy())
+    return table.iloc[np.lexsort(keys[::-1])].reset_index(drop=True)

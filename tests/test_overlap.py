@@ -1,0 +1,155 @@
+"""Tests for analysis.overlap and analysis.figures.overlap (hand-checked data)."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from analysis import overlap
+from analysis.figures.overlap import (plot_derivation_graph, plot_overlap_heatmap,
+                                      side_by_side_html)
+
+DATA = Path(__file__).parent / "data" / "overlap"
+CASES = json.loads((DATA / "passages.json").read_text(encoding="utf-8"))["cases"]
+
+
+def corpus(*bodies, **extra):
+    ids = [f"d{k}" for k in range(len(bodies))]
+    return pd.DataFrame({"doc_id": ids, "label": ids, "outlet": [""] * len(ids),
+                         "title": [""] * len(ids), "body": list(bodies), **extra})
+
+
+def test_word_tokens_keeps_diacritics_inside_words_and_reports_offsets():
+    text = "Kirby’s پیَر  KCNA"
+    tokens = overlap.word_tokens(text)
+    assert tokens["norm"].tolist() == ["kirby", "s", "پیَر", "kcna"]
+    assert [text[s:e] for s, e in zip(tokens["start"], tokens["end"])] == ["Kirby", "s", "پیَر", "KCNA"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_shared_passages_match_hand_checked_spans(case):
+    docs = corpus(case["a"], case["b"])
+    found = overlap.shared_passages(docs)
+    got = [(r.text_a, r.text_b, r.kind) for r in found.itertuples()]
+    assert got == [(e["text_a"], e["text_b"], e["kind"]) for e in case["expected"]]
+    for r in found.itertuples():
+        assert case["a"][r.start_a:r.end_a] == r.text_a
+        assert case["b"][r.start_b:r.end_b] == r.text_b
+        assert r.start_a == case["a"].index(r.text_a)
+        assert (r.score == 1.0) == (r.kind == "verbatim")
+
+
+def test_min_words_and_gap_parameters_are_honoured():
+    case = CASES[0]
+    docs = corpus(case["a"], case["b"])
+    assert overlap.shared_passages(docs, min_words=30).empty
+    # Without gap tolerance the substituted word splits the passage in two.
+    assert len(overlap.shared_passages(docs, max_gap=0)) == 2
+
+
+def test_passages_and_pairs_are_deterministic():
+    docs = corpus(*(c["a"] for c in CASES), *(c["b"] for c in CASES))
+    first = overlap.shared_passages(docs)
+    second = overlap.shared_passages(docs.sample(frac=1.0, random_state=3).sort_index())
+    assert first.to_csv(index=False) == second.to_csv(index=False)
+    pairs = overlap.overlap_pairs(docs, first)
+    assert pairs.to_csv(index=False) == overlap.overlap_pairs(docs, first).to_csv(index=False)
+
+
+def test_overlap_pairs_containment_jaccard_and_relation():
+    shared = "one two three four five six seven eight nine ten"
+    a = shared                                   # 10 words, all shared
+    b = shared + " " + " ".join(f"w{k}" for k in range(30))  # 40 words, 10 shared
+    c = "completely different words here"
+    docs = corpus(a, b, c)
+    pairs = overlap.overlap_pairs(docs, overlap.shared_passages(docs)).set_index(["doc_a", "doc_b"])
+    assert len(pairs) == 6
+    assert pairs.loc[("d0", "d1"), "lexical_containment"] == pytest.approx(1.0)
+    assert pairs.loc[("d1", "d0"), "lexical_containment"] == pytest.approx(0.25)
+    assert pairs.loc[("d0", "d1"), "jaccard"] == pytest.approx(10 / 40)
+    assert pairs.loc[("d0", "d1"), "relation"] == "wholly_derived"
+    assert pairs.loc[("d0", "d2"), "relation"] == "independent"
+    assert pairs["semantic_coverage"].isna().all()
+
+
+def test_relation_rule_thresholds():
+    assert overlap.lexical_relation(overlap.WHOLLY_DERIVED_MIN) == "wholly_derived"
+    assert overlap.lexical_relation(overlap.PARTIALLY_DERIVED_MIN) == "partially_derived"
+    assert overlap.lexical_relation(overlap.PARTIALLY_DERIVED_MIN / 2) == "independent"
+
+
+def test_semantic_coverage_from_hand_built_alignment():
+    docs = corpus("x y z", "x y z", "p q r")
+    alignment = pd.DataFrame({
+        "doc_a": ["d0"] * 4 + ["d1"] * 2,
+        "sent_a": [0, 1, 2, 3, 0, 1],
+        "doc_b": ["d1"] * 4 + ["d0"] * 2,
+        "kind": ["copy", "paraphrase", "none", "none", "near_copy", "none"],
+    })
+    pairs = overlap.overlap_pairs(docs, overlap.shared_passages(docs), alignment)
+    cov = pairs.set_index(["doc_a", "doc_b"])["semantic_coverage"]
+    assert cov[("d0", "d1")] == pytest.approx(0.5)
+    assert cov[("d1", "d0")] == pytest.approx(0.5)
+    assert np.isnan(cov[("d0", "d2")])
+
+
+def _related_pair(**extra):
+    core = "the ministry said the new bridge will open to traffic in early spring next year"
+    short = core
+    long = "In other news, " + core + ". The mayor also announced a new park and two schools for the district."
+    return corpus(short, long, **extra)
+
+
+def test_derivation_edges_use_publication_order_over_asymmetry():
+    docs = _related_pair(published=["2024-01-01", "2024-01-02"])
+    passages = overlap.shared_passages(docs)
+    pairs = overlap.overlap_pairs(docs, passages)
+    edges = overlap.derivation_edges(pairs, docs, passages)
+    # Asymmetry says d0 (wholly inside d1) is derived; the dates say d1 is later.
+    assert edges[["source", "derived"]].values.tolist() == [["d0", "d1"]]
+    assert edges.loc[0, "confidence"] == pytest.approx((3 - 1) / 6)
+    assert "published after" in edges.loc[0, "evidence"]
+
+
+def test_derivation_edges_attribution_and_undetermined_direction():
+    docs = _related_pair(outlet=["Daily Wire Service", ""])
+    docs.loc[1, "body"] = "According to the Daily Wire Service, " + docs.loc[1, "body"]
+    passages = overlap.shared_passages(docs)
+    edges = overlap.derivation_edges(overlap.overlap_pairs(docs, passages), docs, passages)
+    assert edges[["source", "derived"]].values.tolist() == [["d0", "d1"]]
+    same = corpus("alpha beta gamma delta epsilon zeta eta theta", "alpha beta gamma delta epsilon zeta eta theta")
+    passages = overlap.shared_passages(same)
+    edges = overlap.derivation_edges(overlap.overlap_pairs(same, passages), same, passages)
+    assert edges.loc[0, "confidence"] == 0
+    assert edges.loc[0, "evidence"].startswith("direction undetermined")
+
+
+def test_bad_input_raises_clear_errors():
+    with pytest.raises(ValueError, match="missing column"):
+        overlap.shared_passages(pd.DataFrame({"doc_id": ["a"]}))
+    with pytest.raises(ValueError, match="duplicate doc_id"):
+        overlap.shared_passages(pd.DataFrame({"doc_id": ["a", "a"], "body": ["x", "y"]}))
+    with pytest.raises(ValueError, match="ngram"):
+        overlap.shared_passages(corpus("a", "b"), ngram=0)
+    with pytest.raises(ValueError, match="not in docs"):
+        overlap.shared_passages(corpus("a", "b"), pd.DataFrame({"doc_a": ["d0"], "doc_b": ["zz"]}))
+
+
+def test_figures_and_html_escape_untrusted_text():
+    case = CASES[0]
+    docs = corpus(case["a"] + " <script>alert(1)</script>", case["b"])
+    passages = overlap.shared_passages(docs)
+    passages.loc[0, "text_a"] = passages.loc[0, "text_a"] + " <script>alert(1)</script>"
+    pairs = overlap.overlap_pairs(docs, passages)
+    edges = overlap.derivation_edges(pairs, docs, passages)
+    assert isinstance(plot_overlap_heatmap(pairs, docs), Figure)
+    assert isinstance(plot_overlap_heatmap(pairs, docs, value="semantic_coverage"), Figure)
+    assert isinstance(plot_derivation_graph(edges, docs), Figure)
+    with pytest.raises(ValueError, match="value must be"):
+        plot_overlap_heatmap(pairs, docs, value="nope")
+    page = side_by_side_html(docs, passages, None, ("d0", "d1"))
+    assert "<script" not in page and "&lt;<del>script</del>&gt;" in page
+    assert "<del>over</del>" in page and "<ins>across</ins>" in page
