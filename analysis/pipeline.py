@@ -22,6 +22,8 @@ from .corpus import CorpusError
 #: parameters cell repeats them; tests check the two agree).
 DEFAULT_PARAMETERS = {
     "spacy_model": "auto",
+    "min_passage_words": 6,
+    "seed": 1,
 }
 
 
@@ -170,10 +172,61 @@ def readability_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     }
 
 
+def cross_source_skip_reason(analysis: CorpusAnalysis) -> str | None:
+    """Why the cross-source sections cannot run on this corpus (None when they can)."""
+    if analysis.n_documents < 2:
+        return (f"This corpus has {analysis.n_documents} document: comparing outlets needs at least two, "
+                "so the overlap, quote-variant and number-conflict comparisons are skipped.")
+    return None
+
+
+def overlap_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
+    """The overlap section: candidate pairs, shared passages, pairwise summary, derivation edges.
+
+    Candidate pairs come from MinHash LSH (every pair for a small corpus); the
+    exact passage alignment runs on candidates only. Empty when the corpus
+    has fewer than two documents.
+    """
+    if cross_source_skip_reason(analysis):
+        return {}
+    from . import candidates, overlap
+
+    docs, params = analysis.docs, analysis.parameters
+    pairs = candidates.candidate_pairs(docs, seed=params["seed"])
+    passages = overlap.shared_passages(docs, pairs, min_words=params["min_passage_words"])
+    summary = overlap.overlap_pairs(docs, passages, pairs=pairs)
+    return {
+        "candidate_pairs": pairs,
+        "passages": passages,
+        "overlap_pairs": summary,
+        "derivation": overlap.derivation_edges(summary, docs, passages),
+    }
+
+
+def quotes_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
+    """The quotes section: ``quotes`` (quotations and scare quotes) and ``quote_variants``."""
+    from . import quotes
+
+    found = quotes.extract_quotes(analysis.docs, analysis.parsed)
+    return {"quotes": found, "quote_variants": quotes.quote_variants(found)}
+
+
+def numbers_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
+    """The numbers section: ``numbers``, ``number_claims`` and ``number_conflicts``."""
+    from . import numbers
+
+    found = numbers.extract_numbers(analysis.docs, analysis.parsed)
+    return {"numbers": found, "number_claims": numbers.number_claims(found),
+            "number_conflicts": numbers.number_conflicts(found)}
+
+
 #: Sections in report order: name -> function returning its tables.
 SECTIONS = {
     "corpus": corpus_tables,
     "readability": readability_tables,
+    "overlap": overlap_tables,
+    "quotes": quotes_tables,
+    "numbers": numbers_tables,
 }
 
 
@@ -196,3 +249,59 @@ def describe_corpus(analysis: CorpusAnalysis) -> str:
             f"{s['words']:,} words of body text after removing {s['boilerplate_lines']} boilerplate "
             f"line{'s' if s['boilerplate_lines'] != 1 else ''} and {s['duplicate_paragraphs']} repeated "
             f"paragraph{'s' if s['duplicate_paragraphs'] != 1 else ''}.")
+
+
+# ---------------------------------------------------------------------------
+# Sentences of interpretation and alt texts for the report
+# ---------------------------------------------------------------------------
+
+def _labels(docs: pd.DataFrame) -> dict[str, str]:
+    return dict(zip(docs["doc_id"], docs["label"]))
+
+
+def describe_overlap(result: dict[str, pd.DataFrame], docs: pd.DataFrame) -> str:
+    """One sentence naming the most derived pair and counting related pairs."""
+    pairs = result["overlap_pairs"]
+    labels = _labels(docs)
+    related = pairs[pairs["relation"] != "independent"]
+    if related.empty:
+        return "No document shares enough text with another to count as derived from it."
+    top = pairs.sort_values(["lexical_containment", "doc_a", "doc_b"], ascending=[False, True, True]).iloc[0]
+    return (f"{len(related)} of {len(pairs)} ordered pairs share text beyond chance; the closest: "
+            f"{top['lexical_containment']:.0%} of {labels[top['doc_a']]}'s words lie in passages shared with "
+            f"{labels[top['doc_b']]} ({top['relation'].replace('_', ' ')}).")
+
+
+def pairs_alt_text(pairs: pd.DataFrame, docs: pd.DataFrame, value: str) -> str:
+    """Alt text listing the non-zero values of a pairwise measure."""
+    labels = _labels(docs)
+    shown = pairs[pairs[value] > 0].sort_values(value, ascending=False)
+    parts = [f"{labels[r.doc_a]} in {labels[r.doc_b]} {getattr(r, value):.0%}" for r in shown.itertuples()]
+    return f"Heatmap of {value.replace('_', ' ')} by pair: " + ("; ".join(parts) if parts else "all zero") + "."
+
+
+def edges_alt_text(edges: pd.DataFrame, docs: pd.DataFrame) -> str:
+    """Alt text listing the derivation edges."""
+    labels = _labels(docs)
+    parts = [f"{labels[r.derived]} from {labels[r.source]} ({r.relation.replace('_', ' ')})"
+             for r in edges.itertuples()]
+    return "Derivation graph: " + ("; ".join(parts) if parts else "no derived pairs") + "."
+
+
+def describe_quotes(result: dict[str, pd.DataFrame]) -> str:
+    """One sentence counting quotations, speakers and altered renderings."""
+    quotes, variants = result["quotes"], result["quote_variants"]
+    direct = quotes[quotes["kind"] == "quote"]
+    altered = variants[variants["differs"]] if not variants.empty else variants
+    speakers = direct.loc[direct["speaker"] != "unknown", "speaker"].nunique()
+    groups = altered["group_id"].nunique() if not altered.empty else 0
+    return (f"{len(direct)} direct quotations from {speakers} identified speakers; {groups} statement"
+            f"{'s are' if groups != 1 else ' is'} rendered in different words by different outlets.")
+
+
+def describe_numbers(result: dict[str, pd.DataFrame]) -> str:
+    """One sentence counting numeric claims and conflicts."""
+    claims = result["number_claims"]
+    conflicting = int((claims["status"] != "agree").sum()) if not claims.empty else 0
+    return (f"{len(result['numbers'])} numbers found; {len(claims)} claims are reported by more than one "
+            f"outlet, {conflicting} of them with a conflict.")

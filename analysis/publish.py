@@ -48,7 +48,8 @@ class RichHTML:
 def html_table(table: pd.DataFrame, max_rows: int = 30, caption: str = "") -> RichHTML:
     """An escaped HTML rendering of ``table`` (first ``max_rows`` rows)."""
     shown = table.head(max_rows)
-    markup = shown.to_html(index=False, escape=True, border=0, classes="parallax-table", na_rep="")
+    markup = shown.to_html(index=False, escape=True, border=0, classes="parallax-table", na_rep="",
+                           float_format=lambda x: f"{x:.3g}" if abs(x) < 1 else f"{x:.2f}")
     note = ""
     if len(table) > max_rows:
         note = f"<p class='parallax-note'>First {max_rows} of {len(table)} rows.</p>"
