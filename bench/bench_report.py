@@ -1,0 +1,67 @@
+"""The seeds report against a bare papermill round trip, timed in the same run.
+
+Baseline: papermill executing a one-cell notebook (``1 + 1``) with the same
+kernel: kernel start, one execution, notebook write. The kit's full report on
+the seed corpus (``parallax report``'s code path: papermill, HTML export,
+manifest) is timed the same way; the ratio is what matters, since both move
+with the machine. Target once every section exists: at most 4x.
+
+Run: ``python -m bench.bench_report [--repeat N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+import papermill
+
+from analysis.report import run_report
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds" / "nk-wagner-arms"
+TARGET_RATIO = 4.0
+
+
+def _bare_round_trip(workdir: Path) -> float:
+    notebook = workdir / "bare.ipynb"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, notebook)
+    start = time.perf_counter()
+    papermill.execute_notebook(str(notebook), str(workdir / "bare-out.ipynb"), progress_bar=False)
+    return time.perf_counter() - start
+
+
+def _seeds_report(workdir: Path) -> float:
+    start = time.perf_counter()
+    run_report(SEEDS, workdir / "report")
+    return time.perf_counter() - start
+
+
+def main(argv=None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each (median reported)")
+    args = parser.parse_args(argv)
+    bare, full = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        _bare_round_trip(workdir)  # warm the file cache and kernel spec lookup
+        for _ in range(args.repeat):
+            bare.append(_bare_round_trip(workdir))
+            full.append(_seeds_report(workdir))
+    result = {"bare_seconds": statistics.median(bare), "report_seconds": statistics.median(full)}
+    result["ratio"] = result["report_seconds"] / result["bare_seconds"]
+    print(f"bare papermill round trip: {result['bare_seconds']:.2f} s (median of {args.repeat})")
+    print(f"seeds report:              {result['report_seconds']:.2f} s (median of {args.repeat})")
+    verdict = "within" if result["ratio"] <= TARGET_RATIO else "OVER"
+    print(f"ratio: {result['ratio']:.2f}x ({verdict} the {TARGET_RATIO:.0f}x target)")
+    return result
+
+
+if __name__ == "__main__":
+    main()
