@@ -41,11 +41,15 @@ from rapidfuzz.distance import Indel
 #: macro F1; bench/bench_counter.py) with the default passage settings.
 WHOLLY_DERIVED_MIN = 0.545
 PARTIALLY_DERIVED_MIN = 0.035
+#: Semantic coverage (share of a's sentences with a copy, near copy or
+#: paraphrase in b) from which a counts as wholly derived whatever its lexical
+#: containment: a reworded ("spun") copy. A judgement, see :func:`pair_relation`.
+SEMANTIC_DERIVED_MIN = 0.8
 
 PASSAGE_COLUMNS = ["doc_a", "start_a", "end_a", "doc_b", "start_b", "end_b",
                    "n_words", "kind", "score", "text_a", "text_b"]
-PAIR_COLUMNS = ["doc_a", "doc_b", "words_a", "lexical_containment",
-                "semantic_coverage", "jaccard", "relation"]
+PAIR_COLUMNS = ["doc_a", "doc_b", "words_a", "lexical_containment", "quoted_containment",
+                "unquoted_containment", "semantic_coverage", "jaccard", "relation", "basis"]
 CUE_COLUMNS = ["doc_a", "doc_b", "published", "attribution", "asymmetry",
                "order_agreement"]
 EDGE_COLUMNS = ["source", "derived", "relation", "containment_derived",
@@ -96,6 +100,121 @@ def word_tokens(text: str) -> pd.DataFrame:
         "end": np.array([m.end() for m in matches], dtype=np.int64),
         "norm": [_normalise(m.group()) for m in matches],
     })
+
+
+# Quotation marks. Doubled single marks (’’…‘‘ in Urdu typesetting, ``…'' in
+# ASCII text) act as double marks. The role says what a glyph usually does; the
+# context (which marks are open, flanking spaces) decides what it does here.
+_DOUBLE_MARKS = {"“": "open", "„": "open", "«": "open", "‟": "open", "〝": "open",
+                 "”": "close", "»": "close", "〞": "close", "〟": "close",
+                 '"': "either", "＂": "either", "’’": "either", "‘‘": "either",
+                 "''": "either", "``": "open"}
+_SINGLE_MARKS = {"‘": "open", "‚": "open", "‛": "open", "‹": "open",
+                 "’": "close", "›": "close", "'": "either"}
+_CORNER_MARKS = {"「": "」", "『": "』", "﹁": "﹂", "﹃": "﹄"}
+_QUOTE_RE = re.compile("’’|‘‘|''|``|[" + re.escape(
+    "".join(k for k in (*_DOUBLE_MARKS, *_SINGLE_MARKS, *_CORNER_MARKS, *_CORNER_MARKS.values())
+            if len(k) == 1)) + "]")
+_PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t\r\f\v]*\n")
+
+
+def _quote_family(mark: str) -> tuple[str, str]:
+    """(family, role) of a quotation mark; corner brackets are their own family."""
+    if mark in _DOUBLE_MARKS:
+        return "double", _DOUBLE_MARKS[mark]
+    if mark in _SINGLE_MARKS:
+        return "single", _SINGLE_MARKS[mark]
+    if mark in _CORNER_MARKS:
+        return mark, "open"
+    return next(o for o, c in _CORNER_MARKS.items() if c == mark), "close"
+
+
+def _paragraph_quotes(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Quoted spans of ``text[start:end]`` (one paragraph), as absolute offsets."""
+    spans, stack = [], []          # stack entries: (family, mark, content start)
+    for match in _QUOTE_RE.finditer(text, start, end):
+        mark = match.group()
+        family, role = _quote_family(mark)
+        before = text[match.start() - 1] if match.start() > start else " "
+        after = text[match.end()] if match.end() < end else " "
+        if family == "single" and len(mark) == 1:
+            if before.isalnum() and after.isalnum():
+                continue        # apostrophe inside a word: Korea’s, don't
+            if before.isspace() and after.isspace():
+                continue        # detached: used as a separator, not a quote
+        # Flanking as in CommonMark: an opening mark leans on the word after it.
+        opens_word = not after.isspace() and (before.isspace() or _is_punct(before))
+        closes_word = not before.isspace() and (after.isspace() or _is_punct(after))
+        open_at = next((k for k in range(len(stack) - 1, -1, -1)
+                        if stack[k][0] == family), None)
+        if open_at is not None:
+            nested = (role == "open" and mark == stack[open_at][1]
+                      and opens_word and not closes_word)
+            if not nested:      # any mark of the family closes it: „…“, ’’…‘‘, "…"
+                spans.append((stack[open_at][2], match.start()))
+                del stack[open_at:]
+                continue
+        if role == "close" and (family == "single" or (closes_word and not opens_word)):
+            continue            # stray closing mark (or an apostrophe: mercenaries’)
+        if family == "single" and not opens_word:
+            continue
+        stack.append((family, mark, match.end()))
+    if stack:                   # unclosed: runs to the end of the paragraph
+        paragraph_end = start + len(text[start:end].rstrip())
+        spans.append((stack[0][2], paragraph_end))
+    return spans
+
+
+def _is_punct(char: str) -> bool:
+    return unicodedata.category(char)[0] in "PS"
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of ``text`` that lie inside quotation marks.
+
+    Language-neutral: only quotation marks are used (no parser, no language
+    model), so it works for any script. Recognised marks: “ ” „ ‟ « » 〝 〞
+    " ＂, single ‘ ’ ‚ ‛ ‹ › ', doubled singles (’’…‘‘ as in Urdu, ``…'')
+    and CJK corner brackets 「」『』. Conventions handled:
+
+    - any mark of the same family closes an open quote, so English “…”,
+      German „…“, Swedish ”…”, Danish »…«, French « … » and Urdu ’’…‘‘ all
+      work; the same opening glyph at the start of a word nests (“a “b” c”);
+    - a quotation may span sentences; one left open at the end of a paragraph
+      (blank-line separated) ends there, which covers the convention of
+      reopening, but not closing, each paragraph of a long quotation;
+    - single marks between two letters are apostrophes (Korea’s), and a
+      closing single mark with nothing open is ignored (mercenaries’);
+      a closing double mark that only leans on the word before it, with
+      nothing open, is a stray and ignored.
+
+    Parameters
+    ----------
+    text : str
+        Any text, e.g. a document body.
+
+    Returns
+    -------
+    list of tuple of int
+        ``(start, end)`` character offsets of the quoted content (without the
+        marks), outermost quotations only, sorted and non-overlapping.
+    """
+    if not isinstance(text, str):
+        raise ValueError(f"quoted_spans expects a str, got {type(text).__name__}")
+    bounds = [0]
+    for match in _PARAGRAPH_BREAK_RE.finditer(text):
+        bounds.extend((match.start(), match.end()))
+    bounds.append(len(text))
+    spans = []
+    for start, end in zip(bounds[::2], bounds[1::2]):
+        spans.extend(_paragraph_quotes(text, start, end))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(s for s in spans if s[1] > s[0]):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 @dataclass
@@ -276,14 +395,14 @@ def shared_passages(docs: pd.DataFrame, pairs: pd.DataFrame | None = None, *,
                          "end_b": "int64", "n_words": "int64", "score": "float64"})
 
 
-def _word_coverage(tokens: _Tokens, spans) -> int:
-    """Number of words of a body lying inside any of the character ``spans``."""
+def _words_inside(tokens: _Tokens, spans) -> np.ndarray:
+    """Mask of the words of a body lying wholly inside any of the character ``spans``."""
     covered = np.zeros(len(tokens.ids), dtype=bool)
     for start, end in spans:
         first = np.searchsorted(tokens.starts, start, side="left")
         last = np.searchsorted(tokens.ends, end, side="right")
         covered[first:last] = True
-    return int(covered.sum())
+    return covered
 
 
 def _semantic_coverage(alignment: pd.DataFrame) -> pd.Series:
@@ -301,7 +420,7 @@ def _semantic_coverage(alignment: pd.DataFrame) -> pd.Series:
 
 
 def lexical_relation(containment: float) -> str:
-    """Lexical relation of a text to another from its containment in it.
+    """Lexical relation of a text to another from its (unquoted) containment in it.
 
     ``wholly_derived`` if ``containment >= WHOLLY_DERIVED_MIN``,
     ``partially_derived`` if ``containment >= PARTIALLY_DERIVED_MIN``, else
@@ -314,24 +433,40 @@ def lexical_relation(containment: float) -> str:
     return "independent"
 
 
+def pair_relation(unquoted_containment: float, semantic_coverage: float = np.nan) -> str:
+    """Relation of text a to text b: the rule :func:`overlap_pairs` applies.
+
+    The lexical relation of the unquoted containment (:func:`lexical_relation`),
+    raised to ``wholly_derived`` when ``semantic_coverage >=
+    SEMANTIC_DERIVED_MIN`` (most of a's sentences are copies or paraphrases of
+    b's: a reworded, "spun" copy). A missing (NaN) coverage leaves the lexical
+    relation as it is.
+    """
+    relation = lexical_relation(unquoted_containment)
+    if not np.isnan(semantic_coverage) and semantic_coverage >= SEMANTIC_DERIVED_MIN:
+        return "wholly_derived"
+    return relation
+
+
 def overlap_pairs(docs: pd.DataFrame, passages: pd.DataFrame,
                   alignment: pd.DataFrame | None = None, *,
                   pairs: pd.DataFrame | None = None) -> pd.DataFrame:
     """Pairwise overlap summary, one row per ordered pair of documents.
 
-    Relation rule (lexical, language-neutral): with ``c`` the lexical
-    containment of a in b, a is ``wholly_derived`` from b if
-    ``c >= WHOLLY_DERIVED_MIN`` (0.545), ``partially_derived`` if
-    ``c >= PARTIALLY_DERIVED_MIN`` (0.035), else ``independent``. Both thresholds
-    were chosen on COUNTER (derived newspaper text vs its agency source, Urdu;
-    even-numbered pairs, best 3-class macro F1) with the default passage
-    settings of :func:`shared_passages`. On the held-out odd pairs the rule
-    scores derived-vs-non-derived F1 0.76 (precision ~0.84; the all-derived
-    baseline scores 0.83 with precision 0.70) and 3-class macro F1 0.62:
-    heavily reworded reuse has little verbatim text, so lexical containment
-    misses much of COUNTER's partial derivation (semantic_coverage is the
-    complement for that). "Derived from b" means the words are
-    shared with b: a and b may also both copy a third text (see
+    Relation rule (:func:`pair_relation`). Words that two outlets share inside
+    quotation marks are evidence that both quote the same speaker, not that one
+    copied the other, so the lexical part of the rule uses the *unquoted*
+    containment ``u`` (share of a's words inside passages shared with b and
+    outside a's quotation marks, :func:`quoted_spans`): a is
+    ``wholly_derived`` from b if ``u >= WHOLLY_DERIVED_MIN``,
+    ``partially_derived`` if ``u >= PARTIALLY_DERIVED_MIN``, else
+    ``independent``. Both thresholds were chosen on COUNTER (derived newspaper
+    text vs its agency source, Urdu; even-numbered pairs, best 3-class macro
+    F1, default passage settings; bench/bench_counter.py). With an alignment,
+    a pair with ``semantic_coverage >= SEMANTIC_DERIVED_MIN`` is
+    ``wholly_derived`` whatever its lexical containment: a reworded copy keeps
+    the sentences, not the words. "Derived from b" means the material is
+    shared with b: a and b may also both take it from a third text (see
     :func:`derivation_edges` for the direction).
 
     Parameters
@@ -342,7 +477,8 @@ def overlap_pairs(docs: pd.DataFrame, passages: pd.DataFrame,
         Output of :func:`shared_passages` on the same docs.
     alignment : pandas.DataFrame, optional
         Sentence alignment (``analysis.alignment.align_sentences``: doc_a,
-        sent_a, doc_b, kind, ...). Without it, ``semantic_coverage`` is NaN.
+        sent_a, doc_b, kind, ...). Without it, ``semantic_coverage`` is NaN and
+        the relation is lexical only.
     pairs : pandas.DataFrame, optional
         Pairs to report (``doc_a``, ``doc_b``; both orientations are reported).
         Default: every ordered pair for corpora of at most 50 documents, else
@@ -353,9 +489,16 @@ def overlap_pairs(docs: pd.DataFrame, passages: pd.DataFrame,
     pandas.DataFrame
         ``doc_a``, ``doc_b`` (str), ``words_a`` (int, words in a's body),
         ``lexical_containment`` (share of a's words inside passages shared with
-        b, 0..1), ``semantic_coverage`` (share of a's sentences with a copy,
-        near copy or paraphrase in b, 0..1 or NaN), ``jaccard`` (Jaccard index of
-        the two bodies' casefolded word sets), ``relation`` (see above).
+        b, 0..1), ``quoted_containment`` (share of a's words inside passages
+        shared with b that lie within a's quoted spans, 0..lexical),
+        ``unquoted_containment`` (lexical minus quoted: the share the relation
+        uses), ``semantic_coverage`` (share of a's sentences with a copy, near
+        copy or paraphrase in b, 0..1 or NaN), ``jaccard`` (Jaccard index of
+        the two bodies' casefolded word sets), ``relation`` (see above),
+        ``basis`` (why: ``shared_text`` when unquoted shared passages decide
+        it, ``reworded`` when the semantic coverage raised it above the
+        lexical relation, ``shared_quotes`` when a is independent but would be
+        derived if quoted words counted, else ``none``).
         Sorted by doc_a then doc_b in corpus order.
     """
     _check_docs(docs)
@@ -378,6 +521,7 @@ def overlap_pairs(docs: pd.DataFrame, passages: pd.DataFrame,
     bodies = dict(zip(docs["doc_id"], docs["body"]))
     tokenize = _Tokenizer()
     word_sets: dict[str, set[int]] = {}
+    quoted: dict[str, np.ndarray] = {}
     rows = []
     for first, second in unordered:
         for doc_a, doc_b in ((first, second), (second, first)):
@@ -385,18 +529,33 @@ def overlap_pairs(docs: pd.DataFrame, passages: pd.DataFrame,
             for doc_id, tokens in ((doc_a, tok_a), (doc_b, tok_b)):
                 if doc_id not in word_sets:
                     word_sets[doc_id] = set(tokens.ids)
+                    quoted[doc_id] = _words_inside(tokens, quoted_spans(bodies[doc_id]))
             n_words = len(tok_a.ids)
-            containment = (_word_coverage(tok_a, spans.get((doc_a, doc_b), ())) / n_words
-                           if n_words else 0.0)
+            shared = _words_inside(tok_a, spans.get((doc_a, doc_b), ()))
+            n_shared, n_quoted = int(shared.sum()), int((shared & quoted[doc_a]).sum())
+            containment = round(n_shared / n_words, 6) if n_words else 0.0
+            in_quotes = round(n_quoted / n_words, 6) if n_words else 0.0
+            unquoted = round((n_shared - n_quoted) / n_words, 6) if n_words else 0.0
             union = len(word_sets[doc_a] | word_sets[doc_b])
             jaccard = len(word_sets[doc_a] & word_sets[doc_b]) / union if union else 0.0
             semantic = np.nan
             if coverage is not None:
                 semantic = float(coverage.get((doc_a, doc_b), np.nan))
-            rows.append((doc_a, doc_b, n_words, round(containment, 6), semantic,
-                         round(jaccard, 6), lexical_relation(containment)))
+            relation = pair_relation(unquoted, semantic)
+            lexical = lexical_relation(unquoted)
+            if relation != lexical:
+                basis = "reworded"
+            elif relation != "independent":
+                basis = "shared_text"
+            elif lexical_relation(containment) != "independent":
+                basis = "shared_quotes"
+            else:
+                basis = "none"
+            rows.append((doc_a, doc_b, n_words, containment, in_quotes, unquoted,
+                         semantic, round(jaccard, 6), relation, basis))
     table = pd.DataFrame(rows, columns=PAIR_COLUMNS)
     table = table.astype({"words_a": "int64", "lexical_containment": "float64",
+                          "quoted_containment": "float64", "unquoted_containment": "float64",
                           "semantic_coverage": "float64", "jaccard": "float64"})
     keys = table["doc_a"].map(order) * (len(order) + 1) + table["doc_b"].map(order)
     return table.iloc[np.argsort(keys.to_numpy(), kind="stable")].reset_index(drop=True)
