@@ -1,8 +1,10 @@
 """COUNTER (Urdu agency -> newspaper text reuse): quality of the lexical relation.
 
 For each of COUNTER's 600 source/derived pairs the kit's passages are computed
-and the derived text's lexical containment in its source is turned into a
-relation (:func:`analysis.overlap.lexical_relation`). COUNTER labels each pair
+and the derived text's unquoted containment in its source (shared words outside
+quotation marks, the kit's rule) is turned into a relation
+(:func:`analysis.overlap.lexical_relation`); the same is done with all shared
+words (the rule before quotations were set apart) for a before/after comparison. COUNTER labels each pair
 WD (wholly derived), PD (partially derived) or ND (non derived); derived = WD or
 PD. Reported: derived-vs-non-derived F1 (positive class "derived"), 3-class
 macro F1, with the two thresholds chosen jointly (best 3-class macro F1) on the
