@@ -14,6 +14,7 @@ from analysis.figures.overlap import (plot_derivation_graph, plot_overlap_heatma
 
 DATA = Path(__file__).parent / "data" / "overlap"
 CASES = json.loads((DATA / "passages.json").read_text(encoding="utf-8"))["cases"]
+QUOTE_CASES = json.loads((DATA / "quotes.json").read_text(encoding="utf-8"))["cases"]
 
 
 def corpus(*bodies, **extra):
@@ -75,6 +76,69 @@ def test_overlap_pairs_containment_jaccard_and_relation():
     assert pairs["semantic_coverage"].isna().all()
 
 
+@pytest.mark.parametrize("case", QUOTE_CASES, ids=[c["name"] for c in QUOTE_CASES])
+def test_quoted_spans_match_hand_checked_quotations(case):
+    spans = overlap.quoted_spans(case["text"])
+    assert [case["text"][start:end] for start, end in spans] == case["quoted"]
+    assert spans == sorted(spans)
+    assert all(end <= next_start for (_, end), (next_start, _) in zip(spans, spans[1:]))
+
+
+def test_quoted_spans_rejects_non_text():
+    with pytest.raises(ValueError, match="expects a str"):
+        overlap.quoted_spans(None)
+
+
+MINISTER_QUOTED = ("The minister said: “we will open the new bridge over the river in early "
+                   "spring next year.” Critics disagree strongly about the cost.")
+MINISTER_REPORT = ("“We will open the new bridge over the river in early spring next year,” "
+                   "the minister told reporters on Monday.")
+
+
+def test_shared_quotation_is_not_derivation_evidence():
+    # a: 3 + 14 + 6 = 23 words; the 14 shared words are the quotation, quoted in both.
+    docs = corpus(MINISTER_QUOTED, MINISTER_REPORT)
+    pairs = overlap.overlap_pairs(docs, overlap.shared_passages(docs)).set_index(["doc_a", "doc_b"])
+    row = pairs.loc[("d0", "d1")]
+    assert row["words_a"] == 23
+    assert row["lexical_containment"] == pytest.approx(14 / 23, abs=1e-6)
+    assert row["quoted_containment"] == pytest.approx(14 / 23, abs=1e-6)
+    assert row["unquoted_containment"] == 0
+    assert (row["relation"], row["basis"]) == ("independent", "shared_quotes")
+    # The same words copied as the reporter's own prose are derivation evidence.
+    unquoted = corpus(MINISTER_QUOTED.replace("“", "").replace("”", ""),
+                      MINISTER_REPORT.replace("“", "").replace("”", ""))
+    row = overlap.overlap_pairs(unquoted, overlap.shared_passages(unquoted)).iloc[0]
+    assert row["quoted_containment"] == 0
+    assert row["unquoted_containment"] == pytest.approx(14 / 23, abs=1e-6)
+    assert (row["relation"], row["basis"]) == ("wholly_derived", "shared_text")
+
+
+def test_quotation_reported_in_indirect_speech_counts_as_quoted():
+    quoting = ("Kirby said: “North Korea delivered infantry rockets and missiles into Russia "
+               "for use by Wagner last month.”")
+    # 15 words from the quotation, unquoted here, plus 4 of the reporter's own.
+    reporting = ("North Korea delivered infantry rockets and missiles into Russia for use by "
+                 "Wagner last month, Kirby said, citing intelligence.")
+    docs = corpus(quoting, reporting)
+    pairs = overlap.overlap_pairs(docs, overlap.shared_passages(docs)).set_index(["doc_a", "doc_b"])
+    assert pairs.loc[("d1", "d0"), "lexical_containment"] == pytest.approx(15 / 19, abs=1e-6)
+    assert pairs.loc[("d1", "d0"), "quoted_containment"] == pytest.approx(15 / 19, abs=1e-6)
+    assert pairs.loc[("d1", "d0"), "relation"] == "independent"
+
+
+def test_quoted_words_are_set_apart_in_urdu_too():
+    quote = "ہم مکمل طور پر تیار ہیں اور کل میدان میں اتریں گے"      # 12 words
+    a = f"وزیر نے کہا کہ ’’{quote}‘‘ اور چلے گئے"                   # 4 + 12 + 3 words
+    b = f"کپتان نے بتایا \"{quote}\" جس پر شائقین خوش ہوئے"
+    docs = corpus(a, b)
+    row = overlap.overlap_pairs(docs, overlap.shared_passages(docs)).iloc[0]
+    assert row["words_a"] == 19
+    assert row["lexical_containment"] == pytest.approx(12 / 19, abs=1e-6)
+    assert row["quoted_containment"] == pytest.approx(12 / 19, abs=1e-6)
+    assert row["relation"] == "independent"
+
+
 def test_relation_rule_thresholds():
     assert overlap.lexical_relation(overlap.WHOLLY_DERIVED_MIN) == "wholly_derived"
     assert overlap.lexical_relation(overlap.PARTIALLY_DERIVED_MIN) == "partially_derived"
@@ -94,6 +158,50 @@ def test_semantic_coverage_from_hand_built_alignment():
     assert cov[("d0", "d1")] == pytest.approx(0.5)
     assert cov[("d1", "d0")] == pytest.approx(0.5)
     assert np.isnan(cov[("d0", "d2")])
+
+
+def test_pair_relation_semantic_lift():
+    cut = overlap.SEMANTIC_DERIVED_MIN
+    assert overlap.pair_relation(0.0, cut) == "wholly_derived"
+    assert overlap.pair_relation(0.0, cut - 0.01) == "independent"
+    assert overlap.pair_relation(0.0) == "independent"
+    assert overlap.pair_relation(overlap.PARTIALLY_DERIVED_MIN, np.nan) == "partially_derived"
+
+
+def test_reworded_copy_is_derived_through_the_alignment():
+    # d0 rewords every sentence of d1's first half; no six-word passage survives.
+    source = ("Officials confirmed the shipment on Thursday. The rockets arrived by train. "
+              "Sanctions forbid such sales. The buyer paid in cash.")
+    spun = ("The consignment was verified by authorities on Thursday. Rail carried the missiles. "
+            "Such trade is barred under sanctions. Payment was made in cash.")
+    docs = corpus(spun, source, "Unrelated text about the weather in spring.")
+    alignment = pd.DataFrame({
+        "doc_a": ["d0"] * 4 + ["d1"] * 4,
+        "sent_a": [0, 1, 2, 3, 0, 1, 2, 3],
+        "doc_b": ["d1"] * 4 + ["d0"] * 4,
+        "kind": ["paraphrase", "paraphrase", "paraphrase", "near_copy",
+                 "paraphrase", "paraphrase", "none", "none"],
+    })
+    passages = overlap.shared_passages(docs)
+    assert passages.empty
+    pairs = overlap.overlap_pairs(docs, passages, alignment).set_index(["doc_a", "doc_b"])
+    assert pairs.loc[("d0", "d1"), "semantic_coverage"] == pytest.approx(1.0)
+    assert tuple(pairs.loc[("d0", "d1"), ["relation", "basis"]]) == ("wholly_derived", "reworded")
+    assert tuple(pairs.loc[("d1", "d0"), ["relation", "basis"]]) == ("independent", "none")
+    assert pairs.loc[("d0", "d2"), "relation"] == "independent"
+    # Without the alignment the spun copy is invisible to the lexical rule.
+    assert (overlap.overlap_pairs(docs, passages)["relation"] == "independent").all()
+    edges = overlap.derivation_edges(pairs.reset_index(), docs, passages)
+    assert edges[["source", "derived", "relation", "basis"]].values.tolist() == [
+        ["d1", "d0", "wholly_derived", "reworded"]]
+
+
+def test_pairs_sharing_only_quotations_get_no_derivation_edge():
+    docs = corpus(MINISTER_QUOTED, MINISTER_REPORT)
+    passages = overlap.shared_passages(docs)
+    edges = overlap.derivation_edges(overlap.overlap_pairs(docs, passages), docs, passages)
+    assert edges.empty
+    assert list(edges.columns) == overlap.EDGE_COLUMNS
 
 
 def _related_pair(**extra):
@@ -147,6 +255,7 @@ def test_figures_and_html_escape_untrusted_text():
     edges = overlap.derivation_edges(pairs, docs, passages)
     assert isinstance(plot_overlap_heatmap(pairs, docs), Figure)
     assert isinstance(plot_overlap_heatmap(pairs, docs, value="semantic_coverage"), Figure)
+    assert isinstance(plot_overlap_heatmap(pairs, docs, value="unquoted_containment"), Figure)
     assert isinstance(plot_derivation_graph(edges, docs), Figure)
     with pytest.raises(ValueError, match="value must be"):
         plot_overlap_heatmap(pairs, docs, value="nope")

@@ -15,6 +15,10 @@ from . import SEQUENTIAL_CMAP, new_figure, outlet_colors
 from ..overlap import _WORD_RE, _normalise
 
 HEATMAP_VALUES = {"lexical_containment": "Share of row's words in passages shared with column",
+                  "unquoted_containment": "Share of row's words in passages shared with column,\n"
+                                          "outside quotation marks",
+                  "quoted_containment": "Share of row's words in passages shared with column,\n"
+                                        "inside quotation marks",
                   "semantic_coverage": "Share of row's sentences matched in column"}
 
 
@@ -33,7 +37,8 @@ def plot_overlap_heatmap(pairs: pd.DataFrame, docs: pd.DataFrame,
         Output of :func:`analysis.overlap.overlap_pairs`.
     docs : pandas.DataFrame
         Corpus table (``doc_id``, ``label``), gives order and axis labels.
-    value : {"lexical_containment", "semantic_coverage"}
+    value : {"lexical_containment", "unquoted_containment", "quoted_containment", \
+"semantic_coverage"}
         Column to show (0..1). Missing values (e.g. no alignment) are grey.
     """
     if value not in HEATMAP_VALUES:
@@ -69,7 +74,8 @@ def plot_derivation_graph(edges: pd.DataFrame, docs: pd.DataFrame) -> Figure:
 
     Arrow width grows with the derived text's containment in its source;
     dashed arrows have an undetermined direction (confidence 0). Each arrow is
-    annotated with its relation and confidence.
+    annotated with its relation (marked "reworded" when the semantic coverage,
+    not shared wording, made it derived) and confidence.
 
     Parameters
     ----------
@@ -96,7 +102,9 @@ def plot_derivation_graph(edges: pd.DataFrame, docs: pd.DataFrame) -> Figure:
         ax.add_patch(arrow)
         (x0, y0), (x1, y1) = position[edge.source], position[edge.derived]
         ax.text((x0 + x1) / 2, (y0 + y1) / 2,
-                f"{edge.relation.replace('_', ' ')}\nconf. {edge.confidence:.2f}",
+                f"{edge.relation.replace('_', ' ')}"
+                + (" (reworded)" if getattr(edge, "basis", "") == "reworded" else "")
+                + f"\nconf. {edge.confidence:.2f}",
                 ha="center", va="center", fontsize=7,
                 bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none",
                       "alpha": 0.8})
