@@ -131,6 +131,9 @@ def normalize_name(text: str, label: str = "") -> tuple[str, list[str]]:
     """
     how = []
     name = " ".join(text.translate(_APOSTROPHES).split())
+    if "(" in name and ")" not in name:
+        name = name[:name.index("(")]
+        how.append("unclosed parenthesis cut")
     name = name.strip(" \"'\u201c\u201d()[],;:")
     first, _, rest = name.partition(" ")
     if rest and first.lower() in _DETERMINERS:
@@ -193,14 +196,22 @@ def _ner_rows(doc_id: str, where: str, doc) -> list[dict]:
     para = 0
     for ent in doc.ents:
         if ent.label_ not in COUNTED_LABELS:
+            # numbers and dates stay out, but keep their text from being re-read as names
+            rows.append(dict(doc_id=doc_id, where=where, para=-1, start=ent.start_char,
+                             end=ent.end_char, text=ent.text, ner_label=ent.label_,
+                             label=ent.label_, rule="dropped: not a counted label"))
             continue
         while paragraphs[para][1] < ent.start_char:
             para += 1
         p_start, p_end = paragraphs[para]
-        rows.append(dict(doc_id=doc_id, where=where, para=para, start=ent.start_char,
-                         end=ent.end_char, text=ent.text, ner_label=ent.label_,
+        start, end = ent.start_char, ent.end_char
+        if "(" in ent.text and ")" not in ent.text:
+            # "World Health Organization (WHO": the acronym is a mention of its own
+            end = start + len(ent.text[:ent.text.index("(")].rstrip())
+        rows.append(dict(doc_id=doc_id, where=where, para=para, start=start,
+                         end=end, text=text[start:end], ner_label=ent.label_,
                          label=ent.label_,
-                         rule=_drop_reason(ent.text, text[p_start:p_end])))
+                         rule=_drop_reason(text[start:end], text[p_start:p_end])))
     rows.extend(_parenthesised_acronyms(doc_id, where, text, paragraphs, rows))
     return rows
 
@@ -211,13 +222,15 @@ def _parenthesised_acronyms(doc_id, where, text, paragraphs, rows) -> list[dict]
     added = []
     for match in re.finditer(r"\(((?:[A-Z]\.?){2,7})\)", text):
         start, end = match.span(1)
-        if (start, end) in tagged:
+        if (start, end) in tagged or any(r["start"] < end and start < r["end"] for r in rows
+                                         if r["rule"] == "dropped: not a counted label"):
             continue
         letters = match.group(1).replace(".", "")
         para = next(i for i, (s, e) in enumerate(paragraphs) if s <= start <= e)
         for row in rows:
             name, _ = normalize_name(row["text"])
             if (row["para"] == para and row["end"] <= start and not row["rule"]
+                    and row["label"] in COUNTED_LABELS
                     and " " in name and _initials(name) == letters):
                 added.append(dict(doc_id=doc_id, where=where, para=para, start=start,
                                   end=end, text=match.group(1), ner_label="",
@@ -227,37 +240,55 @@ def _parenthesised_acronyms(doc_id, where, text, paragraphs, rows) -> list[dict]
     return added
 
 
-def _gazetteer(rows: list[dict]) -> dict[str, str]:
-    """Names (as written, determiners/possessives stripped) found in ordinary body text, with their usual label."""
+def _gazetteer(rows: list[dict], texts) -> dict[str, str]:
+    """Names tagged in ordinary body text, with their usual label.
+
+    Names as written with determiners/possessives stripped; a one-word name that
+    also occurs in lower case in the corpus ("Will", "May") is left out, as its
+    capitalised form may just start a sentence.
+    """
     labels: dict[str, Counter] = defaultdict(Counter)
     for row in rows:
         if row["where"] == "body" and not row["rule"]:
             name, _ = normalize_name(row["text"], row["label"])
             if len(name) >= 2 and name[0].isupper():
                 labels[name][row["label"]] += 1
-    return {name: _majority_label(counts) for name, counts in labels.items()}
+    for name in [n for n, counts in labels.items() if "PERSON" in counts]:
+        surname = name.split()[-1]
+        if " " in name and surname[0].isupper() and surname not in labels:
+            labels[surname]["PERSON"] += 1
+    lower_words = {w for text in texts for w in _WORD.findall(text) if w.islower()}
+    return {name: _majority_label(counts) for name, counts in labels.items()
+            if " " in name or name.lower() not in lower_words}
 
 
-def _gazetteer_rows(doc_id, where, text, gazetteer, para_of=None) -> list[dict]:
-    """Corpus names found in the headline-case paragraphs of ``text``."""
+def _gazetteer_rows(doc_id, where, text, gazetteer, rows) -> list[dict]:
+    """Corpus names the model did not tag in ``text`` (outside notice lines and other spans)."""
     if not gazetteer:
         return []
+    occupied = [(r["start"], r["end"]) for r in rows
+                if r["doc_id"] == doc_id and r["where"] == where
+                and (r["kept"] or r["rule"] == "dropped: not a counted label")]
     names = sorted(gazetteer, key=lambda n: (-len(n), n))
-    pattern = re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(n) for n in names)
-                         + r")(?:['\u2019]s)?(?![\w])")
-    rows = []
+    pattern = re.compile(r"(?<![\w.$])(?:" + "|".join(re.escape(n) for n in names)
+                         + r")(?:['\u2019]s?)?(?![\w])")
+    found = []
     for para, (p_start, p_end) in enumerate(_paragraph_spans(text)):
         line = text[p_start:p_end]
-        if not is_headline_case(line) or _starts_with_symbol(line):
+        if _starts_with_symbol(line):
             continue
+        headline = is_headline_case(line)
         for match in pattern.finditer(line):
+            start, end = p_start + match.start(), p_start + match.end()
+            if any(s < end and start < e for s, e in occupied):
+                continue
             name, _ = normalize_name(match.group(0))
-            label = gazetteer.get(name) or gazetteer.get(match.group(0), "")
-            rows.append(dict(doc_id=doc_id, where=where, para=para,
-                             start=p_start + match.start(), end=p_start + match.end(),
-                             text=match.group(0), ner_label="", label=label,
-                             rule="added: corpus name in a headline-case line"))
-    return rows
+            found.append(dict(doc_id=doc_id, where=where, para=para, start=start, end=end,
+                              text=match.group(0), ner_label="",
+                              label=gazetteer.get(name) or gazetteer.get(match.group(0), ""),
+                              rule="added: corpus name in a headline-case line" if headline
+                              else "added: untagged name tagged elsewhere in the corpus"))
+    return found
 
 
 def extract_mentions(parsed: Mapping[str, object],
@@ -288,13 +319,18 @@ def extract_mentions(parsed: Mapping[str, object],
         rows.extend(_ner_rows(str(doc_id), "body", doc))
     for doc_id, doc in (titles or {}).items():
         rows.extend(_ner_rows(str(doc_id), "title", doc))
-    gazetteer = _gazetteer(rows)
+    for row in rows:
+        row["kept"] = not row["rule"].startswith("dropped")
+    gazetteer = _gazetteer(rows, [doc.text for doc in parsed.values()])
+    added = []
     for doc_id, doc in parsed.items():
-        rows.extend(_gazetteer_rows(str(doc_id), "body", doc.text, gazetteer))
+        added.extend(_gazetteer_rows(str(doc_id), "body", doc.text, gazetteer, rows))
     for doc_id, doc in (titles or {}).items():
-        rows.extend(_gazetteer_rows(str(doc_id), "title", doc.text, gazetteer))
-    table = pd.DataFrame(rows, columns=[c for c in MENTION_COLUMNS if c != "kept"])
-    table["kept"] = ~table["rule"].str.startswith("dropped")
+        added.extend(_gazetteer_rows(str(doc_id), "title", doc.text, gazetteer, rows))
+    for row in added:
+        row["kept"] = True
+    rows = [r for r in rows + added if r["rule"] != "dropped: not a counted label"]
+    table = pd.DataFrame(rows, columns=MENTION_COLUMNS)
     table = table[MENTION_COLUMNS]
     return table.sort_values(["doc_id", "where", "start", "end"], kind="stable",
                              ignore_index=True)
@@ -486,27 +522,42 @@ class _Resolver:
         self.acronyms = acronyms
         self.full_names: dict[str, set[str]] = defaultdict(set)
         self.org_names: dict[str, set[str]] = defaultdict(set)
+        self.spellings: dict[tuple[str, str], Counter] = defaultdict(Counter)
+        self.norp_names: set[str] = set()
         for name, label in names_labels:
             words = name.split()
-            if label == "PERSON" and len(words) >= 2:
-                self.full_names[words[-1]].add(name)
+            if label == "PERSON":
+                # every proper tail of a full name: "Kirby", "de Vries" (any case)
+                for i in range(1, len(words)):
+                    self.full_names[" ".join(words[i:]).lower()].add(name)
             if label == "ORG" and len(words) >= 2 and words[-1] in ORG_DESIGNATORS:
                 self.org_names[" ".join(words[:-1])].add(name)
+            if label == "NORP":
+                self.norp_names.add(name)
+            self.spellings[(name.replace(".", ""), label)][name] += 1
 
     def _step(self, name: str, label: str) -> tuple[str, str]:
         row = self.aliases.get(name)
         if row is not None:
             if row.entity == name:
                 return name, ""
-            if row.kind != "capital" or label in PLACE_LABELS:
+            if row.kind != "capital" or label != "PERSON":
                 what = "capital as its government" if row.kind == "capital" else "alias"
                 return row.entity, f"{what} ({row.source} alias table)"
         if name in self.acronyms:
             return self.acronyms[name], "acronym defined in the text"
-        if label == "PERSON" and " " not in name:
-            candidates = {self._final(full, label) for full in self.full_names.get(name, ())}
+        spellings = self.spellings.get((name.replace(".", ""), label))
+        if spellings and len(spellings) > 1:
+            preferred = min(spellings, key=lambda n: (-spellings[n], n.count("."), n))
+            if preferred != name:
+                return preferred, "same name written with or without full stops"
+        if label == "PERSON":
+            candidates = {self._final(full, label)
+                          for full in self.full_names.get(name.lower(), ())}
             if len(candidates) == 1:
                 return candidates.pop(), "surname of the only full name in the corpus"
+        if label == "NORP" and name.endswith("s") and name[:-1] in self.norp_names:
+            return name[:-1], "plural of the group's name"
         if label == "ORG":
             candidates = {self._final(full, label) for full in self.org_names.get(name, ())}
             if len(candidates) == 1:
