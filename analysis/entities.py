@@ -262,16 +262,19 @@ def _gazetteer(rows: list[dict], texts) -> dict[str, str]:
             if " " in name or name.lower() not in lower_words}
 
 
-def _gazetteer_rows(doc_id, where, text, gazetteer, rows) -> list[dict]:
-    """Corpus names the model did not tag in ``text`` (outside notice lines and other spans)."""
+def _gazetteer_pattern(gazetteer: Mapping[str, str]) -> re.Pattern | None:
+    """One regex matching any corpus name as a whole word (longest first), possessive included."""
     if not gazetteer:
-        return []
-    occupied = [(r["start"], r["end"]) for r in rows
-                if r["doc_id"] == doc_id and r["where"] == where
-                and (r["kept"] or r["rule"] == "dropped: not a counted label")]
+        return None
     names = sorted(gazetteer, key=lambda n: (-len(n), n))
-    pattern = re.compile(r"(?<![\w.$])(?:" + "|".join(re.escape(n) for n in names)
-                         + r")(?:['\u2019]s?)?(?![\w])")
+    return re.compile(r"(?<![\w.$])(?:" + "|".join(re.escape(n) for n in names)
+                      + r")(?:['\u2019]s?)?(?![\w])")
+
+
+def _gazetteer_rows(doc_id, where, text, gazetteer, pattern, occupied) -> list[dict]:
+    """Corpus names the model did not tag in ``text`` (outside notice lines and other spans)."""
+    if pattern is None:
+        return []
     found = []
     for para, (p_start, p_end) in enumerate(_paragraph_spans(text)):
         line = text[p_start:p_end]
@@ -322,11 +325,16 @@ def extract_mentions(parsed: Mapping[str, object],
     for row in rows:
         row["kept"] = not row["rule"].startswith("dropped")
     gazetteer = _gazetteer(rows, [doc.text for doc in parsed.values()])
+    pattern = _gazetteer_pattern(gazetteer)
+    occupied: dict[tuple[str, str], list] = defaultdict(list)
+    for r in rows:
+        if r["kept"] or r["rule"] == "dropped: not a counted label":
+            occupied[(r["doc_id"], r["where"])].append((r["start"], r["end"]))
     added = []
-    for doc_id, doc in parsed.items():
-        added.extend(_gazetteer_rows(str(doc_id), "body", doc.text, gazetteer, rows))
-    for doc_id, doc in (titles or {}).items():
-        added.extend(_gazetteer_rows(str(doc_id), "title", doc.text, gazetteer, rows))
+    for where, docs in (("body", parsed), ("title", titles or {})):
+        for doc_id, doc in docs.items():
+            added.extend(_gazetteer_rows(str(doc_id), where, doc.text, gazetteer, pattern,
+                                         occupied[(str(doc_id), where)]))
     for row in added:
         row["kept"] = True
     rows = [r for r in rows + added if r["rule"] != "dropped: not a counted label"]
