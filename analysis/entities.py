@@ -324,16 +324,18 @@ def extract_mentions(parsed: Mapping[str, object],
         rows.extend(_ner_rows(str(doc_id), "title", doc))
     for row in rows:
         row["kept"] = not row["rule"].startswith("dropped")
-    gazetteer = _gazetteer(rows, [doc.text for doc in parsed.values()])
+    texts = {key: {doc_id: doc.text for doc_id, doc in docs.items()}
+             for key, docs in (("body", parsed), ("title", titles or {}))}
+    gazetteer = _gazetteer(rows, texts["body"].values())
     pattern = _gazetteer_pattern(gazetteer)
     occupied: dict[tuple[str, str], list] = defaultdict(list)
     for r in rows:
         if r["kept"] or r["rule"] == "dropped: not a counted label":
             occupied[(r["doc_id"], r["where"])].append((r["start"], r["end"]))
     added = []
-    for where, docs in (("body", parsed), ("title", titles or {})):
-        for doc_id, doc in docs.items():
-            added.extend(_gazetteer_rows(str(doc_id), where, doc.text, gazetteer, pattern,
+    for where, docs in texts.items():
+        for doc_id, text in docs.items():
+            added.extend(_gazetteer_rows(str(doc_id), where, text, gazetteer, pattern,
                                          occupied[(str(doc_id), where)]))
     for row in added:
         row["kept"] = True
