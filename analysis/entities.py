@@ -19,6 +19,9 @@ Corrections of obvious NER mistakes (general rules, never a list of strings)
       are unreliable ("Pyongyang Denies US Intelligence Report" as one ORG), so
       they are replaced by the names found in ordinary body text elsewhere in
       the corpus;
+    * a name the model tagged in ordinary body text elsewhere in the corpus (or
+      the surname of a full name it tagged) is also found where the model
+      missed it; a one-word name that also occurs in lower case is not;
     * an acronym in parentheses right after the name it abbreviates,
       "Korean Central News Agency (KCNA)", is added when the model missed it;
     * a name tagged ORG/PERSON/NORP that is a GPE or LOC elsewhere in the
@@ -29,7 +32,12 @@ Merges (each one is recorded in the ``how`` column; nothing is merged silently)
     determiners, honorifics and possessives stripped; the alias table
     (:func:`load_aliases`); acronyms linked to the expansion the text defines;
     a lone surname linked to the only full name in the corpus that ends with it;
-    a short organisation name linked to "<name> Group/Party/..." used elsewhere.
+    a short organisation name linked to "<name> Group/Party/..." used elsewhere;
+    spellings that differ only in full stops ("St." / "St"); a NORP plural to its
+    singular ("Russians" -> "Russian").
+
+Titles are parsed and counted apart (``where == "title"``, :func:`title_entity_table`);
+entities.csv counts bodies only.
 """
 
 from __future__ import annotations
