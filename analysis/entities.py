@@ -270,33 +270,53 @@ def _gazetteer(rows: list[dict], texts) -> dict[str, str]:
             if " " in name or name.lower() not in lower_words}
 
 
-def _gazetteer_pattern(gazetteer: Mapping[str, str]) -> re.Pattern | None:
-    """One regex matching any corpus name as a whole word (longest first), possessive included."""
-    if not gazetteer:
-        return None
-    names = sorted(gazetteer, key=lambda n: (-len(n), n))
-    return re.compile(r"(?<![\w.$])(?:" + "|".join(re.escape(n) for n in names)
-                      + r")(?:['\u2019]s?)?(?![\w])")
+class _NameMatcher:
+    """Finds corpus names as whole words (longest first, possessive included), left to right.
+
+    Indexed by each name's first word, so the cost grows with the text, not with
+    the number of names (a regex alternation of thousands of names does not).
+    """
+
+    _WORD_START = re.compile(r"(?<![\w.$])\w+")
+    _POSSESSIVE = re.compile(r"(?:['\u2019]s?)?(?!\w)")
+
+    def __init__(self, names):
+        self.by_first: dict[str, list[str]] = defaultdict(list)
+        for name in sorted(names, key=lambda n: (-len(n), n)):
+            first = re.match(r"\w+", name)
+            if first:
+                self.by_first[first.group(0)].append(name)
+
+    def finditer(self, line: str):
+        position = 0
+        for word in self._WORD_START.finditer(line):
+            if word.start() < position:
+                continue
+            for name in self.by_first.get(word.group(0), ()):
+                if line.startswith(name, word.start()):
+                    tail = self._POSSESSIVE.match(line, word.start() + len(name))
+                    if tail:
+                        position = tail.end()
+                        yield word.start(), position, line[word.start():position]
+                        break
 
 
-def _gazetteer_rows(doc_id, where, text, gazetteer, pattern, occupied) -> list[dict]:
+def _gazetteer_rows(doc_id, where, text, gazetteer, matcher, occupied) -> list[dict]:
     """Corpus names the model did not tag in ``text`` (outside notice lines and other spans)."""
-    if pattern is None:
-        return []
     found = []
     for para, (p_start, p_end) in enumerate(_paragraph_spans(text)):
         line = text[p_start:p_end]
         if _starts_with_symbol(line):
             continue
         headline = is_headline_case(line)
-        for match in pattern.finditer(line):
-            start, end = p_start + match.start(), p_start + match.end()
+        for m_start, m_end, written in matcher.finditer(line):
+            start, end = p_start + m_start, p_start + m_end
             if any(s < end and start < e for s, e in occupied):
                 continue
-            name, _ = normalize_name(match.group(0))
+            name, _ = normalize_name(written)
             found.append(dict(doc_id=doc_id, where=where, para=para, start=start, end=end,
-                              text=match.group(0), ner_label="",
-                              label=gazetteer.get(name) or gazetteer.get(match.group(0), ""),
+                              text=written, ner_label="",
+                              label=gazetteer.get(name) or gazetteer.get(written, ""),
                               rule="added: corpus name in a headline-case line" if headline
                               else "added: untagged name tagged elsewhere in the corpus"))
     return found
@@ -335,7 +355,7 @@ def extract_mentions(parsed: Mapping[str, object],
     texts = {key: {doc_id: doc.text for doc_id, doc in docs.items()}
              for key, docs in (("body", parsed), ("title", titles or {}))}
     gazetteer = _gazetteer(rows, texts["body"].values())
-    pattern = _gazetteer_pattern(gazetteer)
+    matcher = _NameMatcher(gazetteer)
     occupied: dict[tuple[str, str], list] = defaultdict(list)
     for r in rows:
         if r["kept"] or r["rule"] == "dropped: not a counted label":
@@ -343,7 +363,7 @@ def extract_mentions(parsed: Mapping[str, object],
     added = []
     for where, docs in texts.items():
         for doc_id, text in docs.items():
-            added.extend(_gazetteer_rows(str(doc_id), where, text, gazetteer, pattern,
+            added.extend(_gazetteer_rows(str(doc_id), where, text, gazetteer, matcher,
                                          occupied[(str(doc_id), where)]))
     for row in added:
         row["kept"] = True
