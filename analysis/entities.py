@@ -1,0 +1,820 @@
+"""Named entities per document, with the mentions of one thing merged across the corpus.
+
+Pipeline (each step is a pure function over tidy tables)::
+
+    parsed bodies (+ titles) --extract_mentions--> mentions (every NER span, kept or dropped)
+        --canonicalize_mentions(aliases)--> mentions with ``entity`` + alias table
+        --entity_table--> entities.csv      --alias_table--> entity_aliases.csv
+
+Which NER labels count
+    :data:`COUNTED_LABELS`: people, nationalities/groups (NORP), organisations,
+    places (GPE, LOC, FAC), products, events, works of art, laws and languages.
+    DATE, TIME, MONEY, PERCENT, QUANTITY, ORDINAL and CARDINAL are left to the
+    numbers section.
+
+Corrections of obvious NER mistakes (general rules, never a list of strings)
+    * a span that crosses a line break, contains an emoji/symbol, has no capital
+      letter, or sits in a line that starts with an emoji (a notice) is dropped;
+    * in headline-case lines (and headline-case titles) the small model's spans
+      are unreliable ("Pyongyang Denies US Intelligence Report" as one ORG), so
+      they are replaced by the names found in ordinary body text elsewhere in
+      the corpus;
+    * a name the model tagged in ordinary body text elsewhere in the corpus (or
+      the surname of a full name it tagged) is also found where the model
+      missed it; a one-word name that also occurs in lower case is not;
+    * an acronym in parentheses right after the name it abbreviates,
+      "Korean Central News Agency (KCNA)", is added when the model missed it;
+    * a name tagged ORG/PERSON/NORP that is a GPE or LOC elsewhere in the
+      corpus takes the place label; otherwise a name takes the label it has in
+      most of the corpus.
+
+Merges (each one is recorded in the ``how`` column; nothing is merged silently)
+    determiners, honorifics and possessives stripped; the alias table
+    (:func:`load_aliases`); acronyms linked to the expansion the text defines;
+    a lone surname linked to the only full name in the corpus that ends with it;
+    a short organisation name linked to "<name> Group/Party/..." used elsewhere;
+    spellings that differ only in full stops ("St." / "St"); a NORP plural to its
+    singular ("Russians" -> "Russian").
+
+Titles are parsed and counted apart (``where == "title"``, :func:`title_entity_table`);
+entities.csv counts bodies only.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pandas as pd
+
+#: NER labels counted as entities (the rest are numbers, dates and amounts).
+COUNTED_LABELS = ("PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT",
+                  "WORK_OF_ART", "LAW", "LANGUAGE")
+
+#: Labels that name a place; a name tagged so anywhere is a place everywhere.
+PLACE_LABELS = ("GPE", "LOC")
+
+#: Tie-break order when a name is tagged with several labels equally often.
+LABEL_PRIORITY = ("GPE", "PERSON", "ORG", "NORP", "LOC", "FAC", "EVENT", "PRODUCT",
+                  "WORK_OF_ART", "LAW", "LANGUAGE")
+
+#: Words that end an organisation's full name, so "Wagner" can stand for "Wagner Group".
+ORG_DESIGNATORS = ("Group", "Company", "Corporation", "Corp", "Inc", "Ltd", "Party",
+                   "Organization", "Organisation", "Foundation", "Institute")
+
+BUILTIN_ALIASES = Path(__file__).with_name("data") / "aliases.csv"
+
+MENTION_COLUMNS = ["doc_id", "where", "para", "start", "end", "text", "ner_label",
+                   "label", "kept", "rule"]
+
+_DETERMINERS = ("the", "a", "an")
+_HONORIFICS = ("Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Dr", "Dr.", "Sir", "Dame")
+_FUNCTION_WORDS = frozenset(
+    "a an the of and or for to in on at by with from as into via vs is are was be "
+    "it its s de la le du von van al".split())
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+_WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")
+_ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,7}$")
+
+
+# --------------------------------------------------------------------------- text rules
+
+def count_words(text: str) -> int:
+    """Number of words in ``text`` (runs of letters/digits, inner apostrophes and hyphens kept)."""
+    return len(_WORD.findall(text))
+
+
+def is_headline_case(line: str) -> bool:
+    """Whether a line reads as a headline: short, no closing full stop, content words capitalised.
+
+    Parameters
+    ----------
+    line : str
+        One paragraph or title.
+
+    Returns
+    -------
+    bool
+        True when at most 20 words, not ending in ".", and at least three quarters
+        of the (at least two) content words start with a capital letter.
+    """
+    stripped = line.strip().rstrip("\"'\u201d\u2019")
+    words = re.findall(r"[^\W\d_][\w'\u2019-]*", stripped)
+    if not words or len(words) > 20 or stripped.endswith("."):
+        return False
+    content = [w for w in words if w.lower() not in _FUNCTION_WORDS]
+    if len(content) < 2:
+        return False
+    return sum(w[0].isupper() for w in content) / len(content) >= 0.75
+
+
+def _starts_with_symbol(line: str) -> bool:
+    """A notice line: the first visible character is an emoji or other symbol."""
+    stripped = line.lstrip()
+    return bool(stripped) and unicodedata.category(stripped[0]) == "So"
+
+
+def _has_symbol(text: str) -> bool:
+    return any(unicodedata.category(ch) in ("So", "Sk", "Co", "Cs") for ch in text)
+
+
+def normalize_name(text: str, label: str = "") -> tuple[str, list[str]]:
+    """Strip what does not belong to a name: quotes, determiners, honorifics, possessives.
+
+    Parameters
+    ----------
+    text : str
+        A mention as written ("the White House", "Russia\u2019s", "Mr Prigozhin").
+    label : str
+        Its NER label; honorifics are stripped from PERSON names only.
+
+    Returns
+    -------
+    (str, list of str)
+        The bare name (curly apostrophes made straight, whitespace collapsed) and
+        the list of what was stripped, for the ``how`` column.
+    """
+    how = []
+    name = " ".join(text.translate(_APOSTROPHES).split())
+    if "(" in name and ")" not in name:
+        name = name[:name.index("(")]
+        how.append("unclosed parenthesis cut")
+    name = name.strip(" \"'\u201c\u201d()[],;:")
+    first, _, rest = name.partition(" ")
+    if rest and first.lower() in _DETERMINERS:
+        name = rest
+        how.append("determiner stripped")
+    first, _, rest = name.partition(" ")
+    if rest and label == "PERSON" and first in _HONORIFICS:
+        name = rest
+        how.append("honorific stripped")
+    if name.endswith("'s") and len(name) > 3:
+        name = name[:-2]
+        how.append("possessive stripped")
+    elif name.endswith("s'") and len(name) > 3:
+        name = name[:-1]
+        how.append("possessive stripped")
+    return name, how
+
+
+def _initials(name: str) -> str:
+    """Initial letters of the capitalised words of ``name`` ("People's" counts as P)."""
+    words = re.split(r"[\s-]+", name)
+    return "".join(w[0] for w in words if w and w[0].isupper())
+
+
+def _acronym_letters(name: str) -> str:
+    return name.replace(".", "") if _ACRONYM.match(name) else ""
+
+
+def _paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph (separated by a blank line) of ``text``."""
+    spans, start = [], 0
+    for match in re.finditer(r"\n\s*\n", text):
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(text)))
+    return spans
+
+
+# --------------------------------------------------------------------------- extraction
+
+def _drop_reason(text: str, line: str) -> str:
+    """Why an NER span is not a name ("" when it is kept)."""
+    if "\n" in text:
+        return "dropped: spans a line break"
+    if _has_symbol(text):
+        return "dropped: contains an emoji or symbol"
+    if not any(ch.isupper() for ch in text):
+        return "dropped: no capital letter"
+    if _starts_with_symbol(line):
+        return "dropped: notice line starting with a symbol"
+    if is_headline_case(line):
+        return "dropped: headline case, re-detected from corpus names"
+    return ""
+
+
+def _ner_rows(doc_id: str, where: str, doc) -> list[dict]:
+    text = doc.text
+    paragraphs = _paragraph_spans(text)
+    rows = []
+    para = 0
+    for ent in doc.ents:
+        if ent.label_ not in COUNTED_LABELS:
+            # numbers and dates stay out, but keep their text from being re-read as names
+            rows.append(dict(doc_id=doc_id, where=where, para=-1, start=ent.start_char,
+                             end=ent.end_char, text=ent.text, ner_label=ent.label_,
+                             label=ent.label_, rule="dropped: not a counted label"))
+            continue
+        while paragraphs[para][1] < ent.start_char:
+            para += 1
+        p_start, p_end = paragraphs[para]
+        start, end = ent.start_char, ent.end_char
+        if "(" in ent.text and ")" not in ent.text:
+            # "World Health Organization (WHO": the acronym is a mention of its own
+            end = start + len(ent.text[:ent.text.index("(")].rstrip())
+        rows.append(dict(doc_id=doc_id, where=where, para=para, start=start,
+                         end=end, text=text[start:end], ner_label=ent.label_,
+                         label=ent.label_,
+                         rule=_drop_reason(text[start:end], text[p_start:p_end])))
+    rows.extend(_parenthesised_acronyms(doc_id, where, text, paragraphs, rows))
+    return rows
+
+
+def _parenthesised_acronyms(doc_id, where, text, paragraphs, rows) -> list[dict]:
+    """Acronyms the model missed, defined as "Full Name ... (ACRONYM)" in one paragraph."""
+    tagged = {(r["start"], r["end"]) for r in rows}
+    added = []
+    for match in re.finditer(r"\(((?:[A-Z]\.?){2,7})\)", text):
+        start, end = match.span(1)
+        if (start, end) in tagged or any(r["start"] < end and start < r["end"] for r in rows
+                                         if r["rule"] == "dropped: not a counted label"):
+            continue
+        letters = match.group(1).replace(".", "")
+        para = next(i for i, (s, e) in enumerate(paragraphs) if s <= start <= e)
+        for row in rows:
+            name, _ = normalize_name(row["text"])
+            if (row["para"] == para and row["end"] <= start and not row["rule"]
+                    and row["label"] in COUNTED_LABELS
+                    and " " in name and _initials(name) == letters):
+                added.append(dict(doc_id=doc_id, where=where, para=para, start=start,
+                                  end=end, text=match.group(1), ner_label="",
+                                  label=row["label"],
+                                  rule="added: acronym in parentheses after its name"))
+                break
+    return added
+
+
+def _gazetteer(rows: list[dict], texts) -> dict[str, str]:
+    """Names tagged in ordinary body text, with their usual label.
+
+    Names as written with determiners/possessives stripped; a one-word name that
+    also occurs in lower case in the corpus ("Will", "May") is left out, as its
+    capitalised form may just start a sentence.
+    """
+    labels: dict[str, Counter] = defaultdict(Counter)
+    for row in rows:
+        if row["where"] == "body" and not row["rule"]:
+            name, _ = normalize_name(row["text"], row["label"])
+            if len(name) >= 2 and name[0].isupper():
+                labels[name][row["label"]] += 1
+    for name in [n for n, counts in labels.items() if "PERSON" in counts]:
+        surname = name.split()[-1]
+        if " " in name and surname[0].isupper() and surname not in labels:
+            labels[surname]["PERSON"] += 1
+    lower_words = {w for text in texts for w in _WORD.findall(text) if w.islower()}
+    return {name: _majority_label(counts) for name, counts in labels.items()
+            if " " in name or name.lower() not in lower_words}
+
+
+class _NameMatcher:
+    """Finds corpus names as whole words (longest first, possessive included), left to right.
+
+    Indexed by each name's first word, so the cost grows with the text, not with
+    the number of names (a regex alternation of thousands of names does not).
+    """
+
+    _WORD_START = re.compile(r"(?<![\w.$])\w+")
+    _POSSESSIVE = re.compile(r"(?:['\u2019]s?)?(?!\w)")
+
+    def __init__(self, names):
+        self.by_first: dict[str, list[str]] = defaultdict(list)
+        for name in sorted(names, key=lambda n: (-len(n), n)):
+            first = re.match(r"\w+", name)
+            if first:
+                self.by_first[first.group(0)].append(name)
+
+    def finditer(self, line: str):
+        position = 0
+        for word in self._WORD_START.finditer(line):
+            if word.start() < position:
+                continue
+            for name in self.by_first.get(word.group(0), ()):
+                if line.startswith(name, word.start()):
+                    tail = self._POSSESSIVE.match(line, word.start() + len(name))
+                    if tail:
+                        position = tail.end()
+                        yield word.start(), position, line[word.start():position]
+                        break
+
+
+def _gazetteer_rows(doc_id, where, text, gazetteer, matcher, occupied) -> list[dict]:
+    """Corpus names the model did not tag in ``text`` (outside notice lines and other spans)."""
+    found = []
+    for para, (p_start, p_end) in enumerate(_paragraph_spans(text)):
+        line = text[p_start:p_end]
+        if _starts_with_symbol(line):
+            continue
+        headline = is_headline_case(line)
+        for m_start, m_end, written in matcher.finditer(line):
+            start, end = p_start + m_start, p_start + m_end
+            if any(s < end and start < e for s, e in occupied):
+                continue
+            name, _ = normalize_name(written)
+            found.append(dict(doc_id=doc_id, where=where, para=para, start=start, end=end,
+                              text=written, ner_label="",
+                              label=gazetteer.get(name) or gazetteer.get(written, ""),
+                              rule="added: corpus name in a headline-case line" if headline
+                              else "added: untagged name tagged elsewhere in the corpus"))
+    return found
+
+
+def extract_mentions(parsed: Mapping[str, object],
+                     titles: Mapping[str, object] | None = None) -> pd.DataFrame:
+    """Every named-entity mention of the corpus, with the rule that kept or dropped it.
+
+    Parameters
+    ----------
+    parsed : mapping
+        ``doc_id`` -> spaCy ``Doc`` of the cleaned body (:func:`analysis.nlp.parse_bodies`).
+        Only ``doc.ents`` and ``doc.text`` are used, so an NER-only parse will do.
+    titles : mapping, optional
+        ``doc_id`` -> spaCy ``Doc`` of the title (:func:`parse_titles`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per mention, columns:
+        ``doc_id``; ``where`` ("body" or "title"); ``para`` (0-based paragraph
+        index); ``start``, ``end`` (character offsets into the body or title);
+        ``text`` (as written); ``ner_label`` (spaCy's label, "" for mentions a
+        rule added); ``label`` (the label used from here on); ``kept`` (bool);
+        ``rule`` ("" for a plain NER mention, else "dropped: <why>" or
+        "added: <why>"). Sorted by doc_id, where, start.
+    """
+    rows: list[dict] = []
+    for doc_id, doc in parsed.items():
+        rows.extend(_ner_rows(str(doc_id), "body", doc))
+    for doc_id, doc in (titles or {}).items():
+        rows.extend(_ner_rows(str(doc_id), "title", doc))
+    for row in rows:
+        row["kept"] = not row["rule"].startswith("dropped")
+    texts = {key: {doc_id: doc.text for doc_id, doc in docs.items()}
+             for key, docs in (("body", parsed), ("title", titles or {}))}
+    gazetteer = _gazetteer(rows, texts["body"].values())
+    matcher = _NameMatcher(gazetteer)
+    occupied: dict[tuple[str, str], list] = defaultdict(list)
+    for r in rows:
+        if r["kept"] or r["rule"] == "dropped: not a counted label":
+            occupied[(r["doc_id"], r["where"])].append((r["start"], r["end"]))
+    added = []
+    for where, docs in texts.items():
+        for doc_id, text in docs.items():
+            added.extend(_gazetteer_rows(str(doc_id), where, text, gazetteer, matcher,
+                                         occupied[(str(doc_id), where)]))
+    for row in added:
+        row["kept"] = True
+    rows = [r for r in rows + added if r["rule"] != "dropped: not a counted label"]
+    table = pd.DataFrame(rows, columns=MENTION_COLUMNS)
+    table = table[MENTION_COLUMNS]
+    return table.sort_values(["doc_id", "where", "start", "end"], kind="stable",
+                             ignore_index=True)
+
+
+def parse_titles(docs: pd.DataFrame, nlp, *, batch_size: int = 64) -> dict:
+    """Parse every non-empty title (for :func:`extract_mentions`' ``titles``).
+
+    Returns
+    -------
+    dict
+        ``doc_id`` -> spaCy ``Doc`` of the title, for documents with a title.
+    """
+    _require_columns(docs, ("doc_id", "title"), "docs")
+    with_title = docs[docs["title"].fillna("").str.strip() != ""]
+    texts = with_title["title"].str.strip().tolist()
+    return dict(zip(with_title["doc_id"].tolist(), nlp.pipe(texts, batch_size=batch_size),
+                    strict=True))
+
+
+def ner_components(nlp) -> list[str]:
+    """The pipeline components NER needs: ``ner`` and any shared embedding layer it listens to."""
+    if "ner" not in nlp.pipe_names:
+        raise ValueError(f"spaCy pipeline {nlp.meta.get('name', '?')!r} has no 'ner' component")
+    needed = ["ner"]
+    for name, pipe in nlp.pipeline:
+        if "ner" in getattr(pipe, "listening_components", ()):
+            needed.append(name)
+    return [name for name in nlp.pipe_names if name in needed]
+
+
+def entity_mentions_from_texts(docs: pd.DataFrame, nlp, *, n_process: int = 1,
+                               batch_size: int = 64) -> pd.DataFrame:
+    """Parse bodies and titles with only what NER needs, then :func:`extract_mentions`.
+
+    The fast path for large corpora that do not need tokens or sentences from a
+    shared parse: tagger, parser, lemmatizer and attribute ruler are disabled,
+    texts are batched and spread over ``n_process`` processes.
+
+    Parameters
+    ----------
+    docs : pandas.DataFrame
+        Corpus table with ``doc_id``, ``body`` and optionally ``title``.
+    nlp : spacy.language.Language
+        A loaded English pipeline with an ``ner`` component.
+    n_process, batch_size : int
+        Passed to ``nlp.pipe``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`extract_mentions`.
+    """
+    _require_columns(docs, ("doc_id", "body"), "docs")
+    with nlp.select_pipes(enable=ner_components(nlp)):
+        bodies = nlp.pipe(docs["body"].tolist(), batch_size=batch_size, n_process=n_process)
+        parsed = dict(zip(docs["doc_id"].tolist(), bodies, strict=True))
+        titles = parse_titles(docs, nlp, batch_size=batch_size) if "title" in docs else None
+    return extract_mentions(parsed, titles)
+
+
+# --------------------------------------------------------------------------- aliases
+
+ALIAS_COLUMNS = ["alias", "entity", "label", "kind", "note", "source"]
+
+
+def _read_alias_file(path: Path, source: str) -> pd.DataFrame:
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{path}: not a readable CSV file ({exc})") from None
+    missing = {"alias", "entity"} - set(table.columns)
+    if missing:
+        raise ValueError(f"{path}: missing column(s) {sorted(missing)}; "
+                         "expected alias,entity[,label,kind,note]")
+    for column, default in (("label", ""), ("kind", "alias"), ("note", "")):
+        if column not in table:
+            table[column] = default
+    for index, row in table.iterrows():
+        line = index + 2
+        alias, entity = row["alias"].strip(), row["entity"].strip()
+        if not alias or not entity:
+            raise ValueError(f"{path}, line {line}: alias and entity must both be filled in")
+        kind = row["kind"].strip() or "alias"
+        if kind not in ("alias", "capital"):
+            raise ValueError(f"{path}, line {line}: kind must be 'alias' or 'capital', "
+                             f"not {row['kind']!r}")
+        label = row["label"].strip()
+        if label and label not in COUNTED_LABELS:
+            raise ValueError(f"{path}, line {line}: unknown label {label!r}; "
+                             f"use one of {', '.join(COUNTED_LABELS)} or leave it empty")
+        table.loc[index, ["alias", "entity", "kind", "label"]] = [
+            " ".join(alias.translate(_APOSTROPHES).split()),
+            " ".join(entity.translate(_APOSTROPHES).split()), kind, label]
+    table["source"] = source
+    return table[ALIAS_COLUMNS]
+
+
+def load_aliases(corpus_dir: str | Path | None = None) -> pd.DataFrame:
+    """The built-in news alias table, overridden by the corpus folder's ``aliases.csv``.
+
+    Parameters
+    ----------
+    corpus_dir : str or Path, optional
+        Corpus folder; its optional ``aliases.csv`` has columns ``alias``,
+        ``entity`` and optionally ``label`` (the entity's type), ``kind``
+        ("alias", or "capital" for a capital standing for its government,
+        applied only when ``capitals_as_governments``) and ``note``. A row whose
+        alias equals its entity keeps that name unmerged.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``alias``, ``entity``, ``label``, ``kind``, ``note``, ``source``
+        ("built-in" or "corpus"); one row per alias (corpus rows replace
+        built-in rows with the same alias). Sorted by alias.
+
+    Raises
+    ------
+    ValueError
+        Naming the file and line of a malformed row.
+    """
+    tables = [_read_alias_file(BUILTIN_ALIASES, "built-in")]
+    if corpus_dir is not None:
+        path = Path(corpus_dir) / "aliases.csv"
+        if path.is_file():
+            tables.append(_read_alias_file(path, "corpus"))
+    table = pd.concat(tables, ignore_index=True)
+    table = table.drop_duplicates("alias", keep="last")
+    return table.sort_values("alias", kind="stable", ignore_index=True)
+
+
+# --------------------------------------------------------------------------- canonical names
+
+def _majority_label(counts: Counter) -> str:
+    return min(counts, key=lambda lab: (-counts[lab], LABEL_PRIORITY.index(lab)
+                                        if lab in LABEL_PRIORITY else len(LABEL_PRIORITY)))
+
+
+def _corrected_labels(names: pd.Series, labels: pd.Series) -> tuple[list[str], list[str]]:
+    """Label per mention after the corpus-wide rules, and the reason when it changed."""
+    by_name: dict[str, Counter] = defaultdict(Counter)
+    for name, label in zip(names, labels):
+        by_name[name][label] += 1
+    new_labels, reasons = [], []
+    for name, label in zip(names, labels):
+        counts = by_name[name]
+        places = Counter({lab: n for lab, n in counts.items() if lab in PLACE_LABELS})
+        if label not in PLACE_LABELS and label != "FAC" and places:
+            target = _majority_label(places)
+            reason = f"label {label}->{target}: a place elsewhere in the corpus"
+        else:
+            target = _majority_label(counts)
+            reason = f"label {label}->{target}: its label in most of the corpus"
+        if target == label:
+            new_labels.append(label)
+            reasons.append("")
+        else:
+            new_labels.append(target)
+            reasons.append(reason)
+    return new_labels, reasons
+
+
+def _acronym_definitions(table: pd.DataFrame) -> dict[str, str]:
+    """Acronym -> expansion, where both appear in one paragraph and the initials match."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for _, group in table.groupby(["doc_id", "where", "para"], sort=True):
+        names = set(group["name"])
+        long_names = [n for n in names if " " in n]
+        for name in names:
+            letters = _acronym_letters(name)
+            if not letters:
+                continue
+            for long_name in long_names:
+                if _initials(long_name).upper() == letters:
+                    found[name].add(long_name)
+    return {acr: next(iter(exp)) for acr, exp in found.items() if len(exp) == 1}
+
+
+class _Resolver:
+    """Maps a bare name (with its label) to its canonical entity and the steps taken."""
+
+    def __init__(self, names_labels, aliases, capitals_as_governments, acronyms):
+        self.aliases = {}
+        for row in aliases.itertuples(index=False):
+            if row.kind == "capital" and not capitals_as_governments:
+                continue
+            self.aliases[row.alias] = row
+        self.acronyms = acronyms
+        self.full_names: dict[str, set[str]] = defaultdict(set)
+        self.org_names: dict[str, set[str]] = defaultdict(set)
+        self.spellings: dict[tuple[str, str], Counter] = defaultdict(Counter)
+        self.norp_names: set[str] = set()
+        for name, label in names_labels:
+            words = name.split()
+            if label == "PERSON":
+                # every proper tail of a full name: "Kirby", "de Vries" (any case)
+                for i in range(1, len(words)):
+                    self.full_names[" ".join(words[i:]).lower()].add(name)
+            if label == "ORG" and len(words) >= 2 and words[-1] in ORG_DESIGNATORS:
+                self.org_names[" ".join(words[:-1])].add(name)
+            if label == "NORP":
+                self.norp_names.add(name)
+            self.spellings[(name.replace(".", ""), label)][name] += 1
+
+    def _step(self, name: str, label: str) -> tuple[str, str]:
+        row = self.aliases.get(name)
+        if row is not None:
+            if row.entity == name:
+                return name, ""
+            if row.kind != "capital" or label != "PERSON":
+                what = "capital as its government" if row.kind == "capital" else "alias"
+                return row.entity, f"{what} ({row.source} alias table)"
+        if name in self.acronyms:
+            return self.acronyms[name], "acronym defined in the text"
+        spellings = self.spellings.get((name.replace(".", ""), label))
+        if spellings and len(spellings) > 1:
+            preferred = min(spellings, key=lambda n: (-spellings[n], n.count("."), n))
+            if preferred != name:
+                return preferred, "same name written with or without full stops"
+        if label == "PERSON":
+            candidates = {self._final(full, label)
+                          for full in self.full_names.get(name.lower(), ())}
+            if len(candidates) == 1:
+                return candidates.pop(), "surname of the only full name in the corpus"
+        if label == "NORP" and name.endswith("s") and name[:-1] in self.norp_names:
+            return name[:-1], "plural of the group's name"
+        if label == "ORG":
+            candidates = {self._final(full, label) for full in self.org_names.get(name, ())}
+            if len(candidates) == 1:
+                return candidates.pop(), "short form of the organisation's full name"
+        return name, ""
+
+    def _final(self, name: str, label: str) -> str:
+        return self.resolve(name, label)[0]
+
+    def resolve(self, name: str, label: str) -> tuple[str, list[str]]:
+        seen, how = {name}, []
+        while True:
+            target, step = self._step(name, label)
+            if not step or target in seen:
+                return name, how
+            how.append(step)
+            seen.add(target)
+            name = target
+
+
+def canonicalize_mentions(mentions: pd.DataFrame, aliases: pd.DataFrame | None = None,
+                          capitals_as_governments: bool = True
+                          ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Give every kept mention its canonical entity, merging the mentions of one thing.
+
+    Parameters
+    ----------
+    mentions : pandas.DataFrame
+        From :func:`extract_mentions`.
+    aliases : pandas.DataFrame, optional
+        From :func:`load_aliases` (default: the built-in table only).
+    capitals_as_governments : bool
+        Whether alias rows of kind "capital" apply ("Pyongyang" -> "North Korea").
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame)
+        The kept mentions with the columns of :func:`extract_mentions` plus
+        ``name`` (the bare name), ``entity`` (canonical name) and ``how`` (the
+        label corrections and merges applied, "; "-separated, "" if none);
+        ``label`` is the entity's label. And the alias table
+        (:func:`alias_table`).
+    """
+    _require_columns(mentions, MENTION_COLUMNS, "mentions")
+    aliases = load_aliases() if aliases is None else aliases
+    _require_columns(aliases, ("alias", "entity", "kind"), "aliases")
+    aliases = aliases.assign(
+        source=aliases["source"] if "source" in aliases else "given",
+        label=aliases["label"] if "label" in aliases else "")
+    table = mentions[mentions["kept"]].copy()
+    stripped = [normalize_name(t, lab) for t, lab in zip(table["text"], table["label"])]
+    table["name"] = [name for name, _ in stripped]
+    labels, relabel = _corrected_labels(table["name"], table["label"])
+    table["label"] = labels
+    acronyms = _acronym_definitions(table)
+    resolver = _Resolver(sorted(set(zip(table["name"], table["label"]))), aliases,
+                         capitals_as_governments, acronyms)
+    resolved = {key: resolver.resolve(*key) for key in set(zip(table["name"], table["label"]))}
+    table["entity"] = [resolved[key][0] for key in zip(table["name"], table["label"])]
+    table["how"] = ["; ".join([*how, *([r] if r else []), *resolved[(n, lab)][1]])
+                    for (_, how), r, n, lab in zip(stripped, relabel, table["name"],
+                                                   table["label"])]
+    entity_labels = {entity: _majority_label(Counter(group))
+                     for entity, group in table.groupby("entity")["label"]}
+    table["label"] = table["entity"].map(entity_labels)
+    table = table.reset_index(drop=True)
+    return table, alias_table(table)
+
+
+def alias_table(canonical: pd.DataFrame) -> pd.DataFrame:
+    """``entity_aliases.csv``: how each way of writing a name was merged into its entity.
+
+    Parameters
+    ----------
+    canonical : pandas.DataFrame
+        Mentions from :func:`canonicalize_mentions`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (entity, alias as written), columns ``entity``, ``alias``,
+        ``label`` (the entity's), ``mentions`` (count over bodies and titles) and
+        ``how`` ("as written" when nothing was changed, else the steps taken).
+        Sorted by entity, alias.
+    """
+    _require_columns(canonical, ("entity", "text", "label", "how"), "canonical mentions")
+    table = canonical.assign(alias=canonical["text"].str.split().str.join(" "),
+                             how=canonical["how"].replace("", "as written"))
+    out = (table.groupby(["entity", "alias", "label", "how"], sort=True).size()
+           .rename("mentions").reset_index())
+    return out[["entity", "alias", "label", "mentions", "how"]].sort_values(
+        ["entity", "alias", "how"], kind="stable", ignore_index=True)
+
+
+def canonical_name_function(table: pd.DataFrame) -> Callable[[str], str]:
+    """A function mapping a name as written ("Kirby", "Mr Kirby's") to its canonical entity.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The canonical mentions (``text``, ``entity``, ``label``) or the alias
+        table (``alias``, ``entity``, ``label``).
+
+    Returns
+    -------
+    callable
+        ``str -> str``; a name not seen in the corpus comes back bare
+        (determiner, honorific and possessive stripped), or as the corpus's only
+        full name ending with it when it is a single word.
+    """
+    written = "text" if "text" in table else "alias"
+    _require_columns(table, (written, "entity", "label"), "table")
+    known: dict[str, str] = {}
+    full_names: dict[str, set[str]] = defaultdict(set)
+    for text, entity, label in zip(table[written], table["entity"], table["label"]):
+        known[normalize_name(text, label)[0]] = entity
+        known[entity] = entity
+        if label == "PERSON" and " " in entity:
+            full_names[entity.split()[-1]].add(entity)
+
+    def canonical(name: str) -> str:
+        bare = normalize_name(str(name), "PERSON")[0]
+        if bare in known:
+            return known[bare]
+        if " " not in bare and len(full_names.get(bare, ())) == 1:
+            return next(iter(full_names[bare]))
+        return bare
+
+    return canonical
+
+
+# --------------------------------------------------------------------------- tables
+
+def entity_table(canonical: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
+    """``entities.csv``: how often each document names each entity in its body.
+
+    Parameters
+    ----------
+    canonical : pandas.DataFrame
+        Mentions from :func:`canonicalize_mentions` (title mentions are ignored
+        here; see :func:`title_entity_table`).
+    docs : pandas.DataFrame
+        Corpus table (``doc_id``, ``body``), for the word counts.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (document, entity) named in the body, columns ``doc_id``,
+        ``entity``, ``label``, ``mentions`` and ``mentions_per_1k_words``
+        (mentions per 1,000 words of the body, words as in :func:`count_words`,
+        3 decimals). Sorted by doc_id, mentions (descending), entity.
+    """
+    _require_columns(canonical, ("doc_id", "where", "entity", "label"), "canonical mentions")
+    _require_columns(docs, ("doc_id", "body"), "docs")
+    words = dict(zip(docs["doc_id"], docs["body"].map(count_words)))
+    body = canonical[canonical["where"] == "body"]
+    unknown = sorted(set(body["doc_id"]) - set(words))
+    if unknown:
+        raise ValueError(f"mentions of documents not in the corpus table: {unknown[:5]}")
+    out = (body.groupby(["doc_id", "entity", "label"], sort=True).size()
+           .rename("mentions").reset_index())
+    per_1k = [round(1000 * n / words[d], 3) if words[d] else 0.0
+              for d, n in zip(out["doc_id"], out["mentions"])]
+    out["mentions_per_1k_words"] = per_1k
+    return out.sort_values(["doc_id", "mentions", "entity"], ascending=[True, False, True],
+                           kind="stable", ignore_index=True)
+
+
+def title_entity_table(canonical: pd.DataFrame) -> pd.DataFrame:
+    """Entities named in each title (reported apart from the body counts).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``doc_id``, ``entity``, ``label``, ``mentions``; sorted by doc_id, entity.
+    """
+    _require_columns(canonical, ("doc_id", "where", "entity", "label"), "canonical mentions")
+    titles = canonical[canonical["where"] == "title"]
+    return (titles.groupby(["doc_id", "entity", "label"], sort=True).size()
+            .rename("mentions").reset_index())
+
+
+def suppressed_mentions(mentions: pd.DataFrame) -> pd.DataFrame:
+    """The NER spans a rule dropped, so that no suppression is silent.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``doc_id``, ``where``, ``start``, ``text``, ``ner_label``, ``rule``.
+    """
+    _require_columns(mentions, MENTION_COLUMNS, "mentions")
+    dropped = mentions[~mentions["kept"]]
+    return dropped[["doc_id", "where", "start", "text", "ner_label", "rule"]].reset_index(
+        drop=True)
+
+
+def analyse_entities(docs: pd.DataFrame, parsed: Mapping[str, object], nlp,
+                     aliases: pd.DataFrame | None = None,
+                     capitals_as_governments: bool = True) -> dict[str, pd.DataFrame]:
+    """The whole entity section for a report, from the shared body parse.
+
+    Returns
+    -------
+    dict of pandas.DataFrame
+        ``mentions`` (canonical mentions), ``entities`` (:func:`entity_table`),
+        ``entity_aliases`` (:func:`alias_table`), ``title_entities``
+        (:func:`title_entity_table`) and ``suppressed`` (:func:`suppressed_mentions`).
+    """
+    titles = parse_titles(docs, nlp) if "title" in docs else None
+    mentions = extract_mentions(parsed, titles)
+    canonical, aliases_out = canonicalize_mentions(mentions, aliases, capitals_as_governments)
+    return {"mentions": canonical, "entities": entity_table(canonical, docs),
+            "entity_aliases": aliases_out, "title_entities": title_entity_table(canonical),
+            "suppressed": suppressed_mentions(mentions)}
+
+
+def _require_columns(table, columns, what: str) -> None:
+    if not isinstance(table, pd.DataFrame):
+        raise ValueError(f"{what} must be a pandas DataFrame, not {type(table).__name__}")
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise ValueError(f"{what} is missing column(s) {missing}")

@@ -1,0 +1,101 @@
+"""Figures for the entities section: who and what each outlet names."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from . import SEQUENTIAL_CMAP, new_figure, outlet_colors
+
+
+def _labels_in_order(docs: pd.DataFrame) -> tuple[list[str], dict[str, str]]:
+    if not {"doc_id", "label"} <= set(docs.columns):
+        raise ValueError("docs must have 'doc_id' and 'label' columns")
+    return docs["label"].tolist(), dict(zip(docs["doc_id"], docs["label"]))
+
+
+def plot_entity_heatmap(entities: pd.DataFrame, docs: pd.DataFrame, top_n: int = 20) -> Figure:
+    """Heatmap of the most-named entities (rows) by outlet (columns), per 1,000 words.
+
+    Parameters
+    ----------
+    entities : pandas.DataFrame
+        ``entities.csv`` (:func:`analysis.entities.entity_table`).
+    docs : pandas.DataFrame
+        Corpus table (``doc_id``, ``label``), for column order and names.
+    top_n : int
+        Number of entities shown, ranked by total mentions across the corpus.
+    """
+    outlets, label_of = _labels_in_order(docs)
+    if top_n < 1:
+        raise ValueError(f"top_n must be at least 1, not {top_n}")
+    totals = entities.groupby("entity")["mentions"].sum()
+    top = sorted(totals.index, key=lambda e: (-totals[e], e))[:top_n]
+    grid = (entities[entities["entity"].isin(top)]
+            .assign(outlet=lambda t: t["doc_id"].map(label_of))
+            .pivot_table(index="entity", columns="outlet", values="mentions_per_1k_words",
+                         aggfunc="sum", fill_value=0.0)
+            .reindex(index=top, columns=outlets, fill_value=0.0))
+    fig = new_figure(width=max(5.0, 1.1 * len(outlets) + 3.0), height=max(3.0, 0.3 * len(top) + 1.5))
+    ax = fig.add_subplot()
+    if grid.empty:
+        ax.text(0.5, 0.5, "No entities found", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return fig
+    values = grid.to_numpy(dtype=float)
+    image = ax.imshow(values, cmap=SEQUENTIAL_CMAP, aspect="auto")
+    ax.set_xticks(range(len(outlets)), outlets, rotation=30, ha="right")
+    ax.set_yticks(range(len(top)), top)
+    threshold = values.max() / 2 if values.size else 0
+    for (row, col), value in np.ndenumerate(values):
+        if value > 0:
+            ax.text(col, row, f"{value:.1f}", ha="center", va="center", fontsize=7,
+                    color="black" if value > threshold else "white")
+    ax.set_xlabel("Outlet")
+    ax.set_title(f"Top {len(top)} entities: mentions per 1,000 words")
+    fig.colorbar(image, ax=ax, label="mentions per 1,000 words")
+    return fig
+
+
+def plot_unique_entities(entities: pd.DataFrame, docs: pd.DataFrame, top_n: int = 10) -> Figure:
+    """Entities that only one outlet names, grouped by that outlet (bar length = mentions).
+
+    Parameters
+    ----------
+    entities : pandas.DataFrame
+        ``entities.csv``.
+    docs : pandas.DataFrame
+        Corpus table (``doc_id``, ``label``).
+    top_n : int
+        Most-mentioned unique entities shown per outlet.
+    """
+    outlets, label_of = _labels_in_order(docs)
+    colors = outlet_colors(outlets)
+    named_by = entities.groupby("entity")["doc_id"].nunique()
+    unique = entities[entities["entity"].map(named_by) == 1].assign(
+        outlet=lambda t: t["doc_id"].map(label_of))
+    rows = []
+    for outlet in outlets:
+        mine = unique[unique["outlet"] == outlet].sort_values(
+            ["mentions", "entity"], ascending=[False, True]).head(top_n)
+        rows.extend((outlet, e, n, lab) for e, n, lab in
+                    zip(mine["entity"], mine["mentions"], mine["label"]))
+    fig = new_figure(width=7.5, height=max(2.5, 0.28 * len(rows) + 1.5))
+    ax = fig.add_subplot()
+    if not rows:
+        ax.text(0.5, 0.5, "Every entity is named by more than one outlet", ha="center",
+                va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return fig
+    positions = np.arange(len(rows))[::-1]
+    ax.barh(positions, [r[2] for r in rows], color=[colors[r[0]] for r in rows])
+    ax.set_yticks(positions, [f"{r[1]} ({r[3]})" for r in rows])
+    ax.set_xlabel("Mentions in the body")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    handles = [Patch(color=colors[o], label=o) for o in outlets if o in {r[0] for r in rows}]
+    ax.legend(handles=handles, title="Only named by", loc="upper left",
+              bbox_to_anchor=(1.0, 1.0), frameon=False)
+    ax.set_title("Entities only one outlet names")
+    return fig
