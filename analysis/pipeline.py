@@ -22,6 +22,8 @@ from .corpus import CorpusError
 #: parameters cell repeats them; tests check the two agree).
 DEFAULT_PARAMETERS = {
     "spacy_model": "auto",
+    "capitals_as_governments": True,
+    "top_entities": 20,
     "min_passage_words": 6,
     "seed": 1,
 }
@@ -100,6 +102,15 @@ class CorpusAnalysis:
 
         return sentence_table(self.parsed)
 
+    @functools.cached_property
+    def entities(self) -> dict[str, pd.DataFrame]:
+        """The entity tables (:func:`analysis.entities.analyse_entities`), computed once."""
+        from . import entities
+
+        aliases = entities.load_aliases(self.path if self.path.is_dir() else self.path.parent)
+        return entities.analyse_entities(self.docs, self.parsed, self.nlp, aliases,
+                                         self.parameters["capitals_as_governments"])
+
     @property
     def n_documents(self) -> int:
         return len(self.docs)
@@ -172,6 +183,13 @@ def readability_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     }
 
 
+def entities_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
+    """The entities section: ``entities``, ``entity_aliases``, ``title_entities``, ``entity_suppressed``."""
+    result = analysis.entities
+    return {"entities": result["entities"], "entity_aliases": result["entity_aliases"],
+            "title_entities": result["title_entities"], "entity_suppressed": result["suppressed"]}
+
+
 def cross_source_skip_reason(analysis: CorpusAnalysis) -> str | None:
     """Why the cross-source sections cannot run on this corpus (None when they can)."""
     if analysis.n_documents < 2:
@@ -207,7 +225,10 @@ def quotes_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     """The quotes section: ``quotes`` (quotations and scare quotes) and ``quote_variants``."""
     from . import quotes
 
-    found = quotes.extract_quotes(analysis.docs, analysis.parsed)
+    from .entities import canonical_name_function
+
+    speaker_names = canonical_name_function(analysis.entities["mentions"])
+    found = quotes.extract_quotes(analysis.docs, analysis.parsed, canonicalize=speaker_names)
     return {"quotes": found, "quote_variants": quotes.quote_variants(found)}
 
 
@@ -224,6 +245,7 @@ def numbers_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
 SECTIONS = {
     "corpus": corpus_tables,
     "readability": readability_tables,
+    "entities": entities_tables,
     "overlap": overlap_tables,
     "quotes": quotes_tables,
     "numbers": numbers_tables,
@@ -305,3 +327,24 @@ def describe_numbers(result: dict[str, pd.DataFrame]) -> str:
     conflicting = int((claims["status"] != "agree").sum()) if not claims.empty else 0
     return (f"{len(result['numbers'])} numbers found; {len(claims)} claims are reported by more than one "
             f"outlet, {conflicting} of them with a conflict.")
+
+
+def describe_entities(result: dict[str, pd.DataFrame], docs: pd.DataFrame) -> str:
+    """One sentence on the most named entities and the merges made."""
+    entities = result["entities"]
+    if entities.empty:
+        return "No named entities were found."
+    totals = entities.groupby("entity")["mentions"].sum().sort_values(ascending=False, kind="stable")
+    top = ", ".join(f"{name} ({count})" for name, count in totals.head(3).items())
+    aliases = result["entity_aliases"]
+    merged = aliases[aliases["how"] != "as written"]
+    return (f"{len(totals)} distinct entities; the most named are {top}. "
+            f"{len(merged)} names were merged into another (tables/entity_aliases.csv says how).")
+
+
+def unique_entity_counts(entities: pd.DataFrame, docs: pd.DataFrame) -> dict[str, int]:
+    """Number of entities each document (by label) names and no other document does."""
+    per_entity = entities.groupby("entity")["doc_id"].nunique()
+    only = entities[entities["entity"].map(per_entity) == 1]
+    counts = only.groupby("doc_id")["entity"].nunique()
+    return {label: int(counts.get(doc_id, 0)) for doc_id, label in zip(docs["doc_id"], docs["label"])}

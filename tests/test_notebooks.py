@@ -38,3 +38,20 @@ def test_tracked_notebooks_match_working_tree():
     if tracked.returncode != 0:
         pytest.skip("not a git checkout")
     assert {ROOT / p for p in tracked.stdout.split()} <= set(NOTEBOOKS)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_papermill_reads_every_assignment_of_the_parameters_cell(path):
+    import ast
+    nb = nbformat.read(path, as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    assigned = [n.targets[0].id for n in ast.parse(cell.source).body if isinstance(n, ast.Assign)]
+    assert [p.name for p in notebook_parameters(path)] == assigned
+
+
+def test_report_parameters_match_the_pipeline_defaults():
+    from analysis.pipeline import DEFAULT_PARAMETERS
+    from analysis.report import RUNNER_PARAMETERS
+    declared = {p.name: p.default for p in notebook_parameters(ROOT / "notebooks" / "report.ipynb")
+                if p.name not in RUNNER_PARAMETERS}
+    assert declared == DEFAULT_PARAMETERS
