@@ -27,7 +27,8 @@ import numpy as np
 import pandas as pd
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
-from .overlap import _WORD_RE, _check_docs, _normalise
+from .overlap import _WORD_RE, _normalise
+from .tables import check_corpus_table
 
 CANDIDATE_COLUMNS = ["doc_a", "doc_b", "estimated_jaccard"]
 
@@ -57,7 +58,7 @@ def minhash_signatures(docs: pd.DataFrame, *, num_perm: int = 128, seed: int = 1
     -------
     list of datasketch.LeanMinHash
     """
-    _check_docs(docs)
+    check_corpus_table(docs)
     shingle_sets = [sorted(_shingles(body, ngram)) for body in docs["body"]]
     hashes = MinHash.bulk(shingle_sets, num_perm=num_perm, seed=seed)
     return [LeanMinHash(h) for h in hashes]
@@ -89,7 +90,7 @@ def candidate_pairs(docs: pd.DataFrame, threshold: float = 0.1, num_perm: int = 
         ``doc_a``, ``doc_b`` (doc_a first in corpus order), ``estimated_jaccard``
         (MinHash estimate, 0..1). Sorted by doc_a then doc_b in corpus order.
     """
-    _check_docs(docs)
+    check_corpus_table(docs)
     if not 0.0 < threshold < 1.0:
         raise ValueError(f"threshold must be between 0 and 1 (exclusive), got {threshold!r}")
     if ngram < 1 or num_perm < 2:

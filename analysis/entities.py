@@ -50,6 +50,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .tables import require_columns
+
 #: NER labels counted as entities (the rest are numbers, dates and amounts).
 COUNTED_LABELS = ("PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT",
                   "WORK_OF_ART", "LAW", "LANGUAGE")
@@ -382,7 +384,7 @@ def parse_titles(docs: pd.DataFrame, nlp, *, batch_size: int = 64) -> dict:
     dict
         ``doc_id`` -> spaCy ``Doc`` of the title, for documents with a title.
     """
-    _require_columns(docs, ("doc_id", "title"), "docs")
+    require_columns(docs, ("doc_id", "title"), "docs")
     with_title = docs[docs["title"].fillna("").str.strip() != ""]
     texts = with_title["title"].str.strip().tolist()
     return dict(zip(with_title["doc_id"].tolist(), nlp.pipe(texts, batch_size=batch_size),
@@ -422,7 +424,7 @@ def entity_mentions_from_texts(docs: pd.DataFrame, nlp, *, n_process: int = 1,
     pandas.DataFrame
         As :func:`extract_mentions`.
     """
-    _require_columns(docs, ("doc_id", "body"), "docs")
+    require_columns(docs, ("doc_id", "body"), "docs")
     with nlp.select_pipes(enable=ner_components(nlp)):
         bodies = nlp.pipe(docs["body"].tolist(), batch_size=batch_size, n_process=n_process)
         parsed = dict(zip(docs["doc_id"].tolist(), bodies, strict=True))
@@ -639,9 +641,9 @@ def canonicalize_mentions(mentions: pd.DataFrame, aliases: pd.DataFrame | None =
         ``label`` is the entity's label. And the alias table
         (:func:`alias_table`).
     """
-    _require_columns(mentions, MENTION_COLUMNS, "mentions")
+    require_columns(mentions, MENTION_COLUMNS, "mentions")
     aliases = load_aliases() if aliases is None else aliases
-    _require_columns(aliases, ("alias", "entity", "kind"), "aliases")
+    require_columns(aliases, ("alias", "entity", "kind"), "aliases")
     aliases = aliases.assign(
         source=aliases["source"] if "source" in aliases else "given",
         label=aliases["label"] if "label" in aliases else "")
@@ -681,7 +683,7 @@ def alias_table(canonical: pd.DataFrame) -> pd.DataFrame:
         ``how`` ("as written" when nothing was changed, else the steps taken).
         Sorted by entity, alias.
     """
-    _require_columns(canonical, ("entity", "text", "label", "how"), "canonical mentions")
+    require_columns(canonical, ("entity", "text", "label", "how"), "canonical mentions")
     table = canonical.assign(alias=canonical["text"].str.split().str.join(" "),
                              how=canonical["how"].replace("", "as written"))
     out = (table.groupby(["entity", "alias", "label", "how"], sort=True).size()
@@ -707,7 +709,7 @@ def canonical_name_function(table: pd.DataFrame) -> Callable[[str], str]:
         full name ending with it when it is a single word.
     """
     written = "text" if "text" in table else "alias"
-    _require_columns(table, (written, "entity", "label"), "table")
+    require_columns(table, (written, "entity", "label"), "table")
     known: dict[str, str] = {}
     full_names: dict[str, set[str]] = defaultdict(set)
     for text, entity, label in zip(table[written], table["entity"], table["label"]):
@@ -748,8 +750,8 @@ def entity_table(canonical: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
         (mentions per 1,000 words of the body, words as in :func:`count_words`,
         3 decimals). Sorted by doc_id, mentions (descending), entity.
     """
-    _require_columns(canonical, ("doc_id", "where", "entity", "label"), "canonical mentions")
-    _require_columns(docs, ("doc_id", "body"), "docs")
+    require_columns(canonical, ("doc_id", "where", "entity", "label"), "canonical mentions")
+    require_columns(docs, ("doc_id", "body"), "docs")
     words = dict(zip(docs["doc_id"], docs["body"].map(count_words)))
     body = canonical[canonical["where"] == "body"]
     unknown = sorted(set(body["doc_id"]) - set(words))
@@ -772,7 +774,7 @@ def title_entity_table(canonical: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``doc_id``, ``entity``, ``label``, ``mentions``; sorted by doc_id, entity.
     """
-    _require_columns(canonical, ("doc_id", "where", "entity", "label"), "canonical mentions")
+    require_columns(canonical, ("doc_id", "where", "entity", "label"), "canonical mentions")
     titles = canonical[canonical["where"] == "title"]
     return (titles.groupby(["doc_id", "entity", "label"], sort=True).size()
             .rename("mentions").reset_index())
@@ -786,7 +788,7 @@ def suppressed_mentions(mentions: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``doc_id``, ``where``, ``start``, ``text``, ``ner_label``, ``rule``.
     """
-    _require_columns(mentions, MENTION_COLUMNS, "mentions")
+    require_columns(mentions, MENTION_COLUMNS, "mentions")
     dropped = mentions[~mentions["kept"]]
     return dropped[["doc_id", "where", "start", "text", "ner_label", "rule"]].reset_index(
         drop=True)
@@ -810,11 +812,3 @@ def analyse_entities(docs: pd.DataFrame, parsed: Mapping[str, object], nlp,
     return {"mentions": canonical, "entities": entity_table(canonical, docs),
             "entity_aliases": aliases_out, "title_entities": title_entity_table(canonical),
             "suppressed": suppressed_mentions(mentions)}
-
-
-def _require_columns(table, columns, what: str) -> None:
-    if not isinstance(table, pd.DataFrame):
-        raise ValueError(f"{what} must be a pandas DataFrame, not {type(table).__name__}")
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise ValueError(f"{what} is missing column(s) {missing}")

@@ -19,6 +19,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from .tables import check_corpus_table
+
 NUMBER_COLUMNS = ["doc_id", "value", "unit", "what", "text", "start", "end", "label",
                   "currency", "period", "qualifier", "scope", "is_conversion"]
 CLAIM_COLUMNS = ["group_id", "claim", "unit", "value", "currency", "period", "what",
@@ -147,16 +149,6 @@ def _verb_base(word: str) -> str:
     return w
 
 
-def _check_docs(docs: pd.DataFrame) -> None:
-    if not isinstance(docs, pd.DataFrame):
-        raise ValueError("docs must be a pandas DataFrame (the corpus table)")
-    missing = [c for c in ("doc_id", "body") if c not in docs.columns]
-    if missing:
-        raise ValueError(f"corpus table is missing column(s): {', '.join(missing)}")
-    if docs["doc_id"].duplicated().any():
-        raise ValueError("corpus table has duplicate doc_id values")
-
-
 def extract_numbers(docs: pd.DataFrame, parsed: Mapping | None = None) -> pd.DataFrame:
     """Numeric facts of every document, normalised.
 
@@ -192,7 +184,7 @@ def extract_numbers(docs: pd.DataFrame, parsed: Mapping | None = None) -> pd.Dat
         - ``is_conversion`` (bool): a currency conversion in brackets after
           another amount ("US$100 million (S$135 million)").
     """
-    _check_docs(docs)
+    check_corpus_table(docs)
     if parsed is None:
         from .nlp import load_pipeline, parse_bodies
         parsed = parse_bodies(docs, load_pipeline())

@@ -37,6 +37,8 @@ from itertools import combinations, permutations
 
 import numpy as np
 import pandas as pd
+
+from .tables import check_corpus_table
 from rapidfuzz.distance import Indel
 
 #: Lexical containment (share of the derived text's words inside passages shared
@@ -310,19 +312,6 @@ def _merge_runs(runs, max_gap, ngram):
     return passages
 
 
-def _check_docs(docs: pd.DataFrame, columns=("doc_id", "body")) -> None:
-    if not isinstance(docs, pd.DataFrame):
-        raise ValueError(f"docs must be a pandas DataFrame, got {type(docs).__name__}")
-    missing = [c for c in columns if c not in docs.columns]
-    if missing:
-        raise ValueError(f"docs is missing column(s) {missing}")
-    if docs["doc_id"].duplicated().any():
-        dupes = sorted(docs.loc[docs["doc_id"].duplicated(), "doc_id"].astype(str))
-        raise ValueError(f"docs has duplicate doc_id values: {dupes[:5]}")
-    if "body" in columns and not all(isinstance(b, str) for b in docs["body"]):
-        raise ValueError("docs['body'] must hold strings (use '' for an empty body)")
-
-
 def _pairs_to_compare(docs: pd.DataFrame, pairs) -> list[tuple[str, str]]:
     """Unordered pairs in corpus order: all of them, or those given."""
     order = {doc_id: k for k, doc_id in enumerate(docs["doc_id"])}
@@ -377,7 +366,7 @@ def shared_passages(docs: pd.DataFrame, pairs: pd.DataFrame | None = None, *,
         ``text_a``, ``text_b`` (the exact body slices). Sorted by pair in corpus
         order, then ``start_a``, ``start_b``.
     """
-    _check_docs(docs)
+    check_corpus_table(docs)
     for name, value, low in (("ngram", ngram, 1), ("min_words", min_words, 1),
                              ("max_gap", max_gap, 0), ("max_occurrences", max_occurrences, 1)):
         if not isinstance(value, (int, np.integer)) or value < low:
@@ -554,7 +543,7 @@ def overlap_pairs(docs: pd.DataFrame, passages: pd.DataFrame,
         derived if quoted words counted, else ``none``).
         Sorted by doc_a then doc_b in corpus order.
     """
-    _check_docs(docs)
+    check_corpus_table(docs)
     missing = sorted(set(PASSAGE_COLUMNS[:6]) - set(passages.columns))
     if missing:
         raise ValueError(f"passages is missing column(s) {missing}")
@@ -680,7 +669,7 @@ def direction_cues(docs: pd.DataFrame, passages: pd.DataFrame,
     """
     from scipy.stats import kendalltau
 
-    _check_docs(docs)
+    check_corpus_table(docs)
     order = {doc_id: k for k, doc_id in enumerate(docs["doc_id"])}
     containment = {(a, b): c for a, b, c in
                    zip(pairs["doc_a"], pairs["doc_b"], pairs["lexical_containment"])}
@@ -764,7 +753,7 @@ def derivation_edges(pairs: pd.DataFrame, docs: pd.DataFrame,
         summary of the cues). Sorted by confidence (descending), then source and
         derived in corpus order.
     """
-    _check_docs(docs)
+    check_corpus_table(docs)
     missing = sorted(set(PAIR_COLUMNS) - set(pairs.columns))
     if missing:
         raise ValueError(f"pairs is missing column(s) {missing}")

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from .tables import check_corpus_table
+
 #: Speaker value when no speaker can be determined (never a guess).
 UNKNOWN_SPEAKER = "unknown"
 
@@ -532,16 +534,6 @@ def _resolve(speaker: str | None, names: dict[str, str], descriptions: list[str]
 # Quotes table
 # --------------------------------------------------------------------------
 
-def _check_docs(docs: pd.DataFrame, needed=("doc_id", "body")) -> None:
-    if not isinstance(docs, pd.DataFrame):
-        raise ValueError("docs must be a pandas DataFrame (the corpus table)")
-    missing = [c for c in needed if c not in docs.columns]
-    if missing:
-        raise ValueError(f"corpus table is missing column(s): {', '.join(missing)}")
-    if docs["doc_id"].duplicated().any():
-        raise ValueError("corpus table has duplicate doc_id values")
-
-
 def _labels(docs: pd.DataFrame) -> dict[str, str]:
     if "label" in docs.columns:
         return dict(zip(docs["doc_id"].astype(str), docs["label"].astype(str)))
@@ -635,7 +627,7 @@ def extract_quotes(docs: pd.DataFrame, parsed: Mapping | None = None,
     ValueError
         If ``docs`` lacks ``doc_id``/``body`` or ``parsed`` lacks a document.
     """
-    _check_docs(docs)
+    check_corpus_table(docs)
     if parsed is None:
         from .nlp import load_pipeline, parse_bodies
         parsed = parse_bodies(docs, load_pipeline())

@@ -42,6 +42,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from .corpus import is_heading, paragraph_table
+from .tables import check_corpus_table
 
 #: textstat formula functions reported per document (column name = function name).
 FORMULAS = (
@@ -270,7 +271,7 @@ def split_paragraphs(docs: pd.DataFrame, paragraphs: pd.DataFrame | None = None)
         If a column is missing, a kind is unknown, or a paragraph's text is not
         found in its document's body in order.
     """
-    _check_docs(docs, ("doc_id", "body"))
+    check_corpus_table(docs, ("doc_id", "body"))
     bodies = dict(zip(docs["doc_id"], docs["body"]))
     if paragraphs is None:
         paragraphs = paragraph_table(docs)
@@ -423,7 +424,7 @@ def readability_table(docs: pd.DataFrame, paragraphs: pd.DataFrame | None = None
         On a missing column, duplicate ``doc_id``, non-string body, or a
         paragraph table / parsed mapping that does not match the corpus table.
     """
-    _check_docs(docs, _REQUIRED_DOC_COLUMNS)
+    check_corpus_table(docs, _REQUIRED_DOC_COLUMNS)
     para_table = split_paragraphs(docs, paragraphs)
     spacy_counts = _spacy_sentence_counts(docs, para_table, parsed) if parsed is not None else None
     labels = dict(zip(docs["doc_id"], docs["label"]))
@@ -553,7 +554,7 @@ def paragraph_readability(docs: pd.DataFrame, paragraphs: pd.DataFrame | None = 
         NaN when not scored) and ``note`` (why it was not scored: ``"heading"``
         or ``"fewer than 10 words"``; "" when scored).
     """
-    _check_docs(docs, _REQUIRED_DOC_COLUMNS)
+    check_corpus_table(docs, _REQUIRED_DOC_COLUMNS)
     ts = _textstat()
     labels = dict(zip(docs["doc_id"], docs["label"]))
     rows = []
@@ -578,21 +579,6 @@ def paragraph_readability(docs: pd.DataFrame, paragraphs: pd.DataFrame | None = 
     return table.astype({"paragraph": "int64", "start": "int64", "end": "int64",
                          "words": "int64", "sentences": "int64",
                          "flesch_reading_ease": "float64", "flesch_kincaid_grade": "float64"})
-
-
-def _check_docs(docs, columns) -> None:
-    """Raise ValueError unless ``docs`` is a corpus table with ``columns``."""
-    if not isinstance(docs, pd.DataFrame):
-        raise ValueError(f"docs must be a pandas DataFrame (the corpus table), got {type(docs).__name__}")
-    missing = [c for c in columns if c not in docs.columns]
-    if missing:
-        raise ValueError(f"corpus table lacks column(s) {missing}")
-    if docs["doc_id"].duplicated().any():
-        dupes = sorted(docs.loc[docs["doc_id"].duplicated(), "doc_id"].astype(str).unique())
-        raise ValueError(f"corpus table has duplicate doc_id(s): {dupes}")
-    bad = [str(d) for d, b in zip(docs["doc_id"], docs["body"]) if not isinstance(b, str)]
-    if bad:
-        raise ValueError(f"body must be a string (use \"\" for no text); not a string for {bad}")
 
 
 def describe_readability(table: pd.DataFrame) -> str:

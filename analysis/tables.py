@@ -33,3 +33,36 @@ def write_table(table: pd.DataFrame, path: str | Path) -> Path:
     table.to_csv(tmp, index=False, lineterminator="\n", float_format=FLOAT_FORMAT, encoding="utf-8")
     tmp.replace(path)
     return path
+
+
+def require_columns(table, columns, what: str = "table") -> None:
+    """Raise ValueError unless ``table`` is a DataFrame holding ``columns``.
+
+    Parameters
+    ----------
+    table : object
+        What a caller passed as a table.
+    columns : iterable of str
+        Columns the caller needs.
+    what : str
+        How to name the table in the message ("corpus table", "passages" ...).
+    """
+    if not isinstance(table, pd.DataFrame):
+        raise ValueError(f"{what} must be a pandas DataFrame, got {type(table).__name__}")
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise ValueError(f"{what} is missing column(s) {missing}")
+
+
+def check_corpus_table(docs, columns=("doc_id", "body")) -> None:
+    """Raise ValueError unless ``docs`` is a corpus table: ``columns`` present,
+    ``doc_id`` unique, and ``body`` (when required) holding strings."""
+    require_columns(docs, columns, "corpus table")
+    if docs["doc_id"].duplicated().any():
+        dupes = sorted(docs.loc[docs["doc_id"].duplicated(), "doc_id"].astype(str).unique())
+        raise ValueError(f"corpus table has duplicate doc_id(s): {dupes[:5]}")
+    if "body" in columns:
+        bad = [str(d) for d, b in zip(docs["doc_id"], docs["body"]) if not isinstance(b, str)]
+        if bad:
+            raise ValueError(f"corpus table body must be a string (use \"\" for no text); "
+                             f"not a string for {bad[:5]}")

@@ -287,5 +287,5 @@ def test_plots_draw_labelled_figures_and_survive_unscored_documents():
         assert ax.get_xlabel() and ax.get_title()
         assert any("Alpha" in t.get_text() for t in ax.get_yticklabels())
     assert any("no scorable text" in t.get_text() for t in grades.axes[0].texts)
-    with pytest.raises(ValueError, match="lacks column"):
+    with pytest.raises(ValueError, match="missing column"):
         plot_readability_grades(pd.DataFrame({"label": ["x"]}))

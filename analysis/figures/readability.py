@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from ..tables import require_columns
 from . import new_figure, outlet_colors
 
 #: Display names and marker shapes of the grade-level formulas, in plot order.
@@ -38,7 +39,7 @@ def plot_readability_grades(table: pd.DataFrame) -> Figure:
         a black bar at textstat's consensus grade. Outlets with no scorable
         text say so instead.
     """
-    _require(table, ["label", "text_standard_grade", *GRADE_FORMULA_STYLE])
+    require_columns(table, ["label", "text_standard_grade", *GRADE_FORMULA_STYLE])
     labels = table["label"].astype(str).tolist()
     colors = outlet_colors(labels)
     fig = new_figure(6.4, 1.6 + 0.45 * max(len(labels), 1))
@@ -84,7 +85,7 @@ def plot_paragraph_distribution(paragraph_table: pd.DataFrame, *, seed: int = 0)
     -------
     matplotlib.figure.Figure
     """
-    _require(paragraph_table, ["label", "flesch_kincaid_grade"])
+    require_columns(paragraph_table, ["label", "flesch_kincaid_grade"])
     labels = list(dict.fromkeys(paragraph_table["label"].astype(str)))
     colors = outlet_colors(labels)
     rng = np.random.default_rng(seed)
@@ -118,15 +119,6 @@ def plot_paragraph_distribution(paragraph_table: pd.DataFrame, *, seed: int = 0)
     ax.grid(axis="x", color="0.9", linewidth=0.8)
     ax.set_axisbelow(True)
     return fig
-
-
-def _require(table, columns) -> None:
-    """Raise ValueError unless ``table`` is a DataFrame with ``columns``."""
-    if not isinstance(table, pd.DataFrame):
-        raise ValueError(f"expected a pandas DataFrame, got {type(table).__name__}")
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise ValueError(f"table lacks column(s) {missing}")
 
 
 def _isnan(value) -> bool:
