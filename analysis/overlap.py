@@ -37,9 +37,9 @@ from itertools import combinations, permutations
 
 import numpy as np
 import pandas as pd
+from rapidfuzz.distance import Indel
 
 from .tables import check_corpus_table
-from rapidfuzz.distance import Indel
 
 #: Lexical containment (share of the derived text's words inside passages shared
 #: with the source) from which a text counts as wholly derived, and from which it
