@@ -42,3 +42,20 @@ def seed_copy(tmp_path) -> Path:
     target = tmp_path / "nk-wagner-arms"
     shutil.copytree(SEEDS, target)
     return target
+
+
+def make_docs(bodies: dict[str, str], titles: dict[str, str] | None = None, labels=str.upper):
+    """A hand-made corpus table: doc_id -> body, optional titles; ``labels`` maps a doc_id to its label."""
+    import pandas as pd
+
+    titles = titles or {}
+    return pd.DataFrame({"doc_id": list(bodies), "label": [labels(k) for k in bodies], "outlet": "",
+                         "title": [titles.get(k, "") for k in bodies], "body": list(bodies.values())})
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    """The kit's spaCy pipeline, loaded once for the whole test session."""
+    from analysis.nlp import load_pipeline
+
+    return load_pipeline()

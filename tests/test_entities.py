@@ -5,22 +5,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from conftest import make_docs
+
 from analysis import entities as E
 
 DATA = Path(__file__).parent / "data" / "entities"
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    from analysis.nlp import load_pipeline
-    return load_pipeline()
-
-
 def _docs(texts: dict[str, str], titles: dict[str, str] | None = None) -> pd.DataFrame:
-    titles = titles or {}
-    return pd.DataFrame({"doc_id": list(texts), "label": list(texts), "outlet": "",
-                         "title": [titles.get(d, "") for d in texts],
-                         "body": list(texts.values())})
+    return make_docs(texts, titles, labels=str)
 
 
 def _mention(doc_id, text, label, para=0, start=0, where="body", rule=""):

@@ -7,21 +7,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.nlp import load_pipeline, parse_bodies
+from analysis.nlp import parse_bodies
 from analysis.numbers import (extract_numbers, number_claims, number_conflicts,
                               parse_number_words)
+from conftest import make_docs
 
 DATA = Path(__file__).parent / "data" / "quotes_numbers"
-
-
-def make_docs(bodies: dict) -> pd.DataFrame:
-    return pd.DataFrame({"doc_id": list(bodies), "label": [k.upper() for k in bodies],
-                         "outlet": "", "title": "", "body": list(bodies.values())})
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return load_pipeline()
 
 
 @pytest.fixture(scope="module")
