@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -23,8 +24,12 @@ from importlib.resources import files
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Indel
 
-#: Pair features, in model order. All are symmetric in a and b and lie in 0..1.
+#: Pair features, in model order. All are symmetric in a and b; all but
+#: ``log_min_length`` lie in 0..1. "Precision" of n-grams is the share of one
+#: sentence's n-grams found in the other (BLEU-style); ``_min``/``_max`` take the
+#: lower and the higher of the two directions. "Stems" are words cut to 5 letters.
 FEATURES = (
     "semantic",          # cosine of the all-MiniLM-L6-v2 embeddings
     "word_jaccard",      # Jaccard index of the word sets
@@ -37,7 +42,17 @@ FEATURES = (
     "number_mismatch",   # numbers in one sentence only / numbers in either (0 if none)
     "name_mismatch",     # capitalised names in one sentence only / names in either
     "length_ratio",      # shorter / longer word count
+    "ngram1_min", "ngram1_max", "ngram2_min", "ngram2_max",   # word n-gram precision
+    "ngram3_min", "ngram3_max", "ngram4_min", "ngram4_max",
+    "stem_jaccard",      # Jaccard index of content-word stems
+    "stem_containment",  # shared content stems / content stems of the shorter sentence
+    "stem1_min", "stem1_max", "stem2_min", "stem2_max",       # stem n-gram precision
+    "stem3_min", "stem3_max",
+    "word_edit",         # word-level indel similarity (share of words kept in an edit)
+    "char_edit",         # rapidfuzz ratio of the lowercased texts / 100
+    "log_min_length",    # log(1 + words of the shorter sentence)
 )
+_STEM = 5
 
 _WORD = re.compile(r"[^\W_]+(?:[.,'’][^\W_]+)*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -108,12 +123,28 @@ def _char_grams(text: str, n: int = 4) -> set[str]:
     return {squeezed[i:i + n] for i in range(max(1, len(squeezed) - n + 1))}
 
 
+def _precisions(words_a: list[str], words_b: list[str], orders) -> list[float]:
+    """n-gram precision of a in b and of b in a, as (lower, higher) per order."""
+    out = []
+    for n in orders:
+        grams_a = set(zip(*[words_a[i:] for i in range(n)]))
+        grams_b = set(zip(*[words_b[i:] for i in range(n)]))
+        shared = len(grams_a & grams_b)
+        p_a = shared / len(grams_a) if grams_a else 0.0
+        p_b = shared / len(grams_b) if grams_b else 0.0
+        out += [min(p_a, p_b), max(p_a, p_b)]
+    return out
+
+
 def _features_one(a: str, b: str, stop_words: frozenset[str]) -> list[float]:
+    raw_a, raw_b = a, b
     a, b = _normalise(a), _normalise(b)
     words_a, words_b = _words(a), _words(b)
     set_a, set_b = set(words_a), set(words_b)
     content_a, content_b = set_a - stop_words, set_b - stop_words
+    stems_a, stems_b = {w[:_STEM] for w in content_a}, {w[:_STEM] for w in content_b}
     shorter = min(len(set_a), len(set_b))
+    shorter_stems = min(len(stems_a), len(stems_b))
     bigrams_a, bigrams_b = set(zip(words_a, words_a[1:])), set(zip(words_b, words_b[1:]))
     joined_a, joined_b = " ".join(words_a), " ".join(words_b)
     longer_len = max(len(words_a), len(words_b))
@@ -128,7 +159,23 @@ def _features_one(a: str, b: str, stop_words: frozenset[str]) -> list[float]:
         _mismatch(_numbers(a), _numbers(b)),
         _mismatch(_names(a, stop_words), _names(b, stop_words)),
         min(len(words_a), len(words_b)) / longer_len if longer_len else 1.0,
+        *_precisions(words_a, words_b, (1, 2, 3, 4)),
+        _jaccard(stems_a, stems_b),
+        len(stems_a & stems_b) / max(1, shorter_stems),
+        *_precisions([w[:_STEM] for w in words_a], [w[:_STEM] for w in words_b], (1, 2, 3)),
+        word_similarity(a, b),
+        fuzz.ratio(raw_a.lower(), raw_b.lower()) / 100.0,
+        math.log1p(min(len(words_a), len(words_b))),
     ]
+
+
+def word_similarity(text_a: str, text_b: str) -> float:
+    """Word-level similarity of two texts, 0..1 (1: same words in the same order).
+
+    ``1 - indel_distance / (n_a + n_b)`` over casefolded word tokens, so case,
+    punctuation and spacing do not count. Two texts without words score 1.
+    """
+    return float(Indel.normalized_similarity(_words(_normalise(text_a)), _words(_normalise(text_b))))
 
 
 def pair_features(text_a: Sequence[str], text_b: Sequence[str], semantic: Sequence[float]) -> pd.DataFrame:
@@ -146,7 +193,7 @@ def pair_features(text_a: Sequence[str], text_b: Sequence[str], semantic: Sequen
     -------
     pandas.DataFrame
         One row per pair, in input order, one column per name in
-        :data:`FEATURES` (see the comments there), all floats in 0..1.
+        :data:`FEATURES` (see the comments there), floats.
     """
     text_a, text_b = list(text_a), list(text_b)
     semantic = np.asarray(semantic, dtype=np.float64).reshape(-1)

@@ -118,6 +118,28 @@ def fit(train_x: pd.DataFrame, y: np.ndarray) -> dict:
     }
 
 
+def lexical_bins(table: pd.DataFrame) -> pd.DataFrame:
+    """Share of paraphrases by word-level lexical similarity (pairs without conflicting numbers).
+
+    The evidence for :data:`analysis.alignment.NEAR_COPY_MIN` and ``COPY_MIN``.
+    """
+    from analysis.alignment import lexical_similarity
+    from analysis.paraphrase import numbers_conflict
+
+    keep = [not numbers_conflict(a, b) for a, b in zip(table["text_a"], table["text_b"])]
+    sub = table[keep]
+    lexical = np.array([lexical_similarity(a, b) for a, b in zip(sub["text_a"], sub["text_b"])])
+    rows = []
+    for low in np.round(np.arange(0.5, 1.0, 0.05), 2):
+        in_bin = (lexical >= low) & (lexical < low + 0.05)
+        above = lexical >= low
+        rows.append({"lexical_from": low, "bin_pairs": int(in_bin.sum()),
+                     "bin_paraphrase_share": float(sub["label"].to_numpy()[in_bin].mean()) if in_bin.any() else np.nan,
+                     "pairs_at_or_above": int(above.sum()),
+                     "paraphrase_share_at_or_above": float(sub["label"].to_numpy()[above].mean())})
+    return pd.DataFrame(rows)
+
+
 def speed(encoder_texts: list[str]) -> dict[str, float]:
     """Seconds to embed the texts with the cache off (model already loaded)."""
     encoder = Encoder(cache_dir=False)
@@ -176,6 +198,11 @@ def main(argv=None) -> dict:
               "cosine_accuracy": cosine["accuracy"], "cosine_f1": cosine["f1"],
               "jaccard_accuracy": jaccard["accuracy"], "jaccard_f1": jaccard["f1"],
               "accuracy_gain_over_cosine": metrics["accuracy"] - cosine["accuracy"]}
+
+    bins = lexical_bins(train)
+    print("MRPC train, paraphrase share by lexical similarity (no conflicting numbers):")
+    print(bins.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    result["near_copy_share_at_0.80"] = float(bins.loc[bins.lexical_from == 0.8, "paraphrase_share_at_or_above"].iloc[0])
 
     if not args.no_speed:
         texts = test["text_a"].tolist()[:SPEED_SENTENCES]
