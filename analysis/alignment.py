@@ -17,7 +17,9 @@ by embedding cosine (:mod:`analysis.embeddings`); the pair is then labelled
 
 Whatever the lexical score, a pair whose sentences each state a number the
 other lacks (a changed figure: "50,000" vs "40,000") is never ``copy``,
-``near_copy`` or ``paraphrase``: it does not carry the same content.
+``near_copy`` or ``paraphrase``: it does not carry the same content. Neither is
+a pair where one side has no word at all (a stray quotation mark that the
+sentence splitter left on its own).
 
 ``lexical`` is the word-level similarity ``1 - indel_distance / (n_a + n_b)``
 over casefolded word tokens (rapidfuzz ``Indel.normalized_similarity``): the
@@ -61,9 +63,14 @@ def lexical_similarity(text_a: str, text_b: str) -> float:
     return paraphrase.word_similarity(text_a, text_b)
 
 
-def classify_pair(lexical: float, probability: float, conflict: bool, threshold: float) -> str:
-    """Kind of an aligned pair (see the module docstring)."""
-    if conflict:
+def classify_pair(lexical: float, probability: float, conflict: bool, threshold: float,
+                  wordless: bool = False) -> str:
+    """Kind of an aligned pair (see the module docstring).
+
+    ``conflict``: the sentences state different numbers; ``wordless``: one of
+    them has no word at all (a stray quotation mark), so carries no content.
+    """
+    if conflict or wordless:
         return "none"
     if lexical >= COPY_MIN:
         return "copy"
@@ -166,7 +173,8 @@ def align_sentences(sentences: pd.DataFrame, embeddings: np.ndarray, pairs: pd.D
     probability = paraphrase.paraphrase_probability(text_a, text_b, semantic, model)
     lexical = np.array([lexical_similarity(a, b) for a, b in zip(text_a, text_b)])
     threshold = float(model["threshold"])
-    kinds = [classify_pair(lex, prob, numbers_conflict(a, b), threshold)
+    kinds = [classify_pair(lex, prob, numbers_conflict(a, b), threshold,
+                           wordless=not (paraphrase.has_words(a) and paraphrase.has_words(b)))
              for lex, prob, a, b in zip(lexical, probability, text_a, text_b)]
 
     out = pd.DataFrame({

