@@ -7,8 +7,10 @@ weights, standardisation and decision threshold live in
 ``analysis/data/paraphrase_model.json``. They were fitted by
 ``python -m bench.bench_mrpc --fit`` on the MRPC *train* split only
 (Dolan & Brockett 2005, 4,076 pairs); the threshold is the one that maximises
-accuracy over 5-fold cross-validated probabilities on train. The JSON also
-records the train-file hash and the metrics on the MRPC test split.
+accuracy over 5-fold cross-validated probabilities on train, as is the L2
+penalty. The JSON also records the train-file hash and the metrics on the MRPC
+test split (accuracy 0.773, F1 0.836: the accuracy bar of 0.77 is met, the F1
+bar of 0.84 is not; cosine alone gives 0.719 / 0.807).
 """
 
 from __future__ import annotations
@@ -29,12 +31,13 @@ from rapidfuzz.distance import Indel
 #: Pair features, in model order. All are symmetric in a and b; all but
 #: ``log_min_length`` lie in 0..1. "Precision" of n-grams is the share of one
 #: sentence's n-grams found in the other (BLEU-style); ``_min``/``_max`` take the
-#: lower and the higher of the two directions. "Stems" are words cut to 5 letters.
+#: lower and the higher of the two directions (``ngram1_max`` is the share of
+#: the shorter sentence's words found in the longer). "Stems" are words cut to
+#: 5 letters. The features overlap, so single weights are not interpretable.
 FEATURES = (
     "semantic",          # cosine of the all-MiniLM-L6-v2 embeddings
     "word_jaccard",      # Jaccard index of the word sets
     "content_jaccard",   # Jaccard index of the non-stop-word sets
-    "containment",       # shared words / words of the shorter sentence
     "bigram_jaccard",    # Jaccard index of word-bigram sets
     "char_jaccard",      # Jaccard index of character 4-gram sets
     "token_sort",        # rapidfuzz token_sort_ratio / 100 (word alignment, order-free)
@@ -148,7 +151,6 @@ def _features_one(a: str, b: str, stop_words: frozenset[str]) -> list[float]:
     set_a, set_b = set(words_a), set(words_b)
     content_a, content_b = set_a - stop_words, set_b - stop_words
     stems_a, stems_b = {w[:_STEM] for w in content_a}, {w[:_STEM] for w in content_b}
-    shorter = min(len(set_a), len(set_b))
     shorter_stems = min(len(stems_a), len(stems_b))
     bigrams_a, bigrams_b = set(zip(words_a, words_a[1:])), set(zip(words_b, words_b[1:]))
     joined_a, joined_b = " ".join(words_a), " ".join(words_b)
@@ -156,7 +158,6 @@ def _features_one(a: str, b: str, stop_words: frozenset[str]) -> list[float]:
     return [
         _jaccard(set_a, set_b),
         _jaccard(content_a, content_b),
-        len(set_a & set_b) / shorter if shorter else float(set_a == set_b),
         _jaccard(bigrams_a, bigrams_b),
         _jaccard(_char_grams(a), _char_grams(b)),
         fuzz.token_sort_ratio(joined_a, joined_b) / 100.0,
@@ -314,8 +315,9 @@ def paraphrase_scores(pairs: pd.DataFrame, model: dict | None = None) -> pd.Data
     -----
     The conflicting-numbers veto is stricter than MRPC: its annotators judged
     38% of such train pairs equivalent (a changed percentage inside a long
-    sentence), so applying the veto to MRPC test lowers accuracy from 0.767 to
-    0.754. The kit wants "the same content", where a changed figure matters.
+    sentence), so applying the veto to MRPC test lowers accuracy from 0.773 to
+    0.758 (F1 0.836 to 0.820). The kit wants "the same content", where a
+    changed figure matters.
     """
     needed = {"text_a", "text_b", "semantic"}
     if not isinstance(pairs, pd.DataFrame) or not needed <= set(pairs.columns):
