@@ -193,10 +193,22 @@ def _load_numpy_model(folder: str) -> _BertModel:
 
 
 def _layer_norm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float) -> np.ndarray:
-    mean = x.mean(axis=-1, keepdims=True)
-    centred = x - mean
-    var = np.mean(centred * centred, axis=-1, keepdims=True)
-    return centred / np.sqrt(var + eps) * gamma + beta
+    """LayerNorm over the last axis, overwriting ``x``."""
+    x -= x.mean(axis=-1, keepdims=True)
+    inv_std = np.mean(x * x, axis=-1, keepdims=True)
+    inv_std += np.float32(eps)
+    np.sqrt(inv_std, out=inv_std)
+    np.reciprocal(inv_std, out=inv_std)
+    x *= inv_std
+    x *= gamma
+    x += beta
+    return x
+
+
+def _dense(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    out = x @ weight
+    out += bias
+    return out
 
 
 # Abramowitz & Stegun 7.1.26: erf(z) = 1 - t*poly(t)*exp(-z*z), t = 1/(1 + P*z), z >= 0,
@@ -258,17 +270,23 @@ def _forward(model: _BertModel, ids: np.ndarray, mask: np.ndarray) -> np.ndarray
     scale = np.float32(1.0 / np.sqrt(head_dim))
 
     for layer in model.layers:
-        qkv = x @ layer.qkv_w + layer.qkv_b
+        qkv = _dense(x, layer.qkv_w, layer.qkv_b)
         qkv = qkv.reshape(batch, length, 3, heads, head_dim).transpose(2, 0, 3, 1, 4)
         q, k, v = qkv[0], qkv[1], qkv[2]
-        scores = (q * scale) @ k.transpose(0, 1, 3, 2) + key_bias
+        scores = q @ k.transpose(0, 1, 3, 2)
+        scores *= scale
+        scores += key_bias
         scores -= scores.max(axis=-1, keepdims=True)
         np.exp(scores, out=scores)
         scores /= scores.sum(axis=-1, keepdims=True)
         context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch * length, hidden)
-        x = _layer_norm(context @ layer.out_w + layer.out_b + x, layer.ln1_g, layer.ln1_b, eps)
-        inner = _gelu_rows(x @ layer.up_w + layer.up_b)
-        x = _layer_norm(inner @ layer.down_w + layer.down_b + x, layer.ln2_g, layer.ln2_b, eps)
+        attended = _dense(context, layer.out_w, layer.out_b)
+        attended += x
+        x = _layer_norm(attended, layer.ln1_g, layer.ln1_b, eps)
+        inner = _gelu_rows(_dense(x, layer.up_w, layer.up_b))
+        out = _dense(inner, layer.down_w, layer.down_b)
+        out += x
+        x = _layer_norm(out, layer.ln2_g, layer.ln2_b, eps)
 
     tokens = x.reshape(batch, length, hidden)
     weights = mask.astype(np.float32)[:, :, None]
