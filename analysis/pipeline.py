@@ -25,6 +25,7 @@ DEFAULT_PARAMETERS = {
     "capitals_as_governments": True,
     "top_entities": 20,
     "min_passage_words": 6,
+    "embedding_backend": "numpy",
     "seed": 1,
 }
 
@@ -101,6 +102,17 @@ class CorpusAnalysis:
         from .nlp import sentence_table
 
         return sentence_table(self.parsed)
+
+    @functools.cached_property
+    def prose_sentences(self) -> pd.DataFrame:
+        """Sentences of the prose paragraphs (sub-headings left out), for alignment."""
+        paragraphs = corpus_mod.paragraph_table(self.docs)
+        headings = paragraphs[paragraphs["kind"] == "heading"]
+        sentences = self.sentences
+        in_heading = pd.Series(False, index=sentences.index)
+        for doc_id, start, end in headings[["doc_id", "start", "end"]].itertuples(index=False):
+            in_heading |= (sentences["doc_id"] == doc_id) & (sentences["start"] >= start) & (sentences["end"] <= end)
+        return sentences[~in_heading].reset_index(drop=True)
 
     @functools.cached_property
     def entities(self) -> dict[str, pd.DataFrame]:
@@ -209,16 +221,32 @@ def overlap_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
         return {}
     from . import candidates, overlap
 
+    from .alignment import align_sentences
+    from .embeddings import encode
+
     docs, params = analysis.docs, analysis.parameters
     pairs = candidates.candidate_pairs(docs, seed=params["seed"])
     passages = overlap.shared_passages(docs, pairs, min_words=params["min_passage_words"])
-    summary = overlap.overlap_pairs(docs, passages, pairs=pairs)
+    sentences = analysis.prose_sentences
+    vectors = encode(sentences["text"].tolist(), backend=params["embedding_backend"])
+    alignment = align_sentences(sentences, vectors, pairs)
+    summary = overlap.overlap_pairs(docs, passages, alignment, pairs=pairs)
     return {
         "candidate_pairs": pairs,
         "passages": passages,
+        "sentence_alignment": alignment,
         "overlap_pairs": summary,
         "derivation": overlap.derivation_edges(summary, docs, passages),
     }
+
+
+def most_related_pairs(pairs: pd.DataFrame, n: int = 2) -> list[tuple[str, str]]:
+    """The ``n`` unordered pairs with the highest overlap (lexical or semantic), strongest first."""
+    score = pairs[["lexical_containment", "semantic_coverage"]].max(axis=1, skipna=True)
+    ranked = pairs.assign(score=score, key=[tuple(sorted(p)) for p in zip(pairs["doc_a"], pairs["doc_b"])])
+    ranked = ranked[ranked["relation"] != "independent"]
+    best = ranked.groupby("key")["score"].max().sort_values(ascending=False, kind="stable")
+    return [key for key in best.index[:n]]
 
 
 def quotes_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
