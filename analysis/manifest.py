@@ -47,9 +47,27 @@ def file_records(root: str | Path, exclude: frozenset[str] = frozenset()) -> lis
     return records
 
 
+#: The kit's own code and notebooks: a change to them changes every fingerprint,
+#: so ``parallax batch`` re-runs reports made by older code.
+KIT_ROOT = Path(__file__).resolve().parents[1]
+KIT_FILES = ("analysis/**/*.py", "analysis/data/*", "analysis/templates/**/*", "notebooks/*.ipynb")
+
+
+def kit_sha256() -> str:
+    """sha256 over the kit's code, data and notebooks (paths and contents, sorted)."""
+    digest = hashlib.sha256()
+    paths = sorted({p for pattern in KIT_FILES for p in KIT_ROOT.glob(pattern) if p.is_file()})
+    for path in paths:
+        if "__pycache__" in path.parts:
+            continue
+        digest.update(path.relative_to(KIT_ROOT).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
 def package_versions() -> dict[str, str]:
-    """Installed versions of :data:`RECORDED_PACKAGES` (absent ones left out) and Python."""
-    versions = {"python": platform.python_version()}
+    """Python, :data:`RECORDED_PACKAGES` versions (absent ones left out) and :func:`kit_sha256`."""
+    versions = {"python": platform.python_version(), "parallax_code_sha256": kit_sha256()}
     for name in RECORDED_PACKAGES:
         try:
             versions[name] = metadata.version(name)
@@ -67,7 +85,7 @@ def fingerprint(inputs: list[dict], parameters: dict, versions: dict) -> str:
 
 
 def build_manifest(report_dir: str | Path, corpus: str, corpus_path: str | Path, parameters: dict,
-                   versions: dict, figures: list[dict]) -> dict:
+                   versions: dict, figures: list[dict], models: dict | None = None) -> dict:
     """Assemble the manifest of a finished report folder.
 
     Parameters
@@ -81,16 +99,19 @@ def build_manifest(report_dir: str | Path, corpus: str, corpus_path: str | Path,
     parameters : dict
         The notebook parameters the report ran with.
     versions : dict
-        From :func:`package_versions` plus the models the run used.
+        From :func:`package_versions` (these enter the fingerprint).
     figures : list of dict
-        ``fig_id``, ``caption``, ``alt``, ``files`` of every figure.
+        ``id``, ``caption``, ``alt``, ``files`` of every figure.
+    models : dict, optional
+        The models the run used, by name and version (recorded, not hashed:
+        their packages' versions are already in ``versions``).
 
     Returns
     -------
     dict
         ``manifest_version``, ``corpus``, ``fingerprint``, ``inputs``,
-        ``parameters``, ``versions``, ``figures``, ``outputs``. No timestamps:
-        the same run gives the same manifest.
+        ``parameters``, ``versions``, ``models``, ``figures``, ``outputs``. No
+        timestamps: the same run gives the same manifest.
     """
     inputs = file_records(corpus_path)
     outputs = file_records(report_dir, exclude=frozenset({MANIFEST_NAME}))
@@ -101,6 +122,7 @@ def build_manifest(report_dir: str | Path, corpus: str, corpus_path: str | Path,
         "inputs": inputs,
         "parameters": parameters,
         "versions": versions,
+        "models": models or {},
         "figures": figures,
         "outputs": outputs,
     }

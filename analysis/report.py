@@ -228,10 +228,25 @@ def run_report(corpus: str | Path, out: str | Path, parameters: dict | None = No
     figures = _figure_records(staging)
     analysis_parameters = {k: v for k, v in _executed_parameters(executed).items() if k not in RUNNER_PARAMETERS}
     manifest = manifest_mod.build_manifest(staging, str(corpus), corpus_path, analysis_parameters,
-                                           manifest_mod.package_versions(), figures)
+                                           manifest_mod.package_versions(), figures,
+                                           models_used(analysis_parameters))
     manifest_mod.write_manifest(staging, manifest)
     _swap_into_place(staging, out)
     return ReportResult(out, manifest)
+
+
+def models_used(parameters: dict) -> dict[str, str]:
+    """Names and versions of the spaCy pipeline and sentence encoder a run with ``parameters`` uses."""
+    from importlib import metadata
+
+    from .embeddings import model_info
+    from .resources import resolve_spacy_model
+
+    spacy_model = resolve_spacy_model(parameters.get("spacy_model", "auto"))
+    models = {"spacy_model": spacy_model,
+              "spacy_model_version": metadata.version(spacy_model.replace("_", "-"))}
+    models.update(model_info(parameters.get("embedding_backend", "numpy")))
+    return models
 
 
 def _executed_parameters(executed: Path) -> dict:

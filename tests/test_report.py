@@ -151,3 +151,13 @@ def test_notebook_runs_with_defaults_from_the_notebooks_folder(tmp_path):
     papermill.execute_notebook(str(ROOT / "notebooks" / "report.ipynb"), str(out),
                                cwd=str(ROOT / "notebooks"), progress_bar=False)
     assert not (ROOT / "notebooks" / "tables").exists()  # default output_dir writes nothing
+
+
+def test_figures_cite_the_manifest_fingerprint(seed_report):
+    manifest = json.loads((seed_report.path / "manifest.json").read_text())
+    page = (seed_report.path / "report.html").read_text(encoding="utf-8")
+    assert manifest["figures"], "the seeds report has figures"
+    for figure in manifest["figures"]:
+        assert f'id="{figure["id"]}"' in page
+    assert f"report {manifest['fingerprint'][:12]}" in page
+    assert manifest["models"]["spacy_model"] and manifest["models"]["embedding_model"]
