@@ -122,9 +122,10 @@ def plan_batch(root: str | Path, out: str | Path, parameters: dict | None = None
     """
     from .manifest import MANIFEST_NAME, read_manifest, report_fingerprint
 
-    values = full_parameters(parameters)
+    corpora = find_corpora(root, exclude=(out,))
+    values = full_parameters(parameters) if corpora else {}
     rows = []
-    for corpus_path in find_corpora(root, exclude=(out,)):
+    for corpus_path in corpora:
         report = Path(out) / corpus_path.name
         try:
             current = report_fingerprint(corpus_path, values)
@@ -203,12 +204,19 @@ def run_batch(root: str | Path, out: str | Path, parameters: dict | None = None,
     results: dict[str, tuple] = {}
     for row in plan[plan["action"] == "skip"].itertuples(index=False):
         results[row.corpus] = (row.corpus, "skipped", 0.0, row.report, "")
-    to_run = plan[plan["action"] == "run"]
+    # A corpus that cannot be read fails here, without starting a worker and a kernel.
+    for row in plan[plan["action"] == "run"].itertuples(index=False):
+        problem = _unreadable(row.corpus_path)
+        if problem:
+            results[row.corpus] = (row.corpus, "failed", 0.0, "", problem)
+    to_run = plan[(plan["action"] == "run") & ~plan["corpus"].isin(list(results))]
 
     overall = tqdm(total=len(plan), desc="corpora", unit="corpus", position=0, disable=not progress,
                    file=sys.stderr, dynamic_ncols=True)
     overall.update(len(results))
-    _log(f"batch: {len(plan)} corpora, {len(to_run)} to report, {len(results)} up to date")
+    _log(f"batch: {len(plan)} corpora, {len(to_run)} to report, {(plan['action'] == 'skip').sum()} up to date")
+    for corpus, _, _, _, error in sorted(r for r in results.values() if r[1] == "failed"):
+        _log(f"failed  {corpus}: {error}")
     try:
         if not to_run.empty:
             _run_reports(to_run, dict(parameters or {}), jobs, results, overall, progress)
@@ -298,6 +306,17 @@ class _CorpusBars:
     def close_all(self) -> None:
         for corpus in list(self.bars):
             self.close(corpus)
+
+
+def _unreadable(corpus_path: str) -> str:
+    """The corpus module's message when the corpus cannot be read, else ""."""
+    from .corpus import CorpusError, read_corpus
+
+    try:
+        read_corpus(corpus_path)
+    except CorpusError as exc:
+        return " ".join(str(exc).split())
+    return ""
 
 
 def _write_summary(results: dict, out: Path) -> pd.DataFrame:

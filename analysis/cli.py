@@ -151,7 +151,7 @@ def _batch(args) -> int:
     from .batch import BATCH_TABLE, run_batch
     from .report import coerce_parameters
 
-    parameters = coerce_parameters(args.parameters)
+    parameters = coerce_parameters(args.parameters) if args.parameters else {}
     try:
         table = run_batch(args.root, args.out, parameters, jobs=args.jobs, force=args.force)
     except KeyboardInterrupt:

@@ -138,3 +138,24 @@ def test_batch_errors_are_clear(tmp_path):
     assert bad_param.returncode != 0 and "unknown parameter 'nope'" in bad_param.stderr
     for run in (missing, empty, bad_param):
         assert "Traceback" not in run.stderr
+
+
+@pytest.mark.slow
+def test_a_report_failing_in_its_kernel_is_recorded_with_the_failed_cell(root, tmp_path):
+    from analysis.batch import run_batch
+
+    only = tmp_path / "one"
+    only.mkdir()
+    (root / "harbour").rename(only / "harbour")
+    out = tmp_path / "reports"
+    (out / "harbour").mkdir(parents=True)
+    (out / "harbour" / "keep.txt").write_text("previous report", encoding="utf-8")
+    table = run_batch(only, out, {"spacy_model": "no_such_spacy_model"}, progress=False)
+    assert table.columns.tolist() == BATCH_COLUMNS
+    row = table.iloc[0]
+    assert (row["corpus"], row["status"], row["report"]) == ("harbour", "failed", "")
+    assert "cell" in row["error"] and "\n" not in row["error"]
+    assert (out / "harbour.failed" / "report.ipynb").is_file()  # kept for inspection, named in the error
+    assert "harbour.failed" in row["error"]
+    assert (out / "harbour" / "keep.txt").read_text(encoding="utf-8") == "previous report"
+    assert pd.read_csv(out / "batch.csv", dtype=str, keep_default_na=False)["status"].tolist() == ["failed"]
