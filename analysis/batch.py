@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import multiprocessing
 import queue as queue_mod
+import shutil
+import signal
 import sys
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -211,9 +213,9 @@ def run_batch(root: str | Path, out: str | Path, parameters: dict | None = None,
             results[row.corpus] = (row.corpus, "failed", 0.0, "", problem)
     to_run = plan[(plan["action"] == "run") & ~plan["corpus"].isin(list(results))]
 
-    overall = tqdm(total=len(plan), desc="corpora", unit="corpus", position=0, disable=not progress,
-                   file=sys.stderr, dynamic_ncols=True)
-    overall.update(len(results))
+    # initial=: corpora settled without a report do not count towards the rate and time left
+    overall = tqdm(total=len(plan), initial=len(results), desc="corpora", unit="corpus", position=0,
+                   disable=not progress, file=sys.stderr, dynamic_ncols=True)
     _log(f"batch: {len(plan)} corpora, {len(to_run)} to report, {(plan['action'] == 'skip').sum()} up to date")
     for corpus, _, _, _, error in sorted(r for r in results.values() if r[1] == "failed"):
         _log(f"failed  {corpus}: {error}")
@@ -222,7 +224,10 @@ def run_batch(root: str | Path, out: str | Path, parameters: dict | None = None,
             _run_reports(to_run, dict(parameters or {}), jobs, results, overall, progress)
     except KeyboardInterrupt:
         for row in to_run.itertuples(index=False):
-            results.setdefault(row.corpus, (row.corpus, "failed", 0.0, "", "interrupted before the report finished"))
+            if row.corpus not in results:
+                results[row.corpus] = (row.corpus, "failed", 0.0, "", "interrupted before the report finished")
+                # the workers have stopped: an unfinished staging folder is only clutter now
+                shutil.rmtree(Path(row.report + ".partial"), ignore_errors=True)
         _write_summary(results, out)
         overall.close()
         _log("batch interrupted: the finished reports are kept; run the same command again to resume")
@@ -261,6 +266,11 @@ def _run_reports(to_run: pd.DataFrame, parameters: dict, jobs: int, results: dic
             for future in pending:
                 future.cancel()
             bars.close_all()
+            pool.shutdown(wait=True)
+            # keep what a worker still finished before it saw the interrupt
+            for future, corpus in pending.items():
+                if future.done() and not future.cancelled() and future.exception() is None:
+                    results[corpus] = future.result()
             raise
 
 
@@ -339,6 +349,17 @@ def _log(message: str) -> None:
 
 _EVENTS = None
 _CURRENT_CORPUS = ""
+_RUNNING = False
+_INTERRUPTED = False
+
+
+def _on_interrupt(signum, frame) -> None:
+    """Ctrl-C reaches every worker: one running a report stops it (run_report cleans up), an idle one exits."""
+    global _INTERRUPTED
+    _INTERRUPTED = True
+    if _RUNNING:
+        raise KeyboardInterrupt
+    sys.exit(130)
 
 
 def _init_worker(events) -> None:
@@ -347,6 +368,7 @@ def _init_worker(events) -> None:
     from papermill.engines import papermill_engines
 
     _EVENTS = events
+    signal.signal(signal.SIGINT, _on_interrupt)
     # run_report uses papermill's default engine; in this dedicated worker
     # process it is replaced by one that also posts per-cell progress.
     papermill_engines.register(None, _progress_engine())
@@ -386,11 +408,13 @@ def _post(kind: str, done: int = 0, total: int = 0) -> None:
 
 def _report_one(corpus: str, corpus_path: str, report: str, parameters: dict) -> tuple:
     """Run one report; return a ``batch.csv`` row, never raise for a report that failed."""
-    global _CURRENT_CORPUS
+    global _CURRENT_CORPUS, _RUNNING
     from .corpus import CorpusError
     from .report import ReportError, run_report
 
-    _CURRENT_CORPUS = corpus
+    if _INTERRUPTED:  # a job queued before Ctrl-C: do not start it
+        raise KeyboardInterrupt
+    _CURRENT_CORPUS, _RUNNING = corpus, True
     _post("start")
     start = time.monotonic()
     try:
@@ -400,4 +424,6 @@ def _report_one(corpus: str, corpus_path: str, report: str, parameters: dict) ->
         if not isinstance(exc, (ReportError, CorpusError)) or not message:
             message = f"{type(exc).__name__}: {message}".rstrip(": ")
         return corpus, "failed", round(time.monotonic() - start, 1), "", message
+    finally:
+        _RUNNING = False
     return corpus, "ok", round(time.monotonic() - start, 1), report, ""

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
+import time
 
 import pandas as pd
 import pytest
@@ -159,3 +162,33 @@ def test_a_report_failing_in_its_kernel_is_recorded_with_the_failed_cell(root, t
     assert "harbour.failed" in row["error"]
     assert (out / "harbour" / "keep.txt").read_text(encoding="utf-8") == "previous report"
     assert pd.read_csv(out / "batch.csv", dtype=str, keep_default_na=False)["status"].tolist() == ["failed"]
+
+
+@pytest.mark.slow
+def test_ctrl_c_leaves_no_half_written_report_and_says_so(tmp_path):
+    root = tmp_path / "corpora"
+    _write_corpus(root / "port-strike", MINI_ARTICLES)
+    out = tmp_path / "reports"
+    staging = out / "port-strike.partial"
+    # a new session, like a terminal's foreground job: Ctrl-C goes to the batch, its workers and kernels
+    batch = subprocess.Popen([sys.executable, "-m", "analysis.cli", "batch", str(root), "--out", str(out)],
+                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        deadline = time.monotonic() + 120
+        while not staging.exists() and batch.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert staging.exists(), "the report never started"
+        os.killpg(batch.pid, signal.SIGINT)
+        stdout, stderr = batch.communicate(timeout=120)
+    finally:
+        if batch.poll() is None:
+            os.killpg(batch.pid, signal.SIGKILL)
+            batch.wait()
+    assert batch.returncode == 130, stderr[-2000:]
+    assert "run the same command again to resume" in stderr
+    assert "Traceback" not in stderr, stderr[-3000:]
+    assert not staging.exists() and not (out / "port-strike").exists()
+    summary = pd.read_csv(out / "batch.csv", dtype=str, keep_default_na=False)
+    assert summary[["corpus", "status"]].values.tolist() == [["port-strike", "failed"]]
+    assert "interrupted" in summary.loc[0, "error"]
