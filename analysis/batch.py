@@ -97,11 +97,12 @@ def plan_batch(root: str | Path, out: str | Path, parameters: dict | None = None
                force: bool = False) -> pd.DataFrame:
     """Decide, for every corpus under ``root``, whether its report must be (re)written.
 
-    A corpus is skipped when ``out/<corpus>/manifest.json`` exists and its
+    A corpus is skipped when ``out/<corpus>/manifest.json`` exists, its
     fingerprint equals :func:`analysis.manifest.report_fingerprint` of the
     corpus with the same parameters now (same input files, parameters and
-    package versions). A leftover ``<corpus>.partial`` folder from an
-    interrupted run never counts as a report.
+    package versions), and every output file it lists is still there. A
+    leftover ``<corpus>.partial`` folder from an interrupted run never counts
+    as a report.
 
     Parameters
     ----------
@@ -140,13 +141,17 @@ def plan_batch(root: str | Path, out: str | Path, parameters: dict | None = None
             action, reason = "run", "no finished report"
         else:
             try:
-                previous = read_manifest(report).get("fingerprint", "")
+                manifest = read_manifest(report)
             except ValueError:
-                previous = ""
-            if previous == current:
-                action, reason = "skip", "inputs, parameters and versions unchanged"
-            else:
+                manifest = None
+            if not isinstance(manifest, dict):
+                action, reason = "run", "the report's manifest cannot be read"
+            elif manifest.get("fingerprint") != current:
                 action, reason = "run", "inputs, parameters or versions changed"
+            elif any(not (report / str(r.get("path", ""))).is_file() for r in manifest.get("outputs", [])):
+                action, reason = "run", "files of the report are missing"
+            else:
+                action, reason = "skip", "inputs, parameters and versions unchanged"
         rows.append((corpus_path.name, str(corpus_path), str(report), current, action, reason))
     table = pd.DataFrame(rows, columns=PLAN_COLUMNS)
     return table.sort_values("corpus", kind="stable").reset_index(drop=True)

@@ -77,11 +77,21 @@ def test_plan_skips_only_reports_whose_fingerprint_matches(root, tmp_path):
     assert plan_batch(root, out).set_index("corpus").loc["port-strike", "action"] == "run"
 
 
-def test_plan_treats_a_damaged_manifest_as_no_report(root, tmp_path):
+def test_plan_reruns_a_damaged_or_gutted_report(root, tmp_path):
     out = tmp_path / "reports"
     (out / "harbour").mkdir(parents=True)
     (out / "harbour" / "manifest.json").write_text("{not json", encoding="utf-8")
-    assert plan_batch(root, out).set_index("corpus").loc["harbour", "action"] == "run"
+    (out / "broken").mkdir(parents=True)
+    (out / "broken" / "manifest.json").write_text("[]", encoding="utf-8")
+    fingerprint = report_fingerprint(root / "port-strike", full_parameters())
+    _fake_report(out / "port-strike", fingerprint)
+    manifest = {"fingerprint": fingerprint, "outputs": [{"path": "report.html"}]}
+    (out / "port-strike" / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    plan = plan_batch(root, out).set_index("corpus")
+    assert plan["action"].to_dict() == {"broken": "run", "harbour": "run", "port-strike": "run"}
+    assert "missing" in plan.loc["port-strike", "reason"]
+    (out / "port-strike" / "report.html").write_text("<p>report</p>", encoding="utf-8")
+    assert plan_batch(root, out).set_index("corpus").loc["port-strike", "action"] == "skip"
 
 
 def _batch(root, out, *extra):
@@ -192,3 +202,22 @@ def test_ctrl_c_leaves_no_half_written_report_and_says_so(tmp_path):
     summary = pd.read_csv(out / "batch.csv", dtype=str, keep_default_na=False)
     assert summary[["corpus", "status"]].values.tolist() == [["port-strike", "failed"]]
     assert "interrupted" in summary.loc[0, "error"]
+
+
+@pytest.mark.parametrize("notebook", sorted((ROOT / "notebooks").glob("*.ipynb")), ids=lambda p: p.name)
+def test_papermill_cli_and_parallax_help_document_the_notebook_parameters(notebook):
+    from analysis.report import DEFAULT_NOTEBOOK, RUNNER_PARAMETERS, notebook_parameters
+
+    declared = notebook_parameters(notebook)
+    assert declared, f"{notebook.name} has no parameters cell"
+    papermill_help = subprocess.run([sys.executable, "-m", "papermill", "--help-notebook", str(notebook)],
+                                    capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert papermill_help.returncode == 0, papermill_help.stderr[-2000:]
+    for param in declared:
+        assert param.name in papermill_help.stdout and param.help in papermill_help.stdout
+    if notebook == DEFAULT_NOTEBOOK:
+        report_help = subprocess.run([sys.executable, "-m", "analysis.cli", "report", "--help"],
+                                     capture_output=True, text=True, cwd=ROOT, timeout=120).stdout
+        for param in declared:
+            if param.name not in RUNNER_PARAMETERS:
+                assert f"{param.name} ({param.type}, default {param.default!r})" in report_help
