@@ -221,7 +221,8 @@ def run_batch(root: str | Path, out: str | Path, parameters: dict | None = None,
     # initial=: corpora settled without a report do not count towards the rate and time left
     overall = tqdm(total=len(plan), initial=len(results), desc="corpora", unit="corpus", position=0,
                    disable=not progress, file=sys.stderr, dynamic_ncols=True)
-    _log(f"batch: {len(plan)} corpora, {len(to_run)} to report, {(plan['action'] == 'skip').sum()} up to date")
+    _log(f"batch: {_count(len(plan), 'corpus', 'corpora')}, {len(to_run)} to report, "
+         f"{(plan['action'] == 'skip').sum()} up to date")
     for corpus, _, _, _, error in sorted(r for r in results.values() if r[1] == "failed"):
         _log(f"failed  {corpus}: {error}")
     try:
@@ -267,6 +268,7 @@ def _run_reports(to_run: pd.DataFrame, parameters: dict, jobs: int, results: dic
                     overall.update(1)
                     _, status, seconds, _, error = result
                     _log(f"{status:7} {corpus} ({seconds:.1f} s)" + (f": {error}" if error else ""))
+            bars.close_all()
         except BaseException:
             for future in pending:
                 future.cancel()
@@ -287,6 +289,7 @@ class _CorpusBars:
         self.free = list(range(1, jobs + 1))
         self.bars: dict = {}
         self.positions: dict[str, int] = {}
+        self.finished: set[str] = set()  # events can arrive after the result: ignore them
 
     def apply(self, events) -> None:
         """Apply the workers' queued events: ``start`` opens a bar, ``cell`` moves it."""
@@ -297,6 +300,8 @@ class _CorpusBars:
                 kind, corpus, done, total = events.get_nowait()
             except queue_mod.Empty:
                 return
+            if corpus in self.finished:
+                continue
             if kind == "start":
                 if not self.enabled:
                     _log(f"start   {corpus}")
@@ -312,6 +317,7 @@ class _CorpusBars:
                 bar.refresh()
 
     def close(self, corpus: str) -> None:
+        self.finished.add(corpus)
         bar = self.bars.pop(corpus, None)
         if bar is not None:
             bar.close()
@@ -339,6 +345,10 @@ def _write_summary(results: dict, out: Path) -> pd.DataFrame:
     table = table.sort_values("corpus", kind="stable").reset_index(drop=True)
     table.to_csv(out / BATCH_TABLE, index=False, lineterminator="\n")
     return table
+
+
+def _count(number: int, singular: str, plural: str) -> str:
+    return f"{number} {singular if number == 1 else plural}"
 
 
 def _log(message: str) -> None:

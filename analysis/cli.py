@@ -84,7 +84,7 @@ def build_parser(with_notebook_help: bool = False) -> argparse.ArgumentParser:
                     "others; the exit status is 1 if any failed.",
         epilog="The -p parameters are the report notebook's: see `parallax report --help`.",
     )
-    batch.add_argument("root", help="folder holding one sub-folder per corpus")
+    batch.add_argument("root", metavar="ROOT", help="folder holding one sub-folder per corpus")
     batch.add_argument("--out", required=True, metavar="DIR", help="folder for the report folders and batch.csv")
     batch.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
                        help="reports to run at the same time, each with its own kernel (default 1)")
@@ -160,7 +160,7 @@ def _batch(args) -> int:
     with pd.option_context("display.max_colwidth", 100, "display.width", 200):
         print(table.to_string(index=False))
     counts = table["status"].value_counts()
-    print(f"{len(table)} corpora: " + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("ok", "skipped", "failed"))
+    print(f"{len(table)} {'corpus' if len(table) == 1 else 'corpora'}: " + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("ok", "skipped", "failed"))
           + f"; summary in {Path(args.out) / BATCH_TABLE}")
     return 1 if counts.get("failed", 0) else 0
 

@@ -91,6 +91,20 @@ def _wait_for_kernel(page, base: str, token: str) -> None:
     pytest.fail(f"the notebook's kernel was not idle within {KERNEL_START_MS // 1000} s")
 
 
+def _bring_into_view(page, element) -> None:
+    """Scroll ``element`` to the middle of the notebook, again until it stays there.
+
+    JupyterLab renders cells far off screen lazily, so heights above a cell
+    change as it is approached and one scroll can land short.
+    """
+    for _ in range(10):
+        element.evaluate("el => el.scrollIntoView({block: 'center'})")
+        page.wait_for_timeout(300)
+        box = element.bounding_box()
+        if box and 0 <= box["y"] and box["y"] + min(box["height"], 400) <= page.viewport_size["height"]:
+            return
+
+
 @pytest.fixture
 def lab_server(tmp_path):
     """A JupyterLab server over a scratch copy of the project's notebooks; yields (base URL, token)."""
@@ -166,8 +180,7 @@ def test_report_notebook_runs_all_cells_in_jupyterlab(lab_server):
             finally:
                 figures = page.locator(FIGURE)
                 if figures.count():
-                    figures.first.scroll_into_view_if_needed()
-                    page.wait_for_timeout(500)  # let the scrolled cells paint before the screenshot
+                    _bring_into_view(page, figures.first)
                 page.screenshot(path=str(SCREENSHOT))
 
             errors = page.locator(ERROR_OUTPUT)
