@@ -34,8 +34,10 @@ report: setup ## write reports/<corpus>/ from seeds/<corpus>/ (CORPUS=seeds/nk-w
 test: setup browser ## run the whole test suite
 	$(BIN)/python -m pytest
 
-lab: setup ## open JupyterLab on notebooks/ with the kit importable
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+# JUPYTER_PATH puts the kit's own "python3" kernel before any the user installed elsewhere.
+lab: setup ## open JupyterLab on notebooks/ with the kit's kernel
+	JUPYTER_PATH="$(CURDIR)/$(VENV)/share/jupyter$${JUPYTER_PATH:+:$$JUPYTER_PATH}" \
+	  $(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: setup ## run the benchmarks in bench/ (uses ../shared/benchmarks)
 	$(BIN)/python -m bench

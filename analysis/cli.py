@@ -73,6 +73,24 @@ def build_parser(with_notebook_help: bool = False) -> argparse.ArgumentParser:
     )
     verify.add_argument("report", help="report folder (holding manifest.json)")
     verify.add_argument("--corpus", help="where the corpus is now (default: the path in the manifest)")
+
+    batch = sub.add_parser(
+        "batch", help="report every corpus folder under a root, in parallel; skip those up to date",
+        description="Run `parallax report` on every corpus folder under ROOT (a sub-folder holding .txt, .csv "
+                    "or .jsonl articles) into DIR/<corpus>/, with progress bars, and write the summary "
+                    "DIR/batch.csv (corpus, status, seconds, report, error). A corpus whose report's manifest "
+                    "fingerprint matches its current inputs, parameters and software is skipped unless --force; "
+                    "an interrupted batch resumes where it stopped. One failing corpus does not stop the "
+                    "others; the exit status is 1 if any failed.",
+        epilog="The -p parameters are the report notebook's: see `parallax report --help`.",
+    )
+    batch.add_argument("root", metavar="ROOT", help="folder holding one sub-folder per corpus")
+    batch.add_argument("--out", required=True, metavar="DIR", help="folder for the report folders and batch.csv")
+    batch.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
+                       help="reports to run at the same time, each with its own kernel (default 1)")
+    batch.add_argument("--force", action="store_true", help="re-run corpora whose report is up to date")
+    batch.add_argument("-p", "--parameter", nargs=2, metavar=("NAME", "VALUE"), action=_ParameterAction,
+                       dest="parameters", default={}, help="notebook parameter for every corpus (repeatable)")
     return parser
 
 
@@ -127,7 +145,27 @@ def _verify(args) -> int:
     return 1
 
 
-_COMMANDS = {"report": _report, "analyze": _analyze, "verify": _verify}
+def _batch(args) -> int:
+    import pandas as pd
+
+    from .batch import BATCH_TABLE, run_batch
+    from .report import coerce_parameters
+
+    parameters = coerce_parameters(args.parameters) if args.parameters else {}
+    try:
+        table = run_batch(args.root, args.out, parameters, jobs=args.jobs, force=args.force)
+    except KeyboardInterrupt:
+        print(f"parallax batch: interrupted; {Path(args.out) / BATCH_TABLE} lists what finished", file=sys.stderr)
+        return 130
+    with pd.option_context("display.max_colwidth", 100, "display.width", 200):
+        print(table.to_string(index=False))
+    counts = table["status"].value_counts()
+    print(f"{len(table)} {'corpus' if len(table) == 1 else 'corpora'}: " + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("ok", "skipped", "failed"))
+          + f"; summary in {Path(args.out) / BATCH_TABLE}")
+    return 1 if counts.get("failed", 0) else 0
+
+
+_COMMANDS = {"report": _report, "analyze": _analyze, "verify": _verify, "batch": _batch}
 
 if __name__ == "__main__":
     sys.exit(main())
