@@ -205,8 +205,9 @@ def run_report(corpus: str | Path, out: str | Path, parameters: dict | None = No
             str(notebook), str(executed),
             parameters={"corpus": str(corpus), "output_dir": str(out), **parameters},
             progress_bar=False, request_save_on_cell_execute=False, cwd=os.getcwd(),
-            # ipykernel warns at every start that loopback TCP is unencrypted: noise here
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            # ipykernel logs a TCP warning at start and an interrupt at shutdown: noise here;
+            # a failing cell is still reported, by papermill
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     except PapermillExecutionError as exc:
         staging.rename(failed)
