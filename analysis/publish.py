@@ -45,11 +45,18 @@ class RichHTML:
         return self.text or self.markup
 
 
+def _format_number(x: float) -> str:
+    """Whole numbers with thousands separators, others to three significant digits."""
+    if x == int(x):
+        return f"{x:,.0f}"
+    return f"{x:.3g}" if abs(x) < 100 else f"{x:,.1f}"
+
+
 def html_table(table: pd.DataFrame, max_rows: int = 30, caption: str = "") -> RichHTML:
     """An escaped HTML rendering of ``table`` (first ``max_rows`` rows)."""
     shown = table.head(max_rows)
     markup = shown.to_html(index=False, escape=True, border=0, classes="parallax-table", na_rep="",
-                           float_format=lambda x: f"{x:.3g}" if abs(x) < 1 else f"{x:.2f}")
+                           float_format=_format_number)
     note = ""
     if len(table) > max_rows:
         note = f"<p class='parallax-note'>First {max_rows} of {len(table)} rows.</p>"
