@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +48,8 @@ class RichHTML:
 
 def _format_number(x: float) -> str:
     """Whole numbers with thousands separators, others to three significant digits."""
+    if not math.isfinite(x):
+        return str(x)
     if x == int(x):
         return f"{x:,.0f}"
     return f"{x:.3g}" if abs(x) < 100 else f"{x:,.1f}"
