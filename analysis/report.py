@@ -188,7 +188,7 @@ def run_report(corpus: str | Path, out: str | Path, parameters: dict | None = No
 
     parameters = dict(parameters or {})
     corpus_path = resolve_corpus_path(corpus)
-    read_corpus(corpus_path)  # fail fast, with the corpus module's message
+    _preflight(corpus_path)
     out = Path(out)
     staging = out.with_name(out.name + ".partial")
     failed = out.with_name(out.name + ".failed")
@@ -236,6 +236,18 @@ def run_report(corpus: str | Path, out: str | Path, parameters: dict | None = No
     manifest_mod.write_manifest(staging, manifest)
     _swap_into_place(staging, out)
     return ReportResult(out, manifest)
+
+
+def _preflight(corpus_path: Path) -> None:
+    """Check the corpus and its alias table before any kernel starts.
+
+    The same checks run again inside the notebook; here they fail in a second
+    with the corpus module's message instead of as a failed cell.
+    """
+    from .entities import load_aliases
+
+    read_corpus(corpus_path)
+    load_aliases(corpus_path if corpus_path.is_dir() else corpus_path.parent)
 
 
 def models_used(parameters: dict) -> dict[str, str]:

@@ -174,3 +174,10 @@ def test_html_table_escapes_and_formats_any_value():
     markup = html_table(table).markup
     assert "&lt;b&gt;bold&lt;/b&gt; &amp;" in markup and "<b>bold" not in markup
     assert "100,000,000" in markup and "0.347" in markup and "inf" in markup
+
+
+def test_malformed_alias_table_is_named_before_any_kernel_starts(mini_corpus, tmp_path):
+    (mini_corpus / "aliases.csv").write_text("alias,entity\nRavena\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"aliases\.csv"):
+        run_report(mini_corpus, tmp_path / "out")
+    assert not (tmp_path / "out.failed").exists() and not (tmp_path / "out").exists()
