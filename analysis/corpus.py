@@ -168,16 +168,22 @@ def _read_table_file(file: Path, base: Path) -> list[dict]:
             for number, line in enumerate(file.read_text(encoding="utf-8-sig").splitlines(), start=1):
                 if line.strip():
                     try:
-                        records.append(json.loads(line))
+                        record = json.loads(line)
                     except json.JSONDecodeError as exc:
                         raise CorpusError(f"{file}: line {number} is not valid JSON ({exc.msg})") from None
+                    if not isinstance(record, dict):
+                        raise CorpusError(f"{file}: line {number} is not a JSON object")
+                    records.append(record)
             table = pd.DataFrame.from_records(records).fillna("").astype(str)
-    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise CorpusError(f"{file}: cannot be read as {file.suffix[1:].upper()} ({exc})") from None
     text_column = next((c for c in TEXT_COLUMNS if c in table.columns), None)
     if text_column is None:
         raise CorpusError(f"{file}: no text column (expected one of {', '.join(TEXT_COLUMNS)}; "
                           f"found {', '.join(map(str, table.columns)) or 'none'})")
+    clash = _reserved([c for c in table.columns if c not in {text_column, "doc_id", "id", "title"}])
+    if clash:
+        raise CorpusError(f"{file}: column names reserved by the kit: {', '.join(clash)}")
     rows = []
     for position, record in enumerate(table.to_dict("records")):
         doc_id = str(record.get("doc_id") or record.get("id") or f"{file.stem}-{position + 1:04d}")
@@ -208,7 +214,7 @@ def _merge_sources(raw: pd.DataFrame, sources: Path) -> pd.DataFrame:
     unknown = sorted(set(meta["doc_id"]) - set(raw["doc_id"]))
     if unknown:
         raise CorpusError(f"{sources}: rows name documents that are not in the corpus: {', '.join(unknown)}")
-    clash = [c for c in meta.columns if c in RAW_COLUMNS and c != "doc_id"]
+    clash = _reserved([c for c in meta.columns if c != "doc_id"])
     if clash:
         raise CorpusError(f"{sources}: column names reserved by the kit: {', '.join(clash)}")
     merged = raw.drop(columns=[c for c in meta.columns if c != "doc_id" and c in raw.columns])
@@ -216,6 +222,16 @@ def _merge_sources(raw: pd.DataFrame, sources: Path) -> pd.DataFrame:
     extra = [c for c in meta.columns if c != "doc_id"]
     merged[extra] = merged[extra].fillna("")
     return merged
+
+
+def _reserved(columns) -> list[str]:
+    """The given input columns that would overwrite a column the kit computes.
+
+    ``outlet`` and ``title`` may be supplied; ``label``, ``body``, the counts
+    and ``flags`` of :func:`clean_corpus` and the raw columns may not.
+    """
+    reserved = (set(RAW_COLUMNS) | set(CORPUS_COLUMNS)) - {"doc_id", "outlet", "title"}
+    return [str(c) for c in columns if c in reserved]
 
 
 # ---------------------------------------------------------------------------
@@ -520,13 +536,28 @@ def clean_corpus(raw: pd.DataFrame, lines: pd.DataFrame | None = None) -> pd.Dat
 
 
 def display_labels(docs: pd.DataFrame) -> list[str]:
-    """A unique, readable label per document: its outlet, else its doc_id."""
+    """A unique, readable label per document: its outlet, else its doc_id.
+
+    An outlet shared by two documents, or equal to the doc_id of a document
+    without an outlet, is made unique as ``"<outlet> (<doc_id>)"``.
+
+    Parameters
+    ----------
+    docs : pandas.DataFrame
+        Table with ``doc_id`` and ``outlet`` (``""`` when unknown).
+
+    Returns
+    -------
+    list of str
+        One label per row, in row order.
+    """
     counts = docs["outlet"].value_counts()
+    bare_ids = set(docs.loc[docs["outlet"] == "", "doc_id"])
     labels = []
     for doc_id, outlet in docs[["doc_id", "outlet"]].itertuples(index=False):
         if not outlet:
             labels.append(doc_id)
-        elif counts[outlet] > 1:
+        elif counts[outlet] > 1 or outlet in bare_ids:
             labels.append(f"{outlet} ({doc_id})")
         else:
             labels.append(outlet)

@@ -370,8 +370,9 @@ def extract_mentions(parsed: Mapping[str, object],
     for row in added:
         row["kept"] = True
     rows = [r for r in rows + added if r["rule"] != "dropped: not a counted label"]
-    table = pd.DataFrame(rows, columns=MENTION_COLUMNS)
-    table = table[MENTION_COLUMNS]
+    # astype: with no mention at all, an empty object "kept" column would make
+    # mentions[mentions["kept"]] select columns instead of rows downstream
+    table = pd.DataFrame(rows, columns=MENTION_COLUMNS).astype({"kept": bool})
     return table.sort_values(["doc_id", "where", "start", "end"], kind="stable",
                              ignore_index=True)
 
@@ -440,7 +441,7 @@ ALIAS_COLUMNS = ["alias", "entity", "label", "kind", "note", "source"]
 def _read_alias_file(path: Path, source: str) -> pd.DataFrame:
     try:
         table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise ValueError(f"{path}: not a readable CSV file ({exc})") from None
     missing = {"alias", "entity"} - set(table.columns)
     if missing:
@@ -647,7 +648,7 @@ def canonicalize_mentions(mentions: pd.DataFrame, aliases: pd.DataFrame | None =
     aliases = aliases.assign(
         source=aliases["source"] if "source" in aliases else "given",
         label=aliases["label"] if "label" in aliases else "")
-    table = mentions[mentions["kept"]].copy()
+    table = mentions[mentions["kept"].astype(bool)].copy()
     stripped = [normalize_name(t, lab) for t, lab in zip(table["text"], table["label"])]
     table["name"] = [name for name, _ in stripped]
     labels, relabel = _corrected_labels(table["name"], table["label"])

@@ -297,14 +297,9 @@ def _is_bare_year(m, body: str, doc) -> bool:
     return True
 
 
-def _tokens(doc, start: int, end: int):
-    span = doc.char_span(start, end, alignment_mode="expand")
-    return span
-
-
 def _describe(row: dict, body: str, doc) -> None:
     """Fill in unit, what, period and scope of a figure from its clause."""
-    span = _tokens(doc, row["start"], row["end"])
+    span = doc.char_span(row["start"], row["end"], alignment_mode="expand")
     if span is None or len(span) == 0:
         row["unit"] = row["unit"] or "count"
         return
@@ -430,7 +425,6 @@ def _claim_rows(numbers: pd.DataFrame) -> pd.DataFrame:
             rows[col] = rows["doc_id"] if col == "label" else default
     rows = rows[rows["unit"].isin(["money", "percent", "people", "casualties", "count"])
                 & rows["value"].notna() & ~rows["is_conversion"].astype(bool)]
-    rows = rows[(rows["unit"] != "count") | (rows["value"] >= MIN_CLAIM_VALUE)]
     rows = rows[(rows["unit"].isin(["money", "percent"])) | (rows["value"] >= MIN_CLAIM_VALUE)]
     rows = rows.fillna({"what": "", "currency": "", "period": "", "scope": ""})
     return rows.assign(family=rows["unit"].map(_family)).reset_index(drop=True)
@@ -527,10 +521,11 @@ def number_conflicts(numbers: pd.DataFrame) -> pd.DataFrame:
             out.append({"group_id": gid, "doc_id": r["doc_id"], "value": float(r["value"]),
                         "what": r["what"], "text": r["text"], "conflict": conflict,
                         "label": r["label"], "unit": r["unit"], "scope": r["scope"],
-                        "claim": claim, "_start": r.get("start", 0)})
-    table = pd.DataFrame(out, columns=CONFLICT_COLUMNS + ["_start"])
-    table = table.sort_values(["group_id", "doc_id", "_start"], kind="stable")
-    return table.drop(columns="_start").reset_index(drop=True)
+                        "claim": claim, "_group": n, "_start": r.get("start", 0)})
+    # sort on the group's number: as strings "nc100" would come before "nc11"
+    table = pd.DataFrame(out, columns=CONFLICT_COLUMNS + ["_group", "_start"])
+    table = table.sort_values(["_group", "doc_id", "_start"], kind="stable")
+    return table.drop(columns=["_group", "_start"]).reset_index(drop=True)
 
 
 def number_claims(numbers: pd.DataFrame) -> pd.DataFrame:
@@ -553,7 +548,7 @@ def number_claims(numbers: pd.DataFrame) -> pd.DataFrame:
     conflicts = number_conflicts(numbers)
     rows = _claim_rows(numbers)
     out = []
-    for gid, grp in conflicts.groupby("group_id", sort=True):
+    for gid, grp in conflicts.groupby("group_id", sort=False):   # already in group order
         agree = grp[grp["conflict"] == "agree"]
         ref = agree.iloc[0] if not agree.empty else grp.iloc[0]
         match = rows[(rows["doc_id"] == ref["doc_id"]) & (rows["text"] == ref["text"])]

@@ -11,6 +11,7 @@ quotation (a misquote) stands out; :func:`altered_quotes_html` renders those.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import html
 import re
@@ -104,13 +105,6 @@ class _Span:
     open_at: int          # offset of the opening mark
     close_at: int         # offset of the closing mark (== end when unclosed)
     pieces: list = field(default_factory=list)   # [(start, end)] of quoted words
-
-    @property
-    def words(self) -> list[str]:
-        return [w for s, e in self.pieces for w in _words(_BODY_CACHE[0][s:e])]
-
-
-_BODY_CACHE = [""]   # body currently scanned (set by _scan_body); avoids passing it everywhere
 
 
 def _words(text: str) -> list[str]:
@@ -450,7 +444,6 @@ def _events(doc, in_quote, paras) -> list[_Event]:
 
 
 def _para_index(starts: list[int], pos: int) -> int:
-    import bisect
     return bisect.bisect_right(starts, pos) - 1
 
 
@@ -648,7 +641,6 @@ def extract_quotes(docs: pd.DataFrame, parsed: Mapping | None = None,
 
 
 def _doc_quotes(doc_id: str, body: str, doc, label: str, canon) -> list[dict]:
-    _BODY_CACHE[0] = body
     paras = _paragraphs(body)
     spans = [(s, p) for s, p in _find_spans(body) if not _is_title(body, s)]
     spans = _merge_interrupted(body, spans, doc)
@@ -722,12 +714,24 @@ def speakers_agree(a: str, b: str) -> bool | None:
 
     Names agree when equal, when one is the other's surname, or when their word
     sets overlap strongly (rapidfuzz ``token_set_ratio`` >= 85).
+
+    Parameters
+    ----------
+    a, b : str
+        Speaker strings as in the quotes table.
+
+    Returns
+    -------
+    bool or None
+        None when either is ``"unknown"`` or blank.
     """
     from rapidfuzz import fuzz
 
-    if a == UNKNOWN_SPEAKER or b == UNKNOWN_SPEAKER or not a or not b:
+    if a == UNKNOWN_SPEAKER or b == UNKNOWN_SPEAKER:
         return None
     ka, kb = _speaker_key(a), _speaker_key(b)
+    if not ka or not kb:   # blank after stripping: no name to compare
+        return None
     if ka == kb:
         return True
     if ka.split()[-1] == kb.split()[-1] and (a.split()[-1][:1].isupper()):
@@ -862,10 +866,11 @@ def quote_variants(quotes: pd.DataFrame) -> pd.DataFrame:
             out.append({"group_id": f"qv{g:02d}", "speaker": rows.at[i, "speaker"],
                         "doc_id": rows.at[i, "doc_id"], "quote_id": rows.at[i, "quote_id"],
                         "text": rows.at[i, "text"], "differs": bool(diff), "diff": diff,
-                        "label": rows.at[i, "label"]})
-    table = pd.DataFrame(out, columns=VARIANT_COLUMNS)
-    table = table.sort_values(["group_id", "doc_id", "quote_id"], kind="stable")
-    return table.reset_index(drop=True).astype({"differs": bool})
+                        "label": rows.at[i, "label"], "_group": g})
+    # sort on the group's number: as strings "qv100" would come before "qv11"
+    table = pd.DataFrame(out, columns=VARIANT_COLUMNS + ["_group"])
+    table = table.sort_values(["_group", "doc_id", "quote_id"], kind="stable")
+    return table.drop(columns="_group").reset_index(drop=True).astype({"differs": bool})
 
 
 def _matches(rows, norm, i, j, stop) -> bool:

@@ -582,12 +582,19 @@ def paragraph_readability(docs: pd.DataFrame, paragraphs: pd.DataFrame | None = 
 
 
 def describe_readability(table: pd.DataFrame) -> str:
-    """One sentence comparing the outlets' consensus grade levels.
+    """One sentence comparing the outlets' Flesch-Kincaid and consensus grades.
 
     Parameters
     ----------
     table : pandas.DataFrame
         :func:`readability_table` output.
+
+    Returns
+    -------
+    str
+        The easiest and hardest outlet by Flesch-Kincaid grade and the range of
+        textstat's consensus grade (one outlet: its grade and reading ease; none
+        scored: a sentence saying so).
     """
     scored = table.dropna(subset=["flesch_kincaid_grade"])
     if scored.empty:

@@ -120,6 +120,36 @@ def test_outlet_shared_by_two_documents_gets_distinct_labels(tmp_path):
     assert corpus.load_corpus(tmp_path)["label"].tolist() == ["Wire (a)", "Wire (b)"]
 
 
+def test_outlet_equal_to_another_documents_doc_id_keeps_labels_unique():
+    docs = pd.DataFrame({"doc_id": ["Wire", "b"], "outlet": ["", "Wire"]})
+    assert corpus.display_labels(docs) == ["Wire", "Wire (b)"]
+
+
+@pytest.mark.parametrize("name, content", [
+    ("sources.csv", "doc_id,outlet,label\na,X,Mine\n"),
+    ("sources.csv", "doc_id,outlet,n_words\na,X,12\n"),
+    ("batch.csv", "doc_id,text,body\nz,Some text here.,Other text\n"),
+])
+def test_input_columns_that_would_overwrite_computed_ones_are_refused(tmp_path, name, content):
+    # a 'body' or 'label' column from the input used to replace the cleaned body or
+    # crash clean_corpus; it is now named in a clear error
+    write(tmp_path, "a.txt", "Headline one\n\nBody one is here.")
+    write(tmp_path, name, content)
+    with pytest.raises(CorpusError, match=r"reserved by the kit"):
+        corpus.read_corpus(tmp_path)
+
+
+def test_empty_csv_and_non_object_jsonl_line_are_named(tmp_path):
+    write(tmp_path, "a.txt", "Headline one\n\nBody one is here.")
+    write(tmp_path, "empty.csv", "")
+    with pytest.raises(CorpusError, match=r"empty\.csv: cannot be read as CSV"):
+        corpus.read_corpus(tmp_path)
+    (tmp_path / "empty.csv").unlink()
+    write(tmp_path, "b.jsonl", '{"text": "ok"}\n["not", "an", "object"]\n')
+    with pytest.raises(CorpusError, match=r"b\.jsonl: line 2 is not a JSON object"):
+        corpus.read_corpus(tmp_path)
+
+
 def test_csv_and_jsonl_inputs(tmp_path):
     pd.DataFrame({"doc_id": ["x1"], "outlet": ["Gazette"], "title": ["Given title"],
                   "text": ["First paragraph here.\n\nSecond paragraph here."]}).to_csv(tmp_path / "batch.csv", index=False)

@@ -130,6 +130,21 @@ def test_bad_input_is_a_clear_error():
         E.entity_table(E.canonicalize_mentions(mentions)[0], _docs({"a": "x"}))
 
 
+def test_corpus_without_any_entity_gives_empty_tables():
+    # a corpus where NER finds nothing: an empty mentions table, not a KeyError
+    mentions = E.extract_mentions({})
+    canonical, aliases = E.canonicalize_mentions(mentions)
+    assert canonical.empty and aliases.empty
+    assert E.entity_table(canonical, _docs({"a": "no names here"})).empty
+    assert E.title_entity_table(canonical).empty
+
+
+def test_empty_aliases_file_is_a_clear_error(tmp_path):
+    (tmp_path / "aliases.csv").write_text("")
+    with pytest.raises(ValueError, match="aliases.csv: not a readable CSV"):
+        E.load_aliases(tmp_path)
+
+
 # ----------------------------------------------------------------- with the spaCy pipeline
 
 def test_notice_line_and_headline_rules(nlp):

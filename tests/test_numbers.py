@@ -96,3 +96,16 @@ def test_deterministic_csv(bridge, nlp):
     again = extract_numbers(docs, parse_bodies(docs, nlp))
     assert numbers.to_csv(index=False) == again.to_csv(index=False)
     assert not math.isnan(numbers[numbers["unit"] == "money"]["value"].iloc[0])
+
+
+def test_more_than_99_claims_stay_in_group_order():
+    # group ids are strings: sorted as text, "nc100" would land between "nc10" and "nc11"
+    rows = [{"doc_id": doc, "value": 1000.0 + n, "unit": "count", "what": f"item{n}",
+             "text": str(1000 + n), "start": 10 * n}
+            for n in range(101) for doc in ("a", "b")]
+    conflicts = number_conflicts(pd.DataFrame(rows))
+    order = list(dict.fromkeys(conflicts["group_id"]))
+    assert order == [f"nc{n:02d}" for n in range(1, 102)]
+    claims = number_claims(pd.DataFrame(rows))
+    assert claims["group_id"].tolist() == order
+    assert claims["value"].tolist() == [1000.0 + n for n in range(101)]

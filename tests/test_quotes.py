@@ -124,3 +124,21 @@ def test_deterministic_csv(bridge):
     again = extract_quotes(docs, parsed)
     assert first.to_csv(index=False) == again.to_csv(index=False)
     assert quote_variants(first).to_csv(index=False) == quote_variants(again).to_csv(index=False)
+
+
+def test_more_than_99_variant_groups_stay_in_group_order():
+    # group ids are strings: sorted as text, "qv100" would land between "qv10" and "qv11"
+    quotes = pd.DataFrame([
+        {"doc_id": doc, "quote_id": f"{doc}-q{n:03d}", "text": f"alpha{n} bravo{n} charlie{n}",
+         "speaker": "Ann Lee", "kind": "quote", "label": doc.upper()}
+        for doc in ("a", "b") for n in range(101)])
+    variants = quote_variants(quotes)
+    order = list(dict.fromkeys(variants["group_id"]))
+    assert order == [f"qv{n:02d}" for n in range(1, 102)]
+    assert variants.loc[variants["group_id"] == "qv100", "text"].tolist() == ["alpha99 bravo99 charlie99"] * 2
+
+
+def test_blank_speaker_is_unknown_not_a_crash():
+    from analysis.quotes import speakers_agree
+    assert speakers_agree(" ", "John Kirby") is None
+    assert speakers_agree("Kirby", "John Kirby") is True

@@ -27,6 +27,17 @@ def plot_entity_heatmap(entities: pd.DataFrame, docs: pd.DataFrame, top_n: int =
         Corpus table (``doc_id``, ``label``), for column order and names.
     top_n : int
         Number of entities shown, ranked by total mentions across the corpus.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Outlets in corpus order as columns, each cell annotated with its rate;
+        a "No entities found" note when ``entities`` is empty.
+
+    Raises
+    ------
+    ValueError
+        If ``docs`` lacks ``doc_id``/``label`` or ``top_n`` is below 1.
     """
     outlets, label_of = _labels_in_order(docs)
     if top_n < 1:
@@ -70,6 +81,12 @@ def plot_unique_entities(entities: pd.DataFrame, docs: pd.DataFrame, top_n: int 
         Corpus table (``doc_id``, ``label``).
     top_n : int
         Most-mentioned unique entities shown per outlet.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Horizontal bars coloured by outlet, labelled "<entity> (<entity label>)";
+        a note when every entity is named by more than one outlet.
     """
     outlets, label_of = _labels_in_order(docs)
     colors = outlet_colors(outlets)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.colors import ListedColormap
+from matplotlib.patches import Patch
 
 from . import PALETTE, SEQUENTIAL_CMAP, new_figure
 
@@ -24,8 +25,20 @@ def _doc_labels(docs: pd.DataFrame) -> dict[str, str]:
 def plot_quotes_by_outlet(quotes: pd.DataFrame, docs: pd.DataFrame, max_speakers: int = 15):
     """Heatmap of quotation counts: outlets (rows) by speaker (columns).
 
-    Only ``kind == "quote"`` rows count; the ``max_speakers`` most quoted
-    speakers are shown (``"unknown"`` last). Returns a matplotlib Figure.
+    Parameters
+    ----------
+    quotes : pandas.DataFrame
+        Output of :func:`analysis.quotes.extract_quotes` (``doc_id``,
+        ``speaker``; only ``kind == "quote"`` rows count when ``kind`` is given).
+    docs : pandas.DataFrame
+        Corpus table (``doc_id``, optional ``label``), for row order and names.
+    max_speakers : int
+        The most quoted speakers shown (``"unknown"`` is added last).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Cells annotated with their counts; a note when there is no quotation.
     """
     labels = _doc_labels(docs)
     rows = [labels[d] for d in docs["doc_id"].astype(str)]
@@ -67,9 +80,20 @@ def _short(text: str, width: int = 28) -> str:
 def plot_claims_matrix(conflicts: pd.DataFrame, docs: pd.DataFrame):
     """Claims (rows) by outlet (columns), each cell marked agree or its conflict type.
 
-    ``conflicts`` is the output of :func:`analysis.numbers.number_conflicts`; a
-    document with several mentions of a claim shows its worst state
-    (value > description > scope > agree). Returns a matplotlib Figure.
+    Parameters
+    ----------
+    conflicts : pandas.DataFrame
+        Output of :func:`analysis.numbers.number_conflicts`. A document with
+        several mentions of a claim shows its worst state (value > description
+        > scope > agree).
+    docs : pandas.DataFrame
+        Corpus table (``doc_id``, optional ``label``), for column order and names.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One coloured, annotated cell per (claim, outlet), blank where the
+        outlet does not state the claim; a note when no claim is shared.
     """
     labels = _doc_labels(docs)
     columns = [labels[d] for d in docs["doc_id"].astype(str)]
@@ -101,7 +125,6 @@ def plot_claims_matrix(conflicts: pd.DataFrame, docs: pd.DataFrame):
     ax.set_xlabel("Outlet")
     ax.set_ylabel("Claim")
     ax.set_title("Numeric claims across outlets (blank: not stated)")
-    from matplotlib.patches import Patch
     handles = [Patch(facecolor=c, edgecolor="#888888", label=s.replace("_", " "))
                for s, c in zip(CLAIM_STATES[1:], _STATE_COLORS[1:])]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -46,7 +44,7 @@ def plot_readability_grades(table: pd.DataFrame) -> Figure:
     ax = fig.add_subplot()
     y_positions = np.arange(len(labels))[::-1]
     for y, (_, row) in zip(y_positions, table.iterrows()):
-        grades = [row[c] for c in GRADE_FORMULA_STYLE if not _isnan(row[c])]
+        grades = [row[c] for c in GRADE_FORMULA_STYLE if not pd.isna(row[c])]
         if not grades:
             ax.text(0.0, y, "no scorable text", va="center", ha="left", color="0.4",
                     transform=ax.get_yaxis_transform())
@@ -84,6 +82,8 @@ def plot_paragraph_distribution(paragraph_table: pd.DataFrame, *, seed: int = 0)
     Returns
     -------
     matplotlib.figure.Figure
+        One box per outlet (in order of first appearance, top to bottom) with
+        its scored paragraphs as jittered dots; the tick label gives the count.
     """
     require_columns(paragraph_table, ["label", "flesch_kincaid_grade"])
     labels = list(dict.fromkeys(paragraph_table["label"].astype(str)))
@@ -119,8 +119,3 @@ def plot_paragraph_distribution(paragraph_table: pd.DataFrame, *, seed: int = 0)
     ax.grid(axis="x", color="0.9", linewidth=0.8)
     ax.set_axisbelow(True)
     return fig
-
-
-def _isnan(value) -> bool:
-    """True for NaN/None (scores of documents with no scorable text)."""
-    return value is None or (isinstance(value, float) and math.isnan(value))
