@@ -30,10 +30,9 @@ from __future__ import annotations
 
 import difflib
 import re
-import sys
 import unicodedata
 from dataclasses import dataclass
-from itertools import combinations, permutations
+from itertools import combinations
 
 import numpy as np
 import pandas as pd
@@ -723,9 +722,11 @@ def derivation_edges(pairs: pd.DataFrame, docs: pd.DataFrame,
     :data:`CUE_WEIGHTS` (publication order 3, naming the other's outlet 2,
     containment asymmetry 1). ``confidence`` = |weighted vote sum| / sum of all
     weights, so without publication dates it is at most 0.5, and a direction
-    resting on asymmetry alone scores 1/6. Confidence 0 means no cue decided:
-    the edge is then drawn from the later to the earlier document in corpus
-    order and its evidence says the direction is undetermined. Two texts may
+    resting on asymmetry alone scores 1/6. Confidence 0 means no cue decided
+    (none voted, or the votes cancel out): the later document in corpus order
+    is then taken as the derived one and the evidence says the direction is
+    undetermined. Evidence from a cue that votes against the chosen direction
+    is marked "(against)". Two texts may
     also both derive from a third, unseen source (a wire story): an edge says
     the texts share material, the direction is a best guess.
 
@@ -774,13 +775,18 @@ def derivation_edges(pairs: pd.DataFrame, docs: pd.DataFrame,
             continue
         score = sum(CUE_WEIGHTS[name] * getattr(cue, name) for name in CUE_WEIGHTS)
         derived, source = (a, b) if score > 0 else (b, a)
+        # Votes are +1 for "a derives from b": a cue agrees with the edge when
+        # its vote has the sign of the chosen orientation (b derived on a tie).
+        orientation = 1 if derived == a else -1
         evidence = []
         if cue.published:
             evidence.append(f"published after {labels[source]}"
-                            if cue.published * np.sign(score or 1) > 0 else
+                            if cue.published * orientation > 0 else
                             f"published before {labels[source]} (against)")
         if cue.attribution:
-            evidence.append(f"names {labels[b] if cue.attribution > 0 else labels[a]}")
+            evidence.append(f"names {labels[source]}"
+                            if cue.attribution * orientation > 0 else
+                            f"named by {labels[source]} (against)")
         forward, backward = indexed.loc[(derived, source)], indexed.loc[(source, derived)]
         quoted = (f" ({forward['quoted_containment']:.0%} inside quotes)"
                   if forward["quoted_containment"] > 0 else "")
