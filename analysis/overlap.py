@@ -431,17 +431,14 @@ def _shared_words(tok_a: _Tokens, tok_b: _Tokens, quoted_a: np.ndarray, quoted_b
 
 
 def _semantic_coverage(alignment: pd.DataFrame) -> pd.Series:
-    """Share of doc_a's sentences whose best counterpart in doc_b is not ``none``.
+    """:func:`analysis.alignment.semantic_coverage` indexed by (doc_a, doc_b).
 
-    Same definition as ``analysis.alignment.semantic_coverage``; computed here
-    so this module does not depend on the embedding stack.
+    Imported here, not at the top: the alignment module (and the paraphrase
+    model it loads) is only needed when an alignment is given.
     """
-    needed = {"doc_a", "sent_a", "doc_b", "kind"}
-    if not isinstance(alignment, pd.DataFrame) or not needed <= set(alignment.columns):
-        raise ValueError(f"alignment must be a DataFrame with columns {sorted(needed)}")
-    matched = alignment.assign(_matched=alignment["kind"].ne("none"))
-    per_sentence = matched.groupby(["doc_a", "doc_b", "sent_a"])["_matched"].any()
-    return per_sentence.groupby(level=["doc_a", "doc_b"]).mean()
+    from .alignment import semantic_coverage
+
+    return semantic_coverage(alignment).set_index(["doc_a", "doc_b"])["semantic_coverage"]
 
 
 def lexical_relation(containment: float) -> str:
