@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from itertools import combinations
 
-import numpy as np
 import pandas as pd
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
@@ -88,7 +87,8 @@ def candidate_pairs(docs: pd.DataFrame, threshold: float = 0.1, num_perm: int = 
     -------
     pandas.DataFrame
         ``doc_a``, ``doc_b`` (doc_a first in corpus order), ``estimated_jaccard``
-        (MinHash estimate, 0..1). Sorted by doc_a then doc_b in corpus order.
+        (MinHash estimate, 0..1; 0 when a body has no words, and such bodies
+        are never LSH candidates). Sorted by doc_a then doc_b in corpus order.
     """
     check_corpus_table(docs)
     if not 0.0 < threshold < 1.0:
@@ -97,16 +97,21 @@ def candidate_pairs(docs: pd.DataFrame, threshold: float = 0.1, num_perm: int = 
         raise ValueError("ngram must be >= 1 and num_perm >= 2")
     ids = docs["doc_id"].tolist()
     signatures = minhash_signatures(docs, num_perm=num_perm, seed=seed, ngram=ngram)
+    # The MinHashes of two empty shingle sets are equal (estimate 1.0): a body
+    # without words shares nothing, so it is never a candidate and estimates 0.
+    wordless = {k for k, body in enumerate(docs["body"]) if _WORD_RE.search(body) is None}
     if len(ids) <= all_pairs_max_docs:
         found = list(combinations(range(len(ids)), 2))
     else:
         lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
         with lsh.insertion_session() as session:
             for k, signature in enumerate(signatures):
-                session.insert(k, signature, check_duplication=False)
+                if k not in wordless:
+                    session.insert(k, signature, check_duplication=False)
         found = sorted({(min(k, j), max(k, j)) for k, signature in enumerate(signatures)
-                        for j in lsh.query(signature) if j != k})
-    rows = [(ids[k], ids[j], round(float(signatures[k].jaccard(signatures[j])), 6))
+                        if k not in wordless for j in lsh.query(signature) if j != k})
+    rows = [(ids[k], ids[j], 0.0 if wordless & {k, j} else
+             round(float(signatures[k].jaccard(signatures[j])), 6))
             for k, j in found]
     table = pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
     return table.astype({"estimated_jaccard": "float64"})

@@ -474,19 +474,20 @@ class Encoder:
 
 
 @functools.cache
-def _shared_encoder(backend: str, cache_dir: str | None) -> Encoder:
-    return Encoder(backend=backend, cache_dir=cache_dir if cache_dir is not None else None)
+def _shared_encoder(backend: str, cache_dir: str | bool | None) -> Encoder:
+    return Encoder(backend=backend, cache_dir=cache_dir)
 
 
-def encode(texts: Iterable[str], backend: str = "numpy", cache_dir: str | os.PathLike | None = None) -> np.ndarray:
+def encode(texts: Iterable[str], backend: str = "numpy",
+           cache_dir: str | os.PathLike | None | bool = None) -> np.ndarray:
     """Embed texts with a process-wide cached :class:`Encoder`.
 
     Parameters
     ----------
     texts : iterable of str
     backend : {"numpy", "sentence-transformers"}
-    cache_dir : str or Path or None
-        See :class:`Encoder`.
+    cache_dir : str or Path or None or False
+        See :class:`Encoder` (``False``: memory cache only).
 
     Returns
     -------
@@ -494,4 +495,6 @@ def encode(texts: Iterable[str], backend: str = "numpy", cache_dir: str | os.Pat
         Shape ``(n, 384)``, float32, L2-normalised rows in input order.
     """
     _check_backend(backend)
-    return _shared_encoder(backend, None if cache_dir is None else str(cache_dir)).encode(texts)
+    # Booleans and None are passed through: str(False) would be a folder named "False".
+    key = cache_dir if cache_dir is None or isinstance(cache_dir, bool) else str(cache_dir)
+    return _shared_encoder(backend, key).encode(texts)

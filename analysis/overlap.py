@@ -30,10 +30,9 @@ from __future__ import annotations
 
 import difflib
 import re
-import sys
 import unicodedata
 from dataclasses import dataclass
-from itertools import combinations, permutations
+from itertools import combinations
 
 import numpy as np
 import pandas as pd
@@ -432,17 +431,14 @@ def _shared_words(tok_a: _Tokens, tok_b: _Tokens, quoted_a: np.ndarray, quoted_b
 
 
 def _semantic_coverage(alignment: pd.DataFrame) -> pd.Series:
-    """Share of doc_a's sentences whose best counterpart in doc_b is not ``none``.
+    """:func:`analysis.alignment.semantic_coverage` indexed by (doc_a, doc_b).
 
-    Same definition as ``analysis.alignment.semantic_coverage``; computed here
-    so this module does not depend on the embedding stack.
+    Imported here, not at the top: the alignment module (and the paraphrase
+    model it loads) is only needed when an alignment is given.
     """
-    needed = {"doc_a", "sent_a", "doc_b", "kind"}
-    if not isinstance(alignment, pd.DataFrame) or not needed <= set(alignment.columns):
-        raise ValueError(f"alignment must be a DataFrame with columns {sorted(needed)}")
-    matched = alignment.assign(_matched=alignment["kind"].ne("none"))
-    per_sentence = matched.groupby(["doc_a", "doc_b", "sent_a"])["_matched"].any()
-    return per_sentence.groupby(level=["doc_a", "doc_b"]).mean()
+    from .alignment import semantic_coverage
+
+    return semantic_coverage(alignment).set_index(["doc_a", "doc_b"])["semantic_coverage"]
 
 
 def lexical_relation(containment: float) -> str:
@@ -723,9 +719,11 @@ def derivation_edges(pairs: pd.DataFrame, docs: pd.DataFrame,
     :data:`CUE_WEIGHTS` (publication order 3, naming the other's outlet 2,
     containment asymmetry 1). ``confidence`` = |weighted vote sum| / sum of all
     weights, so without publication dates it is at most 0.5, and a direction
-    resting on asymmetry alone scores 1/6. Confidence 0 means no cue decided:
-    the edge is then drawn from the later to the earlier document in corpus
-    order and its evidence says the direction is undetermined. Two texts may
+    resting on asymmetry alone scores 1/6. Confidence 0 means no cue decided
+    (none voted, or the votes cancel out): the later document in corpus order
+    is then taken as the derived one and the evidence says the direction is
+    undetermined. Evidence from a cue that votes against the chosen direction
+    is marked "(against)". Two texts may
     also both derive from a third, unseen source (a wire story): an edge says
     the texts share material, the direction is a best guess.
 
@@ -774,13 +772,18 @@ def derivation_edges(pairs: pd.DataFrame, docs: pd.DataFrame,
             continue
         score = sum(CUE_WEIGHTS[name] * getattr(cue, name) for name in CUE_WEIGHTS)
         derived, source = (a, b) if score > 0 else (b, a)
+        # Votes are +1 for "a derives from b": a cue agrees with the edge when
+        # its vote has the sign of the chosen orientation (b derived on a tie).
+        orientation = 1 if derived == a else -1
         evidence = []
         if cue.published:
             evidence.append(f"published after {labels[source]}"
-                            if cue.published * np.sign(score or 1) > 0 else
+                            if cue.published * orientation > 0 else
                             f"published before {labels[source]} (against)")
         if cue.attribution:
-            evidence.append(f"names {labels[b] if cue.attribution > 0 else labels[a]}")
+            evidence.append(f"names {labels[source]}"
+                            if cue.attribution * orientation > 0 else
+                            f"named by {labels[source]} (against)")
         forward, backward = indexed.loc[(derived, source)], indexed.loc[(source, derived)]
         quoted = (f" ({forward['quoted_containment']:.0%} inside quotes)"
                   if forward["quoted_containment"] > 0 else "")

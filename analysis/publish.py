@@ -56,7 +56,22 @@ def _format_number(x: float) -> str:
 
 
 def html_table(table: pd.DataFrame, max_rows: int = 30, caption: str = "") -> RichHTML:
-    """An escaped HTML rendering of ``table`` (first ``max_rows`` rows)."""
+    """An escaped HTML rendering of ``table`` (first ``max_rows`` rows).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Any table; cells, column names and caption are escaped.
+    max_rows : int
+        Rows shown; a note says how many there are when some are left out.
+    caption : str
+        Text above the table (optional).
+
+    Returns
+    -------
+    RichHTML
+        The markup for Jupyter, with ``table.to_string`` as plain-text fallback.
+    """
     shown = table.head(max_rows)
     markup = shown.to_html(index=False, escape=True, border=0, classes="parallax-table", na_rep="",
                            float_format=_format_number)

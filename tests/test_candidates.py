@@ -51,3 +51,12 @@ def test_bad_parameters_raise():
         candidate_pairs(random_corpus(3), threshold=1.5)
     with pytest.raises(ValueError, match="missing column"):
         candidate_pairs(pd.DataFrame({"doc_id": ["a"]}))
+
+
+def test_bodies_without_words_are_not_near_duplicates_of_each_other():
+    docs = random_corpus(40)
+    docs.loc[[5, 6, 7], "body"] = ["", "", " — "]
+    pairs = candidate_pairs(docs, all_pairs_max_docs=10)
+    assert not {"doc005", "doc006", "doc007"} & (set(pairs["doc_a"]) | set(pairs["doc_b"]))
+    small = candidate_pairs(docs.iloc[[5, 6, 8]])
+    assert small["estimated_jaccard"].tolist() == [0.0, 0.0, 0.0]

@@ -111,6 +111,14 @@ def test_default_cache_dir_honours_environment(monkeypatch, tmp_path):
     assert Encoder().cache_dir == tmp_path / "embeddings"
 
 
+def test_module_encode_without_disk_cache_writes_no_folder(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PARALLAX_CACHE", str(tmp_path / "cache"))
+    vectors = embeddings.encode(["Pyongyang denied it."], cache_dir=False)
+    assert vectors.shape == (1, embeddings.DIMENSIONS)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_cache_key_depends_on_backend_and_text():
     a, b = Encoder(cache_dir=False), Encoder(backend="sentence-transformers", cache_dir=False)
     assert a.key("x") != b.key("x") and a.key("x") != a.key("y") and a.key("x") == a.key("x")

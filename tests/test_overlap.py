@@ -235,6 +235,22 @@ def test_derivation_edges_attribution_and_undetermined_direction():
     assert edges.loc[0, "evidence"].startswith("direction undetermined")
 
 
+def test_derivation_evidence_follows_the_chosen_direction_when_cues_cancel():
+    # Dates say d1 is later (-3), d0 names d1's outlet (+2), d0 is the more
+    # contained text (+1): the votes cancel, d1 is taken as derived.
+    docs = _related_pair(outlet=["", "Daily Wire Service"], published=["2024-01-01", "2024-01-02"])
+    docs.loc[0, "body"] = "As the Daily Wire Service put it, " + docs.loc[0, "body"]
+    passages = overlap.shared_passages(docs)
+    pairs = overlap.overlap_pairs(docs, passages)
+    cues = overlap.direction_cues(docs, passages, pairs)
+    assert cues[["published", "attribution", "asymmetry"]].values.tolist() == [[-1, 1, 1]]
+    edges = overlap.derivation_edges(pairs, docs, passages)
+    assert edges[["source", "derived", "confidence"]].values.tolist() == [["d0", "d1", 0.0]]
+    evidence = edges.loc[0, "evidence"]
+    assert "published after d0" in evidence and "(against)" in evidence
+    assert "named by d0 (against)" in evidence and "names d1" not in evidence
+
+
 def test_bad_input_raises_clear_errors():
     with pytest.raises(ValueError, match="missing column"):
         overlap.shared_passages(pd.DataFrame({"doc_id": ["a"]}))

@@ -134,6 +134,18 @@ def test_cli_report_exit_codes(mini_corpus, tmp_path):
     assert "Traceback" not in missing.stderr
 
 
+def test_cli_analyze_converts_parameter_types(monkeypatch, tmp_path):
+    from analysis import cli, pipeline
+
+    seen = {}
+    monkeypatch.setattr(pipeline, "analyze", lambda corpus, **params: seen.update(params) or {})
+    argv = ["analyze", "corpus", "--out", str(tmp_path), "-p", "capitals_as_governments", "false",
+            "-p", "min_passage_words", "8", "-p", "spacy_model", "auto"]
+    assert cli.main(argv) == 0
+    assert seen == {"capitals_as_governments": False, "min_passage_words": 8, "spacy_model": "auto"}
+    assert cli.main(["analyze", "corpus", "--out", str(tmp_path), "-p", "min_passage_words", "many"]) == 1
+
+
 def test_papermill_cli_runs_the_notebook_from_the_project_root(tmp_path):
     out = tmp_path / "out.ipynb"
     run = subprocess.run([sys.executable, "-m", "papermill", "notebooks/report.ipynb", str(out),

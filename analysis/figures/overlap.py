@@ -40,6 +40,10 @@ def plot_overlap_heatmap(pairs: pd.DataFrame, docs: pd.DataFrame,
     value : {"lexical_containment", "unquoted_containment", "quoted_containment", \
 "semantic_coverage"}
         Column to show (0..1). Missing values (e.g. no alignment) are grey.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
     """
     if value not in HEATMAP_VALUES:
         raise ValueError(f"value must be one of {sorted(HEATMAP_VALUES)}, got {value!r}")
@@ -83,6 +87,10 @@ def plot_derivation_graph(edges: pd.DataFrame, docs: pd.DataFrame) -> Figure:
         Output of :func:`analysis.overlap.derivation_edges`.
     docs : pandas.DataFrame
         Corpus table (``doc_id``, ``label``): every document is a node.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
     """
     ids = docs["doc_id"].tolist()
     labels = _labels(docs)
@@ -177,6 +185,12 @@ def side_by_side_html(docs: pd.DataFrame, passages: pd.DataFrame,
         ``(doc_a, doc_b)`` doc_ids.
     max_rows : int
         Largest number of rows shown (passages first, longest first).
+
+    Returns
+    -------
+    str
+        A ``<div>`` holding an inline ``<style>`` and the table: one row per
+        passage or aligned sentence (match kind, text of a, text of b).
     """
     labels = _labels(docs)
     doc_a, doc_b = pair
