@@ -155,7 +155,8 @@ def verify_report(report_dir: str | Path, corpus_path: str | Path | None = None)
         A report folder with ``manifest.json``.
     corpus_path : str or pathlib.Path, optional
         Where the corpus is now; defaults to the path recorded in the
-        manifest. When it cannot be found the inputs are reported ``missing``.
+        manifest, looked up from the working folder and its parents. When it
+        cannot be found the inputs are reported ``missing``.
 
     Returns
     -------
@@ -166,7 +167,16 @@ def verify_report(report_dir: str | Path, corpus_path: str | Path | None = None)
     """
     report_dir = Path(report_dir)
     manifest = read_manifest(report_dir)
-    corpus_root = Path(corpus_path if corpus_path is not None else manifest["corpus"])
+    if corpus_path is not None:
+        corpus_root = Path(corpus_path)
+    else:  # as recorded, found like `parallax report` finds it (here or in a parent folder)
+        from .corpus import CorpusError
+        from .pipeline import resolve_corpus_path
+
+        try:
+            corpus_root = resolve_corpus_path(manifest["corpus"])
+        except CorpusError:
+            corpus_root = Path(manifest["corpus"])
     rows = []
     actual_inputs = file_records(corpus_root) if corpus_root.exists() else []
     rows += _compare("input", manifest["inputs"], actual_inputs)
