@@ -19,6 +19,12 @@ class _ParameterAction(argparse.Action):
         setattr(namespace, self.dest, params)
 
 
+def _add_parameter_option(parser: argparse.ArgumentParser, help_text: str) -> None:
+    """The repeatable ``-p NAME VALUE`` option shared by report, analyze and batch."""
+    parser.add_argument("-p", "--parameter", nargs=2, metavar=("NAME", "VALUE"), action=_ParameterAction,
+                        dest="parameters", default={}, help=help_text)
+
+
 def _parameter_help() -> str:
     """The report notebook's parameters, for ``parallax report --help``."""
     from .report import DEFAULT_NOTEBOOK, RUNNER_PARAMETERS, notebook_parameters
@@ -54,8 +60,7 @@ def build_parser(with_notebook_help: bool = False) -> argparse.ArgumentParser:
     )
     report.add_argument("corpus", help="corpus folder (one .txt per article, optional sources.csv)")
     report.add_argument("--out", required=True, help="report folder to create or replace")
-    report.add_argument("-p", "--parameter", nargs=2, metavar=("NAME", "VALUE"), action=_ParameterAction,
-                        dest="parameters", default={}, help="notebook parameter (repeatable)")
+    _add_parameter_option(report, "notebook parameter (repeatable)")
 
     analyze = sub.add_parser(
         "analyze", help="write the report's tables only (no notebook), for scripting",
@@ -63,8 +68,7 @@ def build_parser(with_notebook_help: bool = False) -> argparse.ArgumentParser:
     )
     analyze.add_argument("corpus", help="corpus folder")
     analyze.add_argument("--out", required=True, help="folder to write tables/ into")
-    analyze.add_argument("-p", "--parameter", nargs=2, metavar=("NAME", "VALUE"), action=_ParameterAction,
-                         dest="parameters", default={}, help="analysis parameter (repeatable)")
+    _add_parameter_option(analyze, "analysis parameter (repeatable)")
 
     verify = sub.add_parser(
         "verify", help="re-check a report against its manifest",
@@ -89,8 +93,7 @@ def build_parser(with_notebook_help: bool = False) -> argparse.ArgumentParser:
     batch.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
                        help="reports to run at the same time, each with its own kernel (default 1)")
     batch.add_argument("--force", action="store_true", help="re-run corpora whose report is up to date")
-    batch.add_argument("-p", "--parameter", nargs=2, metavar=("NAME", "VALUE"), action=_ParameterAction,
-                       dest="parameters", default={}, help="notebook parameter for every corpus (repeatable)")
+    _add_parameter_option(batch, "notebook parameter for every corpus (repeatable)")
     return parser
 
 
