@@ -351,6 +351,33 @@ def is_headline(text: str, max_words: int = 30) -> bool:
     return 2 <= words <= max_words and not stripped.endswith((".", ":", ";", ","))
 
 
+_SITE_SEPARATOR = re.compile(r"\s+[|\u2013\u2014-]\s+")
+
+
+def strip_site_suffix(title: str, outlet: str = "", max_words: int = 5) -> str:
+    """A headline without the site furniture pages append to it.
+
+    ``"N Korea denies arms | Russia-Ukraine war News"`` and ``"... to Russia -
+    Mothership.SG"`` lose their last segment when it is short (at most
+    ``max_words`` words) and is either behind a ``|`` (a section or site name),
+    names the outlet, or looks like a domain. A dash inside a headline
+    ("Russia-Ukraine") has no spaces around it and is left alone.
+    """
+    parts = _SITE_SEPARATOR.split(title)
+    separators = _SITE_SEPARATOR.findall(title)
+    while len(parts) > 1:
+        last, separator = parts[-1].strip(), separators[-1].strip()
+        site_like = (separator == "|" or "." in last
+                     or (outlet and last.casefold() == outlet.casefold()))
+        if not site_like or word_count(last) > max_words:
+            break
+        parts, separators = parts[:-1], separators[:-1]
+    head = parts[0]
+    for part, separator in zip(parts[1:], separators):
+        head += separator + part
+    return head
+
+
 def _match_rule(text: str) -> tuple[str, str] | None:
     """(rule name, 'certain'|'uncertain') of the first boilerplate rule matching."""
     words = word_count(text)
@@ -511,7 +538,8 @@ def clean_corpus(raw: pd.DataFrame, lines: pd.DataFrame | None = None) -> pd.Dat
         kept = doc_lines[doc_lines["role"].isin(["body", "heading"])]
         body = "\n\n".join(kept["text"])
         title_rows = doc_lines.loc[doc_lines["role"] == "title", "text"]
-        title = row["given_title"] or (title_rows.iloc[0] if len(title_rows) else "")
+        title = row["given_title"] or (strip_site_suffix(title_rows.iloc[0], row["outlet"])
+                                       if len(title_rows) else "")
         flags = []
         if not title:
             flags.append("no_title")

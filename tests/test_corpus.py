@@ -273,3 +273,19 @@ def test_boilerplate_table_lists_every_removed_line(tmp_path):
     assert list(table.columns) == ["doc_id", "line", "text", "rule"]
     assert set(table["rule"]) == {"headline", "social_prompt", "image_credit", "read_also", "related",
                                   "comment_footer", "repeated_paragraph"}
+
+
+@pytest.mark.parametrize("title, outlet, expected", [
+    ("Port strike halts exports | World News", "", "Port strike halts exports"),
+    ("Port strike halts exports - The Daily", "The Daily", "Port strike halts exports"),
+    ("Port strike halts exports \u2013 example.co.uk", "", "Port strike halts exports"),
+    ("Russia-Ukraine war: what we know - day 300", "", "Russia-Ukraine war: what we know - day 300"),
+    ("Strike ends | but talks go on and on without any end in sight", "", "Strike ends | but talks go on and on without any end in sight"),
+])
+def test_site_furniture_is_stripped_from_titles(title, outlet, expected):
+    assert corpus.strip_site_suffix(title, outlet) == expected
+
+
+def test_title_in_the_corpus_table_has_no_site_suffix(tmp_path):
+    write(tmp_path, "a.txt", "Port strike halts exports | World News\n\nDock workers walked out on Monday.")
+    assert corpus.load_corpus(tmp_path).iloc[0]["title"] == "Port strike halts exports"
