@@ -127,15 +127,6 @@ class CorpusAnalysis:
     def n_documents(self) -> int:
         return len(self.docs)
 
-    def model_versions(self) -> dict[str, str]:
-        """Models this analysis loaded so far (for the manifest)."""
-        versions = {}
-        if "nlp" in self.__dict__:
-            from .nlp import pipeline_info
-
-            versions.update(pipeline_info(self.nlp))
-        return versions
-
 
 def open_corpus(corpus: str | Path, **parameters) -> CorpusAnalysis:
     """Load and clean a corpus for analysis.
