@@ -95,7 +95,10 @@ def test_weights_version_is_the_same_in_makefile_and_environment_yml():
 
 
 def test_no_run_time_downloads_in_the_code():
-    pattern = re.compile(r"nltk\.download\(|spacy download|snapshot_download\(|hf_hub_download\(|from_pretrained\(")
+    # Written in pieces so that this file does not itself match the repository's download check.
+    forbidden = ["nltk.down" "load(", "spacy down" "load", "snapshot_down" "load(", "hf_hub_down" "load(",
+                 "from_pre" "trained("]
+    pattern = re.compile("|".join(re.escape(f) for f in forbidden))
     offenders = []
     for path in list((ROOT / "analysis").rglob("*.py")) + list((ROOT / "notebooks").glob("*.ipynb")):
         if pattern.search(path.read_text(encoding="utf-8")):
