@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from .citation import cite_figure
-from .figures.save import FigureRecord, save_figure
+from .figures.save import PNG_DPI, FigureRecord, save_figure
 from .tables import write_table
 
 STAGING_ENV = "PARALLAX_STAGING_DIR"
@@ -127,9 +127,13 @@ class Publisher:
             index = pd.DataFrame([{"fig_id": f.fig_id, "caption": f.caption, "alt": f.alt,
                                    "files": " ".join(f.files)} for f in self.figures])
             write_table(index.sort_values("fig_id"), self.directory / "figures" / FIGURE_INDEX)
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=INLINE_DPI, metadata={"Software": None})
-        image = base64.b64encode(buffer.getvalue()).decode("ascii")
+        if self.directory is not None:  # reuse the 300 dpi rendering: one draw fewer per figure
+            png = _downsample_png(self.directory / "figures" / f"{fig_id}.png", INLINE_DPI / PNG_DPI)
+        else:
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format="png", dpi=INLINE_DPI, metadata={"Software": None})
+            png = buffer.getvalue()
+        image = base64.b64encode(png).decode("ascii")
         citation = cite_figure(fig_id, self.corpus_name, self.fingerprint)
         esc = html.escape
         markup = (
@@ -139,6 +143,18 @@ class Publisher:
             f'<br><small class="parallax-cite">Cite as: {esc(citation)}</small></figcaption></figure>'
         )
         return RichHTML(markup, f"Figure {fig_id}. {caption}")
+
+
+def _downsample_png(path: Path, scale: float) -> bytes:
+    """The PNG at ``path`` resized by ``scale`` (Lanczos), re-encoded without metadata."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+        small = image.resize(size, Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    small.save(buffer, format="PNG", optimize=False)
+    return buffer.getvalue()
 
 
 def note(text: str) -> RichHTML:
