@@ -367,3 +367,24 @@ def unique_entity_counts(entities: pd.DataFrame, docs: pd.DataFrame) -> dict[str
     only = entities[entities["entity"].map(per_entity) == 1]
     counts = only.groupby("doc_id")["entity"].nunique()
     return {label: int(counts.get(doc_id, 0)) for doc_id, label in zip(docs["doc_id"], docs["label"])}
+
+
+def median_paragraph_grades(paragraph_scores: pd.DataFrame) -> dict[str, float]:
+    """Median Flesch-Kincaid grade of the scored paragraphs, per document label (corpus order)."""
+    scored = paragraph_scores.dropna(subset=["flesch_kincaid_grade"])
+    return scored.groupby("label", sort=False)["flesch_kincaid_grade"].median().to_dict()
+
+
+def top_entity_mentions(entities: pd.DataFrame, n: int = 10) -> dict[str, int]:
+    """Mentions across the corpus of the ``n`` most named entities."""
+    return entities.groupby("entity")["mentions"].sum().nlargest(n).to_dict()
+
+
+def quotations_per_label(quotes: pd.DataFrame) -> dict[str, int]:
+    """Number of direct quotations (scare quotes excluded) per document label."""
+    return quotes[quotes["kind"] == "quote"].groupby("label", sort=True).size().to_dict()
+
+
+def claims_by_status(claims: pd.DataFrame) -> dict[str, int]:
+    """Number of cross-outlet claims per status (agree, conflict)."""
+    return claims["status"].value_counts().sort_index().to_dict()
