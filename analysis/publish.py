@@ -22,12 +22,13 @@ from pathlib import Path
 import pandas as pd
 
 from .citation import cite_figure
-from .figures.save import PNG_DPI, FigureRecord, save_figure
+from .figures.save import BackgroundFigureWriter, FigureRecord
 from .tables import write_table
 
 STAGING_ENV = "PARALLAX_STAGING_DIR"
 #: Resolution of the figure embedded in the notebook and HTML report (the
-#: saved PNG is 300 dpi).
+#: saved PNG is 300 dpi and is written in the background, see
+#: :meth:`Publisher.wait_for_figures`).
 INLINE_DPI = 110
 FIGURE_INDEX = "figures.csv"
 
@@ -100,6 +101,7 @@ class Publisher:
     corpus_name: str
     fingerprint: str
     figures: list[FigureRecord] = field(default_factory=list)
+    _writer: BackgroundFigureWriter = field(default_factory=BackgroundFigureWriter, repr=False)
 
     @property
     def directory(self) -> Path | None:
@@ -118,21 +120,20 @@ class Publisher:
     def figure(self, fig, fig_id: str, caption: str, alt: str) -> RichHTML:
         """Save ``fig`` under its id (when writing) and return its display block.
 
-        The block is a ``<figure>`` anchored by ``fig_id`` with the image,
-        caption, alt text and how to cite it; all text is escaped.
+        The block is a ``<figure>`` anchored by ``fig_id`` with the image
+        (rendered here at :data:`INLINE_DPI`), caption, alt text and how to
+        cite it; all text is escaped. The files are queued for the background
+        writer: call :meth:`wait_for_figures` before relying on them.
         """
         if self.directory is not None:
-            record = save_figure(fig, self.directory / "figures", fig_id, caption, alt)
+            record = self._writer.submit(fig, self.directory / "figures", fig_id, caption, alt)
             self.figures = [f for f in self.figures if f.fig_id != fig_id] + [record]
             index = pd.DataFrame([{"fig_id": f.fig_id, "caption": f.caption, "alt": f.alt,
                                    "files": " ".join(f.files)} for f in self.figures])
             write_table(index.sort_values("fig_id"), self.directory / "figures" / FIGURE_INDEX)
-        if self.directory is not None:  # reuse the 300 dpi rendering: one draw fewer per figure
-            png = _downsample_png(self.directory / "figures" / f"{fig_id}.png", INLINE_DPI / PNG_DPI)
-        else:
-            buffer = io.BytesIO()
-            fig.savefig(buffer, format="png", dpi=INLINE_DPI, metadata={"Software": None})
-            png = buffer.getvalue()
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=INLINE_DPI, metadata={"Software": None})
+        png = buffer.getvalue()
         image = base64.b64encode(png).decode("ascii")
         citation = cite_figure(fig_id, self.corpus_name, self.fingerprint)
         esc = html.escape
@@ -144,17 +145,18 @@ class Publisher:
         )
         return RichHTML(markup, f"Figure {fig_id}. {caption}")
 
+    def wait_for_figures(self) -> None:
+        """Block until every figure file is written (they render in a helper process).
 
-def _downsample_png(path: Path, scale: float) -> bytes:
-    """The PNG at ``path`` resized by ``scale`` (Lanczos), re-encoded without metadata."""
-    from PIL import Image
+        A report notebook calls this in its last cell, so that the kernel does
+        not stop while PNG, SVG and PDF files are still being written.
 
-    with Image.open(path) as image:
-        size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-        small = image.resize(size, Image.Resampling.LANCZOS)
-    buffer = io.BytesIO()
-    small.save(buffer, format="PNG", optimize=False)
-    return buffer.getvalue()
+        Raises
+        ------
+        analysis.figures.save.FigureSaveError
+            Naming the figure that could not be saved.
+        """
+        self._writer.wait()
 
 
 def note(text: str) -> RichHTML:

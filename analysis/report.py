@@ -293,6 +293,11 @@ def _figure_records(report_dir: Path) -> list[dict]:
     if not index.is_file():
         return []
     table = pd.read_csv(index, dtype=str, keep_default_na=False)
+    missing = [name for names in table["files"] for name in names.split()
+               if not (report_dir / "figures" / name).is_file()]
+    if missing:
+        raise ReportError(f"figures/{FIGURE_INDEX} lists files that were not written: {', '.join(missing)}. "
+                          "A report notebook must end with report.wait_for_figures().")
     return [{"id": r.fig_id, "caption": r.caption, "alt": r.alt, "files": [f"figures/{f}" for f in r.files.split()]}
             for r in table.itertuples(index=False)]
 

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch
+from matplotlib.ticker import PercentFormatter
 
 from . import SEQUENTIAL_CMAP, new_figure, outlet_colors
 from ..overlap import _WORD_RE, _normalise
@@ -69,7 +70,7 @@ def plot_overlap_heatmap(pairs: pd.DataFrame, docs: pd.DataFrame,
                     ax.text(col, row, f"{matrix[row, col]:.0%}", ha="center", va="center",
                             fontsize=8, color="white" if matrix[row, col] < 0.6 else "black")
     ax.set_title(HEATMAP_VALUES[value])
-    fig.colorbar(image, ax=ax, shrink=0.8, format=lambda x, _: f"{x:.0%}")
+    fig.colorbar(image, ax=ax, shrink=0.8, format=PercentFormatter(xmax=1, decimals=0))
     return fig
 
 

@@ -1,0 +1,83 @@
+"""Figure files: the background writer saves what save_figure saves, and says when it cannot."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.figures import new_figure
+from analysis.figures.save import FORMATS, BackgroundFigureWriter, FigureSaveError, save_figure
+from analysis.publish import FIGURE_INDEX, Publisher
+from analysis.report import ReportError, _figure_records
+
+
+def _figure(label: str):
+    fig = new_figure()
+    ax = fig.subplots()
+    ax.bar(["Outlet A", "Outlet B"], [3, 5], label=label)
+    ax.set_title(label)
+    ax.legend()
+    return fig
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_background_writer_writes_the_bytes_save_figure_writes(tmp_path):
+    save_figure(_figure("grades"), tmp_path / "direct", "fig-01-test", "A caption.", "Alt text.")
+    writer = BackgroundFigureWriter()
+    record = writer.submit(_figure("grades"), tmp_path / "background", "fig-01-test", "A caption.", "Alt text.")
+    writer.wait()
+    assert record.files == tuple(f"fig-01-test.{fmt}" for fmt in FORMATS)
+    assert _files(tmp_path / "background") == _files(tmp_path / "direct")
+
+
+def test_a_figure_saved_twice_under_one_id_keeps_the_later_version(tmp_path):
+    writer = BackgroundFigureWriter()
+    writer.submit(_figure("first"), tmp_path / "out", "fig-01-test", "c", "a")
+    writer.submit(_figure("second"), tmp_path / "out", "fig-01-test", "c", "a")
+    writer.wait()
+    save_figure(_figure("second"), tmp_path / "expected", "fig-01-test", "c", "a")
+    assert _files(tmp_path / "out") == _files(tmp_path / "expected")
+
+
+def test_bad_ids_fail_in_the_callers_cell_not_later():
+    writer = BackgroundFigureWriter()
+    with pytest.raises(ValueError, match="must look like"):
+        writer.submit(_figure("x"), "unused", "Figure 1", "c", "a")
+    with pytest.raises(ValueError, match="caption and alt"):
+        writer.submit(_figure("x"), "unused", "fig-01-test", " ", "a")
+    writer.wait()  # nothing was queued
+
+
+def test_a_figure_the_worker_cannot_write_is_named(tmp_path):
+    blocker = tmp_path / "figures"
+    blocker.write_text("a file where the folder should be")
+    writer = BackgroundFigureWriter()
+    writer.submit(_figure("x"), blocker, "fig-02-blocked", "c", "a")
+    with pytest.raises(FigureSaveError, match="fig-02-blocked"):
+        writer.wait()
+
+
+def test_publisher_indexes_figures_at_once_and_files_after_waiting(tmp_path):
+    report = Publisher(str(tmp_path), "corpus", "0" * 64)
+    block = report.figure(_figure("<script>alert(1)</script>"), "fig-01-test", "Caption <b>", "Alt & text")
+    index = pd.read_csv(tmp_path / "figures" / FIGURE_INDEX, dtype=str)
+    assert index.to_dict("records") == [{"fig_id": "fig-01-test", "caption": "Caption <b>", "alt": "Alt & text",
+                                         "files": "fig-01-test.png fig-01-test.svg fig-01-test.pdf"}]
+    assert "data:image/png;base64," in block._repr_html_()
+    assert "Caption &lt;b&gt;" in block._repr_html_() and "Alt &amp; text" in block._repr_html_()
+    report.wait_for_figures()
+    assert sorted(p.name for p in (tmp_path / "figures").iterdir()) == sorted(
+        [FIGURE_INDEX] + [f"fig-01-test.{fmt}" for fmt in FORMATS])
+
+
+def test_report_refuses_an_index_whose_files_were_not_written(tmp_path):
+    figures = tmp_path / "figures"
+    figures.mkdir()
+    pd.DataFrame([{"fig_id": "fig-01-test", "caption": "c", "alt": "a",
+                   "files": "fig-01-test.png fig-01-test.svg"}]).to_csv(figures / FIGURE_INDEX, index=False)
+    (figures / "fig-01-test.png").write_bytes(b"png")
+    with pytest.raises(ReportError, match=r"fig-01-test\.svg.*wait_for_figures"):
+        _figure_records(tmp_path)
