@@ -10,9 +10,11 @@ failed cell leaves the destination untouched and keeps the failed notebook in
 from __future__ import annotations
 
 import ast
+import functools
 import logging
 import os
 import shutil
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -135,16 +137,39 @@ def export_html(notebook: str | Path, destination: str | Path, title: str) -> Pa
     nothing.
     """
     import nbformat
-    from nbconvert import HTMLExporter
 
     nb = nbformat.read(str(notebook), as_version=4)
     nb.metadata["title"] = title
-    exporter = HTMLExporter(template_name="parallax", extra_template_basedirs=[str(TEMPLATE_DIR)],
-                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nb)
+    body, _ = _html_exporter().from_notebook_node(nb)
     destination = Path(destination)
     destination.write_text(body, encoding="utf-8")
     return destination
+
+
+@functools.cache
+def _html_exporter():
+    """The configured exporter (cached: importing nbconvert and loading the template take ~1 s)."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="parallax", extra_template_basedirs=[str(TEMPLATE_DIR)],
+                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter.from_notebook_node(_empty_notebook())  # loads and compiles the template now
+    return exporter
+
+
+def _warm_html_exporter() -> None:
+    try:
+        _html_exporter()
+    except Exception:  # noqa: BLE001 - the export itself reports the problem
+        pass
+
+
+def _empty_notebook():
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["title"] = "warm-up"
+    return nb
 
 
 @dataclass(frozen=True)
@@ -200,6 +225,9 @@ def run_report(corpus: str | Path, out: str | Path, parameters: dict | None = No
     previous_env = os.environ.get(STAGING_ENV)
     os.environ[STAGING_ENV] = str(staging.resolve())
     logging.getLogger("papermill").setLevel(logging.WARNING)
+    # This process only waits while the kernel runs: prepare the HTML export meanwhile.
+    warm_up = threading.Thread(target=_warm_html_exporter, name="parallax-html-warm-up", daemon=True)
+    warm_up.start()
     try:
         papermill.execute_notebook(
             str(notebook), str(executed),
@@ -225,6 +253,7 @@ def run_report(corpus: str | Path, out: str | Path, parameters: dict | None = No
         else:
             os.environ[STAGING_ENV] = previous_env
 
+    warm_up.join()
     scrub_notebook(executed)
     corpus_name = corpus_path.stem if corpus_path.is_file() else corpus_path.resolve().name
     export_html(executed, staging / "report.html", f"Parallax report: {corpus_name}")
