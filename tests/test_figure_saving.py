@@ -1,5 +1,8 @@
 """Figure files: the background writer saves what save_figure saves, and says when it cannot."""
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -9,6 +12,8 @@ from analysis.figures import new_figure
 from analysis.figures.save import FORMATS, BackgroundFigureWriter, FigureSaveError, save_figure
 from analysis.publish import FIGURE_INDEX, Publisher
 from analysis.report import ReportError, _figure_records
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _figure(label: str):
@@ -81,3 +86,28 @@ def test_report_refuses_an_index_whose_files_were_not_written(tmp_path):
     (figures / "fig-01-test.png").write_bytes(b"png")
     with pytest.raises(ReportError, match=r"fig-01-test\.svg.*wait_for_figures"):
         _figure_records(tmp_path)
+
+
+def test_a_worker_that_stopped_is_reported_with_the_figure(tmp_path):
+    writer = BackgroundFigureWriter()
+    writer.submit(_figure("x"), tmp_path, "fig-01-first", "c", "a")
+    writer._worker.kill()  # as if the process had crashed
+    writer._worker.wait()
+    writer.submit(_figure("y"), tmp_path, "fig-02-second", "c", "a")
+    with pytest.raises(FigureSaveError, match=r"fig-0[12]-\w+ was not saved: the figure writer process stopped"):
+        writer.wait()
+
+
+def test_the_writer_works_from_a_script_without_a_main_guard(tmp_path):
+    script = tmp_path / "script.py"
+    script.write_text(
+        "import sys\n"
+        "from analysis.figures import new_figure\n"
+        "from analysis.figures.save import BackgroundFigureWriter\n"
+        "fig = new_figure(); fig.subplots().plot([1, 2], [2, 1])\n"
+        "writer = BackgroundFigureWriter()\n"
+        "writer.submit(fig, sys.argv[1], 'fig-01-test', 'caption', 'alt')\n"
+        "writer.wait()\n")
+    subprocess.run([sys.executable, str(script), str(tmp_path / "out")], check=True, cwd=ROOT,
+                   env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [f"fig-01-test.{fmt}" for fmt in ("pdf", "png", "svg")]

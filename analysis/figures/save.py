@@ -7,11 +7,12 @@ files render on a second core.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import pickle
 import re
-from concurrent.futures import Future, ProcessPoolExecutor
+import subprocess
+import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,11 +101,6 @@ def figure_record(fig_id: str, caption: str, alt: str) -> FigureRecord:
     return FigureRecord(fig_id, caption.strip(), alt.strip(), tuple(f"{fig_id}.{fmt}" for fmt in FORMATS))
 
 
-def _save_pickled(figure: bytes, directory: str, fig_id: str, caption: str, alt: str) -> FigureRecord:
-    """:func:`save_figure` of a pickled figure (runs in the writer's process)."""
-    return save_figure(pickle.loads(figure), directory, fig_id, caption, alt)
-
-
 class FigureSaveError(RuntimeError):
     """A figure could not be written by the background writer."""
 
@@ -114,17 +110,25 @@ class BackgroundFigureWriter:
 
     A figure in three formats takes about half a second to render, and a
     report has several; the notebook needs none of those files to go on. Each
-    :meth:`submit` pickles the figure (matplotlib figures pickle) and queues it
-    for a single spawned worker, which saves figures in submission order, so
-    a figure saved twice under one id ends with the later version.
-    :meth:`wait` returns once every file is on disk and raises if any failed.
-    The worker imports the same ``analysis.figures`` (same rcParams and SVG
-    salt), so the files are the bytes :func:`save_figure` writes in-process.
+    :meth:`submit` pickles the figure (matplotlib figures pickle) and sends it
+    to one worker process (``python -m analysis.figures.save``), which saves
+    figures in the order they came, so a figure saved twice under one id ends
+    with the later version. :meth:`wait` returns once every file is on disk and
+    raises if any failed. The worker imports the same ``analysis.figures``
+    (same rcParams and SVG salt), so the files are the bytes
+    :func:`save_figure` writes in-process.
+
+    The worker is a plain subprocess, not :mod:`multiprocessing`: spawning
+    that way re-imports the caller's ``__main__``, which breaks in scripts
+    without a ``__main__`` guard.
     """
 
     def __init__(self) -> None:
-        self._pool: ProcessPoolExecutor | None = None
-        self._pending: list[tuple[str, Future]] = []
+        self._worker: subprocess.Popen | None = None
+        self._reader: threading.Thread | None = None
+        self._pending: list[str] = []
+        self._done: dict[int, str | None] = {}
+        self._lock = threading.Lock()
 
     def submit(self, fig: Figure, directory: str | Path, fig_id: str, caption: str, alt: str) -> FigureRecord:
         """Queue ``fig`` to be saved; same parameters and record as :func:`save_figure`.
@@ -134,11 +138,15 @@ class BackgroundFigureWriter:
         not saved.
         """
         record = figure_record(fig_id, caption, alt)
-        if self._pool is None:
-            # spawn, not fork: the caller may be a Jupyter kernel with threads running
-            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-        future = self._pool.submit(_save_pickled, pickle.dumps(fig), str(directory), fig_id, caption, alt)
-        self._pending.append((fig_id, future))
+        job = (len(self._pending), pickle.dumps(fig), str(directory), fig_id, caption, alt)
+        if self._worker is None:
+            self._start()
+        try:
+            pickle.dump(job, self._worker.stdin)
+            self._worker.stdin.flush()
+        except OSError:
+            pass  # the worker has stopped; wait() says so, naming this figure
+        self._pending.append(fig_id)
         return record
 
     def wait(self) -> None:
@@ -149,14 +157,64 @@ class BackgroundFigureWriter:
         FigureSaveError
             Naming the first figure that failed and why.
         """
-        pending, self._pending = self._pending, []
+        if self._worker is None:
+            return
+        worker, reader, pending = self._worker, self._reader, self._pending
+        self._worker, self._reader, self._pending = None, None, []
         try:
-            for fig_id, future in pending:
-                error = future.exception()
-                if error is not None:
-                    raise FigureSaveError(f"figure {fig_id} could not be saved: "
-                                          f"{type(error).__name__}: {error}") from error
-        finally:
-            if self._pool is not None:
-                self._pool.shutdown(wait=True, cancel_futures=True)
-                self._pool = None
+            worker.stdin.close()
+        except OSError:
+            pass
+        returncode = worker.wait()
+        reader.join()
+        with self._lock:
+            done, self._done = self._done, {}
+        for job, fig_id in enumerate(pending):
+            if job not in done:
+                raise FigureSaveError(f"figure {fig_id} was not saved: the figure writer process stopped "
+                                      f"(exit code {returncode}); see its messages above")
+            if done[job] is not None:
+                raise FigureSaveError(f"figure {fig_id} could not be saved: {done[job]}")
+
+    def _start(self) -> None:
+        package_root = str(Path(__file__).resolve().parents[2])
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+            [package_root] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])}
+        self._worker = subprocess.Popen([sys.executable, "-m", "analysis.figures.save"], env=env,
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self._reader = threading.Thread(target=self._collect, args=(self._worker.stdout,),
+                                        name="parallax-figure-results", daemon=True)
+        self._reader.start()
+
+    def _collect(self, results) -> None:
+        """Read ``(job, error or None)`` pairs until the worker closes its output."""
+        while True:
+            try:
+                job, error = pickle.load(results)
+            except (EOFError, OSError, pickle.UnpicklingError):
+                return
+            with self._lock:
+                self._done[job] = error
+
+
+def _serve(jobs=None, results=None) -> None:
+    """The worker's loop: save each pickled figure from ``jobs``, report to ``results``."""
+    jobs = jobs or sys.stdin.buffer
+    results = results or sys.stdout.buffer
+    sys.stdout = sys.stderr  # stray prints must not corrupt the result stream
+    while True:
+        try:
+            job, figure, directory, fig_id, caption, alt = pickle.load(jobs)
+        except EOFError:
+            return
+        try:
+            save_figure(pickle.loads(figure), directory, fig_id, caption, alt)
+            error = None
+        except Exception as exc:  # noqa: BLE001 - reported to the caller, who raises
+            error = f"{type(exc).__name__}: {exc}"
+        pickle.dump((job, error), results)
+        results.flush()
+
+
+if __name__ == "__main__":
+    _serve()
