@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import queue
 import re
 import subprocess
 import sys
@@ -125,7 +126,8 @@ class BackgroundFigureWriter:
 
     def __init__(self) -> None:
         self._worker: subprocess.Popen | None = None
-        self._reader: threading.Thread | None = None
+        self._threads: list[threading.Thread] = []
+        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
         self._pending: list[str] = []
         self._done: dict[int, str | None] = {}
         self._lock = threading.Lock()
@@ -135,17 +137,12 @@ class BackgroundFigureWriter:
 
         The id, caption and alt text are checked now, so a bad one fails in the
         caller's cell; the figure is pickled now, so later changes to it are
-        not saved.
+        not saved. Never blocks on the worker: a thread feeds it.
         """
         record = figure_record(fig_id, caption, alt)
-        job = (len(self._pending), pickle.dumps(fig), str(directory), fig_id, caption, alt)
         if self._worker is None:
             self._start()
-        try:
-            pickle.dump(job, self._worker.stdin)
-            self._worker.stdin.flush()
-        except OSError:
-            pass  # the worker has stopped; wait() says so, naming this figure
+        self._jobs.put((len(self._pending), pickle.dumps(fig), str(directory), fig_id, caption, alt))
         self._pending.append(fig_id)
         return record
 
@@ -159,14 +156,12 @@ class BackgroundFigureWriter:
         """
         if self._worker is None:
             return
-        worker, reader, pending = self._worker, self._reader, self._pending
-        self._worker, self._reader, self._pending = None, None, []
-        try:
-            worker.stdin.close()
-        except OSError:
-            pass
+        worker, threads, pending = self._worker, self._threads, self._pending
+        self._worker, self._threads, self._pending = None, [], []
+        self._jobs.put(None)  # the feeder closes the worker's input: it finishes and exits
         returncode = worker.wait()
-        reader.join()
+        for thread in threads:
+            thread.join()
         with self._lock:
             done, self._done = self._done, {}
         for job, fig_id in enumerate(pending):
@@ -182,9 +177,28 @@ class BackgroundFigureWriter:
             [package_root] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])}
         self._worker = subprocess.Popen([sys.executable, "-m", "analysis.figures.save"], env=env,
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-        self._reader = threading.Thread(target=self._collect, args=(self._worker.stdout,),
-                                        name="parallax-figure-results", daemon=True)
-        self._reader.start()
+        self._threads = [
+            threading.Thread(target=self._feed, args=(self._worker.stdin,), name="parallax-figure-jobs", daemon=True),
+            threading.Thread(target=self._collect, args=(self._worker.stdout,), name="parallax-figure-results",
+                             daemon=True)]
+        for thread in self._threads:
+            thread.start()
+
+    def _feed(self, jobs) -> None:
+        """Send queued jobs to the worker until the ``None`` that :meth:`wait` puts."""
+        broken = False
+        while (job := self._jobs.get()) is not None:
+            if broken:
+                continue  # the worker has stopped; wait() names the unsaved figures
+            try:
+                pickle.dump(job, jobs)
+                jobs.flush()
+            except OSError:
+                broken = True
+        try:
+            jobs.close()
+        except OSError:
+            pass
 
     def _collect(self, results) -> None:
         """Read ``(job, error or None)`` pairs until the worker closes its output."""
