@@ -103,6 +103,10 @@ class Publisher:
     figures: list[FigureRecord] = field(default_factory=list)
     _writer: BackgroundFigureWriter = field(default_factory=BackgroundFigureWriter, repr=False)
 
+    def __post_init__(self) -> None:
+        if self.directory is not None:
+            self._writer.start()  # the worker's imports overlap with the analysis before the first figure
+
     @property
     def directory(self) -> Path | None:
         staging = os.environ.get(STAGING_ENV)

@@ -140,8 +140,7 @@ class BackgroundFigureWriter:
         not saved. Never blocks on the worker: a thread feeds it.
         """
         record = figure_record(fig_id, caption, alt)
-        if self._worker is None:
-            self._start()
+        self.start()
         self._jobs.put((len(self._pending), pickle.dumps(fig), str(directory), fig_id, caption, alt))
         self._pending.append(fig_id)
         return record
@@ -171,7 +170,10 @@ class BackgroundFigureWriter:
             if done[job] is not None:
                 raise FigureSaveError(f"figure {fig_id} could not be saved: {done[job]}")
 
-    def _start(self) -> None:
+    def start(self) -> None:
+        """Start the worker now (it imports matplotlib meanwhile); :meth:`submit` does it otherwise."""
+        if self._worker is not None:
+            return
         package_root = str(Path(__file__).resolve().parents[2])
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
             [package_root] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])}
