@@ -98,6 +98,7 @@ CURRENT = "current (29)"
 #: Frozen after the CV runs on "fit", before dev: the best CV accuracy + F1.
 CANDIDATE = "+ bertscore idf (3)"
 SPEED_SENTENCES = 300
+SEED_CORPUS = Path(__file__).resolve().parents[1] / "seeds" / "nk-wagner-arms"
 
 
 def benchmarks_dir() -> Path:
@@ -414,6 +415,36 @@ def refit_and_test(train: pd.DataFrame, test: pd.DataFrame, encoder: Encoder, pr
     return model
 
 
+def seed_alignment_overhead(corpus: Path = SEED_CORPUS) -> dict[str, float]:
+    """Extra seconds the candidate's features would add to the report's sentence alignment.
+
+    On ``corpus`` (default: the seed corpus), after the report's own work
+    (sentences parsed and embedded, weights loaded, alignment done): word-piece
+    vectors of every prose sentence plus :func:`analysis.paraphrase.alignment_features`
+    of every aligned pair, once with an empty disk cache ("cold") and once from
+    a new encoder reading that cache ("warm").
+    """
+    import tempfile
+
+    from analysis.alignment import align_sentences
+    from analysis.pipeline import open_corpus
+
+    analysis = open_corpus(corpus)
+    sentences = analysis.prose_sentences
+    texts = sentences["text"].tolist()
+    aligned = align_sentences(sentences, Encoder(cache_dir=False).encode(texts))
+    out = {"sentences": float(len(texts)), "aligned_pairs": float(len(aligned))}
+    with tempfile.TemporaryDirectory() as folder:
+        for label in ("cold", "warm"):
+            encoder = Encoder(cache_dir=folder)
+            started = time.perf_counter()
+            by_text = dict(zip(texts, encoder.token_vectors(texts)))
+            idf = piece_idf([item.tokens for item in by_text.values()])
+            alignment_features([by_text[t] for t in aligned["text_a"]], [by_text[t] for t in aligned["text_b"]], idf)
+            out[f"{label}_seconds"] = time.perf_counter() - started
+    return out
+
+
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--fit", action="store_true",
@@ -492,6 +523,12 @@ def main(argv=None) -> dict:
     result["near_copy_share_at_0.80"] = float(bins.loc[bins.lexical_from == 0.8, "paraphrase_share_at_or_above"].iloc[0])
 
     if not args.no_speed:
+        overhead = seed_alignment_overhead()
+        print(f"candidate features on the seeds ({overhead['sentences']:.0f} prose sentences, "
+              f"{overhead['aligned_pairs']:.0f} aligned pairs): +{overhead['cold_seconds']:.2f} s cold, "
+              f"+{overhead['warm_seconds']:.2f} s warm (not in the report: the candidate was not adopted)")
+        result.update({"seed_overhead_cold_seconds": overhead["cold_seconds"],
+                       "seed_overhead_warm_seconds": overhead["warm_seconds"]})
         texts = test["text_a"].tolist()[:SPEED_SENTENCES]
         timing = speed(texts)
         seconds = timing["numpy_seconds"]
