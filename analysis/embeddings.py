@@ -326,22 +326,27 @@ def _length_batches(lengths: np.ndarray, batch_size: int, token_budget: int) -> 
     return batches
 
 
+def _padded(encodings, chunk: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Token ids and attention mask of one batch, padded to its longest text."""
+    width = int(lengths[chunk].max())
+    ids = np.zeros((len(chunk), width), dtype=np.int64)
+    mask = np.zeros((len(chunk), width), dtype=np.int64)
+    for row, index in enumerate(chunk):
+        seq = encodings[index].ids
+        ids[row, :len(seq)] = seq
+        mask[row, :len(seq)] = 1
+    return ids, mask
+
+
 def _encode_numpy(texts: Sequence[str], batch_size: int) -> np.ndarray:
     model = _load_numpy_model(str(model_dir()))
     encodings = model.tokenizer.encode_batch(list(texts))
     lengths = np.array([len(e.ids) for e in encodings], dtype=np.int64)
     out = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
     for chunk in _length_batches(lengths, batch_size, TOKEN_BUDGET):
-        width = int(lengths[chunk].max())
-        ids = np.zeros((len(chunk), width), dtype=np.int64)
-        mask = np.zeros((len(chunk), width), dtype=np.int64)
-        for row, index in enumerate(chunk):
-            seq = encodings[index].ids
-            ids[row, :len(seq)] = seq
-            mask[row, :len(seq)] = 1
+        ids, mask = _padded(encodings, chunk, lengths)
         out[chunk] = _forward(model, ids, mask)
     return out
-
 
 
 class TokenVectors(NamedTuple):
@@ -362,13 +367,7 @@ def _encode_tokens_numpy(texts: Sequence[str], batch_size: int) -> list[np.ndarr
     lengths = np.array([len(e.ids) for e in encodings], dtype=np.int64)
     out: list[np.ndarray] = [np.empty((0, DIMENSIONS), dtype=np.float32)] * len(texts)
     for chunk in _length_batches(lengths, batch_size, TOKEN_BUDGET):
-        width = int(lengths[chunk].max())
-        ids = np.zeros((len(chunk), width), dtype=np.int64)
-        mask = np.zeros((len(chunk), width), dtype=np.int64)
-        for row, index in enumerate(chunk):
-            seq = encodings[index].ids
-            ids[row, :len(seq)] = seq
-            mask[row, :len(seq)] = 1
+        ids, mask = _padded(encodings, chunk, lengths)
         states = _hidden_states(model, ids, mask)
         for row, index in enumerate(chunk):
             inner = states[row, 1:int(lengths[index]) - 1]

@@ -39,8 +39,9 @@ against 0.7733 / 0.8381 for the current model, but on dev 0.7647 / 0.8333
 (sum 1.5980) against 0.7672 / 0.8319 (sum 1.5990): NOT adopted, so MRPC test
 was not touched and the model JSON is unchanged.
 
-``--fit`` runs steps 1-4 and rewrites ``analysis/data/paraphrase_model.json``
-only if the candidate is adopted. ``--refit-shipped`` refits the shipped
+``--fit`` runs the protocol to its end: steps 1-3, then step 4 only if the
+candidate is adopted (it was not: the step-4 code, written before the dev
+look, is in commit baadb5e and was removed unused). ``--refit-shipped`` refits the shipped
 29-feature model the way it was made (:func:`fit_shipped`; the JSON comes out
 byte-identical). Without ``--fit`` steps 1-3 are replayed
 (CV on fit, dev) and the *stored* model is evaluated on test (the recorded
@@ -243,6 +244,10 @@ def shipped_cv_probabilities(x: np.ndarray, y: np.ndarray, l2: float) -> np.ndar
     return out_of_fold(x, y, fold, l2)
 
 
+def _rounded(values) -> list[float]:
+    return [round(float(v), 8) for v in values]
+
+
 def fit_shipped(train_x: pd.DataFrame, y: np.ndarray) -> dict:
     """Refit the shipped 29-feature model exactly as it was made (before the protocol above).
 
@@ -377,44 +382,6 @@ def run_protocol(train: pd.DataFrame, encoder: Encoder) -> dict:
             "fit_pairs": int(len(fit_part)), "dev_pairs": int(len(dev_part))}
 
 
-def _rounded(values) -> list[float]:
-    return [round(float(v), 8) for v in values]
-
-
-def refit_and_test(train: pd.DataFrame, test: pd.DataFrame, encoder: Encoder, protocol: dict) -> dict:
-    """Protocol step 4: refit the candidate on all train, evaluate on test once, return the model dict."""
-    columns = list(VARIANTS[CANDIDATE])
-    l2 = protocol["choices"][CANDIDATE]["l2"]
-    y = train["label"].to_numpy()
-    idf = idf_of(train, encoder)
-    x = _features(train, encoder, idf)[columns].to_numpy()
-    cv = rethreshold(x, y, grouped_folds(sentence_groups(train)), l2)
-    mean, scale, w, b = fit_logistic(x, y, l2)
-    model = {
-        "features": columns,
-        "mean": _rounded(mean), "scale": _rounded(scale), "weights": _rounded(w), "bias": round(b, 8),
-        "threshold": cv["threshold"], "l2": l2,
-        "idf": idf,
-        "cross_validation": {"folds": FOLDS, "seed": SEED, "grouped_by_shared_sentences": True,
-                             "accuracy": round(cv["cv_accuracy"], 4), "f1": round(cv["cv_f1"], 4),
-                             "threshold_rule": "highest accuracy + F1 of out-of-fold probabilities"},
-        "protocol": {
-            "fit_pairs": protocol["fit_pairs"], "dev_pairs": protocol["dev_pairs"],
-            "fit_cv": {name: {k: (round(v, 4) if k.startswith("cv_") else v) for k, v in c.items()}
-                       for name, c in protocol["choices"].items()},
-            "dev": {name: {k: round(v, 4) for k, v in m.items()} for name, m in protocol["dev"].items()},
-            "candidate": CANDIDATE, "adopted": True},
-        "training": {"data": "MRPC msr_paraphrase_train.txt (Dolan & Brockett 2005)",
-                     "pairs": int(len(train)), "sha256": train.attrs["sha256"], "embedding": model_info()},
-    }
-    x_test = _features(test, encoder, idf)
-    metrics = accuracy_f1(paraphrase.predict_proba(x_test, model) >= model["threshold"], test["label"].to_numpy())
-    model["test_metrics"] = {"data": "MRPC msr_paraphrase_test.txt", "pairs": int(len(test)),
-                             "sha256": test.attrs["sha256"], "evaluations_of_test_so_far": 3,
-                             "accuracy": round(metrics["accuracy"], 4), "f1": round(metrics["f1"], 4)}
-    return model
-
-
 def seed_alignment_overhead(corpus: Path = SEED_CORPUS) -> dict[str, float]:
     """Extra seconds the candidate's features would add to the report's sentence alignment.
 
@@ -469,16 +436,12 @@ def main(argv=None) -> dict:
     result["candidate_adopted"] = float(protocol["adopted"])
 
     if args.fit:
-        if not protocol["adopted"]:
-            print("step 4: candidate not adopted -> MRPC test not touched, model JSON unchanged")
-        else:
-            model = refit_and_test(train, test, encoder, protocol)
-            path = Path(__file__).resolve().parents[1] / "analysis" / "data" / "paraphrase_model.json"
-            path.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
-            print(f"step 4: refit on all train (l2={model['l2']}, threshold={model['threshold']}, "
-                  f"all-train CV {model['cross_validation']['accuracy']:.4f} / "
-                  f"{model['cross_validation']['f1']:.4f}); wrote {path}")
-            paraphrase.load_model.cache_clear()
+        if protocol["adopted"]:
+            # Not reached with the data above (the decision is deterministic). The pre-registered
+            # step-4 code (refit, test once, write the JSON) is in commit baadb5e; serving the
+            # candidate would also need analysis.paraphrase to compute its features.
+            raise SystemExit("candidate adopted: wire its features into analysis.paraphrase, then run step 4")
+        print("step 4: candidate not adopted -> MRPC test not touched, model JSON unchanged")
 
     train_x, test_x = featurise(train, encoder), featurise(test, encoder)
     y_train, y_test = train["label"].to_numpy(), test["label"].to_numpy()
