@@ -26,6 +26,7 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -257,6 +258,19 @@ def _gelu_rows(x: np.ndarray) -> np.ndarray:
 
 def _forward(model: _BertModel, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Mean-pooled, L2-normalised sentence vectors for one padded batch."""
+    return _pool(_hidden_states(model, ids, mask), mask)
+
+
+def _pool(tokens: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Mean over the unmasked tokens, then L2 normalisation (sentence-transformers' pooling)."""
+    weights = mask.astype(np.float32)[:, :, None]
+    pooled = (tokens * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+    norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+    return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+def _hidden_states(model: _BertModel, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Last-layer token states, shape (batch, length, hidden), for one padded batch."""
     batch, length = ids.shape
     hidden = model.word.shape[1]
     heads = model.heads
@@ -288,11 +302,7 @@ def _forward(model: _BertModel, ids: np.ndarray, mask: np.ndarray) -> np.ndarray
         out += x
         x = _layer_norm(out, layer.ln2_g, layer.ln2_b, eps)
 
-    tokens = x.reshape(batch, length, hidden)
-    weights = mask.astype(np.float32)[:, :, None]
-    pooled = (tokens * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
-    norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-    return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+    return x.reshape(batch, length, hidden)
 
 
 def _length_batches(lengths: np.ndarray, batch_size: int, token_budget: int) -> list[np.ndarray]:
@@ -316,21 +326,59 @@ def _length_batches(lengths: np.ndarray, batch_size: int, token_budget: int) -> 
     return batches
 
 
+def _padded(encodings, chunk: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Token ids and attention mask of one batch, padded to its longest text."""
+    width = int(lengths[chunk].max())
+    ids = np.zeros((len(chunk), width), dtype=np.int64)
+    mask = np.zeros((len(chunk), width), dtype=np.int64)
+    for row, index in enumerate(chunk):
+        seq = encodings[index].ids
+        ids[row, :len(seq)] = seq
+        mask[row, :len(seq)] = 1
+    return ids, mask
+
+
 def _encode_numpy(texts: Sequence[str], batch_size: int) -> np.ndarray:
     model = _load_numpy_model(str(model_dir()))
     encodings = model.tokenizer.encode_batch(list(texts))
     lengths = np.array([len(e.ids) for e in encodings], dtype=np.int64)
     out = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
     for chunk in _length_batches(lengths, batch_size, TOKEN_BUDGET):
-        width = int(lengths[chunk].max())
-        ids = np.zeros((len(chunk), width), dtype=np.int64)
-        mask = np.zeros((len(chunk), width), dtype=np.int64)
-        for row, index in enumerate(chunk):
-            seq = encodings[index].ids
-            ids[row, :len(seq)] = seq
-            mask[row, :len(seq)] = 1
+        ids, mask = _padded(encodings, chunk, lengths)
         out[chunk] = _forward(model, ids, mask)
     return out
+
+
+class TokenVectors(NamedTuple):
+    """Contextual vectors of one text's word pieces (see :func:`token_vectors`)."""
+
+    tokens: tuple[str, ...]
+    vectors: np.ndarray
+
+
+def _encode_tokens_numpy(texts: Sequence[str], batch_size: int) -> list[np.ndarray]:
+    """Last-layer vectors of each text's word pieces, [CLS] and [SEP] left out.
+
+    Rows are L2-normalised and rounded to float16 precision (returned as
+    float32), so a vector read back from the disk cache equals a fresh one.
+    """
+    model = _load_numpy_model(str(model_dir()))
+    encodings = model.tokenizer.encode_batch(list(texts))
+    lengths = np.array([len(e.ids) for e in encodings], dtype=np.int64)
+    out: list[np.ndarray] = [np.empty((0, DIMENSIONS), dtype=np.float32)] * len(texts)
+    for chunk in _length_batches(lengths, batch_size, TOKEN_BUDGET):
+        ids, mask = _padded(encodings, chunk, lengths)
+        states = _hidden_states(model, ids, mask)
+        for row, index in enumerate(chunk):
+            inner = states[row, 1:int(lengths[index]) - 1]
+            norms = np.linalg.norm(inner, axis=1, keepdims=True)
+            out[index] = (inner / np.maximum(norms, 1e-12)).astype(np.float16).astype(np.float32)
+    return out
+
+
+def _word_pieces(texts: Sequence[str]) -> list[tuple[str, ...]]:
+    model = _load_numpy_model(str(model_dir()))
+    return [tuple(e.tokens[1:-1]) for e in model.tokenizer.encode_batch(list(texts))]
 
 
 @functools.cache
@@ -388,6 +436,7 @@ class Encoder:
             self.cache_dir = Path(cache_dir) if cache_dir not in (None, True) else default_cache_dir()
         self.model_id = f"{MODEL_NAME}|{MODEL_DISTRIBUTION}=={_package_version()}|{backend}"
         self._memory: dict[str, np.ndarray] = {}
+        self._token_memory: dict[str, np.ndarray] = {}
 
     def info(self) -> dict[str, str]:
         """:func:`model_info` for this encoder's backend."""
@@ -457,10 +506,12 @@ class Encoder:
             return None
         return vector
 
-    def _write_disk(self, key: str, vector: np.ndarray) -> None:
+    def _write_disk(self, key: str, vector: np.ndarray, folder: str = "") -> None:
         path = self._disk_path(key)
         if path is None:
             return
+        if folder:
+            path = self.cache_dir / folder / key[:2] / f"{key}.npy"
         path.parent.mkdir(parents=True, exist_ok=True)
         # Write then rename, so a concurrent reader never sees half a file.
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
@@ -471,6 +522,68 @@ class Encoder:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+    def token_vectors(self, texts: Iterable[str]) -> list[TokenVectors]:
+        """Contextual word-piece vectors of texts (numpy backend only), cached like :meth:`encode`.
+
+        Parameters
+        ----------
+        texts : iterable of str
+
+        Returns
+        -------
+        list of TokenVectors
+            One per text, in input order: ``tokens`` (the word pieces,
+            [CLS]/[SEP] left out, at most 254) and ``vectors`` (float32,
+            shape ``(len(tokens), 384)``, L2-normalised rows at float16
+            precision): the last hidden states that :meth:`encode` mean-pools.
+
+        Notes
+        -----
+        Disk entries live under ``<cache_dir>/tokens/`` with their own keys,
+        apart from the sentence vectors.
+        """
+        if self.backend != "numpy":
+            raise ValueError("token_vectors() needs backend='numpy'.")
+        if isinstance(texts, str):
+            raise ValueError("token_vectors() takes a list of texts, not a single string.")
+        texts = list(texts)
+        bad = [type(t).__name__ for t in texts if not isinstance(t, str)]
+        if bad:
+            raise ValueError(f"token_vectors() needs strings; got {bad[0]} among the texts.")
+        pieces = _word_pieces(texts)
+        keys = [self.key("\x00tokens\x00" + t) for t in texts]
+        found: dict[str, np.ndarray] = {}
+        missing: dict[str, str] = {}
+        for key, text, tokens in zip(keys, texts, pieces):
+            if key in found or key in missing:
+                continue
+            vectors = self._token_memory.get(key)
+            if vectors is None:
+                vectors = self._read_token_disk(key, len(tokens))
+            if vectors is None:
+                missing[key] = text
+            else:
+                found[key] = self._token_memory[key] = vectors
+        if missing:
+            for key, vectors in zip(missing, _encode_tokens_numpy(list(missing.values()), self.batch_size)):
+                found[key] = self._token_memory[key] = vectors
+                self._write_disk(key, vectors.astype(np.float16), folder="tokens")
+        return [TokenVectors(tokens, found[key]) for key, tokens in zip(keys, pieces)]
+
+    def _read_token_disk(self, key: str, n_tokens: int) -> np.ndarray | None:
+        if self.cache_dir is None:
+            return None
+        path = self.cache_dir / "tokens" / key[:2] / f"{key}.npy"
+        if not path.is_file():
+            return None
+        try:
+            vectors = np.load(path, allow_pickle=False)
+        except (OSError, ValueError):
+            return None
+        if vectors.shape != (n_tokens, DIMENSIONS) or vectors.dtype != np.float16:
+            return None
+        return vectors.astype(np.float32)
 
 
 @functools.cache
@@ -498,3 +611,13 @@ def encode(texts: Iterable[str], backend: str = "numpy",
     # Booleans and None are passed through: str(False) would be a folder named "False".
     key = cache_dir if cache_dir is None or isinstance(cache_dir, bool) else str(cache_dir)
     return _shared_encoder(backend, key).encode(texts)
+
+
+def token_vectors(texts: Iterable[str], cache_dir: str | os.PathLike | None | bool = None) -> list[TokenVectors]:
+    """Contextual word-piece vectors with a process-wide cached numpy :class:`Encoder`.
+
+    Same forward pass as :func:`encode`, before mean pooling; see
+    :meth:`Encoder.token_vectors` for the output.
+    """
+    key = cache_dir if cache_dir is None or isinstance(cache_dir, bool) else str(cache_dir)
+    return _shared_encoder("numpy", key).token_vectors(texts)

@@ -5,7 +5,7 @@ topic" with "same content" and ignore changed numbers or names. The classifier
 here combines both kinds of signal (:data:`FEATURES`) in a logistic model whose
 weights, standardisation and decision threshold live in
 ``analysis/data/paraphrase_model.json``. They were fitted by
-``python -m bench.bench_mrpc --fit`` on the MRPC *train* split only
+``python -m bench.bench_mrpc --refit-shipped`` on the MRPC *train* split only
 (Dolan & Brockett 2005, 4,076 pairs); the threshold is the one that maximises
 accuracy over 5-fold cross-validated probabilities on train, as is the L2
 penalty. The JSON also records the train-file hash and the metrics on the MRPC
@@ -21,6 +21,23 @@ folds grouped by shared sentences), but scored 0.765 / 0.835 on MRPC test, so
 it was not kept (git history: "Experiment (reverted next)"). A threshold moved
 towards F1 alone was not evaluated on test: with this feature set its CV gain
 (F1 +0.002 for accuracy -0.001) is too small to reach 0.84.
+
+Because of that rejection MRPC test has been looked at twice. A third attempt
+(soft word alignment, :func:`alignment_features`: BERTScore with the MiniLM
+word-piece vectors) follows a protocol fixed before "dev" or test were seen,
+written out in ``bench/bench_mrpc.py``: a grouped 80/20 "fit"/"dev" split of
+MRPC train (no sentence on both sides, seed 13); all choices by 5-fold grouped
+CV on "fit"; threshold and L2 maximising out-of-fold accuracy + F1; "dev"
+looked at once, candidate adopted iff its dev accuracy + F1 beats the current
+29-feature model's (both fitted on "fit" the same way); only then a refit on
+all train and one last look at test, recorded whatever it shows. If the
+candidate is not adopted, test is not touched and this model is unchanged.
+Outcome: the candidate (these 29 features plus the three IDF-weighted
+BERTScore features, the best of nine feature sets by CV on "fit") scored
+0.778 / 0.845 in CV on "fit" against 0.773 / 0.838, but 0.765 / 0.833 on
+"dev" against 0.767 / 0.832 (accuracy + F1 1.598 vs 1.599), so it was not
+adopted: test was not looked at a third time and the model below is the same.
+SentEval-style |u-v| and u*v features lowered CV and were dropped before dev.
 """
 
 from __future__ import annotations
@@ -249,7 +266,7 @@ def load_model() -> dict:
     model = json.loads(model_path().read_text(encoding="utf-8"))
     if tuple(model.get("features", ())) != FEATURES:
         raise ValueError("analysis/data/paraphrase_model.json was fitted on other features; "
-                         "refit it with: python -m bench.bench_mrpc --fit")
+                         "refit it with: python -m bench.bench_mrpc --refit-shipped")
     return model
 
 
@@ -391,18 +408,32 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0) -> tuple[np.ndar
     return mean, scale, result.x[:-1], float(result.x[-1])
 
 
-def best_threshold(probabilities: np.ndarray, labels: np.ndarray) -> float:
-    """Decision threshold with the highest accuracy (ties: the lowest such threshold).
+def best_threshold(probabilities: np.ndarray, labels: np.ndarray, criterion: str = "accuracy") -> float:
+    """Decision threshold that maximises ``criterion`` (ties: the lowest such threshold).
 
-    Candidates are midpoints between consecutive distinct probabilities, rounded
-    to 4 decimals.
+    Parameters
+    ----------
+    probabilities, labels : numpy.ndarray
+    criterion : {"accuracy", "accuracy+f1"}
+        What to maximise: accuracy alone, or the sum of accuracy and F1 (the
+        rule of the pre-registered protocol in ``bench/bench_mrpc.py``).
+
+    Notes
+    -----
+    Candidates are 0, 1 and the midpoints between consecutive distinct
+    probabilities (rounded to 4 decimals).
     """
+    if criterion not in ("accuracy", "accuracy+f1"):
+        raise ValueError(f"criterion must be 'accuracy' or 'accuracy+f1', got {criterion!r}")
     p = np.asarray(probabilities, dtype=np.float64)
     y = np.asarray(labels, dtype=np.int64)
     grid = np.unique(np.round(p, 4))
     candidates = np.concatenate([[0.0], (grid[:-1] + grid[1:]) / 2, [1.0]])
-    accuracy = [np.mean((p >= t) == y) for t in candidates]
-    return round(float(candidates[int(np.argmax(accuracy))]), 4)
+    scores = []
+    for t in candidates:
+        metrics = accuracy_f1(p >= t, y)
+        scores.append(metrics["accuracy"] + (metrics["f1"] if criterion == "accuracy+f1" else 0.0))
+    return round(float(candidates[int(np.argmax(scores))]), 4)
 
 
 def accuracy_f1(predicted: np.ndarray, labels: np.ndarray) -> dict[str, float]:
@@ -416,3 +447,117 @@ def accuracy_f1(predicted: np.ndarray, labels: np.ndarray) -> dict[str, float]:
     return {"accuracy": float(np.mean(pred == y)), "f1": float(f1)}
 
 
+
+
+# --------------------------------------------------------------------------- soft alignment
+
+
+#: Soft word-alignment features (BERTScore, Zhang et al. 2020, with the
+#: contextual word-piece vectors of all-MiniLM-L6-v2, [CLS]/[SEP] left out).
+#: Each word piece of one sentence is matched to its most similar piece in the
+#: other (cosine of last-layer vectors); a direction's score is the mean of
+#: those best similarities ("precision" of a in b). ``_min``/``_max``: the
+#: lower / higher of the two directions; ``_f``: their harmonic mean.
+ALIGNMENT_FEATURES = (
+    "bertscore_min", "bertscore_max", "bertscore_f",
+    "bertscore_idf_min", "bertscore_idf_max", "bertscore_idf_f",   # pieces weighted by IDF
+    "worst_content_min", "worst_content_max",   # best similarity of the worst-matched content piece, per side
+    "aligned50_min", "aligned50_max",           # share of pieces whose best similarity is >= 0.5
+    "aligned70_min", "aligned70_max",           # ... >= 0.7
+)
+
+
+def _is_content_piece(piece: str, stop_words: frozenset[str]) -> bool:
+    word = piece.removeprefix("##")
+    return any(ch.isalnum() for ch in word) and word not in stop_words
+
+
+def piece_idf(token_lists: Sequence[Sequence[str]]) -> dict:
+    """Inverse document frequency of word pieces over a set of sentences.
+
+    Parameters
+    ----------
+    token_lists : sequence of sequence of str
+        The word pieces of each sentence (each sentence counts once per piece).
+
+    Returns
+    -------
+    dict
+        ``{"sentences": n, "idf": {piece: log((n + 1) / (df + 1))}}``; pieces
+        seen once are left out: :func:`alignment_features` gives every piece
+        missing from the table (seen once or never) ``log((n + 1) / 2)``.
+        Values rounded to 4 decimals.
+    """
+    from collections import Counter
+
+    counts = Counter(piece for tokens in token_lists for piece in set(tokens))
+    n = len(token_lists)
+    if n == 0:
+        raise ValueError("piece_idf needs at least one sentence")
+    return {"sentences": n,
+            "idf": {p: round(math.log((n + 1) / (df + 1)), 4) for p, df in sorted(counts.items()) if df > 1}}
+
+
+def _idf_weights(tokens: Sequence[str], idf: dict | None) -> np.ndarray:
+    if idf is None:
+        return np.ones(len(tokens))
+    n = idf["sentences"]
+    once = round(math.log((n + 1) / 2), 4)
+    table = idf["idf"]
+    # A piece absent from the table was seen at most once; count it as seen once.
+    return np.array([table.get(t, once) for t in tokens], dtype=np.float64)
+
+
+def _alignment_one(a, b, idf: dict | None, stop_words: frozenset[str]) -> list[float]:
+    if len(a.tokens) == 0 or len(b.tokens) == 0:
+        same = float(len(a.tokens) == len(b.tokens))
+        return [same] * len(ALIGNMENT_FEATURES)
+    sim = a.vectors.astype(np.float64) @ b.vectors.astype(np.float64).T
+    best_a, best_b = sim.max(axis=1), sim.max(axis=0)
+    p_a, p_b = float(best_a.mean()), float(best_b.mean())
+    w_a, w_b = _idf_weights(a.tokens, idf), _idf_weights(b.tokens, idf)
+    q_a = float(best_a @ w_a / w_a.sum()) if w_a.sum() > 0 else p_a
+    q_b = float(best_b @ w_b / w_b.sum()) if w_b.sum() > 0 else p_b
+
+    def worst(best, tokens):
+        content = [s for s, t in zip(best, tokens) if _is_content_piece(t, stop_words)]
+        return float(min(content)) if content else 1.0
+
+    def harmonic(x, y):
+        return 2 * x * y / (x + y) if x + y > 0 else 0.0
+
+    out = [min(p_a, p_b), max(p_a, p_b), harmonic(p_a, p_b),
+           min(q_a, q_b), max(q_a, q_b), harmonic(q_a, q_b)]
+    w1, w2 = worst(best_a, a.tokens), worst(best_b, b.tokens)
+    out += [min(w1, w2), max(w1, w2)]
+    for level in (0.5, 0.7):
+        s1, s2 = float(np.mean(best_a >= level)), float(np.mean(best_b >= level))
+        out += [min(s1, s2), max(s1, s2)]
+    return out
+
+
+def alignment_features(tokens_a: Sequence, tokens_b: Sequence, idf: dict | None = None) -> pd.DataFrame:
+    """Soft word-alignment (BERTScore) features of sentence pairs.
+
+    Parameters
+    ----------
+    tokens_a, tokens_b : sequence of analysis.embeddings.TokenVectors
+        Word pieces and their unit vectors for each side of each pair
+        (:func:`analysis.embeddings.token_vectors`).
+    idf : dict, optional
+        :func:`piece_idf` output; without it the ``bertscore_idf_*`` columns
+        weight every piece equally (they then equal ``bertscore_*``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per pair, in input order, one float column per name in
+        :data:`ALIGNMENT_FEATURES` (see the comments there). Symmetric in a and
+        b. A side without word pieces scores 1 against another empty side, else 0.
+    """
+    tokens_a, tokens_b = list(tokens_a), list(tokens_b)
+    if len(tokens_a) != len(tokens_b):
+        raise ValueError(f"tokens_a and tokens_b must have the same length; got {len(tokens_a)} and {len(tokens_b)}")
+    stop_words = _stop_words()
+    rows = [_alignment_one(a, b, idf, stop_words) for a, b in zip(tokens_a, tokens_b)]
+    return pd.DataFrame(rows, columns=list(ALIGNMENT_FEATURES), dtype=np.float64).reindex(range(len(tokens_a)))
