@@ -399,6 +399,17 @@ def _encode_st(texts: Sequence[str], batch_size: int) -> np.ndarray:
     return np.asarray(vectors, dtype=np.float32)
 
 
+def _text_list(texts: Iterable[str], method: str) -> list[str]:
+    """``texts`` as a list, or a ValueError naming ``method`` if they are not strings."""
+    if isinstance(texts, str):
+        raise ValueError(f"{method}() takes a list of texts, not a single string.")
+    texts = list(texts)
+    bad = [type(t).__name__ for t in texts if not isinstance(t, str)]
+    if bad:
+        raise ValueError(f"{method}() needs strings; got {bad[0]} among the texts.")
+    return texts
+
+
 # --------------------------------------------------------------------------- cached encoder
 
 
@@ -458,12 +469,7 @@ class Encoder:
         numpy.ndarray
             Shape ``(n, 384)``, float32, one L2-normalised row per text, in input order.
         """
-        if isinstance(texts, str):
-            raise ValueError("encode() takes a list of texts, not a single string.")
-        texts = list(texts)
-        bad = [type(t).__name__ for t in texts if not isinstance(t, str)]
-        if bad:
-            raise ValueError(f"encode() needs strings; got {bad[0]} among the texts.")
+        texts = _text_list(texts, "encode")
         out = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
         keys = [self.key(t) for t in texts]
         missing: dict[str, str] = {}
@@ -545,12 +551,7 @@ class Encoder:
         """
         if self.backend != "numpy":
             raise ValueError("token_vectors() needs backend='numpy'.")
-        if isinstance(texts, str):
-            raise ValueError("token_vectors() takes a list of texts, not a single string.")
-        texts = list(texts)
-        bad = [type(t).__name__ for t in texts if not isinstance(t, str)]
-        if bad:
-            raise ValueError(f"token_vectors() needs strings; got {bad[0]} among the texts.")
+        texts = _text_list(texts, "token_vectors")
         pieces = _word_pieces(texts)
         keys = [self.key("\x00tokens\x00" + t) for t in texts]
         found: dict[str, np.ndarray] = {}
