@@ -111,3 +111,17 @@ def test_the_writer_works_from_a_script_without_a_main_guard(tmp_path):
     subprocess.run([sys.executable, str(script), str(tmp_path / "out")], check=True, cwd=ROOT,
                    env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [f"fig-01-test.{fmt}" for fmt in ("pdf", "png", "svg")]
+
+
+def test_a_figure_that_cannot_be_pickled_is_saved_in_process_after_the_queue(tmp_path):
+    unpicklable = _figure("second")
+    unpicklable.axes[0].yaxis.set_major_formatter(lambda value, _: f"{value:.0f} words")
+    writer = BackgroundFigureWriter()
+    writer.submit(_figure("first"), tmp_path / "out", "fig-01-test", "c", "a")
+    record = writer.submit(unpicklable, tmp_path / "out", "fig-01-test", "c", "a")
+    writer.wait()
+    assert record.files == tuple(f"fig-01-test.{fmt}" for fmt in FORMATS)
+    expected = _figure("second")
+    expected.axes[0].yaxis.set_major_formatter(lambda value, _: f"{value:.0f} words")
+    save_figure(expected, tmp_path / "expected", "fig-01-test", "c", "a")
+    assert _files(tmp_path / "out") == _files(tmp_path / "expected")

@@ -143,11 +143,19 @@ class BackgroundFigureWriter:
 
         The id, caption and alt text are checked now, so a bad one fails in the
         caller's cell; the figure is pickled now, so later changes to it are
-        not saved. Never blocks on the worker: a thread feeds it.
+        not saved. Never blocks on the worker (a thread feeds it), except for
+        a figure that cannot be pickled: that one is saved here, once the
+        figures queued before it are written.
         """
         record = figure_record(fig_id, caption, alt)
+        try:
+            figure = pickle.dumps(fig)
+        except Exception:  # noqa: BLE001 - e.g. a tick formatter that is a lambda
+            # Save it here instead, after what is queued, so that the newest version of an id wins.
+            self.wait()
+            return save_figure(fig, directory, fig_id, caption, alt)
         self.start()
-        self._jobs.put((len(self._pending), pickle.dumps(fig), str(directory), fig_id, caption, alt))
+        self._jobs.put((len(self._pending), figure, str(directory), fig_id, caption, alt))
         self._pending.append(fig_id)
         return record
 
