@@ -11,6 +11,9 @@ the libraries the report cannot do without (pandas, matplotlib, textstat with
 its pronunciation dictionary, spaCy with its English pipeline) and loads
 their data, without analysing anything. No report built on this stack can be
 faster than that floor, so its ratio says how much of the gap is the stack's.
+Last, one papermill run's cell durations are summed per report section, to
+show where the time goes (model loads land in the first section that needs
+them: spaCy in "The corpus", textstat in "Readability").
 
 Run: ``python -m bench.bench_report [--repeat N]``.
 """
@@ -26,7 +29,7 @@ from pathlib import Path
 import nbformat
 import papermill
 
-from analysis.report import run_report
+from analysis.report import DEFAULT_NOTEBOOK, run_report
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds" / "nk-wagner-arms"
@@ -71,6 +74,32 @@ def _seeds_report(workdir: Path) -> float:
     return time.perf_counter() - start
 
 
+def _section_seconds(workdir: Path) -> dict[str, float]:
+    """Seconds per report section, from one papermill run's cell durations.
+
+    A code cell belongs to the section of the last markdown heading above it;
+    "kernel and papermill" is the run's wall time not spent in any cell.
+    """
+    executed = workdir / "timed.ipynb"
+    start = time.perf_counter()
+    papermill.execute_notebook(str(DEFAULT_NOTEBOOK), str(executed), progress_bar=False, cwd=str(ROOT),
+                               parameters={"corpus": str(SEEDS), "output_dir": str(workdir / "timed")},
+                               extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+    wall = time.perf_counter() - start
+    sections: dict[str, float] = {}
+    section = "set-up"
+    for cell in nbformat.read(executed, as_version=4).cells:
+        if cell.cell_type == "markdown":
+            headings = [line.lstrip("#").strip() for line in cell.source.splitlines() if line.startswith("## ")]
+            section = headings[0] if headings else section
+        elif cell.cell_type == "code":
+            seconds = cell.metadata.get("papermill", {}).get("duration") or 0.0
+            name = "waiting for figure files" if "wait_for_figures" in cell.source else section
+            sections[name] = sections.get(name, 0.0) + seconds
+    sections["kernel and papermill"] = wall - sum(sections.values())
+    return sections
+
+
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs of each (median reported)")
@@ -83,6 +112,7 @@ def main(argv=None) -> dict:
             bare.append(_bare_round_trip(workdir))
             floor.append(_stack_floor(workdir))
             full.append(_seeds_report(workdir))
+        sections = _section_seconds(workdir)
     result = {"bare_seconds": statistics.median(bare), "stack_floor_seconds": statistics.median(floor),
               "report_seconds": statistics.median(full)}
     result["stack_floor_ratio"] = result["stack_floor_seconds"] / result["bare_seconds"]
@@ -93,6 +123,10 @@ def main(argv=None) -> dict:
     print(f"seeds report:              {result['report_seconds']:.2f} s (median of {args.repeat})")
     verdict = "within" if result["ratio"] <= TARGET_RATIO else "OVER"
     print(f"ratio: {result['ratio']:.2f}x ({verdict} the {TARGET_RATIO:.0f}x target)")
+    print("where a report's time goes (one papermill run, without HTML export and manifest):")
+    for name, seconds in sections.items():
+        print(f"  {name:<28}{seconds:6.2f} s")
+    result["section_seconds"] = sections
     return result
 
 
