@@ -37,6 +37,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import unicodedata
 from collections.abc import Mapping
 
 import pandas as pd
@@ -84,6 +85,15 @@ SENTENCE_MISMATCH_MIN_SHARE = 0.10
 #: SMOG on 30 sentences. Shorter documents are flagged, not refused.
 SHORT_TEXT_WORDS = 100
 SMOG_MIN_SENTENCES = 30
+
+#: textstat's formulas are English ones (syllables, word lists): a text with fewer
+#: than this share of its letters in the Latin script gets no scores.
+MIN_LATIN_SHARE = 0.5
+#: Above this many words per sentence the text has no usable sentence punctuation
+#: (a transcript, a list, a scraped blob); sentence-length formulas then return
+#: grades of 100 and more, so it gets no scores. Edited news prose averages
+#: 15-25 words per sentence.
+MAX_WORDS_PER_SENTENCE = 60
 
 _TERMINAL = ".!?\u2026"  # . ! ? and the ellipsis character
 _CLOSERS = "\"'\u201d\u2019)]\u00bb"  # closing quotes and brackets after a full stop
@@ -323,6 +333,48 @@ def _locate_given_paragraphs(bodies: Mapping[str, str], paragraphs: pd.DataFrame
 # Document and paragraph tables
 # ---------------------------------------------------------------------------
 
+def latin_share(text: str) -> float:
+    """Share of the letters of ``text`` that are in the Latin script (1.0 when it has none).
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    float
+        From 0 (no Latin letter: Urdu, Arabic, Chinese ...) to 1.
+    """
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return 1.0
+    latin = sum(1 for ch in letters if ch.isascii() or "LATIN" in unicodedata.name(ch, ""))
+    return latin / len(letters)
+
+
+def unscorable_reason(text: str, words: int, sentences: int) -> str:
+    """Why textstat's English formulas would give meaningless numbers on ``text`` ("" if they do not).
+
+    Parameters
+    ----------
+    text : str
+        The scored text (:func:`scored_text`).
+    words, sentences : int
+        textstat's word and sentence counts of it.
+
+    Returns
+    -------
+    str
+        ``"not_latin_script"`` (see :data:`MIN_LATIN_SHARE`),
+        ``"no_sentence_punctuation"`` (see :data:`MAX_WORDS_PER_SENTENCE`) or "".
+    """
+    if words and latin_share(text) < MIN_LATIN_SHARE:
+        return "not_latin_script"
+    if words and words / max(sentences, 1) > MAX_WORDS_PER_SENTENCE:
+        return "no_sentence_punctuation"
+    return ""
+
+
 def scored_text(paragraph_texts, kinds) -> tuple[str, dict[str, int]]:
     """The text textstat scores for one document, and what was changed.
 
@@ -395,7 +447,8 @@ def readability_table(docs: pd.DataFrame, paragraphs: pd.DataFrame | None = None
           ``smog_index``, ``coleman_liau_index``, ``automated_readability_index``,
           ``dale_chall_readability_score``, ``linsear_write_formula`` (float):
           textstat's function of the same name on the scored text
-          (:func:`scored_text`); NaN when there is no text to score.
+          (:func:`scored_text`); NaN when there is no text to score or the
+          English formulas do not apply to it (:func:`unscorable_reason`).
         - ``text_standard`` (str, e.g. ``"10th and 11th grade"``, "" when
           unscored) and ``text_standard_grade`` (float): textstat's consensus
           grade as its string band and as a number.
@@ -412,7 +465,9 @@ def readability_table(docs: pd.DataFrame, paragraphs: pd.DataFrame | None = None
         - ``headings_excluded``, ``missing_spaces_repaired``,
           ``paragraphs_terminated`` (int): what :func:`scored_text` changed.
         - ``flags`` (str): ``;``-separated, fixed order, "" when clean:
-          ``empty_body``, ``no_scorable_text``, ``headings_excluded=N``,
+          ``empty_body``, ``no_scorable_text``, ``not_latin_script`` or
+          ``no_sentence_punctuation`` (scores left NaN: see
+          :func:`unscorable_reason`), ``headings_excluded=N``,
           ``missing_spaces_repaired=N``, ``paragraphs_terminated=N``,
           ``dropped_fragments=N``, ``sentence_count_mismatch=T/I`` (textstat vs
           independent count differ by >= 2 sentences and >= 10 %),
@@ -441,9 +496,12 @@ def readability_table(docs: pd.DataFrame, paragraphs: pd.DataFrame | None = None
             independent, counter = count_sentences_regex(text), "regex"
         row = {"doc_id": doc_id, "label": str(labels[doc_id])}
         row.update(_document_scores(text))
+        reason = unscorable_reason(text, row["words"], row["sentences"])
+        if reason:
+            row.update({name: math.nan for name in FORMULAS}, text_standard="", text_standard_grade=math.nan)
         row.update(sentences_independent=independent, sentence_counter=counter,
                    dropped_fragments=textstat_dropped_fragments(text) if text else 0, **changes)
-        row["flags"] = _flags(row, empty_body=not bodies[doc_id].strip())
+        row["flags"] = _flags(row, empty_body=not bodies[doc_id].strip(), unscorable=reason)
         rows.append(row)
     table = pd.DataFrame(rows, columns=list(READABILITY_COLUMNS))
     return table.astype({c: "int64" for c in _COUNT_COLUMNS + (
@@ -474,13 +532,15 @@ def _document_scores(text: str) -> dict:
     return scores
 
 
-def _flags(row: Mapping, *, empty_body: bool) -> str:
+def _flags(row: Mapping, *, empty_body: bool, unscorable: str = "") -> str:
     """The ``flags`` string of one :func:`readability_table` row."""
     flags = []
     if empty_body:
         flags.append("empty_body")
     elif row["words"] == 0:
         flags.append("no_scorable_text")
+    elif unscorable:
+        flags.append(unscorable)
     for name in ("headings_excluded", "missing_spaces_repaired", "paragraphs_terminated",
                  "dropped_fragments"):
         if row[name]:
@@ -551,8 +611,9 @@ def paragraph_readability(docs: pd.DataFrame, paragraphs: pd.DataFrame | None = 
         (offsets into ``body``), ``kind`` (``"paragraph"``/``"heading"``),
         ``words`` and ``sentences`` (textstat's counts; ``sentences`` is 0 for
         a heading), ``flesch_reading_ease``, ``flesch_kincaid_grade`` (float,
-        NaN when not scored) and ``note`` (why it was not scored: ``"heading"``
-        or ``"fewer than 10 words"``; "" when scored).
+        NaN when not scored) and ``note`` (why it was not scored: ``"heading"``,
+        ``"fewer than 10 words"``, ``"not latin script"`` or ``"no sentence
+        punctuation"``; "" when scored).
     """
     check_corpus_table(docs, _REQUIRED_DOC_COLUMNS)
     ts = _textstat()
@@ -567,8 +628,11 @@ def paragraph_readability(docs: pd.DataFrame, paragraphs: pd.DataFrame | None = 
             note = "heading"
         else:
             sentences = ts.sentence_count(text)
+            reason = unscorable_reason(text, words, sentences)
             if words < PARAGRAPH_MIN_WORDS:
                 note = f"fewer than {PARAGRAPH_MIN_WORDS} words"
+            elif reason:
+                note = reason.replace("_", " ")
             else:
                 note = ""
                 fre = float(ts.flesch_reading_ease(text))
@@ -597,14 +661,22 @@ def describe_readability(table: pd.DataFrame) -> str:
         scored: a sentence saying so).
     """
     scored = table.dropna(subset=["flesch_kincaid_grade"])
+    flags = table["flags"].fillna("") if "flags" in table.columns else pd.Series("", index=table.index)
+    not_latin = int(flags.str.contains("not_latin_script").sum())
+    run_on = int(flags.str.contains("no_sentence_punctuation").sum())
+    caveat = ""
+    if not_latin or run_on:
+        caveat = " Not scored: " + "; ".join(part for part in (
+            f"{not_latin} document(s) not in the Latin script (the formulas are English ones)" if not_latin else "",
+            f"{run_on} document(s) without usable sentence punctuation" if run_on else "") if part) + "."
     if scored.empty:
-        return "No document has enough text to score."
+        return "No document has enough English text to score." + caveat
     easiest = scored.loc[scored["flesch_kincaid_grade"].idxmin()]
     hardest = scored.loc[scored["flesch_kincaid_grade"].idxmax()]
     if len(scored) == 1:
         return (f"{easiest['label']} reads at Flesch-Kincaid grade {easiest['flesch_kincaid_grade']:.1f} "
-                f"(Flesch reading ease {easiest['flesch_reading_ease']:.0f}).")
+                f"(Flesch reading ease {easiest['flesch_reading_ease']:.0f})." + caveat)
     return (f"Flesch-Kincaid grade ranges from {easiest['flesch_kincaid_grade']:.1f} ({easiest['label']}, "
             f"the easiest to read) to {hardest['flesch_kincaid_grade']:.1f} ({hardest['label']}); "
             f"textstat's consensus grade ranges from {scored['text_standard_grade'].min():.0f} "
-            f"to {scored['text_standard_grade'].max():.0f}.")
+            f"to {scored['text_standard_grade'].max():.0f}." + caveat)

@@ -7,7 +7,11 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from . import SEQUENTIAL_CMAP, new_figure, outlet_colors
+from . import PALETTE, SEQUENTIAL_CMAP, new_figure, outlet_colors
+from .layout import MAX_COLUMNS, capped_width, tick_font_size
+
+#: Most bars drawn in :func:`plot_unique_entities` (fewer per outlet when there are many outlets).
+MAX_UNIQUE_BARS = 60
 
 
 def _labels_in_order(docs: pd.DataFrame) -> tuple[list[str], dict[str, str]]:
@@ -31,7 +35,9 @@ def plot_entity_heatmap(entities: pd.DataFrame, docs: pd.DataFrame, top_n: int =
     Returns
     -------
     matplotlib.figure.Figure
-        Outlets in corpus order as columns, each cell annotated with its rate;
+        Outlets in corpus order as columns (as rows when there are more than
+        :data:`analysis.figures.layout.MAX_COLUMNS`, so the figure grows
+        down, not sideways), each cell annotated with its rate;
         a "No entities found" note when ``entities`` is empty.
 
     Raises
@@ -49,7 +55,14 @@ def plot_entity_heatmap(entities: pd.DataFrame, docs: pd.DataFrame, top_n: int =
             .pivot_table(index="entity", columns="outlet", values="mentions_per_1k_words",
                          aggfunc="sum", fill_value=0.0)
             .reindex(index=top, columns=outlets, fill_value=0.0))
-    fig = new_figure(width=max(5.0, 1.1 * len(outlets) + 3.0), height=max(3.0, 0.3 * len(top) + 1.5))
+    # Up to MAX_COLUMNS outlets read across; more become rows so the figure grows down, not sideways.
+    outlets_as_rows = len(outlets) > MAX_COLUMNS
+    if outlets_as_rows:
+        grid = grid.T
+    row_names, column_names = list(grid.index), list(grid.columns)
+    fig = new_figure(width=capped_width(3.0 + (1.5 if outlets_as_rows else 0.0), 0.55 if outlets_as_rows else 1.1,
+                                        len(column_names)),
+                     height=max(3.0, 0.3 * len(row_names) + 2.0))
     ax = fig.add_subplot()
     if grid.empty:
         ax.text(0.5, 0.5, "No entities found", ha="center", va="center", transform=ax.transAxes)
@@ -57,14 +70,18 @@ def plot_entity_heatmap(entities: pd.DataFrame, docs: pd.DataFrame, top_n: int =
         return fig
     values = grid.to_numpy(dtype=float)
     image = ax.imshow(values, cmap=SEQUENTIAL_CMAP, aspect="auto")
-    ax.set_xticks(range(len(outlets)), outlets, rotation=30, ha="right")
-    ax.set_yticks(range(len(top)), top)
+    width = fig.get_size_inches()[0]
+    ax.set_xticks(range(len(column_names)), column_names, rotation=30 if len(column_names) <= MAX_COLUMNS else 60,
+                  ha="right", fontsize=tick_font_size(len(column_names), 0.7 * width))
+    ax.set_yticks(range(len(row_names)), row_names)
     threshold = values.max() / 2 if values.size else 0
     for (row, col), value in np.ndenumerate(values):
         if value > 0:
             ax.text(col, row, f"{value:.1f}", ha="center", va="center", fontsize=7,
                     color="black" if value > threshold else "white")
-    ax.set_xlabel("Outlet")
+    ax.set_xlabel("Entity" if outlets_as_rows else "Outlet")
+    if outlets_as_rows:
+        ax.set_ylabel("Outlet")
     ax.set_title(f"Top {len(top)} entities: mentions per 1,000 words")
     fig.colorbar(image, ax=ax, label="mentions per 1,000 words")
     return fig
@@ -85,20 +102,28 @@ def plot_unique_entities(entities: pd.DataFrame, docs: pd.DataFrame, top_n: int 
     Returns
     -------
     matplotlib.figure.Figure
-        Horizontal bars coloured by outlet, labelled "<entity> (<entity label>)";
-        a note when every entity is named by more than one outlet.
+        Horizontal bars coloured by outlet, labelled "<entity> (<entity label>)"
+        (prefixed "<outlet>: " when there are more outlets than palette
+        colours, and then without a legend); at most :data:`MAX_UNIQUE_BARS`
+        bars, so ``top_n`` per outlet shrinks when many outlets have unique
+        entities; a note when every entity is named by more than one outlet.
     """
     outlets, label_of = _labels_in_order(docs)
     colors = outlet_colors(outlets)
     named_by = entities.groupby("entity")["doc_id"].nunique()
     unique = entities[entities["entity"].map(named_by) == 1].assign(
         outlet=lambda t: t["doc_id"].map(label_of))
+    with_unique = [o for o in outlets if (unique["outlet"] == o).any()]
+    per_outlet = max(1, min(top_n, MAX_UNIQUE_BARS // max(len(with_unique), 1)))
     rows = []
-    for outlet in outlets:
+    for outlet in with_unique:
         mine = unique[unique["outlet"] == outlet].sort_values(
-            ["mentions", "entity"], ascending=[False, True]).head(top_n)
+            ["mentions", "entity"], ascending=[False, True]).head(per_outlet)
         rows.extend((outlet, e, n, lab) for e, n, lab in
                     zip(mine["entity"], mine["mentions"], mine["label"]))
+    # Beyond the palette colours repeat, so a colour legend could not tell outlets apart:
+    # name the outlet on every bar instead.
+    named_bars = len(with_unique) > len(PALETTE)
     fig = new_figure(width=7.5, height=max(2.5, 0.28 * len(rows) + 1.5))
     ax = fig.add_subplot()
     if not rows:
@@ -108,11 +133,13 @@ def plot_unique_entities(entities: pd.DataFrame, docs: pd.DataFrame, top_n: int 
         return fig
     positions = np.arange(len(rows))[::-1]
     ax.barh(positions, [r[2] for r in rows], color=[colors[r[0]] for r in rows])
-    ax.set_yticks(positions, [f"{r[1]} ({r[3]})" for r in rows])
+    ax.set_yticks(positions, [f"{r[0]}: {r[1]} ({r[3]})" if named_bars else f"{r[1]} ({r[3]})" for r in rows])
     ax.set_xlabel("Mentions in the body")
     ax.xaxis.get_major_locator().set_params(integer=True)
-    handles = [Patch(color=colors[o], label=o) for o in outlets if o in {r[0] for r in rows}]
-    ax.legend(handles=handles, title="Only named by", loc="upper left",
-              bbox_to_anchor=(1.0, 1.0), frameon=False)
-    ax.set_title("Entities only one outlet names")
+    if not named_bars:
+        handles = [Patch(color=colors[o], label=o) for o in with_unique]
+        ax.legend(handles=handles, title="Only named by", loc="upper left",
+                  bbox_to_anchor=(1.0, 1.0), frameon=False)
+    ax.set_title("Entities only one outlet names"
+                 + (f" (at most {per_outlet} per outlet)" if per_outlet < top_n else ""))
     return fig

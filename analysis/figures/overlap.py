@@ -13,6 +13,7 @@ from matplotlib.patches import FancyArrowPatch
 from matplotlib.ticker import PercentFormatter
 
 from . import SEQUENTIAL_CMAP, new_figure, outlet_colors
+from .layout import MAX_COLUMNS, MAX_WIDTH, tick_font_size
 from ..overlap import _WORD_RE, _normalise
 
 HEATMAP_VALUES = {"lexical_containment": "Share of row's words in passages shared with column",
@@ -52,15 +53,17 @@ def plot_overlap_heatmap(pairs: pd.DataFrame, docs: pd.DataFrame,
     labels = _labels(docs)
     matrix = (pairs.pivot(index="doc_a", columns="doc_b", values=value)
               .reindex(index=ids, columns=ids).to_numpy(dtype=float))
-    size = max(3.5, 0.6 * len(ids) + 2.5)
+    size = min(MAX_WIDTH - 1.0, max(3.5, 0.6 * len(ids) + 2.5))
     fig = new_figure(size + 1.0, size)
+    font_size = tick_font_size(len(ids), 0.7 * size)
     ax = fig.add_subplot()
     masked = np.ma.masked_invalid(matrix)
     image = ax.imshow(masked, cmap=SEQUENTIAL_CMAP, vmin=0.0, vmax=1.0)
     ax.set_facecolor("#dddddd")
     names = [labels[i] for i in ids]
-    ax.set_xticks(range(len(ids)), names, rotation=40, ha="right")
-    ax.set_yticks(range(len(ids)), names)
+    ax.set_xticks(range(len(ids)), names, rotation=40 if len(ids) <= MAX_COLUMNS else 90,
+                  ha="right" if len(ids) <= MAX_COLUMNS else "center", fontsize=font_size)
+    ax.set_yticks(range(len(ids)), names, fontsize=font_size)
     ax.set_xlabel("document b")
     ax.set_ylabel("document a")
     if len(ids) <= 15:
@@ -74,11 +77,16 @@ def plot_overlap_heatmap(pairs: pd.DataFrame, docs: pd.DataFrame,
     return fig
 
 
+#: Largest corpus whose derivation graph shows every document (beyond it, linked ones only).
+MAX_GRAPH_NODES = 12
+
+
 def plot_derivation_graph(edges: pd.DataFrame, docs: pd.DataFrame) -> Figure:
     """Derivation graph on a circle: an arrow from source to derived text.
 
-    Arrow width grows with the derived text's containment in its source;
-    dashed arrows have an undetermined direction (confidence 0). Each arrow is
+    Arrow width grows with the derived text's containment in its source; an
+    edge whose direction is undetermined (confidence 0) is a dashed line
+    without an arrowhead, since a head would claim a direction. Each edge is
     annotated with its relation (marked "reworded" when the semantic coverage,
     not shared wording, made it derived) and confidence.
 
@@ -87,7 +95,9 @@ def plot_derivation_graph(edges: pd.DataFrame, docs: pd.DataFrame) -> Figure:
     edges : pandas.DataFrame
         Output of :func:`analysis.overlap.derivation_edges`.
     docs : pandas.DataFrame
-        Corpus table (``doc_id``, ``label``): every document is a node.
+        Corpus table (``doc_id``, ``label``): every document is a node, except
+        in a corpus of more than :data:`MAX_GRAPH_NODES` documents, where only
+        documents with an edge are drawn (the title counts the others).
 
     Returns
     -------
@@ -96,6 +106,11 @@ def plot_derivation_graph(edges: pd.DataFrame, docs: pd.DataFrame) -> Figure:
     ids = docs["doc_id"].tolist()
     labels = _labels(docs)
     colors = outlet_colors([labels[i] for i in ids])
+    left_out = 0
+    if len(ids) > MAX_GRAPH_NODES:
+        linked = set(edges["source"]) | set(edges["derived"])
+        left_out = sum(1 for i in ids if i not in linked)
+        ids = [i for i in ids if i in linked]
     angle = {doc_id: math.pi / 2 - 2 * math.pi * k / max(len(ids), 1)
              for k, doc_id in enumerate(ids)}
     position = {doc_id: (math.cos(a), math.sin(a)) for doc_id, a in angle.items()}
@@ -104,7 +119,7 @@ def plot_derivation_graph(edges: pd.DataFrame, docs: pd.DataFrame) -> Figure:
     for edge in edges.itertuples(index=False):
         undetermined = edge.confidence == 0
         arrow = FancyArrowPatch(
-            position[edge.source], position[edge.derived], arrowstyle="-|>",
+            position[edge.source], position[edge.derived], arrowstyle="-" if undetermined else "-|>",
             mutation_scale=14, shrinkA=22, shrinkB=22, connectionstyle="arc3,rad=0.08",
             linewidth=1.0 + 4.0 * float(np.nan_to_num(edge.containment_derived)),
             linestyle="--" if undetermined else "-", color="#555555" if undetermined else "#222222")
@@ -120,14 +135,19 @@ def plot_derivation_graph(edges: pd.DataFrame, docs: pd.DataFrame) -> Figure:
     for doc_id in ids:
         x, y = position[doc_id]
         ax.scatter([x], [y], s=260, color=colors[labels[doc_id]], zorder=3)
-        ax.text(1.22 * x, 1.22 * y, labels[doc_id], ha="center", va="center", fontsize=9)
-    ax.set_xlim(-1.6, 1.6)
+        # labels beside the node, on the outer side, so they do not cover it or each other
+        ax.text(1.15 * x, 1.15 * y, labels[doc_id], fontsize=9 if len(ids) <= MAX_COLUMNS else 7,
+                ha="center" if abs(x) < 0.2 else ("left" if x > 0 else "right"),
+                va="bottom" if y > 0.9 else ("top" if y < -0.9 else "center"))
+    ax.set_xlim(-2.2, 2.2)
     ax.set_ylim(-1.5, 1.5)
     ax.set_aspect("equal")
     ax.axis("off")
     title = "Derivation graph: arrow from likely source to derived text"
     if edges.empty:
         title += "\n(no related pairs)"
+    elif left_out:
+        title += f"\n({left_out} documents without a related pair not shown)"
     ax.set_title(title)
     return fig
 

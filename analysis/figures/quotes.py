@@ -8,6 +8,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 
 from . import PALETTE, SEQUENTIAL_CMAP, new_figure
+from .layout import MAX_COLUMNS, capped_width, short_label, tick_font_size
 
 #: Cell states of the claims matrix, in colour order.
 CLAIM_STATES = ("absent", "agree", "different_scope", "different_description", "different_value")
@@ -74,7 +75,7 @@ def plot_quotes_by_outlet(quotes: pd.DataFrame, docs: pd.DataFrame, max_speakers
 
 
 def _short(text: str, width: int = 28) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return short_label(text, width)
 
 
 def plot_claims_matrix(conflicts: pd.DataFrame, docs: pd.DataFrame):
@@ -92,8 +93,11 @@ def plot_claims_matrix(conflicts: pd.DataFrame, docs: pd.DataFrame):
     Returns
     -------
     matplotlib.figure.Figure
-        One coloured, annotated cell per (claim, outlet), blank where the
-        outlet does not state the claim; a note when no claim is shared.
+        One coloured cell per (claim, outlet), annotated with its state when
+        there are at most :data:`analysis.figures.layout.MAX_COLUMNS` outlets
+        (the figure's width is capped, so more outlets make narrower cells),
+        blank where the outlet does not state the claim; a note when no claim
+        is shared.
     """
     labels = _doc_labels(docs)
     columns = [labels[d] for d in docs["doc_id"].astype(str)]
@@ -105,8 +109,10 @@ def plot_claims_matrix(conflicts: pd.DataFrame, docs: pd.DataFrame):
         i = claims.index(row["group_id"])
         j = columns.index(labels.get(str(row["doc_id"]), str(row["doc_id"])))
         grid[i, j] = max(grid[i, j], CLAIM_STATES.index(row["conflict"]))
-    fig = new_figure(width=max(5.0, 2.5 + 1.0 * len(columns)),
-                     height=max(2.5, 1.5 + 0.4 * len(claims)))
+    fig = new_figure(width=capped_width(2.5, 1.0, len(columns)),
+                     height=max(2.5, 1.5 + 0.4 * len(claims) + (1.0 if len(columns) > MAX_COLUMNS else 0.0)))
+    # Past MAX_COLUMNS outlets a cell is too narrow for its word: the colour and legend say it.
+    marked = len(columns) <= MAX_COLUMNS
     ax = fig.add_subplot()
     if not claims:
         ax.text(0.5, 0.5, "No figure is shared by two outlets", ha="center", va="center")
@@ -115,8 +121,11 @@ def plot_claims_matrix(conflicts: pd.DataFrame, docs: pd.DataFrame):
     ax.imshow(grid, cmap=ListedColormap(_STATE_COLORS), vmin=0, vmax=len(CLAIM_STATES) - 1,
               aspect="auto")
     for (i, j), state in np.ndenumerate(grid):
-        ax.text(j, i, _STATE_MARKS[CLAIM_STATES[state]], ha="center", va="center", fontsize=8)
-    ax.set_xticks(range(len(columns)), [_short(c, 20) for c in columns], rotation=30, ha="right")
+        if marked:
+            ax.text(j, i, _STATE_MARKS[CLAIM_STATES[state]], ha="center", va="center", fontsize=8)
+    ax.set_xticks(range(len(columns)), [short_label(c, 20) for c in columns],
+                  rotation=30 if marked else 90, ha="right" if marked else "center",
+                  fontsize=tick_font_size(len(columns), 0.6 * fig.get_size_inches()[0]))
     ax.set_yticks(range(len(claims)), [f"{g}: {_short(str(names[g]), 40)}" for g in claims])
     ax.set_xticks(np.arange(-0.5, len(columns)), minor=True)
     ax.set_yticks(np.arange(-0.5, len(claims)), minor=True)
