@@ -34,14 +34,20 @@ FIGURE_INDEX = "figures.csv"
 
 
 class RichHTML:
-    """HTML for Jupyter's display machinery, with a plain-text fallback."""
+    """HTML for Jupyter's display machinery, with a plain-text fallback.
+
+    The markup is shown inside a ``mathjax_ignore`` block: JupyterLab typesets
+    ``$...$`` in HTML outputs as TeX, which would turn "$5 or $10" in an
+    article into mathematics. (``tex2jax_ignore`` is the same switch for
+    MathJax 2, as in the classic notebook.)
+    """
 
     def __init__(self, markup: str, text: str = "") -> None:
         self.markup = markup
         self.text = text
 
     def _repr_html_(self) -> str:
-        return self.markup
+        return f'<div class="mathjax_ignore tex2jax_ignore">{self.markup}</div>'
 
     def __repr__(self) -> str:
         return self.text or self.markup

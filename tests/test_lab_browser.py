@@ -62,17 +62,17 @@ def _wait_until_answering(url: str, server: subprocess.Popen, log: Path) -> None
     pytest.fail(f"jupyter lab did not answer within {SERVER_START_SECONDS} s:\n{log.read_text()[-3000:]}")
 
 
-def _notebook_kernel_state(base: str, token: str) -> str:
-    """The execution state of the kernel of report.ipynb's session ("" while there is none)."""
+def _notebook_kernel_state(base: str, token: str, notebook: str) -> str:
+    """The execution state of the kernel of ``notebook``'s session ("" while there is none)."""
     with urllib.request.urlopen(f"{base}/api/sessions?token={token}", timeout=5) as response:
         sessions = json.load(response)
     for session in sessions:
-        if session.get("path", "").endswith("report.ipynb") and session.get("kernel"):
+        if session.get("path", "").endswith(notebook) and session.get("kernel"):
             return session["kernel"].get("execution_state", "")
     return ""
 
 
-def _wait_for_kernel(page, base: str, token: str) -> None:
+def _wait_for_kernel(page, base: str, token: str, notebook: str) -> None:
     """Wait until the notebook's kernel is idle, answering JupyterLab's kernel dialog as a user would.
 
     JupyterLab sometimes asks "Select Kernel" although the notebook names its
@@ -84,7 +84,7 @@ def _wait_for_kernel(page, base: str, token: str) -> None:
     while time.monotonic() < deadline:
         if dialog_accept.count() and dialog_accept.first.is_visible():
             dialog_accept.first.click()
-        elif _notebook_kernel_state(base, token) == "idle":
+        elif _notebook_kernel_state(base, token, notebook) == "idle":
             page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]').wait_for()
             return
         page.wait_for_timeout(500)
@@ -103,6 +103,26 @@ def _bring_into_view(page, element) -> None:
         box = element.bounding_box()
         if box and 0 <= box["y"] and box["y"] + min(box["height"], 400) <= page.viewport_size["height"]:
             return
+
+
+def _open_and_run_all(page, base: str, token: str, notebook: str) -> None:
+    """Open ``notebook``, wait for its kernel, run all cells from the Run menu and wait until done."""
+    page.goto(f"{base}/lab/tree/{notebook}?token={token}")
+    page.locator(".jp-NotebookPanel .jp-CodeCell").first.wait_for()
+    _wait_for_kernel(page, base, token, notebook)
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    code_cells = page.locator(".jp-NotebookPanel .jp-CodeCell").count()
+    # Finished when every code cell shows an execution count ("[n]:", not "[*]:" or "[ ]:")
+    # and the kernel is idle.
+    page.wait_for_function(
+        """(count) => {
+            const prompts = [...document.querySelectorAll(
+                '.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')];
+            const status = document.querySelector('.jp-Notebook-ExecutionIndicator');
+            return prompts.length === count && prompts.every(p => /\\[\\d+\\]/.test(p.textContent))
+                && status !== null && status.dataset.status === 'idle';
+        }""", arg=code_cells, timeout=RUN_ALL_MS)
 
 
 @pytest.fixture
@@ -159,24 +179,8 @@ def test_report_notebook_runs_all_cells_in_jupyterlab(lab_server):
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.set_default_timeout(60_000)
-            page.goto(f"{base}/lab/tree/report.ipynb?token={token}")
-            page.locator(".jp-NotebookPanel .jp-CodeCell").first.wait_for()
-            _wait_for_kernel(page, base, token)
-
-            page.get_by_role("menuitem", name="Run", exact=True).click()
-            page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-            code_cells = page.locator(".jp-NotebookPanel .jp-CodeCell").count()
             try:
-                # Finished when every code cell shows an execution count ("[n]:", not "[*]:" or "[ ]:")
-                # and the kernel is idle.
-                page.wait_for_function(
-                    """(count) => {
-                        const prompts = [...document.querySelectorAll(
-                            '.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')];
-                        const status = document.querySelector('.jp-Notebook-ExecutionIndicator');
-                        return prompts.length === count && prompts.every(p => /\\[\\d+\\]/.test(p.textContent))
-                            && status !== null && status.dataset.status === 'idle';
-                    }""", arg=code_cells, timeout=RUN_ALL_MS)
+                _open_and_run_all(page, base, token, "report.ipynb")
             finally:
                 figures = page.locator(FIGURE)
                 if figures.count():
@@ -190,5 +194,39 @@ def test_report_notebook_runs_all_cells_in_jupyterlab(lab_server):
             first = figures.first
             assert first.evaluate("img => img.complete && img.naturalWidth > 0"), "the first figure did not load"
             assert first.get_attribute("alt"), "the figure has no alt text"
+        finally:
+            browser.close()
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is missing: Debian's chromium package could not "
+                                                  "be installed here (`make browser` installs it as root)")
+def test_article_text_with_dollar_signs_is_not_typeset_as_mathematics(lab_server, tmp_path):
+    import nbformat
+    from playwright.sync_api import sync_playwright
+
+    article = "It cost $5 or $10 a round, <b>not</b> more."
+    cells = [
+        # control: JupyterLab does typeset $...$ in an HTML output, so the check below can fail
+        'from IPython.display import HTML\nHTML("<p class=\'control\'>costs $5 or $10</p>")',
+        f"from analysis import publish\npublish.note({article!r})",
+        f"import pandas as pd\npublish.html_table(pd.DataFrame({{'text': [{article!r}, 'a $100m deal']}}))",
+    ]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, tmp_path / "project" / "notebooks" / "escaping.ipynb")
+    base, token = lab_server
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.set_default_timeout(60_000)
+            _open_and_run_all(page, base, token, "escaping.ipynb")
+            outputs = page.locator(".jp-OutputArea-output")
+            assert outputs.count() == 3
+            page.locator(".jp-OutputArea-output mjx-container").first.wait_for()  # the control was typeset
+            assert outputs.nth(0).locator("mjx-container").count() == 1
+            for i in (1, 2):
+                assert outputs.nth(i).locator("mjx-container").count() == 0
+                assert "$5 or $10 a round, <b>not</b> more." in outputs.nth(i).inner_text()
         finally:
             browser.close()
