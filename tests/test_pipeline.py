@@ -126,3 +126,48 @@ def test_urdu_corpus_entity_sentence_from_a_real_parse(nlp):
 def test_describe_entities_needs_the_body_column():
     with pytest.raises(ValueError, match="body"):
         pipeline.describe_entities(_no_entities(), pd.DataFrame({"doc_id": ["a"]}))
+
+
+# ---------------------------------------------------------------- readable outlet colours in figure text
+# (here because this branch owns no figures test file)
+
+def test_contrast_follows_wcag():
+    from analysis.figures import contrast_on_white, relative_luminance
+
+    assert relative_luminance("white") == pytest.approx(1.0)
+    assert relative_luminance("black") == pytest.approx(0.0)
+    assert contrast_on_white("black") == pytest.approx(21.0)
+    assert contrast_on_white("#767676") == pytest.approx(4.54, abs=0.01)  # WCAG's AA grey on white
+
+
+def test_text_color_darkens_only_unreadable_palette_colours():
+    from matplotlib.colors import rgb_to_hsv, to_rgb
+
+    from analysis.figures import MIN_TEXT_CONTRAST, PALETTE, contrast_on_white, text_color
+
+    for color in PALETTE:
+        text = text_color(color)
+        assert contrast_on_white(text) >= MIN_TEXT_CONTRAST, (color, text)
+        if contrast_on_white(color) >= MIN_TEXT_CONTRAST:
+            assert text == color
+    yellow = "#F0E442"
+    darker = text_color(yellow)
+    assert darker != yellow and contrast_on_white(darker) < MIN_TEXT_CONTRAST + 0.2  # not made black
+    assert rgb_to_hsv(to_rgb(darker))[0] == pytest.approx(rgb_to_hsv(to_rgb(yellow))[0], abs=0.01)
+
+
+def test_readability_figure_outlet_labels_are_readable_on_white():
+    from matplotlib.colors import to_hex
+
+    from analysis.figures import MIN_TEXT_CONTRAST, PALETTE, contrast_on_white
+    from analysis.figures.readability import (GRADE_FORMULA_STYLE, plot_paragraph_distribution,
+                                              plot_readability_grades)
+
+    labels = [f"Outlet {i}" for i in range(len(PALETTE))]  # one per palette colour, yellow included
+    table = pd.DataFrame({"label": labels, "text_standard_grade": 10.0,
+                          **{column: 9.0 + i for i, column in enumerate(GRADE_FORMULA_STYLE)}})
+    paragraphs = pd.DataFrame({"label": labels, "flesch_kincaid_grade": 8.0})
+    for fig in (plot_readability_grades(table), plot_paragraph_distribution(paragraphs)):
+        colors = [to_hex(tick.get_color()) for tick in fig.axes[0].get_yticklabels()]
+        assert len(colors) == len(PALETTE)
+        assert min(contrast_on_white(c) for c in colors) >= MIN_TEXT_CONTRAST
