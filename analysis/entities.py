@@ -24,6 +24,8 @@ Corrections of obvious NER mistakes (general rules, never a list of strings)
       missed it; a one-word name that also occurs in lower case is not;
     * an acronym in parentheses right after the name it abbreviates,
       "Korean Central News Agency (KCNA)", is added when the model missed it;
+    * an honorific and a capitalised name ("Ms Lomax", "Dr. Varga") tagged
+      anything but PERSON is a person (the small model often says ORG);
     * a name tagged ORG/PERSON/NORP that is a GPE or LOC elsewhere in the
       corpus takes the place label; otherwise a name takes the label it has in
       most of the corpus.
@@ -73,7 +75,11 @@ MENTION_COLUMNS = ["doc_id", "where", "para", "start", "end", "text", "ner_label
                    "label", "kept", "rule"]
 
 _DETERMINERS = ("the", "a", "an")
-_HONORIFICS = ("Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Dr", "Dr.", "Sir", "Dame")
+#: Honorifics before a name, each with or without a full stop ("Ms", "Ms.").
+HONORIFICS = ("Mr", "Mrs", "Ms", "Miss", "Dr", "Prof", "Sir", "Dame", "Lord", "Lady")
+_HONORIFICS = frozenset(h + stop for h in HONORIFICS for stop in ("", "."))
+# lower-case words that may sit inside a surname ("Dr de Vries", "Mr bin Salman")
+_NAME_PARTICLES = frozenset("de da di du del della der den van von ter la le al bin ibn".split())
 _FUNCTION_WORDS = frozenset(
     "a an the of and or for to in on at by with from as into via vs is are was be "
     "it its s de la le du von van al".split())
@@ -160,6 +166,52 @@ def normalize_name(text: str, label: str = "") -> tuple[str, list[str]]:
         name = name[:-1]
         how.append("possessive stripped")
     return name, how
+
+
+def is_honorific_name(text: str) -> bool:
+    """Whether ``text`` is an honorific followed by a capitalised name ("Ms Lomax", "Dr. de Vries's").
+
+    Parameters
+    ----------
+    text : str
+        A mention as written.
+
+    Returns
+    -------
+    bool
+        True when the first word is one of :data:`HONORIFICS` (with or without a
+        full stop, case as written) and the one to three words after it are
+        capitalised (name particles such as "de" or "van" allowed inside), the
+        last one capitalised and not an organisation designator ("Mr Price Group"
+        is a company).
+    """
+    words = text.translate(_APOSTROPHES).strip(" \"'\u201c\u201d()[],;:").split()
+    if len(words) < 2 or words[0] not in _HONORIFICS:
+        return False
+    rest = words[1:]
+    rest[-1] = re.sub(r"'s?$", "", rest[-1])
+    if len(rest) > 3 or not _is_capitalised(rest[-1]) or rest[-1] in ORG_DESIGNATORS:
+        return False
+    return all(_is_capitalised(w) or w in _NAME_PARTICLES for w in rest)
+
+
+def _is_capitalised(word: str) -> bool:
+    """A capital letter then at least one letter ("Lomax", "O'Neill", "Smith-Jones"; not "UK")."""
+    return bool(re.fullmatch(r"[^\W\d_][\w'-]*[^\W\d_]", word)) and word[0].isupper() \
+        and not word.isupper()
+
+
+def _honorific_labels(texts: pd.Series, labels: pd.Series) -> tuple[list[str], list[str]]:
+    """PERSON for an honorific name the model tagged otherwise, and the reason for ``how``."""
+    new_labels, reasons = [], []
+    for text, label in zip(texts, labels):
+        if label != "PERSON" and is_honorific_name(text):
+            new_labels.append("PERSON")
+            reasons.append(f"label {label}->PERSON: an honorific and a name")
+        else:
+            new_labels.append(label)
+            reasons.append("")
+    return new_labels, reasons
 
 
 def _initials(name: str) -> str:
@@ -649,6 +701,9 @@ def canonicalize_mentions(mentions: pd.DataFrame, aliases: pd.DataFrame | None =
         source=aliases["source"] if "source" in aliases else "given",
         label=aliases["label"] if "label" in aliases else "")
     table = mentions[mentions["kept"].astype(bool)].copy()
+    # before the honorific is stripped and before any merge, so "Ms Lomax" (ORG)
+    # reaches the surname rule as the person "Lomax"
+    table["label"], honorific = _honorific_labels(table["text"], table["label"])
     stripped = [normalize_name(t, lab) for t, lab in zip(table["text"], table["label"])]
     table["name"] = [name for name, _ in stripped]
     labels, relabel = _corrected_labels(table["name"], table["label"])
@@ -658,9 +713,10 @@ def canonicalize_mentions(mentions: pd.DataFrame, aliases: pd.DataFrame | None =
                          capitals_as_governments, acronyms)
     resolved = {key: resolver.resolve(*key) for key in set(zip(table["name"], table["label"]))}
     table["entity"] = [resolved[key][0] for key in zip(table["name"], table["label"])]
-    table["how"] = ["; ".join([*how, *([r] if r else []), *resolved[(n, lab)][1]])
-                    for (_, how), r, n, lab in zip(stripped, relabel, table["name"],
-                                                   table["label"])]
+    table["how"] = ["; ".join([*([h] if h else []), *how, *([r] if r else []),
+                               *resolved[(n, lab)][1]])
+                    for h, (_, how), r, n, lab in zip(honorific, stripped, relabel,
+                                                      table["name"], table["label"])]
     entity_labels = {entity: _majority_label(Counter(group))
                      for entity, group in table.groupby("entity")["label"]}
     table["label"] = table["entity"].map(entity_labels)

@@ -329,15 +329,44 @@ def edges_alt_text(edges: pd.DataFrame, docs: pd.DataFrame) -> str:
     return "Derivation graph: " + ("; ".join(parts) if parts else "no derived pairs") + "."
 
 
-def describe_quotes(result: dict[str, pd.DataFrame]) -> str:
-    """One sentence counting quotations, speakers and altered renderings."""
+def _not_latin_script_note(docs: pd.DataFrame) -> str:
+    """How many documents the English spaCy pipeline cannot read ("" when it can read them all).
+
+    A document counts when less than :data:`analysis.readability.MIN_LATIN_SHARE`
+    of its body's letters are in the Latin script (:func:`analysis.readability.latin_share`).
+
+    Returns
+    -------
+    str
+        E.g. "3 of 3 documents are not in Latin script, which the English spaCy
+        pipeline cannot read", without a final full stop, or "".
+    """
+    from .readability import MIN_LATIN_SHARE, latin_share
+    from .tables import require_columns
+
+    require_columns(docs, ("body",), "docs")
+    n_other = sum(latin_share(body) < MIN_LATIN_SHARE for body in docs["body"])
+    if not n_other:
+        return ""
+    return (f"{n_other} of {len(docs)} document{'s' if len(docs) != 1 else ''} "
+            f"{'is' if n_other == 1 else 'are'} not in Latin script, which the English spaCy pipeline cannot read")
+
+
+def describe_quotes(result: dict[str, pd.DataFrame], docs: pd.DataFrame | None = None) -> str:
+    """One sentence counting quotations, speakers and altered renderings.
+
+    With ``docs``, also says how many documents are not in Latin script
+    (:func:`_not_latin_script_note`): their quotations and speakers are missed.
+    """
     quotes, variants = result["quotes"], result["quote_variants"]
     direct = quotes[quotes["kind"] == "quote"]
     altered = variants[variants["differs"]] if not variants.empty else variants
     speakers = direct.loc[direct["speaker"] != "unknown", "speaker"].nunique()
     groups = altered["group_id"].nunique() if not altered.empty else 0
-    return (f"{len(direct)} direct quotations from {speakers} identified speakers; {groups} statement"
-            f"{'s are' if groups != 1 else ' is'} rendered in different words by different outlets.")
+    sentence = (f"{len(direct)} direct quotations from {speakers} identified speakers; {groups} statement"
+                f"{'s are' if groups != 1 else ' is'} rendered in different words by different outlets.")
+    note = _not_latin_script_note(docs) if docs is not None else ""
+    return f"{sentence} {note[0].upper()}{note[1:]}, so quotations in them may be missed." if note else sentence
 
 
 def describe_numbers(result: dict[str, pd.DataFrame]) -> str:
@@ -349,16 +378,22 @@ def describe_numbers(result: dict[str, pd.DataFrame]) -> str:
 
 
 def describe_entities(result: dict[str, pd.DataFrame], docs: pd.DataFrame) -> str:
-    """One sentence on the most named entities and the merges made."""
+    """One sentence on the most named entities and the merges made.
+
+    Says how many documents are not in Latin script (:func:`_not_latin_script_note`),
+    as the English NER finds no names in them.
+    """
     entities = result["entities"]
+    note = _not_latin_script_note(docs)
     if entities.empty:
-        return "No named entities were found."
+        return f"No named entities were found; {note}." if note else "No named entities were found."
     totals = entities.groupby("entity")["mentions"].sum().sort_values(ascending=False, kind="stable")
     top = ", ".join(f"{name} ({count})" for name, count in totals.head(3).items())
     aliases = result["entity_aliases"]
     merged = aliases[aliases["how"] != "as written"]
-    return (f"{len(totals)} distinct entities; the most named are {top}. "
-            f"{len(merged)} names were merged into another (tables/entity_aliases.csv says how).")
+    sentence = (f"{len(totals)} distinct entities; the most named are {top}. "
+                f"{len(merged)} names were merged into another (tables/entity_aliases.csv says how).")
+    return f"{sentence} {note[0].upper()}{note[1:]}, so names in them are not counted." if note else sentence
 
 
 def unique_entity_counts(entities: pd.DataFrame, docs: pd.DataFrame) -> dict[str, int]:

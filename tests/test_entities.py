@@ -40,6 +40,31 @@ def test_normalize_name(text, label, expected):
     assert E.normalize_name(text, label)[0] == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Ms Lomax", True), ("Dr. Varga", True), ("Prof Lomax's", True), ("Sir Keir Starmer", True),
+    ("Dr de Vries", True), ("Miss O'Neill", True), ("Lady Ashworth\u2019s", True),
+    ("Mr Price Group", False),   # a company
+    ("Lord of the Rings", False), ("Ms UK", False), ("Dr", False), ("DR Congo", False),
+    ("Lomax", False), ("mr lomax", False),
+])
+def test_is_honorific_name(text, expected):
+    assert E.is_honorific_name(text) is expected
+
+
+def test_honorific_name_tagged_org_merges_with_the_full_name():
+    mentions = _mentions(_mention("a", "Rachel Lomax", "PERSON"),
+                         _mention("a", "Ms Lomax", "ORG", 1), _mention("b", "Ms. Lomax's", "GPE", 0),
+                         _mention("b", "Mr Price Group", "ORG", 1), _mention("b", "Price", "ORG", 2))
+    canonical, aliases = E.canonicalize_mentions(mentions)
+    entity = dict(zip(zip(canonical["doc_id"], canonical["text"]), canonical["entity"]))
+    assert entity[("a", "Ms Lomax")] == entity[("b", "Ms. Lomax's")] == "Rachel Lomax"
+    assert entity[("b", "Mr Price Group")] == "Mr Price Group"  # left an organisation
+    how = dict(zip(aliases["alias"], aliases["how"]))
+    assert how["Ms Lomax"].startswith("label ORG->PERSON: an honorific and a name")
+    assert "surname" in how["Ms Lomax"]
+    assert set(canonical.loc[canonical["entity"] == "Rachel Lomax", "label"]) == {"PERSON"}
+
+
 def test_headline_case():
     assert E.is_headline_case("Pyongyang Denies US Intelligence Report")
     assert E.is_headline_case("Wagner's Involvement in the Russia-Ukraine War")
@@ -169,6 +194,20 @@ def test_fast_path_matches_shared_parse(nlp):
     first = E.entity_table(E.canonicalize_mentions(fast)[0], docs).to_csv(index=False)
     again = E.entity_table(E.canonicalize_mentions(shared)[0], docs).to_csv(index=False)
     assert first == again
+
+
+def test_honorific_forms_in_an_article_merge_with_the_full_name(nlp):
+    # the small model tags some of these "Ms Lomax" / "Dr Varga" mentions ORG
+    from analysis.nlp import parse_bodies
+    body = (DATA / "own" / "a05_honorifics.body.txt").read_text(encoding="utf-8").strip()
+    docs = _docs({"h": body})
+    result = E.analyse_entities(docs, parse_bodies(docs, nlp), nlp)
+    honorific = result["mentions"][result["mentions"]["text"].map(E.is_honorific_name)]
+    assert len(honorific) >= 4
+    assert set(honorific["entity"]) == {"Rachel Lomax", "Daniel Varga"}
+    assert set(honorific["label"]) == {"PERSON"}
+    counts = dict(zip(result["entities"]["entity"], result["entities"]["mentions"]))
+    assert counts["Rachel Lomax"] == 4 and counts["Daniel Varga"] == 3
 
 
 def _f1(found: pd.DataFrame, gold: pd.DataFrame) -> float:

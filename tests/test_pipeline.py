@@ -10,7 +10,7 @@ import pytest
 
 from analysis import pipeline
 from analysis.corpus import CorpusError
-from conftest import ROOT
+from conftest import ROOT, make_docs
 
 CLI = [sys.executable, "-m", "analysis.cli"]
 
@@ -60,3 +60,114 @@ def test_describe_functions_name_outlets_not_ids(mini_corpus):
     analysis = pipeline.open_corpus(mini_corpus)
     sentence = pipeline.describe_corpus(analysis)
     assert sentence.startswith("2 articles from 2 named outlets")
+
+
+# ---------------------------------------------------------------- documents the English pipeline cannot read
+
+URDU = {  # hand-written Urdu news sentences; the first mentions the IMF in Latin letters
+    "ur1": "پاکستان کے وزیر خزانہ نے پیر کو کہا کہ IMF کے ساتھ بات چیت جاری ہے۔",
+    "ur2": "کراچی میں بارش کے بعد کئی سڑکیں بند ہو گئیں۔\n\nشہریوں نے حکومت پر تنقید کی۔",
+    "ur3": "سپریم کورٹ نے حکومت سے رپورٹ طلب کر لی۔",
+}
+ENGLISH = "The mayor of Ravena, Maria Costa, said on Monday that the bridge will close."
+
+
+def _no_entities():
+    empty = pd.DataFrame(columns=["doc_id", "entity", "label", "mentions", "mentions_per_1k_words"])
+    return {"entities": empty, "entity_aliases": pd.DataFrame(columns=["entity", "alias", "label",
+                                                                       "mentions", "how"])}
+
+
+def _no_quotes():
+    return {"quotes": pd.DataFrame(columns=["doc_id", "label", "kind", "speaker"]),
+            "quote_variants": pd.DataFrame(columns=["group_id", "differs"])}
+
+
+def test_describe_entities_says_why_non_latin_documents_have_no_entities():
+    docs = make_docs(URDU)
+    assert pipeline.describe_entities(_no_entities(), docs) == (
+        "No named entities were found; 3 of 3 documents are not in Latin script, "
+        "which the English spaCy pipeline cannot read.")
+    # an English corpus without names gets no such reason
+    assert pipeline.describe_entities(_no_entities(), make_docs({"en": ENGLISH.lower()})) == (
+        "No named entities were found.")
+
+
+def test_describe_entities_counts_the_unreadable_documents_of_a_mixed_corpus():
+    docs = make_docs({"en": ENGLISH, "ur2": URDU["ur2"]})
+    result = {"entities": pd.DataFrame({"doc_id": ["en"], "entity": ["Maria Costa"], "label": ["PERSON"],
+                                        "mentions": [1], "mentions_per_1k_words": [71.4]}),
+              "entity_aliases": pd.DataFrame({"entity": ["Maria Costa"], "alias": ["Maria Costa"],
+                                              "label": ["PERSON"], "mentions": [1], "how": ["as written"]})}
+    sentence = pipeline.describe_entities(result, docs)
+    assert sentence.startswith("1 distinct entities; the most named are Maria Costa (1).")
+    assert sentence.endswith("1 of 2 documents is not in Latin script, which the English spaCy pipeline "
+                             "cannot read, so names in them are not counted.")
+    assert "Latin" not in pipeline.describe_entities(result, make_docs({"en": ENGLISH}))
+
+
+def test_describe_quotes_counts_the_unreadable_documents():
+    docs = make_docs({**URDU, "en": ENGLISH})
+    sentence = pipeline.describe_quotes(_no_quotes(), docs)
+    assert "3 of 4 documents are not in Latin script, which the English spaCy pipeline cannot read" in sentence
+    assert "Latin" not in pipeline.describe_quotes(_no_quotes(), make_docs({"en": ENGLISH}))
+    assert "Latin" not in pipeline.describe_quotes(_no_quotes())  # without docs: as before
+
+
+def test_urdu_corpus_entity_sentence_from_a_real_parse(nlp):
+    from analysis import entities
+    from analysis.nlp import parse_bodies
+
+    docs = make_docs(URDU)
+    result = entities.analyse_entities(docs, parse_bodies(docs, nlp), nlp)
+    assert "3 of 3 documents are not in Latin script" in pipeline.describe_entities(result, docs)
+
+
+def test_describe_entities_needs_the_body_column():
+    with pytest.raises(ValueError, match="body"):
+        pipeline.describe_entities(_no_entities(), pd.DataFrame({"doc_id": ["a"]}))
+
+
+# ---------------------------------------------------------------- readable outlet colours in figure text
+# (here because this branch owns no figures test file)
+
+def test_contrast_follows_wcag():
+    from analysis.figures import contrast_on_white, relative_luminance
+
+    assert relative_luminance("white") == pytest.approx(1.0)
+    assert relative_luminance("black") == pytest.approx(0.0)
+    assert contrast_on_white("black") == pytest.approx(21.0)
+    assert contrast_on_white("#767676") == pytest.approx(4.54, abs=0.01)  # WCAG's AA grey on white
+
+
+def test_text_color_darkens_only_unreadable_palette_colours():
+    from matplotlib.colors import rgb_to_hsv, to_rgb
+
+    from analysis.figures import MIN_TEXT_CONTRAST, PALETTE, contrast_on_white, text_color
+
+    for color in PALETTE:
+        text = text_color(color)
+        assert contrast_on_white(text) >= MIN_TEXT_CONTRAST, (color, text)
+        if contrast_on_white(color) >= MIN_TEXT_CONTRAST:
+            assert text == color
+    yellow = "#F0E442"
+    darker = text_color(yellow)
+    assert darker != yellow and contrast_on_white(darker) < MIN_TEXT_CONTRAST + 0.2  # not made black
+    assert rgb_to_hsv(to_rgb(darker))[0] == pytest.approx(rgb_to_hsv(to_rgb(yellow))[0], abs=0.01)
+
+
+def test_readability_figure_outlet_labels_are_readable_on_white():
+    from matplotlib.colors import to_hex
+
+    from analysis.figures import MIN_TEXT_CONTRAST, PALETTE, contrast_on_white
+    from analysis.figures.readability import (GRADE_FORMULA_STYLE, plot_paragraph_distribution,
+                                              plot_readability_grades)
+
+    labels = [f"Outlet {i}" for i in range(len(PALETTE))]  # one per palette colour, yellow included
+    table = pd.DataFrame({"label": labels, "text_standard_grade": 10.0,
+                          **{column: 9.0 + i for i, column in enumerate(GRADE_FORMULA_STYLE)}})
+    paragraphs = pd.DataFrame({"label": labels, "flesch_kincaid_grade": 8.0})
+    for fig in (plot_readability_grades(table), plot_paragraph_distribution(paragraphs)):
+        colors = [to_hex(tick.get_color()) for tick in fig.axes[0].get_yticklabels()]
+        assert len(colors) == len(PALETTE)
+        assert min(contrast_on_white(c) for c in colors) >= MIN_TEXT_CONTRAST

@@ -9,11 +9,16 @@ stable id, byte-identically on re-run.
 
 from __future__ import annotations
 
+from matplotlib.colors import to_hex, to_rgb
 from matplotlib.figure import Figure
 
 #: Colour-blind-safe qualitative palette (Okabe & Ito 2008), one colour per outlet.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7",
            "#56B4E9", "#F0E442", "#000000")
+
+#: Least contrast against white of text drawn in a palette colour (WCAG 2 ratio for
+#: large or bold text and graphics; :func:`text_color` darkens colours below it).
+MIN_TEXT_CONTRAST = 3.0
 
 #: Sequential colour map for heatmaps (perceptually uniform, prints in grey).
 SEQUENTIAL_CMAP = "viridis"
@@ -37,6 +42,48 @@ def new_figure(width: float = 6.4, height: float = 4.0) -> Figure:
 def outlet_colors(labels) -> dict[str, str]:
     """Stable colour per document label, in the order given (cycling the palette)."""
     return {label: PALETTE[i % len(PALETTE)] for i, label in enumerate(labels)}
+
+
+def relative_luminance(color) -> float:
+    """WCAG 2 relative luminance of a matplotlib colour (0 for black, 1 for white)."""
+    channels = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(color)]
+    return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+
+
+def contrast_on_white(color) -> float:
+    """WCAG 2 contrast ratio of ``color`` against white (1 to 21)."""
+    return 1.05 / (relative_luminance(color) + 0.05)
+
+
+def text_color(color, min_contrast: float = MIN_TEXT_CONTRAST):
+    """The colour to draw text in for a palette colour: itself, or darkened until readable on white.
+
+    Fills keep the palette colour; text (outlet tick labels, annotations) in a
+    light colour such as the palette's yellow is unreadable on white, so it is
+    scaled towards black, keeping its hue, until its contrast against white
+    reaches ``min_contrast``.
+
+    Parameters
+    ----------
+    color : matplotlib colour
+        E.g. an entry of :data:`PALETTE` or of :func:`outlet_colors`.
+    min_contrast : float
+        WCAG 2 contrast ratio to reach (default :data:`MIN_TEXT_CONTRAST`).
+
+    Returns
+    -------
+    matplotlib colour
+        ``color`` unchanged when already readable, else the lightest darkened
+        version (as "#rrggbb", in steps of 1% of brightness) that is.
+    """
+    if contrast_on_white(color) >= min_contrast:
+        return color
+    rgb = to_rgb(color)
+    for percent in range(99, -1, -1):
+        darker = to_hex([c * percent / 100 for c in rgb])
+        if contrast_on_white(darker) >= min_contrast:
+            return darker
+    return "#000000"
 
 
 def alt_text(kind: str, values: dict[str, float], unit: str = "", digits: int = 1) -> str:

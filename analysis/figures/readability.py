@@ -7,7 +7,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ..tables import require_columns
-from . import new_figure, outlet_colors
+from . import new_figure, outlet_colors, text_color
 
 #: Display names and marker shapes of the grade-level formulas, in plot order.
 GRADE_FORMULA_STYLE = {
@@ -57,7 +57,7 @@ def plot_readability_grades(table: pd.DataFrame) -> Figure:
                color="black", zorder=4, label="consensus")
     ax.set_yticks(y_positions, labels)
     for tick, label in zip(ax.get_yticklabels(), labels):
-        tick.set_color(colors[label])
+        tick.set_color(text_color(colors[label]))
     ax.set_ylim(-0.7, len(labels) - 0.3)
     ax.set_xlabel("US school grade level (higher = harder to read)")
     ax.set_title("Reading grade level per outlet, by formula")
@@ -111,7 +111,7 @@ def plot_paragraph_distribution(paragraph_table: pd.DataFrame, *, seed: int = 0)
                    edgecolor="white", linewidth=0.3)
     ax.set_yticks(y_positions, tick_labels)
     for tick, label in zip(ax.get_yticklabels(), labels):
-        tick.set_color(colors[label])
+        tick.set_color(text_color(colors[label]))
     ax.set_ylim(-0.7, len(labels) - 0.3)
     ax.set_xlabel("Flesch–Kincaid grade of each paragraph\n"
                   "(dots: paragraphs; box: middle half; line: median)")
