@@ -278,3 +278,24 @@ def test_figures_and_html_escape_untrusted_text():
     page = side_by_side_html(docs, passages, None, ("d0", "d1"))
     assert "<script" not in page and "&lt;<del>script</del>&gt;" in page
     assert "<del>over</del>" in page and "<ins>across</ins>" in page
+
+
+def test_one_shared_name_phrase_counts_only_through_the_partial_threshold():
+    # Documented trade-off (overlap_pairs): one shared 6-word phrase makes a
+    # short text partially derived; COUNTER says such pairs are mostly reuse.
+    phrase = "Bank of England governor Mervyn King"
+
+    def text(prefix, n_words):
+        filler = [f"{prefix}{k}" for k in range(n_words - 6)]
+        return " ".join(filler[:10] + phrase.split() + filler[10:])
+
+    short, long_, other = text("a", 150), text("c", 200), text("b", 300)
+    docs = corpus(short, long_, other)
+    passages = overlap.shared_passages(docs)
+    assert sorted(passages["text_a"]) == [phrase] * 3
+    pairs = overlap.overlap_pairs(docs, passages).set_index(["doc_a", "doc_b"])
+    assert pairs.loc[("d0", "d2"), "unquoted_containment"] == pytest.approx(6 / 150)
+    assert tuple(pairs.loc[("d0", "d2"), ["relation", "basis"]]) == ("partially_derived",
+                                                                      "shared_text")
+    assert tuple(pairs.loc[("d1", "d2"), ["relation", "basis"]]) == ("independent", "none")
+    assert pairs.loc[("d2", "d0"), "relation"] == "independent"
