@@ -4,8 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.alignment import (COLUMNS, COPY_MIN, NEAR_COPY_MIN, align_sentences, classify_pair,
-                                lexical_similarity, numbers_conflict, semantic_coverage)
+from analysis import paraphrase
+from analysis.alignment import (COLUMNS, COPY_MIN, NEAR_COPY_MIN, SCORING_MIN_COSINE, align_sentences,
+                                classify_pair, lexical_similarity, numbers_conflict, semantic_coverage)
 
 DOC_A = [
     "The airline cancelled 300 flights on Monday because of a pilots' strike.",
@@ -69,7 +70,17 @@ def test_shape_columns_and_order(aligned):
     assert len(aligned) == 2 * (len(DOC_A) + len(DOC_B) + len(DOC_C))
     keys = list(zip(aligned.doc_a, aligned.doc_b, aligned.sent_a))
     assert keys == sorted(keys)
-    assert aligned[["semantic", "lexical", "probability"]].apply(lambda s: s.between(-1, 1)).all().all()
+    assert aligned[["semantic", "lexical"]].apply(lambda s: s.between(-1, 1)).all().all()
+    scored = aligned["semantic"] >= SCORING_MIN_COSINE
+    assert aligned.loc[scored, "probability"].between(0, 1).all()
+    assert aligned.loc[~scored, "probability"].isna().all()
+    assert (~scored).any() and scored.any()  # the fixture exercises both sides of the cut
+
+
+def test_unscored_pairs_are_never_paraphrases(corpus):
+    everything = align_sentences(*corpus, model={**paraphrase.load_model(), "threshold": 0.0})
+    unscored = everything[everything["probability"].isna()]
+    assert not unscored.empty and set(unscored["kind"]) <= {"none", "copy", "near_copy"}
 
 
 def test_same_input_gives_identical_csv(corpus, aligned):
