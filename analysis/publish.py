@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from .citation import cite_figure
+from .figures import missing_glyphs_quiet
 from .figures.save import BackgroundFigureWriter, FigureRecord
 from .tables import write_table
 
@@ -142,7 +143,8 @@ class Publisher:
                                    "files": " ".join(f.files)} for f in self.figures])
             write_table(index.sort_values("fig_id"), self.directory / "figures" / FIGURE_INDEX)
         buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=INLINE_DPI, metadata={"Software": None})
+        with missing_glyphs_quiet():
+            fig.savefig(buffer, format="png", dpi=INLINE_DPI, metadata={"Software": None})
         png = buffer.getvalue()
         image = base64.b64encode(png).decode("ascii")
         citation = cite_figure(fig_id, self.corpus_name, self.fingerprint)

@@ -125,3 +125,18 @@ def test_a_figure_that_cannot_be_pickled_is_saved_in_process_after_the_queue(tmp
     expected.axes[0].yaxis.set_major_formatter(lambda value, _: f"{value:.0f} words")
     save_figure(expected, tmp_path / "expected", "fig-01-test", "c", "a")
     assert _files(tmp_path / "out") == _files(tmp_path / "expected")
+
+
+def test_article_text_in_labels_prints_as_written_and_missing_glyphs_stay_quiet(tmp_path):
+    import warnings
+
+    fig = new_figure()
+    ax = fig.subplots()
+    ax.bar(["📰 Daily $5", "costs $5 or $10"], [1, 2])
+    ax.set_title("an invalid formula if parsed: $\\frac{$")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a missing-glyph warning would fail the test
+        report = Publisher(str(tmp_path), "corpus", "0" * 64)
+        report.figure(fig, "fig-01-test", "c", "a")
+        report.wait_for_figures()
+    assert (tmp_path / "figures" / "fig-01-test.svg").read_text(encoding="utf-8").count("costs $5 or $10") == 1

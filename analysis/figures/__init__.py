@@ -9,8 +9,31 @@ stable id, byte-identically on re-run.
 
 from __future__ import annotations
 
+import contextlib
+import warnings
+
+import matplotlib
 from matplotlib.colors import to_hex, to_rgb
 from matplotlib.figure import Figure
+
+# Labels carry article text (outlet names, speakers, claims): two dollar signs in
+# one would switch matplotlib to mathtext, and an invalid formula fails at draw
+# time. The kit draws no mathematics, so text is always printed as written.
+matplotlib.rcParams["text.parse_math"] = False
+
+#: Warning text matplotlib gives for a character its font cannot draw (an emoji
+#: in an outlet name): the glyph prints as an empty box, which is shown as is,
+#: but the warning must not land in a report's output.
+MISSING_GLYPH_WARNING = r"Glyph \d+ .* missing from font"
+
+
+@contextlib.contextmanager
+def missing_glyphs_quiet():
+    """Context in which drawing a character the font lacks gives no warning (see above)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=MISSING_GLYPH_WARNING, category=UserWarning)
+        yield
+
 
 #: Colour-blind-safe qualitative palette (Okabe & Ito 2008), one colour per outlet.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7",
@@ -22,17 +45,6 @@ MIN_TEXT_CONTRAST = 3.0
 
 #: Sequential colour map for heatmaps (perceptually uniform, prints in grey).
 SEQUENTIAL_CMAP = "viridis"
-
-#: rcParams applied to every figure the kit draws (fonts shipped with matplotlib).
-STYLE = {
-    "font.family": "DejaVu Sans",
-    "font.size": 9,
-    "axes.titlesize": 10,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "figure.dpi": 100,
-}
-
 
 def new_figure(width: float = 6.4, height: float = 4.0) -> Figure:
     """A blank figure of ``width`` x ``height`` inches with the kit's layout engine."""

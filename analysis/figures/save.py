@@ -20,6 +20,8 @@ from pathlib import Path
 import matplotlib
 from matplotlib.figure import Figure
 
+from . import missing_glyphs_quiet
+
 #: Formats every figure is saved in, and the resolution of the raster one.
 FORMATS = ("png", "svg", "pdf")
 PNG_DPI = 300
@@ -84,7 +86,8 @@ def save_figure(fig: Figure, directory: str | Path, fig_id: str, caption: str, a
             path = directory / name
             fmt = path.suffix[1:]
             tmp = path.with_name(path.name + ".tmp")
-            fig.savefig(tmp, format=fmt, dpi=PNG_DPI if fmt == "png" else None, metadata=_metadata(fmt))
+            with missing_glyphs_quiet():
+                fig.savefig(tmp, format=fmt, dpi=PNG_DPI if fmt == "png" else None, metadata=_metadata(fmt))
             tmp.replace(path)
             # The first format fixed the layout; the others reuse it (a fifth of the time saved).
             fig.set_layout_engine("none")
@@ -175,6 +178,7 @@ class BackgroundFigureWriter:
         returncode = worker.wait()
         for thread in threads:
             thread.join()
+        worker.stdout.close()
         with self._lock:
             done, self._done = self._done, {}
         for job, fig_id in enumerate(pending):
