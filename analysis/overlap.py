@@ -539,7 +539,10 @@ def overlap_pairs(docs: pd.DataFrame, passages: pd.DataFrame,
     Returns
     -------
     pandas.DataFrame
-        ``doc_a``, ``doc_b`` (str), ``words_a`` (int, words in a's body),
+        ``doc_a``, ``doc_b`` (str), ``words_a`` (int, words in a's body as this
+        module's language-neutral tokenizer counts them: every run of word
+        characters, so "U.S." and "it's" are two each; ``documents.csv``'s
+        ``n_words`` keeps contractions and hyphenations whole, so it can be a few lower),
         ``lexical_containment`` (share of a's words inside passages shared with
         b, 0..1), ``quoted_containment`` (share of a's words inside passages
         shared with b that are quoted material: within a's quoted spans, or
