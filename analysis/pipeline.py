@@ -352,6 +352,11 @@ def _not_latin_script_note(docs: pd.DataFrame) -> str:
             f"{'is' if n_other == 1 else 'are'} not in Latin script, which the English spaCy pipeline cannot read")
 
 
+def _with_note(sentence: str, note: str, consequence: str) -> str:
+    """``sentence``, then ``note`` as a sentence of its own ending in ``consequence`` (if there is a note)."""
+    return f"{sentence} {note[0].upper()}{note[1:]}, {consequence}." if note else sentence
+
+
 def describe_quotes(result: dict[str, pd.DataFrame], docs: pd.DataFrame | None = None) -> str:
     """One sentence counting quotations, speakers and altered renderings.
 
@@ -366,7 +371,7 @@ def describe_quotes(result: dict[str, pd.DataFrame], docs: pd.DataFrame | None =
     sentence = (f"{len(direct)} direct quotations from {speakers} identified speakers; {groups} statement"
                 f"{'s are' if groups != 1 else ' is'} rendered in different words by different outlets.")
     note = _not_latin_script_note(docs) if docs is not None else ""
-    return f"{sentence} {note[0].upper()}{note[1:]}, so quotations in them may be missed." if note else sentence
+    return _with_note(sentence, note, "so quotations in them may be missed")
 
 
 def describe_numbers(result: dict[str, pd.DataFrame]) -> str:
@@ -393,7 +398,7 @@ def describe_entities(result: dict[str, pd.DataFrame], docs: pd.DataFrame) -> st
     merged = aliases[aliases["how"] != "as written"]
     sentence = (f"{len(totals)} distinct entities; the most named are {top}. "
                 f"{len(merged)} names were merged into another (tables/entity_aliases.csv says how).")
-    return f"{sentence} {note[0].upper()}{note[1:]}, so names in them are not counted." if note else sentence
+    return _with_note(sentence, note, "so names in them are not counted")
 
 
 def unique_entity_counts(entities: pd.DataFrame, docs: pd.DataFrame) -> dict[str, int]:

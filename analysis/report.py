@@ -10,6 +10,7 @@ failed cell leaves the destination untouched and keeps the failed notebook in
 from __future__ import annotations
 
 import ast
+import contextlib
 import functools
 import logging
 import os
@@ -149,27 +150,18 @@ def export_html(notebook: str | Path, destination: str | Path, title: str) -> Pa
 @functools.cache
 def _html_exporter():
     """The configured exporter (cached: importing nbconvert and loading the template take ~1 s)."""
+    import nbformat
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(template_name="parallax", extra_template_basedirs=[str(TEMPLATE_DIR)],
                             exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    exporter.from_notebook_node(_empty_notebook())  # loads and compiles the template now
+    exporter.from_notebook_node(nbformat.v4.new_notebook())  # loads and compiles the template now
     return exporter
 
 
 def _warm_html_exporter() -> None:
-    try:
+    with contextlib.suppress(Exception):  # the export itself reports the problem
         _html_exporter()
-    except Exception:  # noqa: BLE001 - the export itself reports the problem
-        pass
-
-
-def _empty_notebook():
-    import nbformat
-
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["title"] = "warm-up"
-    return nb
 
 
 @dataclass(frozen=True)

@@ -65,17 +65,13 @@ def plot_quotes_by_outlet(quotes: pd.DataFrame, docs: pd.DataFrame, max_speakers
         if value:
             ax.text(j, i, str(value), ha="center", va="center",
                     color="white" if value < data.max() * 0.6 else "black")
-    ax.set_xticks(range(len(speakers)), [_short(s) for s in speakers], rotation=45, ha="right")
+    ax.set_xticks(range(len(speakers)), [short_label(s, 28) for s in speakers], rotation=45, ha="right")
     ax.set_yticks(range(len(rows)), rows)
     ax.set_xlabel("Speaker")
     ax.set_ylabel("Outlet")
     ax.set_title("Who is quoted by whom (direct quotations)")
     fig.colorbar(image, ax=ax, label="Quotations")
     return fig
-
-
-def _short(text: str, width: int = 28) -> str:
-    return short_label(text, width)
 
 
 def plot_claims_matrix(conflicts: pd.DataFrame, docs: pd.DataFrame):
@@ -126,7 +122,7 @@ def plot_claims_matrix(conflicts: pd.DataFrame, docs: pd.DataFrame):
     ax.set_xticks(range(len(columns)), [short_label(c, 20) for c in columns],
                   rotation=30 if marked else 90, ha="right" if marked else "center",
                   fontsize=tick_font_size(len(columns), 0.6 * fig.get_size_inches()[0]))
-    ax.set_yticks(range(len(claims)), [f"{g}: {_short(str(names[g]), 40)}" for g in claims])
+    ax.set_yticks(range(len(claims)), [f"{g}: {short_label(str(names[g]), 40)}" for g in claims])
     ax.set_xticks(np.arange(-0.5, len(columns)), minor=True)
     ax.set_yticks(np.arange(-0.5, len(claims)), minor=True)
     ax.grid(which="minor", color="#BBBBBB", linewidth=0.5)

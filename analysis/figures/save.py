@@ -7,6 +7,7 @@ files render on a second core.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import queue
@@ -138,8 +139,7 @@ class BackgroundFigureWriter:
         self._threads: list[threading.Thread] = []
         self._jobs: queue.SimpleQueue = queue.SimpleQueue()
         self._pending: list[str] = []
-        self._done: dict[int, str | None] = {}
-        self._lock = threading.Lock()
+        self._done: dict[int, str | None] = {}  # job -> error, filled by the result thread
 
     def submit(self, fig: Figure, directory: str | Path, fig_id: str, caption: str, alt: str) -> FigureRecord:
         """Queue ``fig`` to be saved; same parameters and record as :func:`save_figure`.
@@ -179,8 +179,7 @@ class BackgroundFigureWriter:
         for thread in threads:
             thread.join()
         worker.stdout.close()
-        with self._lock:
-            done, self._done = self._done, {}
+        done, self._done = self._done, {}
         for job, fig_id in enumerate(pending):
             if job not in done:
                 raise FigureSaveError(f"figure {fig_id} was not saved: the figure writer process stopped "
@@ -215,10 +214,8 @@ class BackgroundFigureWriter:
                 jobs.flush()
             except OSError:
                 broken = True
-        try:
+        with contextlib.suppress(OSError):
             jobs.close()
-        except OSError:
-            pass
 
     def _collect(self, results) -> None:
         """Read ``(job, error or None)`` pairs until the worker closes its output."""
@@ -227,14 +224,12 @@ class BackgroundFigureWriter:
                 job, error = pickle.load(results)
             except (EOFError, OSError, pickle.UnpicklingError):
                 return
-            with self._lock:
-                self._done[job] = error
+            self._done[job] = error
 
 
-def _serve(jobs=None, results=None) -> None:
-    """The worker's loop: save each pickled figure from ``jobs``, report to ``results``."""
-    jobs = jobs or sys.stdin.buffer
-    results = results or sys.stdout.buffer
+def _serve() -> None:
+    """The worker's loop: save each pickled figure from stdin, report ``(job, error)`` on stdout."""
+    jobs, results = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # stray prints must not corrupt the result stream
     while True:
         try:
