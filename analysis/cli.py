@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .corpus import CorpusError
+from .errors import ParallaxError
 
 
 class _ParameterAction(argparse.Action):
@@ -104,12 +104,12 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser(with_notebook_help=wants_report_help).parse_args(argv)
     try:
         return _COMMANDS[args.command](args)
-    except (CorpusError, ValueError, FileNotFoundError) as exc:
+    except ParallaxError as exc:
+        print(f"parallax {args.command}: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except (ValueError, FileNotFoundError) as exc:  # not yet a ParallaxError: still one line
         print(f"parallax {args.command}: error: {exc}", file=sys.stderr)
         return 2
-    except RuntimeError as exc:  # ReportError and resource errors
-        print(f"parallax {args.command}: error: {exc}", file=sys.stderr)
-        return 1
 
 
 def _report(args) -> int:

@@ -29,16 +29,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from .errors import CorpusError
+
 #: Files in a corpus folder that are metadata, not articles.
 METADATA_FILES = frozenset({"sources.csv", "aliases.csv"})
 #: Column names accepted as the article text in .csv/.jsonl input, in order.
 TEXT_COLUMNS = ("text", "body", "content", "article")
 #: Columns of the table returned by :func:`read_corpus` before sources.csv's.
 RAW_COLUMNS = ["doc_id", "source_file", "encoding", "given_title", "text"]
-
-
-class CorpusError(ValueError):
-    """A corpus cannot be read; the message names the file and the problem."""
 
 
 # ---------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from . import manifest as manifest_mod
 from .corpus import read_corpus
+from .errors import ReportError
 from .pipeline import resolve_corpus_path
 from .publish import FIGURE_INDEX, STAGING_ENV
 
@@ -32,10 +33,6 @@ TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 RUNNER_PARAMETERS = ("corpus", "output_dir")
 #: Cell and notebook metadata that records when and how long a run took.
 _VOLATILE_KEYS = ("start_time", "end_time", "duration", "input_path", "output_path")
-
-
-class ReportError(RuntimeError):
-    """A report could not be produced; the message says which step and why."""
 
 
 @dataclass(frozen=True)
@@ -234,7 +231,8 @@ def run_report(corpus: str | Path, out: str | Path, parameters: dict | None = No
         first_line = str(exc.evalue).strip().splitlines()[0] if str(exc.evalue).strip() else ""
         raise ReportError(
             f"{Path(notebook).name}: cell {exc.exec_count} (cell index {exc.cell_index}) failed with "
-            f"{exc.ename}: {first_line}\nThe failed notebook is kept at {failed / 'report.ipynb'}"
+            f"{exc.ename}: {first_line}\nThe failed notebook is kept at {failed / 'report.ipynb'}",
+            cell_index=exc.cell_index, ename=exc.ename, evalue=str(exc.evalue),
         ) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

