@@ -254,3 +254,16 @@ def _zip_bytes():
 def test_binaries_are_still_refused(data):
     with pytest.raises(CorpusError, match="binary"):
         corpus.decode_text(data, "a.txt")
+
+
+# --- what the user sees ------------------------------------------------------------------
+
+def test_command_line_refuses_a_link_out_of_the_corpus_in_one_line(folder, tmp_path, capsys):
+    from analysis.cli import main
+
+    (folder / "zz.txt").symlink_to(folder.parent / "secret.txt")
+    assert main(["analyze", str(folder), "--out", str(tmp_path / "out")]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.count("\n") == 1 and "zz.txt: a symbolic link to" in captured.err
+    assert "root:x" not in captured.out + captured.err
+    assert not (tmp_path / "out").exists()
