@@ -5,6 +5,37 @@ file stem) and an optional ``sources.csv`` (``doc_id``, ``outlet`` and any other
 columns, carried through); ``.csv`` and ``.jsonl`` files with a text column are
 accepted too, in the folder or as the corpus path itself.
 
+What is read, and what is refused (article text and file names are untrusted):
+
+- **Inputs.** :func:`corpus_files` is the one list of the files that make up a
+  corpus: the ``.txt``, ``.csv`` and ``.jsonl`` files directly in the folder,
+  ``sources.csv`` and ``aliases.csv`` included. Sub-folders are not read.
+- **Dot files are never documents.** A name starting with ``.`` (``.hidden.txt``,
+  ``..txt``, an editor's ``.#a.txt``, ``.DS_Store``) is not an input, as in the
+  Unix convention and in the manifest's fingerprint of the inputs. Other backup
+  names (``a.txt~``) do not end in an article suffix and are ignored anyway.
+- **Symbolic links.** The corpus path itself may be a link (it is resolved
+  first). A link in the folder is read only when its target resolves inside
+  the corpus folder: that file is part of what the user handed over (and is
+  fingerprinted). A link leading out of the folder (``zz.txt -> /etc/passwd``)
+  is refused with a :class:`CorpusError` naming the link and its target, as is
+  a dangling link or a loop, rather than skipped: silently leaving out a file
+  the user put in the folder would publish a report on a different corpus.
+  :func:`check_inside_corpus` applies the rule; ``entities.load_aliases`` calls it too.
+- **Size.** A document of more than :data:`MAX_DOCUMENT_CHARS` characters is
+  refused, naming the file (or the table row) and the limit, before any
+  analysis starts; a ``.txt`` file too big to hold fewer characters
+  (:data:`MAX_FILE_BYTES`), or a table file over :data:`MAX_TABLE_BYTES`, is
+  refused from its size alone, before it is read.
+- **Invisible characters.** Bidirectional controls (which make "ybriK" display
+  as "Kirby"), zero-width characters and C0/C1 control characters are removed
+  from every line, title and outlet, and counted per document
+  (``controls_removed`` in ``documents.csv``): the text was altered, visibly.
+- **Names in messages.** Every message naming a file or a doc_id prints it
+  through :func:`printable`, so a file name holding terminal escapes cannot
+  recolour or rewrite the user's terminal; a doc_id that cannot be shown
+  (blank, or holding control characters) is refused.
+
 The flow is::
 
     read_corpus(path)  -> raw table: one row per document, the decoded text
@@ -21,7 +52,10 @@ stays in the body with a flag, so nothing is dropped on a guess.
 from __future__ import annotations
 
 import codecs
+import errno
+import io
 import json
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -37,14 +71,219 @@ METADATA_FILES = frozenset({"sources.csv", "aliases.csv"})
 TEXT_COLUMNS = ("text", "body", "content", "article")
 #: Columns of the table returned by :func:`read_corpus` before sources.csv's.
 RAW_COLUMNS = ["doc_id", "source_file", "encoding", "given_title", "text"]
+#: Suffixes of the files that make up a corpus (articles and metadata tables).
+CORPUS_SUFFIXES = frozenset({".txt", ".csv", ".jsonl"})
+
+#: Most characters one document (a file, a table row's field, a cleaned body)
+#: may have. The longest article of the benchmark sets has 25,485 characters
+#: (BBC, 2,225 articles; Reuters-21578's longest of 19,043 stories has 13,396);
+#: a 30,000-word long read has about 180,000. Parsing is what a longer text
+#: costs: en_core_web_sm took 27.6 s and 0.52 GB peak for 100,000 characters of
+#: BBC text and 100 s and 1.5 GB for 400,000 (the 2-core development machine),
+#: so spaCy's own ceiling (``nlp.max_length``, 1,000,000, which analysis/nlp.py
+#: keeps; [E088] beyond it) would mean about 3.5 GB and 4 minutes for one
+#: document. A longer text is refused up front, naming it.
+MAX_DOCUMENT_CHARS = 200_000
+#: A ``.txt`` file of more bytes holds more than MAX_DOCUMENT_CHARS characters
+#: in any encoding the kit reads (4 bytes a character at most), so it is
+#: refused from its size, before it is read into memory.
+MAX_FILE_BYTES = 4 * MAX_DOCUMENT_CHARS
+#: Largest ``.csv``/``.jsonl`` file read (corpus table, ``sources.csv``): eight
+#: times the text of all 19,043 Reuters-21578 stories (about 16 MB), far more
+#: than any one story's coverage; refused from its size before pandas reads it.
+MAX_TABLE_BYTES = 128 * 2**20
+#: UTF-16 without a byte-order mark (:func:`_decode_utf16_without_bom`): at least this
+#: share of one half of the byte pairs is NUL. English text in UTF-16 has a NUL
+#: high byte in nearly every character; Russian text still in its spaces,
+#: digits and punctuation (about 18% on a news article).
+UTF16_MIN_NUL_SHARE = 0.1
+#: ... and at most this share of the other half: a character U+xx00 (U+0100
+#: "Ā", U+4E00 "一") puts a NUL there now and then; a binary file has many.
+UTF16_MAX_STRAY_NUL_SHARE = 0.01
+
+#: Characters removed from every line, title and outlet (see :func:`normalize_line`):
+#: zero-width characters and the BOM; bidirectional marks, embeddings, overrides
+#: and isolates (U+200E/F, U+061C, U+202A-E, U+2066-9); C0 and C1 control
+#: characters other than tab and newline (tab becomes a space). None of them is
+#: text a reader sees; bidi controls make text display in another order than
+#: the one analysed, and terminal escapes rewrite a terminal showing a table.
+INVISIBLE_CHARACTERS = re.compile(r"[\u200b-\u200f\u2060\ufeff\u061c\u202a-\u202e\u2066-\u2069"
+                                  r"\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+#: Characters that become a plain space: non-breaking and typographic spaces,
+#: tab, and the control characters Python counts as white space.
+SPACE_CHARACTERS = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t\x0b\x0c\x1c-\x1f\x85]")
+#: Unicode categories :func:`printable` escapes: controls, format characters
+#: (bidi, zero-width), lone surrogates (undecodable bytes of a file name),
+#: line and paragraph separators.
+UNPRINTABLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 
 
 # ---------------------------------------------------------------------------
 # Reading and decoding
 # ---------------------------------------------------------------------------
 
+def printable(name: object) -> str:
+    """A file name or doc_id as it may be printed: invisible characters escaped.
+
+    Control and format characters (terminal escapes, bidi controls, zero-width
+    characters), lone surrogates (bytes of a file name that are not UTF-8) and
+    line separators are written as Python escapes; everything else, accented
+    letters and typographic quotes included, is kept.
+
+    Examples
+    --------
+    >>> printable("a\\x1b[31m\\u202e.txt")
+    'a\\\\x1b[31m\\\\u202e.txt'
+    """
+    return "".join(char.encode("unicode_escape").decode("ascii")
+                   if unicodedata.category(char) in UNPRINTABLE_CATEGORIES else char
+                   for char in str(name))
+
+
+def _error(path: object, problem: str) -> CorpusError:
+    """A CorpusError naming ``path`` (printed through :func:`printable`) and the problem."""
+    return CorpusError(f"{printable(path)}: {problem}")
+
+
+def check_inside_corpus(path: str | Path, root: str | Path) -> Path:
+    """Refuse a symbolic link in a corpus folder that dangles, loops or leads out of it.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A file of the corpus folder (it need not exist).
+    root : str or pathlib.Path
+        The corpus folder; it may itself be reached through a link.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``, unchanged: a file that is not a link, a missing file, or a
+        link whose target resolves inside ``root``.
+
+    Raises
+    ------
+    CorpusError
+        Naming the link and where it points, when its target is outside
+        ``root`` (``zz.txt -> /etc/passwd``), does not exist, or is a loop.
+    """
+    path = Path(path)
+    if not path.is_symlink():
+        return path
+    target = printable(os.readlink(path))
+    try:
+        path.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise _error(path, f"a symbolic link to {target} that loops and never reaches a file; "
+                               "put the file itself in the corpus folder") from None
+        if exc.errno == errno.ENOENT:
+            raise _error(path, f"a symbolic link to {target}, which does not exist") from None
+        raise _error(path, f"a symbolic link to {target} that cannot be followed ({exc.strerror})") from None
+    resolved = Path(os.path.realpath(path))
+    if not resolved.is_relative_to(Path(root).resolve()):
+        raise _error(path, f"a symbolic link to {printable(resolved)}, outside the corpus folder "
+                           f"{printable(root)}; refused: copy the file into the folder if it belongs to the corpus")
+    return path
+
+
+def corpus_files(root: str | Path) -> list[Path]:
+    """The files that make up a corpus: the one rule of what the kit reads.
+
+    Parameters
+    ----------
+    root : str or pathlib.Path
+        A corpus folder, or a single ``.txt``/``.csv``/``.jsonl`` corpus file.
+
+    Returns
+    -------
+    list of pathlib.Path
+        For a folder: every file directly in it whose suffix is one of
+        :data:`CORPUS_SUFFIXES` (any case) and whose name does not start with
+        ``.``: the articles, ``sources.csv`` and ``aliases.csv``; sorted by
+        name, as ``root / name``. For a single file: that file, then
+        ``aliases.csv`` beside it when there is one (the entity section reads
+        it). Fingerprinting exactly these files covers every byte a report
+        reads from its corpus.
+
+    Raises
+    ------
+    CorpusError
+        A symbolic link among them dangles, loops or leads out of the folder
+        (:func:`check_inside_corpus`), or the folder cannot be listed.
+    """
+    root = Path(root)
+    if not root.is_dir():
+        aliases = check_inside_corpus(root.parent / "aliases.csv", root.parent)
+        return [root] + ([aliases] if aliases.is_file() else [])
+    try:
+        entries = sorted(root.iterdir())
+    except OSError as exc:
+        raise _error(root, f"cannot be listed ({exc.strerror})") from None
+    files = []
+    for entry in entries:
+        if entry.name.startswith(".") or entry.suffix.lower() not in CORPUS_SUFFIXES:
+            continue
+        if check_inside_corpus(entry, root).is_file():
+            files.append(entry)
+    return files
+
+
+def _read_limited(path: Path, limit: int, what: str) -> bytes:
+    """The bytes of ``path``, refused from its size alone when over ``limit``.
+
+    ``what`` completes the message: ``"bytes per <what>"``.
+    """
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise _error(path, f"{size:,} bytes; the limit is {limit:,} bytes per {what}")
+        return path.read_bytes()
+    except OSError as exc:
+        raise _error(path, f"cannot be read ({exc.strerror})") from None
+
+
+def _check_length(text: str, where: str) -> None:
+    """Refuse a text longer than :data:`MAX_DOCUMENT_CHARS`; ``where`` starts the message."""
+    if len(text) > MAX_DOCUMENT_CHARS:
+        raise CorpusError(f"{where} {len(text):,} characters; the limit is {MAX_DOCUMENT_CHARS:,} per document "
+                          "(is it one article? split it, or trim what is not the article)")
+
+
+def _check_doc_id(doc_id: str, source: object) -> None:
+    """Refuse a doc_id that tables and messages cannot show as it is: blank or holding controls."""
+    if not doc_id.strip() or printable(doc_id) != doc_id:
+        raise _error(source, f"doc_id '{printable(doc_id)}' cannot be shown (it is blank or holds control "
+                             "characters); rename the file or change the doc_id")
+
+
+def _decode_utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """The text and ``"utf-16-le"``/``"utf-16-be"`` when ``data`` is UTF-16 without a byte-order mark, else None.
+
+    Text of Latin (or Cyrillic, Greek ...) script in UTF-16 has a NUL byte in
+    every character of U+0000-U+00FF (letters, spaces, digits), always in the
+    same half of each byte pair: the high byte, second in little-endian order.
+    A binary file has NUL bytes in both halves. The decoded text is still
+    checked for control characters by :func:`decode_text`.
+    """
+    half = len(data) // 2
+    if len(data) % 2 or not half:
+        return None
+    first, second = data[0::2].count(0) / half, data[1::2].count(0) / half
+    if second >= UTF16_MIN_NUL_SHARE and first <= UTF16_MAX_STRAY_NUL_SHARE:
+        encoding = "utf-16-le"
+    elif first >= UTF16_MIN_NUL_SHARE and second <= UTF16_MAX_STRAY_NUL_SHARE:
+        encoding = "utf-16-be"
+    else:
+        return None
+    try:
+        return data.decode(encoding), encoding
+    except UnicodeDecodeError:  # an unpaired surrogate: not UTF-16 after all
+        return None
+
+
 def decode_text(data: bytes, name: str) -> tuple[str, str]:
-    """Decode an article file, detecting UTF-8 (with or without BOM) or cp1252.
+    """Decode an article file, detecting UTF-8 (with or without BOM), UTF-16 or cp1252.
 
     Parameters
     ----------
@@ -57,7 +296,9 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
     -------
     (str, str)
         The text (line endings normalised to ``\\n``) and the encoding used:
-        ``utf-8``, ``utf-8-sig``, ``utf-16``, ``cp1252`` or ``latin-1``.
+        ``utf-8``, ``utf-8-sig``, ``utf-16`` (with a byte-order mark),
+        ``utf-16-le`` or ``utf-16-be`` (without one, see
+        :func:`_decode_utf16_without_bom`), ``cp1252`` or ``latin-1``.
 
     Raises
     ------
@@ -65,11 +306,14 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
         If the file is empty or is not text.
     """
     if not data.strip():
-        raise CorpusError(f"{name}: the file is empty")
+        raise _error(name, "the file is empty")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text, encoding = _decode_or_fail(data, "utf-16", name), "utf-16"
     elif b"\x00" in data:
-        raise CorpusError(f"{name}: this is a binary file (it contains NUL bytes), not text")
+        decoded = _decode_utf16_without_bom(data)
+        if decoded is None:
+            raise _error(name, "this is a binary file (it contains NUL bytes), not text")
+        text, encoding = decoded
     elif data.startswith(codecs.BOM_UTF8):
         text, encoding = _decode_or_fail(data, "utf-8-sig", name), "utf-8-sig"
     else:
@@ -82,10 +326,10 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
                 text, encoding = data.decode("latin-1"), "latin-1"
     controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f")
     if controls > max(2, len(text) // 100):
-        raise CorpusError(f"{name}: this looks like a binary file ({controls} control characters), not text")
+        raise _error(name, f"this looks like a binary file ({controls} control characters), not text")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        raise CorpusError(f"{name}: the file holds only white space")
+        raise _error(name, "the file holds only white space")
     return text, encoding
 
 
@@ -93,8 +337,8 @@ def _decode_or_fail(data: bytes, encoding: str, name: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise CorpusError(f"{name}: starts with a {encoding} byte-order mark but is not valid {encoding} "
-                          f"(byte {exc.start})") from None
+        raise _error(name, f"starts with a {encoding} byte-order mark but is not valid {encoding} "
+                           f"(byte {exc.start})") from None
 
 
 def read_corpus(path: str | Path) -> pd.DataFrame:
@@ -104,7 +348,8 @@ def read_corpus(path: str | Path) -> pd.DataFrame:
     ----------
     path : str or pathlib.Path
         A folder of ``.txt`` (and/or ``.csv``/``.jsonl``) articles with an
-        optional ``sources.csv``, or a single ``.csv``/``.jsonl`` file.
+        optional ``sources.csv``, or a single ``.csv``/``.jsonl`` file. The
+        files read are those of :func:`corpus_files`.
 
     Returns
     -------
@@ -117,39 +362,43 @@ def read_corpus(path: str | Path) -> pd.DataFrame:
     Raises
     ------
     CorpusError
-        Missing path, unreadable or empty files, no documents, duplicate
-        ``doc_id``, or a ``sources.csv`` that does not match the documents.
+        Missing path, unreadable, empty, binary or oversized files (see
+        :data:`MAX_DOCUMENT_CHARS`), symbolic links leading out of the folder,
+        no documents, a blank or unprintable or duplicate ``doc_id``, or a
+        ``sources.csv`` that does not match the documents.
     """
     root = Path(path)
     if not root.exists():
-        raise CorpusError(f"{root}: no such corpus folder or file")
-    if root.is_file():
-        files, base = [root], root.parent
+        check_inside_corpus(root, root.parent)  # a dangling or looping link says so
+        raise _error(root, "no such corpus folder or file")
+    files = corpus_files(root)
+    if root.is_dir():
+        base, articles = root, [f for f in files if f.name.lower() not in METADATA_FILES]
     else:
-        base = root
-        files = sorted(p for p in root.iterdir()
-                       if p.is_file() and p.suffix.lower() in {".txt", ".csv", ".jsonl"}
-                       and p.name.lower() not in METADATA_FILES)
+        base, articles = root.parent, [root]
     rows: list[dict] = []
-    for file in files:
+    for file in articles:
         if file.suffix.lower() == ".txt":
-            text, encoding = decode_text(file.read_bytes(), str(file))
+            data = _read_limited(file, MAX_FILE_BYTES, "document (a text of at most "
+                                 f"{MAX_DOCUMENT_CHARS:,} characters takes at most that)")
+            text, encoding = decode_text(data, str(file))
+            _check_length(text, f"{printable(file)}:")
+            _check_doc_id(file.stem, file)
             rows.append({"doc_id": file.stem, "source_file": file.relative_to(base).as_posix(),
                          "encoding": encoding, "given_title": "", "text": text})
         elif file.suffix.lower() in {".csv", ".jsonl"}:
             rows.extend(_read_table_file(file, base))
         else:
-            raise CorpusError(f"{file}: not a corpus file (expected .txt, .csv or .jsonl)")
+            raise _error(file, "not a corpus file (expected .txt, .csv or .jsonl)")
     if not rows:
-        raise CorpusError(f"{root}: no documents found (expected .txt files, or .csv/.jsonl with a text column)")
+        raise _error(root, "no documents found (expected .txt files, or .csv/.jsonl with a text column)")
     raw = pd.DataFrame(rows, columns=RAW_COLUMNS + [c for c in rows[0] if c not in RAW_COLUMNS])
     duplicated = raw.loc[raw["doc_id"].duplicated(), "doc_id"].tolist()
     if duplicated:
-        raise CorpusError(f"{root}: more than one document has doc_id {', '.join(map(repr, duplicated))}")
+        raise _error(root, f"more than one document has doc_id {', '.join(map(repr, duplicated))}")
     raw = raw.sort_values("doc_id", kind="stable").reset_index(drop=True)
-    sources = base / "sources.csv" if root.is_dir() else None
-    if sources is not None and sources.is_file():
-        raw = _merge_sources(raw, sources)
+    if base / "sources.csv" in files:
+        raw = _merge_sources(raw, base / "sources.csv")
     if "outlet" not in raw.columns:
         raw["outlet"] = ""
     raw["outlet"] = raw["outlet"].fillna("").astype(str).str.strip()
@@ -158,36 +407,41 @@ def read_corpus(path: str | Path) -> pd.DataFrame:
 
 def _read_table_file(file: Path, base: Path) -> list[dict]:
     """Rows of a .csv or .jsonl corpus file (one document per row)."""
+    data = _read_limited(file, MAX_TABLE_BYTES, "table file")
     try:
         if file.suffix.lower() == ".csv":
-            table = pd.read_csv(file, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            table = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
         else:
             records = []
-            for number, line in enumerate(file.read_text(encoding="utf-8-sig").splitlines(), start=1):
+            for number, line in enumerate(data.decode("utf-8-sig").splitlines(), start=1):
                 if line.strip():
                     try:
                         record = json.loads(line)
                     except json.JSONDecodeError as exc:
-                        raise CorpusError(f"{file}: line {number} is not valid JSON ({exc.msg})") from None
+                        raise _error(file, f"line {number} is not valid JSON ({exc.msg})") from None
                     if not isinstance(record, dict):
-                        raise CorpusError(f"{file}: line {number} is not a JSON object")
+                        raise _error(file, f"line {number} is not a JSON object")
                     records.append(record)
             table = pd.DataFrame.from_records(records).fillna("").astype(str)
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise CorpusError(f"{file}: cannot be read as {file.suffix[1:].upper()} ({exc})") from None
+        raise _error(file, f"cannot be read as {file.suffix[1:].upper()} ({exc})") from None
     text_column = next((c for c in TEXT_COLUMNS if c in table.columns), None)
     if text_column is None:
-        raise CorpusError(f"{file}: no text column (expected one of {', '.join(TEXT_COLUMNS)}; "
-                          f"found {', '.join(map(str, table.columns)) or 'none'})")
+        raise _error(file, f"no text column (expected one of {', '.join(TEXT_COLUMNS)}; "
+                           f"found {printable(', '.join(map(str, table.columns))) or 'none'})")
     clash = _reserved([c for c in table.columns if c not in {text_column, "doc_id", "id", "title"}])
     if clash:
-        raise CorpusError(f"{file}: column names reserved by the kit: {', '.join(clash)}")
+        raise _error(file, f"column names reserved by the kit: {', '.join(clash)}")
     rows = []
     for position, record in enumerate(table.to_dict("records")):
         doc_id = str(record.get("doc_id") or record.get("id") or f"{file.stem}-{position + 1:04d}")
+        where = f"{printable(file)}: row {position + 1} (doc_id '{printable(doc_id)}')"
+        for column, value in record.items():
+            _check_length(str(value), f"{where}: column {printable(column)!r} has")
+        _check_doc_id(doc_id, f"{file}: row {position + 1}")
         text = str(record[text_column]).replace("\r\n", "\n").replace("\r", "\n")
         if not text.strip():
-            raise CorpusError(f"{file}: row {position + 1} (doc_id {doc_id!r}) has an empty {text_column!r}")
+            raise CorpusError(f"{where} has an empty {text_column!r}")
         extra = {k: str(v) for k, v in record.items()
                  if k not in {text_column, "doc_id", "id", "title"}}
         rows.append({"doc_id": doc_id, "source_file": f"{file.relative_to(base).as_posix()}#{position + 1}",
@@ -198,23 +452,27 @@ def _read_table_file(file: Path, base: Path) -> list[dict]:
 
 def _merge_sources(raw: pd.DataFrame, sources: Path) -> pd.DataFrame:
     """Join ``sources.csv`` onto the raw table by ``doc_id``."""
+    data = _read_limited(sources, MAX_TABLE_BYTES, "table file")
     try:
-        meta = pd.read_csv(sources, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        meta = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise CorpusError(f"{sources}: cannot be read as CSV ({exc})") from None
+        raise _error(sources, f"cannot be read as CSV ({exc})") from None
     meta.columns = [str(c).strip() for c in meta.columns]
     if "doc_id" not in meta.columns:
-        raise CorpusError(f"{sources}: needs a 'doc_id' column (found {', '.join(meta.columns)})")
+        raise _error(sources, f"needs a 'doc_id' column (found {printable(', '.join(meta.columns))})")
     meta["doc_id"] = meta["doc_id"].str.strip()
     repeated = sorted(set(meta.loc[meta["doc_id"].duplicated(), "doc_id"]))
     if repeated:
-        raise CorpusError(f"{sources}: doc_id listed more than once: {', '.join(repeated)}")
+        raise _error(sources, f"doc_id listed more than once: {printable(', '.join(repeated))}")
     unknown = sorted(set(meta["doc_id"]) - set(raw["doc_id"]))
     if unknown:
-        raise CorpusError(f"{sources}: rows name documents that are not in the corpus: {', '.join(unknown)}")
+        raise _error(sources, f"rows name documents that are not in the corpus: {printable(', '.join(unknown))}")
     clash = _reserved([c for c in meta.columns if c != "doc_id"])
     if clash:
-        raise CorpusError(f"{sources}: column names reserved by the kit: {', '.join(clash)}")
+        raise _error(sources, f"column names reserved by the kit: {', '.join(clash)}")
+    for position, record in enumerate(meta.to_dict("records")):
+        for column, value in record.items():
+            _check_length(value, f"{printable(sources)}: row {position + 1}: column {printable(column)!r} has")
     merged = raw.drop(columns=[c for c in meta.columns if c != "doc_id" and c in raw.columns])
     merged = merged.merge(meta, on="doc_id", how="left")
     extra = [c for c in meta.columns if c != "doc_id"]
@@ -296,11 +554,12 @@ def word_count(text: str) -> int:
 
 
 def normalize_line(line: str) -> str:
-    """Unicode NFC, non-breaking and exotic spaces as plain spaces, no zero-width
-    characters, no trailing space: what the body keeps of a line."""
+    """Unicode NFC, non-breaking and exotic spaces as plain spaces, no invisible
+    characters (:data:`INVISIBLE_CHARACTERS`: zero-width, bidi controls, C0/C1
+    controls), no trailing space: what the body keeps of a line."""
     line = unicodedata.normalize("NFC", line)
-    line = re.sub(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]", " ", line)
-    line = re.sub(r"[\u200b-\u200d\u2060\ufeff]", "", line)
+    line = SPACE_CHARACTERS.sub(" ", line)
+    line = INVISIBLE_CHARACTERS.sub("", line)
     return re.sub(r" {2,}", " ", line).strip()
 
 
@@ -501,7 +760,8 @@ def line_table(raw: pd.DataFrame) -> pd.DataFrame:
 #: Columns of the corpus table returned by :func:`clean_corpus`, before the
 #: extra columns carried from ``sources.csv``.
 CORPUS_COLUMNS = ["doc_id", "label", "outlet", "title", "body", "source_file", "encoding",
-                  "n_paragraphs", "n_words", "boilerplate_lines", "duplicate_paragraphs", "flags"]
+                  "n_paragraphs", "n_words", "boilerplate_lines", "duplicate_paragraphs",
+                  "controls_removed", "flags"]
 
 
 def clean_corpus(raw: pd.DataFrame, lines: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -523,9 +783,18 @@ def clean_corpus(raw: pd.DataFrame, lines: pd.DataFrame | None = None) -> pd.Dat
         article has no headline); ``body`` (body and heading lines, each a
         paragraph, joined by a blank line; boilerplate and repeated paragraphs
         left out); ``source_file``; ``encoding``; ``n_paragraphs``; ``n_words``;
-        ``boilerplate_lines``; ``duplicate_paragraphs``; ``flags``
+        ``boilerplate_lines``; ``duplicate_paragraphs``; ``controls_removed``
+        (invisible characters removed from the text, title and outlet, see
+        :data:`INVISIBLE_CHARACTERS`); ``flags``
         (``;``-separated: ``no_title``, ``uncertain_line:<n>:<rule>``, ``encoding:<enc>``,
         ``empty_body``); then the other columns of ``sources.csv``.
+
+    Raises
+    ------
+    CorpusError
+        A body longer than :data:`MAX_DOCUMENT_CHARS` (lines become paragraphs
+        joined by a blank line, so a body may be longer than its file), named
+        by its source file, before any section parses it.
     """
     if lines is None:
         lines = line_table(raw)
@@ -535,9 +804,10 @@ def clean_corpus(raw: pd.DataFrame, lines: pd.DataFrame | None = None) -> pd.Dat
         doc_lines = grouped[row["doc_id"]]
         kept = doc_lines[doc_lines["role"].isin(["body", "heading"])]
         body = "\n\n".join(kept["text"])
+        _check_length(body, f"{printable(row['source_file'])}: the body to analyse has")
+        outlet, given_title = normalize_line(row["outlet"]), normalize_line(row["given_title"])
         title_rows = doc_lines.loc[doc_lines["role"] == "title", "text"]
-        title = row["given_title"] or (strip_site_suffix(title_rows.iloc[0], row["outlet"])
-                                       if len(title_rows) else "")
+        title = given_title or (strip_site_suffix(title_rows.iloc[0], outlet) if len(title_rows) else "")
         flags = []
         if not title:
             flags.append("no_title")
@@ -548,11 +818,13 @@ def clean_corpus(raw: pd.DataFrame, lines: pd.DataFrame | None = None) -> pd.Dat
         for number, flag in doc_lines.loc[doc_lines["flag"].str.startswith("uncertain"), ["line", "flag"]].itertuples(index=False):
             flags.append(f"uncertain_line:{number}:{flag.split(':', 1)[1]}")
         records.append({
-            "doc_id": row["doc_id"], "outlet": row["outlet"], "title": title, "body": body,
+            "doc_id": row["doc_id"], "outlet": outlet, "title": title, "body": body,
             "source_file": row["source_file"], "encoding": row["encoding"],
             "n_paragraphs": len(kept), "n_words": word_count(body),
             "boilerplate_lines": int((doc_lines["role"] == "boilerplate").sum()),
             "duplicate_paragraphs": int((doc_lines["role"] == "duplicate").sum()),
+            "controls_removed": sum(len(INVISIBLE_CHARACTERS.findall(row[k]))
+                                    for k in ("text", "given_title", "outlet")),
             "flags": ";".join(flags),
             **{k: v for k, v in row.items() if k not in RAW_COLUMNS and k != "outlet"},
         })
@@ -644,7 +916,9 @@ def document_table(docs: pd.DataFrame, sentences: pd.DataFrame | None = None) ->
     -------
     pandas.DataFrame
         ``doc_id``, ``outlet``, ``title``, ``n_paragraphs``, ``n_sentences``,
-        ``n_words``, ``boilerplate_lines``, ``duplicate_paragraphs``, ``flags``.
+        ``n_words``, ``boilerplate_lines``, ``duplicate_paragraphs``,
+        ``controls_removed`` (invisible characters such as bidi controls removed
+        from the document: its text was altered), ``flags``.
     """
     out = docs[["doc_id", "outlet", "title", "n_paragraphs"]].copy()
     if sentences is not None:
@@ -652,6 +926,6 @@ def document_table(docs: pd.DataFrame, sentences: pd.DataFrame | None = None) ->
         out["n_sentences"] = docs["doc_id"].map(counts).fillna(0).astype(int)
     else:
         out["n_sentences"] = pd.NA
-    for column in ["n_words", "boilerplate_lines", "duplicate_paragraphs", "flags"]:
+    for column in ["n_words", "boilerplate_lines", "duplicate_paragraphs", "controls_removed", "flags"]:
         out[column] = docs[column]
     return out

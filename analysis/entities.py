@@ -548,7 +548,9 @@ def load_aliases(corpus_dir: str | Path | None = None) -> pd.DataFrame:
     """
     tables = [_read_alias_file(BUILTIN_ALIASES, "built-in")]
     if corpus_dir is not None:
-        path = Path(corpus_dir) / "aliases.csv"
+        from .corpus import check_inside_corpus  # refuses a link leading out of the corpus
+
+        path = check_inside_corpus(Path(corpus_dir) / "aliases.csv", corpus_dir)
         if path.is_file():
             tables.append(_read_alias_file(path, "corpus"))
     table = pd.concat(tables, ignore_index=True)
