@@ -5,6 +5,10 @@ sections share (the spaCy parse, the sentence table), computed on first use.
 Each ``*_tables`` function runs one report section and returns its tidy tables
 by name (the CSV file stem); the notebook adds figures and a sentence of
 interpretation, ``parallax analyze`` writes the tables alone.
+
+Tables are written with :func:`analysis.tables.write_table`: a text cell that
+a spreadsheet would run as a formula (``=...``, ``+...``, ``-...``, ``@...``)
+gets a leading ``'``; :func:`analysis.tables.read_table` reads the exact text back.
 """
 
 from __future__ import annotations
