@@ -25,7 +25,7 @@ FORMULA_OUTLETS = ['=HYPERLINK("http://evil.example","x")', "+cmd|' /C calc'!A0"
 NASTY = FORMULA_OUTLETS + [
     "=1+1", "-1+1", "-", "+", "@", "=", "\tindented", "\rcarriage", "\0nul", "\uff1dSUM(1)", "\uff0b1",
     "\uff0d1", "\uff20SUM(1)", "'", "''", "'=1+1", "''=1+1", "'''-x", "'abc", "it's", "a=b", " =1+1",
-    "", "plain text", "-3", "+44 20 7946 0000", "@handle", "=", "\"=quoted\"", "line\nbreak",
+    "", "plain text", "-3", "+44 20 7946 0000", "@handle", "\"=quoted\"", "line\nbreak",
     "=1,2", "'\t", "\u202e=evil",
 ]
 
