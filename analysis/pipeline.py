@@ -102,8 +102,8 @@ class CorpusAnalysis:
 
     @functools.cached_property
     def sentences(self) -> pd.DataFrame:
-        """:func:`analysis.nlp.sentence_table` of the corpus."""
-        from .nlp import sentence_table
+        """:func:`analysis.text.sentence_table` of the corpus."""
+        from .text import sentence_table
 
         return sentence_table(self.parsed)
 
