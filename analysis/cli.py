@@ -123,15 +123,13 @@ def _report(args) -> int:
 
 
 def _analyze(args) -> int:
-    from .pipeline import DEFAULT_PARAMETERS, analyze
-    from .report import _convert
+    from .parameters import parse_parameters
+    from .pipeline import analyze
     from .tables import write_table
 
-    # -p values arrive as strings: give them the type of the default, as `report` does
-    # (else "false" is a true value and "8" is not a number). Unknown names are
-    # passed on for the pipeline to reject.
-    parameters = {name: _convert(name, value, DEFAULT_PARAMETERS.get(name, value))
-                  for name, value in args.parameters.items()}
+    # -p values arrive as strings: parsed and range-checked as `report` does
+    # (else "false" is a true value and "8" is not a number).
+    parameters = parse_parameters(args.parameters)
     tables = analyze(args.corpus, **parameters)
     out = Path(args.out) / "tables"
     for name, table in tables.items():
