@@ -64,7 +64,8 @@ def build_parser(with_notebook_help: bool = False) -> argparse.ArgumentParser:
 
     analyze = sub.add_parser(
         "analyze", help="write the report's tables only (no notebook), for scripting",
-        description="Run every analysis section on CORPUS and write tables/*.csv into --out.",
+        description="Run every analysis section on CORPUS and write tables/*.csv into --out. The -p parameters "
+                    "and their allowed values are the report's: see `parallax report --help`.",
     )
     analyze.add_argument("corpus", help="corpus folder")
     analyze.add_argument("--out", required=True, help="folder to write tables/ into")
