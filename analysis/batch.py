@@ -30,6 +30,7 @@ import pandas as pd
 
 from .corpus import METADATA_FILES
 from .errors import Interrupted
+from .tables import write_table
 from .workers import StopSignals, die_with_parent, stop_processes
 
 #: Columns of :func:`run_batch`'s summary table, as written to ``batch.csv``.
@@ -189,7 +190,10 @@ def run_batch(root: str | Path, out: str | Path, parameters: dict | None = None,
         ``status`` (``ok``, ``skipped`` or ``failed``), ``seconds`` (float,
         wall time of the report, 0.0 when skipped, rounded to 0.1), ``report``
         (str, the report folder; empty when failed), ``error`` (str, one line;
-        empty unless failed). The same table is written to ``out/batch.csv``.
+        empty unless failed). The same table is written to ``out/batch.csv``
+        (by :func:`analysis.tables.write_table`: a corpus name or error starting
+        with ``=``, ``+``, ``-`` or ``@`` gets a leading ``'``; read it back with
+        :func:`analysis.tables.read_table`).
 
     Raises
     ------
@@ -389,7 +393,7 @@ def _unreadable(corpus_path: str) -> str:
 def _write_summary(results: dict, out: Path) -> pd.DataFrame:
     table = pd.DataFrame(list(results.values()), columns=BATCH_COLUMNS)
     table = table.sort_values("corpus", kind="stable").reset_index(drop=True)
-    table.to_csv(out / BATCH_TABLE, index=False, lineterminator="\n")
+    write_table(table, out / BATCH_TABLE, float_format=None)  # seconds as 12.3, 0.0
     return table
 
 

@@ -31,6 +31,10 @@ What is read, and what is refused (article text and file names are untrusted):
   as "Kirby"), zero-width characters and C0/C1 control characters are removed
   from every line, title and outlet, and counted per document
   (``controls_removed`` in ``documents.csv``): the text was altered, visibly.
+- **Language.** Each document's language is detected (:mod:`analysis.language`)
+  into the ``language`` column; a ``language`` column of ``sources.csv`` or of
+  tabular input may give it instead, as an ISO 639 code (anything else is
+  refused, naming the file and row).
 - **Names in messages.** Every message naming a file or a doc_id prints it
   through :func:`printable`, so a file name holding terminal escapes cannot
   recolour or rewrite the user's terminal; a doc_id that cannot be shown
@@ -64,6 +68,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import CorpusError
+from .language import detect_language, document_languages, language_code
 
 #: Files in a corpus folder that are metadata, not articles.
 METADATA_FILES = frozenset({"sources.csv", "aliases.csv"})
@@ -432,6 +437,7 @@ def _read_table_file(file: Path, base: Path) -> list[dict]:
     clash = _reserved([c for c in table.columns if c not in {text_column, "doc_id", "id", "title"}])
     if clash:
         raise _error(file, f"column names reserved by the kit: {', '.join(clash)}")
+    _check_languages(table, file)
     rows = []
     for position, record in enumerate(table.to_dict("records")):
         doc_id = str(record.get("doc_id") or record.get("id") or f"{file.stem}-{position + 1:04d}")
@@ -470,6 +476,7 @@ def _merge_sources(raw: pd.DataFrame, sources: Path) -> pd.DataFrame:
     clash = _reserved([c for c in meta.columns if c != "doc_id"])
     if clash:
         raise _error(sources, f"column names reserved by the kit: {', '.join(clash)}")
+    _check_languages(meta, sources)
     for position, record in enumerate(meta.to_dict("records")):
         for column, value in record.items():
             _check_length(value, f"{printable(sources)}: row {position + 1}: column {printable(column)!r} has")
@@ -480,13 +487,24 @@ def _merge_sources(raw: pd.DataFrame, sources: Path) -> pd.DataFrame:
     return merged
 
 
+def _check_languages(table: pd.DataFrame, file: Path) -> None:
+    """Refuse a ``language`` column holding something other than ISO 639 codes (or blanks)."""
+    if "language" not in table.columns:
+        return
+    for position, value in enumerate(table["language"].astype(str)):
+        given = normalize_line(value)
+        if given and language_code(given) is None:
+            raise _error(file, f"row {position + 1}: language {printable(given)!r} is not an ISO 639 code such "
+                               "as en or ru (leave it empty to have the language detected)")
+
+
 def _reserved(columns) -> list[str]:
     """The given input columns that would overwrite a column the kit computes.
 
-    ``outlet`` and ``title`` may be supplied; ``label``, ``body``, the counts
+    ``outlet``, ``title`` and ``language`` may be supplied; ``label``, ``body``, the counts
     and ``flags`` of :func:`clean_corpus` and the raw columns may not.
     """
-    reserved = (set(RAW_COLUMNS) | set(CORPUS_COLUMNS)) - {"doc_id", "outlet", "title"}
+    reserved = (set(RAW_COLUMNS) | set(CORPUS_COLUMNS)) - {"doc_id", "outlet", "title", "language"}
     return [str(c) for c in columns if c in reserved]
 
 
@@ -759,7 +777,7 @@ def line_table(raw: pd.DataFrame) -> pd.DataFrame:
 
 #: Columns of the corpus table returned by :func:`clean_corpus`, before the
 #: extra columns carried from ``sources.csv``.
-CORPUS_COLUMNS = ["doc_id", "label", "outlet", "title", "body", "source_file", "encoding",
+CORPUS_COLUMNS = ["doc_id", "label", "outlet", "title", "body", "source_file", "encoding", "language",
                   "n_paragraphs", "n_words", "boilerplate_lines", "duplicate_paragraphs",
                   "controls_removed", "flags"]
 
@@ -782,7 +800,10 @@ def clean_corpus(raw: pd.DataFrame, lines: pd.DataFrame | None = None) -> pd.Dat
         when the outlet is unknown); ``outlet``; ``title`` (empty when the
         article has no headline); ``body`` (body and heading lines, each a
         paragraph, joined by a blank line; boilerplate and repeated paragraphs
-        left out); ``source_file``; ``encoding``; ``n_paragraphs``; ``n_words``;
+        left out); ``source_file``; ``encoding``; ``language`` (ISO 639 code
+        of the title and body, :func:`analysis.language.detect_language`, or
+        ``"und"`` when undetermined; a ``language`` column of ``sources.csv``
+        or of tabular input, where not empty, is taken instead); ``n_paragraphs``; ``n_words``;
         ``boilerplate_lines``; ``duplicate_paragraphs``; ``controls_removed``
         (invisible characters removed from the text, title and outlet, see
         :data:`INVISIBLE_CHARACTERS`); ``flags``
@@ -794,7 +815,8 @@ def clean_corpus(raw: pd.DataFrame, lines: pd.DataFrame | None = None) -> pd.Dat
     CorpusError
         A body longer than :data:`MAX_DOCUMENT_CHARS` (lines become paragraphs
         joined by a blank line, so a body may be longer than its file), named
-        by its source file, before any section parses it.
+        by its source file, before any section parses it; a given ``language``
+        that is not an ISO 639 code.
     """
     if lines is None:
         lines = line_table(raw)
@@ -820,17 +842,25 @@ def clean_corpus(raw: pd.DataFrame, lines: pd.DataFrame | None = None) -> pd.Dat
         records.append({
             "doc_id": row["doc_id"], "outlet": outlet, "title": title, "body": body,
             "source_file": row["source_file"], "encoding": row["encoding"],
+            "language": _language(row, title, body),
             "n_paragraphs": len(kept), "n_words": word_count(body),
             "boilerplate_lines": int((doc_lines["role"] == "boilerplate").sum()),
             "duplicate_paragraphs": int((doc_lines["role"] == "duplicate").sum()),
             "controls_removed": sum(len(INVISIBLE_CHARACTERS.findall(row[k]))
                                     for k in ("text", "given_title", "outlet")),
             "flags": ";".join(flags),
-            **{k: v for k, v in row.items() if k not in RAW_COLUMNS and k != "outlet"},
+            **{k: v for k, v in row.items() if k not in RAW_COLUMNS and k not in ("outlet", "language")},
         })
     docs = pd.DataFrame.from_records(records)
     docs.insert(1, "label", display_labels(docs))
     return docs[CORPUS_COLUMNS + [c for c in docs.columns if c not in CORPUS_COLUMNS]]
+
+
+def _language(row: dict, title: str, body: str) -> str:
+    """The document's language: as given in its input table (checked on reading), else detected."""
+    value = row.get("language")
+    given = normalize_line(value) if isinstance(value, str) else ""
+    return language_code(given) if given else detect_language(f"{title}\n\n{body}")
 
 
 def display_labels(docs: pd.DataFrame) -> list[str]:
@@ -915,12 +945,16 @@ def document_table(docs: pd.DataFrame, sentences: pd.DataFrame | None = None) ->
     Returns
     -------
     pandas.DataFrame
-        ``doc_id``, ``outlet``, ``title``, ``n_paragraphs``, ``n_sentences``,
+        ``doc_id``, ``outlet``, ``title``, ``language`` (ISO 639 code, ``"und"``
+        when undetermined: documents in another language than English are
+        left out of the English-only sections), ``n_paragraphs``, ``n_sentences``,
         ``n_words``, ``boilerplate_lines``, ``duplicate_paragraphs``,
         ``controls_removed`` (invisible characters such as bidi controls removed
         from the document: its text was altered), ``flags``.
     """
-    out = docs[["doc_id", "outlet", "title", "n_paragraphs"]].copy()
+    out = docs[["doc_id", "outlet", "title"]].copy()
+    out["language"] = document_languages(docs)
+    out["n_paragraphs"] = docs["n_paragraphs"]
     if sentences is not None:
         counts = sentences.groupby("doc_id").size()
         out["n_sentences"] = docs["doc_id"].map(counts).fillna(0).astype(int)

@@ -37,12 +37,12 @@ from __future__ import annotations
 import functools
 import math
 import re
-import unicodedata
 from collections.abc import Mapping
 
 import pandas as pd
 
 from .corpus import is_heading, paragraph_table
+from .language import document_languages, is_english, latin_share, not_english_note
 from .tables import check_corpus_table
 
 #: textstat formula functions reported per document (column name = function name).
@@ -333,26 +333,7 @@ def _locate_given_paragraphs(bodies: Mapping[str, str], paragraphs: pd.DataFrame
 # Document and paragraph tables
 # ---------------------------------------------------------------------------
 
-def latin_share(text: str) -> float:
-    """Share of the letters of ``text`` that are in the Latin script (1.0 when it has none).
-
-    Parameters
-    ----------
-    text : str
-
-    Returns
-    -------
-    float
-        From 0 (no Latin letter: Urdu, Arabic, Chinese ...) to 1.
-    """
-    letters = [ch for ch in text if ch.isalpha()]
-    if not letters:
-        return 1.0
-    latin = sum(1 for ch in letters if ch.isascii() or "LATIN" in unicodedata.name(ch, ""))
-    return latin / len(letters)
-
-
-def unscorable_reason(text: str, words: int, sentences: int) -> str:
+def unscorable_reason(text: str, words: int, sentences: int, language: str = "en") -> str:
     """Why textstat's English formulas would give meaningless numbers on ``text`` ("" if they do not).
 
     Parameters
@@ -361,13 +342,19 @@ def unscorable_reason(text: str, words: int, sentences: int) -> str:
         The scored text (:func:`scored_text`).
     words, sentences : int
         textstat's word and sentence counts of it.
+    language : str
+        The document's language (:func:`analysis.language.detect_language`).
 
     Returns
     -------
     str
-        ``"not_latin_script"`` (see :data:`MIN_LATIN_SHARE`),
+        ``"not_english=<code>"`` (a document in another language than English,
+        :func:`analysis.language.is_english`), ``"not_latin_script"`` (an
+        undetermined text, see :data:`MIN_LATIN_SHARE`),
         ``"no_sentence_punctuation"`` (see :data:`MAX_WORDS_PER_SENTENCE`) or "".
     """
+    if words and not is_english(language):
+        return f"not_english={language}"
     if words and latin_share(text) < MIN_LATIN_SHARE:
         return "not_latin_script"
     if words and words / max(sentences, 1) > MAX_WORDS_PER_SENTENCE:
@@ -428,7 +415,9 @@ def readability_table(docs: pd.DataFrame, paragraphs: pd.DataFrame | None = None
     Parameters
     ----------
     docs : pandas.DataFrame
-        Corpus table (``doc_id``, ``label``, ``body``; one row per document).
+        Corpus table (``doc_id``, ``label``, ``body``; one row per document;
+        its ``language`` column, or the language detected from ``body`` when
+        it has none, decides which documents are scored).
     paragraphs : pandas.DataFrame, optional
         Paragraph table with ``kind`` (see :func:`split_paragraphs`); when
         omitted, headings are found with :func:`is_heading`.
@@ -465,9 +454,10 @@ def readability_table(docs: pd.DataFrame, paragraphs: pd.DataFrame | None = None
         - ``headings_excluded``, ``missing_spaces_repaired``,
           ``paragraphs_terminated`` (int): what :func:`scored_text` changed.
         - ``flags`` (str): ``;``-separated, fixed order, "" when clean:
-          ``empty_body``, ``no_scorable_text``, ``not_latin_script`` or
-          ``no_sentence_punctuation`` (scores left NaN: see
-          :func:`unscorable_reason`), ``headings_excluded=N``,
+          ``empty_body``, ``no_scorable_text``, ``not_english=<code>`` (the
+          document is in another language, e.g. ``not_english=ru``),
+          ``not_latin_script`` or ``no_sentence_punctuation`` (scores left
+          NaN: see :func:`unscorable_reason`), ``headings_excluded=N``,
           ``missing_spaces_repaired=N``, ``paragraphs_terminated=N``,
           ``dropped_fragments=N``, ``sentence_count_mismatch=T/I`` (textstat vs
           independent count differ by >= 2 sentences and >= 10 %),
@@ -484,6 +474,7 @@ def readability_table(docs: pd.DataFrame, paragraphs: pd.DataFrame | None = None
     spacy_counts = _spacy_sentence_counts(docs, para_table, parsed) if parsed is not None else None
     labels = dict(zip(docs["doc_id"], docs["label"]))
     bodies = dict(zip(docs["doc_id"], docs["body"]))
+    languages = dict(zip(docs["doc_id"], document_languages(docs)))
     groups = {doc_id: g for doc_id, g in para_table.groupby("doc_id", sort=True)}
 
     rows = []
@@ -496,7 +487,7 @@ def readability_table(docs: pd.DataFrame, paragraphs: pd.DataFrame | None = None
             independent, counter = count_sentences_regex(text), "regex"
         row = {"doc_id": doc_id, "label": str(labels[doc_id])}
         row.update(_document_scores(text))
-        reason = unscorable_reason(text, row["words"], row["sentences"])
+        reason = unscorable_reason(text, row["words"], row["sentences"], languages[doc_id])
         if reason:
             row.update({name: math.nan for name in FORMULAS}, text_standard="", text_standard_grade=math.nan)
         row.update(sentences_independent=independent, sentence_counter=counter,
@@ -612,12 +603,14 @@ def paragraph_readability(docs: pd.DataFrame, paragraphs: pd.DataFrame | None = 
         ``words`` and ``sentences`` (textstat's counts; ``sentences`` is 0 for
         a heading), ``flesch_reading_ease``, ``flesch_kincaid_grade`` (float,
         NaN when not scored) and ``note`` (why it was not scored: ``"heading"``,
-        ``"fewer than 10 words"``, ``"not latin script"`` or ``"no sentence
-        punctuation"``; "" when scored).
+        ``"not english (<code>)"`` for every paragraph of a document in another
+        language, ``"fewer than 10 words"``, ``"not latin script"`` or ``"no
+        sentence punctuation"``; "" when scored).
     """
     check_corpus_table(docs, _REQUIRED_DOC_COLUMNS)
     ts = _textstat()
     labels = dict(zip(docs["doc_id"], docs["label"]))
+    languages = dict(zip(docs["doc_id"], document_languages(docs)))
     rows = []
     for para in split_paragraphs(docs, paragraphs).itertuples(index=False):
         text, _ = scored_text([para.text], [para.kind])
@@ -629,7 +622,9 @@ def paragraph_readability(docs: pd.DataFrame, paragraphs: pd.DataFrame | None = 
         else:
             sentences = ts.sentence_count(text)
             reason = unscorable_reason(text, words, sentences)
-            if words < PARAGRAPH_MIN_WORDS:
+            if not is_english(languages[para.doc_id]):
+                note = f"not english ({languages[para.doc_id]})"
+            elif words < PARAGRAPH_MIN_WORDS:
                 note = f"fewer than {PARAGRAPH_MIN_WORDS} words"
             elif reason:
                 note = reason.replace("_", " ")
@@ -658,10 +653,14 @@ def describe_readability(table: pd.DataFrame) -> str:
     str
         The easiest and hardest outlet by Flesch-Kincaid grade and the range of
         textstat's consensus grade (one outlet: its grade and reading ease; none
-        scored: a sentence saying so).
+        scored: a sentence saying so), then the documents left out: those in
+        another language than English (flag ``not_english=<code>``) in the
+        sentence every English-only section uses
+        (:func:`analysis.language.not_english_note`), and the others not scored.
     """
     scored = table.dropna(subset=["flesch_kincaid_grade"])
     flags = table["flags"].fillna("") if "flags" in table.columns else pd.Series("", index=table.index)
+    languages = flags.str.extract(r"(?:^|;)not_english=([^;]+)", expand=False).fillna("en")
     not_latin = int(flags.str.contains("not_latin_script").sum())
     run_on = int(flags.str.contains("no_sentence_punctuation").sum())
     caveat = ""
@@ -669,6 +668,9 @@ def describe_readability(table: pd.DataFrame) -> str:
         caveat = " Not scored: " + "; ".join(part for part in (
             f"{not_latin} document(s) not in the Latin script (the formulas are English ones)" if not_latin else "",
             f"{run_on} document(s) without usable sentence punctuation" if run_on else "") if part) + "."
+    note = not_english_note(languages)
+    if note:
+        caveat = f" {note}{caveat}"
     if scored.empty:
         return "No document has enough English text to score." + caveat
     easiest = scored.loc[scored["flesch_kincaid_grade"].idxmin()]

@@ -315,12 +315,12 @@ def _executed_parameters(executed: Path) -> dict:
 
 def _figure_records(report_dir: Path) -> list[dict]:
     """The figure index the notebook wrote (``figures/figures.csv``) as manifest records."""
-    import pandas as pd
+    from .tables import read_table
 
     index = report_dir / "figures" / FIGURE_INDEX
     if not index.is_file():
         return []
-    table = pd.read_csv(index, dtype=str, keep_default_na=False)
+    table = read_table(index)
     missing = [name for names in table["files"] for name in names.split()
                if not (report_dir / "figures" / name).is_file()]
     if missing:
