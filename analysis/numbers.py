@@ -18,12 +18,13 @@ from collections import Counter
 from collections.abc import Mapping
 
 import pandas as pd
+from text_to_num import text2num
 
 from .tables import check_corpus_table
 from .text import lemma
 
 NUMBER_COLUMNS = ["doc_id", "value", "unit", "what", "text", "start", "end", "label",
-                  "currency", "period", "qualifier", "scope", "is_conversion"]
+                  "currency", "period", "qualifier", "scope", "is_conversion", "vague"]
 CLAIM_COLUMNS = ["group_id", "claim", "unit", "value", "currency", "period", "what",
                  "n_docs", "status"]
 CONFLICT_COLUMNS = ["group_id", "doc_id", "value", "what", "text", "conflict", "label",
@@ -47,11 +48,18 @@ _CURRENCY = {"US$": "USD", "$": "USD", "S$": "SGD", "A$": "AUD", "C$": "CAD", "H
              "yen": "JPY"}
 _SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9,
           "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12, "dozen": 12, "hundred": 100}
-_UNITS_WORDS = {w: i for i, w in enumerate(
+#: Number words that may start or continue a number phrase ("forty-two", "three hundred").
+_NUMBER_WORDS = tuple(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen".split())}
-_TENS_WORDS = {w: 10 * i for i, w in enumerate(
-    "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if w != "_"}
+    "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy "
+    "eighty ninety".split())
+_SCALE_WORDS = ("hundred", "thousand", "million", "billion", "trillion")
+#: Plural scale words ("thousands of troops", "dozens", "scores of") state an order of
+#: magnitude, not a figure. Such a quantity is kept with ``vague`` set and no value:
+#: any number given to it ("thousands" = 2000, or text2num's 1000) would be a guess
+#: that can make or hide a conflict with a real figure.
+VAGUE_QUANTITY = (r"(?:dozens|scores|tens|hundreds|thousands)\s+of\s+(?:thousands|millions|billions)"
+                  r"|dozens|hundreds|thousands|millions|billions|trillions|scores(?=\s+of\b)")
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE_RE = r"(?:\s?(?P<scale>million|billion|trillion|thousand|bn|mn|tn|m|k)\b)"
@@ -62,10 +70,13 @@ PLAIN_RE = re.compile(
     r"(?:\s(?P<scale>million|billion|trillion|thousand)\b)?"
     r"(?:\s?(?P<pct>%|per ?cent\b|percent\b))?"
     r"(?:\s(?P<curword>dollars?|euros?|pounds?|yuan|won|roubles?|rubles?|yen)\b)?", re.I)
-_WORD_ATOM = "|".join(sorted(list(_UNITS_WORDS) + list(_TENS_WORDS), key=len, reverse=True))
+_WORD_ATOM = "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+_WORD_SCALE = "|".join(_SCALE_WORDS) + "|dozen"
 WORD_NUMBER_RE = re.compile(
-    r"\b(?P<num>(?:(?:a|an|" + _WORD_ATOM + r")(?:[\s-]+(?:and\s+)?(?:" + _WORD_ATOM +
-    r"|hundred|thousand|million|billion|dozen))*)|(?:dozens|hundreds|thousands|millions|billions))"
+    r"\b(?P<num>half\s+an?\s+(?:" + _WORD_SCALE + r")"
+    r"|(?:a|an|" + _WORD_ATOM + r")(?:[\s-]+(?:and\s+)?(?:" + _WORD_ATOM + "|" + _WORD_SCALE + r"))*"
+    r"(?:\s+and\s+a\s+half(?:\s+(?:" + _WORD_SCALE + r"))?)?"
+    r"|(?P<vague>" + VAGUE_QUANTITY + r"))"
     r"\b(?:\s(?P<curword>dollars?|euros?|pounds?)\b)?", re.I)
 _QUALIFIER_RE = re.compile(
     r"(?P<q>more than|less than|fewer than|over|under|about|around|nearly|almost|at least|"
@@ -77,6 +88,7 @@ _PERIOD_RE = re.compile(
     r"annually|yearly)\b", re.I)
 _YEAR_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_CURRENCY_IN_DATE = re.compile(r"[$€£¥]|\b(?:dollars?|euros?|pounds?)\b", re.I)
 _PERIOD_ONLY = re.compile(r"^(?:a|an|per|each|every)\s+(?:day|week|month|year)$|^(?:daily|"
                           r"weekly|monthly|annually|yearly)$", re.I)
 
@@ -91,34 +103,46 @@ def _currency_code(word: str) -> str:
 
 
 def parse_number_words(text: str) -> float | None:
-    """Value of an English number phrase ("a thousand", "forty-two", "two million").
+    """Value of an English number phrase ("a thousand", "forty-two", "two and a half million").
 
-    Returns None when ``text`` is not a number phrase.
+    The phrase is read by text2num; this function adds only what text2num
+    leaves out: "a"/"an" for one, "dozen" (12), "half a <scale>" and
+    "<number> and a half [<scale>]".
+
+    Returns
+    -------
+    float or None
+        None when ``text`` is not a number phrase, and for a vague plural
+        (:data:`VAGUE_QUANTITY`: "thousands", "dozens"), which has no value.
     """
-    words = [w for w in re.split(r"[\s-]+", text.lower().strip()) if w and w != "and"]
-    if not words:
+    words = [w for w in re.split(r"[\s-]+", text.lower().strip()) if w]
+    if not words or re.fullmatch(VAGUE_QUANTITY, " ".join(words)):
         return None
-    vague = {"dozens": 24, "hundreds": 200, "thousands": 2000, "millions": 2e6, "billions": 2e9}
-    if len(words) == 1 and words[0] in vague:
-        return float(vague[words[0]])
-    total, current, seen = 0.0, 0.0, False
-    for w in words:
-        if w in ("a", "an"):
-            current, seen = max(current, 1.0), True
-        elif w in _UNITS_WORDS:
-            current, seen = current + _UNITS_WORDS[w], True
-        elif w in _TENS_WORDS:
-            current, seen = current + _TENS_WORDS[w], True
-        elif w == "hundred":
-            current = max(current, 1.0) * 100
-        elif w == "dozen":
-            current = max(current, 1.0) * 12
-        elif w in ("thousand", "million", "billion"):
-            total += max(current, 1.0) * _SCALE[w]
-            current = 0.0
-        else:
+    if words[0] == "half":                                   # "half a million"
+        scale = _whole_number(["one", *words[2:]]) if words[1:2] in (["a"], ["an"]) else None
+        return None if scale is None else scale / 2
+    if "half" in words:                                       # "two and a half million"
+        at = words.index("half")
+        whole, scale = _whole_number(words[:at - 2]), _whole_number(["one", *words[at + 1:]])
+        if words[at - 2:at] != ["and", "a"] or whole is None or scale is None:
             return None
-    return total + current if seen else None
+        return (whole + 0.5) * scale
+    return _whole_number(words)
+
+
+def _whole_number(words: list[str]) -> float | None:
+    """Value of a whole-number phrase (lower case, split on spaces and hyphens), or None."""
+    if words[:1] in (["a"], ["an"]):
+        words = ["one", *words[1:]]
+    if words[-1:] == ["dozen"]:                               # text2num has no "dozen"
+        count = _whole_number(words[:-1]) if len(words) > 1 else 1.0
+        return None if count is None else count * 12
+    if not words or "dozen" in words:
+        return None
+    try:
+        return float(text2num(" ".join(words), "en"))
+    except ValueError:
+        return None
 
 
 def extract_numbers(docs: pd.DataFrame, parsed: Mapping | None = None) -> pd.DataFrame:
@@ -154,7 +178,10 @@ def extract_numbers(docs: pd.DataFrame, parsed: Mapping | None = None) -> pd.Dat
         - ``scope`` (str): the place the figure applies to ("Ukraine",
           "Bakhmut alone"), from an "in <place>" phrase of its clause, else ``""``;
         - ``is_conversion`` (bool): a currency conversion in brackets after
-          another amount ("US$100 million (S$135 million)").
+          another amount ("US$100 million (S$135 million)");
+        - ``vague`` (bool): an order of magnitude written as a plural
+          ("thousands of troops", "dozens", "scores of"); its ``value`` is NaN
+          and it takes part in no claim (:data:`VAGUE_QUANTITY`).
     """
     check_corpus_table(docs)
     if parsed is None:
@@ -176,7 +203,7 @@ def extract_numbers(docs: pd.DataFrame, parsed: Mapping | None = None) -> pd.Dat
     table = pd.DataFrame(rows, columns=NUMBER_COLUMNS)
     table = table.sort_values(["doc_id", "start"], kind="stable").reset_index(drop=True)
     return table.astype({"value": "float64", "start": "int64", "end": "int64",
-                         "is_conversion": bool})
+                         "is_conversion": bool, "vague": bool})
 
 
 def _doc_numbers(body: str, doc) -> list[dict]:
@@ -189,6 +216,8 @@ def _doc_numbers(body: str, doc) -> list[dict]:
     for ent in doc.ents:
         if ent.label_ != "DATE" or _PERIOD_ONLY.match(ent.text.strip()):
             continue
+        if _CURRENCY_IN_DATE.search(ent.text):
+            continue           # the small model tags "two and a half million dollars" DATE
         text = ent.text
         year = _YEAR_RE.search(text)
         absolute = bool(year) or (any(m in text.lower() for m in _MONTHS)
@@ -234,11 +263,13 @@ def _doc_numbers(body: str, doc) -> list[dict]:
             continue
         if words == ["one"]:
             continue           # mostly a pronoun ("one of the ...")
-        value = parse_number_words(phrase)
+        vague = m.group("vague") is not None
+        value = math.nan if vague else parse_number_words(phrase)
         if value is None:
             continue
         row = _row(m.start(), m.end(), m.group(0), value, "money" if m.group("curword") else "",
                    "", body)
+        row["vague"] = vague
         if m.group("curword"):
             row["currency"] = _currency_code(m.group("curword"))
         rows.append(row)
@@ -255,7 +286,7 @@ def _row(start, end, text, value, unit, what, body) -> dict:
     q = _QUALIFIER_RE.search(before)
     return {"value": value, "unit": unit, "what": what, "text": text, "start": start,
             "end": end, "currency": "", "period": "", "qualifier": q.group("q").lower() if q else "",
-            "scope": "", "is_conversion": False}
+            "scope": "", "is_conversion": False, "vague": False}
 
 
 def _is_bare_year(m, body: str, doc) -> bool:
