@@ -154,21 +154,23 @@ def idf_of(table: pd.DataFrame, encoder: Encoder) -> dict:
 
 
 def sentence_groups(table: pd.DataFrame) -> np.ndarray:
-    """Group id per pair: pairs linked by a shared sentence string share a group (union-find)."""
-    parent: dict[str, str] = {}
+    """Group id per pair: pairs linked by a shared sentence string share a group.
 
-    def root(x):
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
+    Groups are scipy's connected components of the graph of sentences (a pair
+    is an edge), numbered in the order of each group's first sentence in
+    sorted order.
+    """
+    from scipy.sparse import coo_array
+    from scipy.sparse.csgraph import connected_components
 
-    for a, b in zip(table["text_a"], table["text_b"]):
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    roots = [root(a) for a in table["text_a"]]
-    return pd.factorize(pd.Series(roots), sort=True)[0]
+    n_pairs = len(table)
+    sentences, node = np.unique(np.concatenate([table["text_a"].to_numpy(str), table["text_b"].to_numpy(str)]),
+                                return_inverse=True)
+    graph = coo_array((np.ones(n_pairs), (node[:n_pairs], node[n_pairs:])), shape=(len(sentences),) * 2)
+    component = connected_components(graph, directed=False)[1]
+    first_sentence = np.full(component.max() + 1, len(sentences))
+    np.minimum.at(first_sentence, component, np.arange(len(sentences)))
+    return pd.factorize(pd.Series(first_sentence[component[node[:n_pairs]]]), sort=True)[0]
 
 
 def grouped_dev_mask(groups: np.ndarray, share: float = DEV_SHARE, seed: int = SEED) -> np.ndarray:
