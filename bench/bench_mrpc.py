@@ -72,8 +72,9 @@ import pandas as pd
 
 from analysis import paraphrase
 from analysis.embeddings import Encoder, model_info
-from analysis.paraphrase import (ALIGNMENT_FEATURES, FEATURES, accuracy_f1, alignment_features, best_threshold,
-                                 fit_logistic, pair_features, piece_idf)
+from analysis.paraphrase import FEATURES, pair_features
+from bench.bertscore import ALIGNMENT_FEATURES, alignment_features, piece_idf
+from bench.fitting import accuracy_f1, best_threshold, fit_logistic
 
 TARGET = {"accuracy": 0.77, "f1": 0.84}
 L2_GRID = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0)
@@ -140,12 +141,12 @@ def token_vectors_of(table: pd.DataFrame, encoder: Encoder) -> tuple[list, list]
 
 
 def alignment_table(tokens: tuple[list, list], idf: dict | None) -> pd.DataFrame:
-    """:func:`analysis.paraphrase.alignment_features` of a split."""
+    """:func:`bench.bertscore.alignment_features` of a split."""
     return alignment_features(tokens[0], tokens[1], idf)
 
 
 def idf_of(table: pd.DataFrame, encoder: Encoder) -> dict:
-    """Word-piece IDF over the distinct sentences of a split (:func:`analysis.paraphrase.piece_idf`)."""
+    """Word-piece IDF over the distinct sentences of a split (:func:`bench.bertscore.piece_idf`)."""
     texts = sorted(set(table["text_a"]) | set(table["text_b"]))
     return piece_idf([item.tokens for item in encoder.token_vectors(texts)])
 
@@ -389,7 +390,7 @@ def seed_alignment_overhead(corpus: Path = SEED_CORPUS) -> dict[str, float]:
 
     On ``corpus`` (default: the seed corpus), after the report's own work
     (sentences parsed and embedded, weights loaded, alignment done): word-piece
-    vectors of every prose sentence plus :func:`analysis.paraphrase.alignment_features`
+    vectors of every prose sentence plus :func:`bench.bertscore.alignment_features`
     of every aligned pair, once with an empty disk cache ("cold") and once from
     a new encoder reading that cache ("warm").
     """
