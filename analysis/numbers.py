@@ -82,9 +82,19 @@ _QUALIFIER_RE = re.compile(
     r"(?P<q>more than|less than|fewer than|over|under|about|around|nearly|almost|at least|"
     r"at most|up to|as many as|as much as|as high as|as few as|roughly|approximately|some|"
     r"an estimated|estimated)\s+$", re.I)
+#: Characters before a figure searched for its hedge ("more than", "as many as"):
+#: the longest hedge and a few spaces.
+QUALIFIER_WINDOW_CHARS = 30
+#: A rate's period ("$100m a month") may follow the figure after a bracketed
+#: conversion of at most PERIOD_BRACKET_MAX_CHARS characters and at most
+#: PERIOD_MAX_WORDS_BETWEEN words ("$100 million (S$135 million) on the war a
+#: month"); further on, "a month" belongs to another phrase.
+PERIOD_BRACKET_MAX_CHARS = 40
+PERIOD_MAX_WORDS_BETWEEN = 4
+_BRACKET = r"(?:\s*\([^)]{0,%d}\))?" % PERIOD_BRACKET_MAX_CHARS
 _PERIOD_RE = re.compile(
-    r"^(?:\s*\([^)]{0,40}\))?(?:\s+[\w'’-]+){0,4}?\s+(?:per|a|an|each|every)\s+"
-    r"(?P<p>day|week|month|year)\b|^(?:\s*\([^)]{0,40}\))?\s+(?P<adv>daily|weekly|monthly|"
+    r"^" + _BRACKET + r"(?:\s+[\w'’-]+){0,%d}?\s+(?:per|a|an|each|every)\s+" % PERIOD_MAX_WORDS_BETWEEN
+    + r"(?P<p>day|week|month|year)\b|^" + _BRACKET + r"\s+(?P<adv>daily|weekly|monthly|"
     r"annually|yearly)\b", re.I)
 _YEAR_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -282,7 +292,7 @@ def _doc_numbers(body: str, doc) -> list[dict]:
 
 
 def _row(start, end, text, value, unit, what, body) -> dict:
-    before = body[max(0, start - 30):start]
+    before = body[max(0, start - QUALIFIER_WINDOW_CHARS):start]
     q = _QUALIFIER_RE.search(before)
     return {"value": value, "unit": unit, "what": what, "text": text, "start": start,
             "end": end, "currency": "", "period": "", "qualifier": q.group("q").lower() if q else "",

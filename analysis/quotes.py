@@ -39,6 +39,19 @@ CONTINUED_CUE = "(continued)"
 #: A quoted span of at most this many words is a scare quote, not a quotation.
 SCARE_MAX_WORDS = 4
 
+#: Levels of clauses climbed from a speech verb to its subject (participles,
+#: conjuncts: "said ... and added"); deeper chains are parser errors.
+SUBJECT_MAX_CLIMB = 4
+#: Characters before an opening mark searched for a title cue ("the book “...”").
+TITLE_CUE_WINDOW_CHARS = 40
+#: Words of at least this many letters are the ones a Title Case work title
+#: capitalises ("War and Peace": "and" is shorter and stays lower case).
+TITLE_CASE_MIN_LETTERS = 4
+#: Most words of attribution between the two halves of an interrupted quotation
+#: (“A,” he said, “b.”) joined into one: an attribution is a few words
+#: ("said the spokesman for the ministry"); more is prose between two quotes.
+INTERRUPTION_MAX_WORDS = 10
+
 #: Lemmas of verbs that attribute words to a speaker.
 SPEECH_VERBS = frozenset("""
     say tell add state claim call continue remark warn deny write tweet insist note
@@ -161,7 +174,7 @@ def _subject_of(verb, para_start: int, para_end: int):
     the verb's sentence stands in.
     """
     v = verb
-    for _ in range(4):
+    for _ in range(SUBJECT_MAX_CLIMB):
         for child in v.children:
             if child.dep_ in ("nsubj", "nsubjpass"):
                 if child.tag_ in ("WP", "WDT") and v.dep_ == "relcl":
@@ -358,12 +371,12 @@ def _labels(docs: pd.DataFrame) -> dict[str, str]:
 
 def _is_title(body: str, span: _Span) -> bool:
     """A quoted title of a work: announced by a cue word or written in Title Case."""
-    before = body[max(0, span.open_at - 40):span.open_at]
+    before = body[max(0, span.open_at - TITLE_CUE_WINDOW_CHARS):span.open_at]
     prev_words = words(before.lower())[-2:]
     if prev_words and prev_words[-1] in TITLE_CUES:
         return True
     quoted = words(body[span.start:span.end])
-    long_words = [w for w in quoted if len(w) >= 4]
+    long_words = [w for w in quoted if len(w) >= TITLE_CASE_MIN_LETTERS]
     if len(quoted) >= 2 and len(long_words) >= 2 and quoted[0][0].isupper():
         caps = sum(w[0].isupper() for w in long_words)
         text = body[span.start:span.end].rstrip()
@@ -382,7 +395,7 @@ def _merge_interrupted(body: str, spans: list[tuple[_Span, int]], doc) -> list[t
             last_prev = body[prev.pieces[-1][0]:prev.pieces[-1][1]].rstrip()
             if ("\n" not in between and between.strip().endswith(",")
                     and (last_prev.endswith(",") or between.lstrip().startswith(","))
-                    and len(words(between)) <= 10
+                    and len(words(between)) <= INTERRUPTION_MAX_WORDS
                     and any(lemma(t) in SPEECH_VERBS
                             for t in doc if prev.close_at < t.idx < span.open_at)):
                 prev.pieces.extend(span.pieces)
@@ -506,11 +519,23 @@ DIFF_CONTEXT = 3
 
 #: Matching thresholds (share of the shorter quote's words matched in order,
 #: words matched, content words matched) by how the two speakers compare.
+#: Set by hand when quote variants were written, checked on the seed corpus
+#: and the hand-made articles of tests/data/quotes_numbers (a reworded and a
+#: shortened quotation, tests/test_quotes.py): when the
+#: speakers agree the attribution already links the quotes, so half the words
+#: in order will do; a speaker unknown or different needs more of the words,
+#: since two people seldom say the same words but a stock phrase recurs.
 MATCH_RULES = {
     "same_speaker": (0.5, 2, 1),
     "unknown_speaker": (0.6, 3, 2),
     "different_speaker": (0.8, 4, 2),
 }
+
+#: rapidfuzz ``token_set_ratio`` (0-100) from which two speaker names are one
+#: person. Transliterations score above it ("kim jong un" / "kim jong-un" 90.9,
+#: "yevgeny" / "yevgeniy prigozhin" 97.1), different people just below ("kim
+#: jong un" / "kim yo jong" 84.2, "john kirby" / "john kerry" 80.0).
+SPEAKER_MIN_SIMILARITY = 85
 
 _DIFF_MARK = re.compile(r"\[-(.*?)-\]|\{\+(.*?)\+\}")
 
@@ -534,7 +559,7 @@ def speakers_agree(a: str, b: str) -> bool | None:
     """Whether two speaker strings name the same speaker; None when either is unknown.
 
     Names agree when equal, when one is the other's surname, or when their word
-    sets overlap strongly (rapidfuzz ``token_set_ratio`` >= 85).
+    sets overlap strongly (:data:`SPEAKER_MIN_SIMILARITY`).
 
     Parameters
     ----------
@@ -557,7 +582,7 @@ def speakers_agree(a: str, b: str) -> bool | None:
         return True
     if ka.split()[-1] == kb.split()[-1] and (a.split()[-1][:1].isupper()):
         return True
-    return fuzz.token_set_ratio(ka, kb) >= 85
+    return fuzz.token_set_ratio(ka, kb) >= SPEAKER_MIN_SIMILARITY
 
 
 def _alignment(a: list[str], b: list[str], stop: frozenset) -> tuple[float, int, int]:

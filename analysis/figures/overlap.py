@@ -13,7 +13,7 @@ from matplotlib.patches import FancyArrowPatch
 from matplotlib.ticker import PercentFormatter
 
 from . import SEQUENTIAL_CMAP, new_figure, outlet_colors
-from .layout import MAX_COLUMNS, MAX_WIDTH, tick_font_size
+from .layout import DARK_CELL_SHARE, LABELLED_CELLS_MAX_ITEMS, MAX_COLUMNS, MAX_WIDTH, tick_font_size
 from ..text import WORD_RE, normalise_word
 
 HEATMAP_VALUES = {"lexical_containment": "Share of row's words in passages shared with column",
@@ -66,12 +66,12 @@ def plot_overlap_heatmap(pairs: pd.DataFrame, docs: pd.DataFrame,
     ax.set_yticks(range(len(ids)), names, fontsize=font_size)
     ax.set_xlabel("document b")
     ax.set_ylabel("document a")
-    if len(ids) <= 15:
+    if len(ids) <= LABELLED_CELLS_MAX_ITEMS:
         for row in range(len(ids)):
             for col in range(len(ids)):
                 if not np.isnan(matrix[row, col]):
                     ax.text(col, row, f"{matrix[row, col]:.0%}", ha="center", va="center",
-                            fontsize=8, color="white" if matrix[row, col] < 0.6 else "black")
+                            fontsize=8, color="white" if matrix[row, col] < DARK_CELL_SHARE else "black")
     ax.set_title(HEATMAP_VALUES[value])
     fig.colorbar(image, ax=ax, shrink=0.8, format=PercentFormatter(xmax=1, decimals=0))
     return fig

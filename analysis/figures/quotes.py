@@ -8,7 +8,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 
 from . import PALETTE, SEQUENTIAL_CMAP, new_figure
-from .layout import MAX_COLUMNS, capped_width, short_label, tick_font_size
+from .layout import DARK_CELL_SHARE, MAX_COLUMNS, capped_width, short_label, tick_font_size
 
 #: Cell states of the claims matrix, in colour order.
 CLAIM_STATES = ("absent", "agree", "different_scope", "different_description", "different_value")
@@ -64,7 +64,7 @@ def plot_quotes_by_outlet(quotes: pd.DataFrame, docs: pd.DataFrame, max_speakers
     for (i, j), value in np.ndenumerate(data):
         if value:
             ax.text(j, i, str(value), ha="center", va="center",
-                    color="white" if value < data.max() * 0.6 else "black")
+                    color="white" if value < data.max() * DARK_CELL_SHARE else "black")
     ax.set_xticks(range(len(speakers)), [short_label(s, 28) for s in speakers], rotation=45, ha="right")
     ax.set_yticks(range(len(rows)), rows)
     ax.set_xlabel("Speaker")
