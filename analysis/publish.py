@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from .citation import cite_figure
-from .figures import missing_glyphs_quiet
+from .figures import drawing
 from .figures.save import BackgroundFigureWriter, FigureRecord
 from .tables import write_table
 
@@ -147,7 +147,7 @@ class Publisher:
                                    "files": " ".join(f.files)} for f in self.figures])
             write_table(index.sort_values("fig_id"), self.directory / "figures" / FIGURE_INDEX)
         buffer = io.BytesIO()
-        with missing_glyphs_quiet():
+        with drawing(fig):
             fig.savefig(buffer, format="png", dpi=INLINE_DPI, metadata={"Software": None})
         png = buffer.getvalue()
         image = base64.b64encode(png).decode("ascii")

@@ -7,7 +7,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from . import PALETTE, SEQUENTIAL_CMAP, new_figure, outlet_colors
+from . import PALETTE, SEQUENTIAL_CMAP, kit_style, new_figure, outlet_colors
 from .layout import MAX_COLUMNS, capped_width, tick_font_size
 
 #: Most bars drawn in :func:`plot_unique_entities` (fewer per outlet when there are many outlets).
@@ -20,6 +20,7 @@ def _labels_in_order(docs: pd.DataFrame) -> tuple[list[str], dict[str, str]]:
     return docs["label"].tolist(), dict(zip(docs["doc_id"], docs["label"]))
 
 
+@kit_style
 def plot_entity_heatmap(entities: pd.DataFrame, docs: pd.DataFrame, top_n: int = 20) -> Figure:
     """Heatmap of the most-named entities (rows) by outlet (columns), per 1,000 words.
 
@@ -87,6 +88,7 @@ def plot_entity_heatmap(entities: pd.DataFrame, docs: pd.DataFrame, top_n: int =
     return fig
 
 
+@kit_style
 def plot_unique_entities(entities: pd.DataFrame, docs: pd.DataFrame, top_n: int = 10) -> Figure:
     """Entities that only one outlet names, grouped by that outlet (bar length = mentions).
 

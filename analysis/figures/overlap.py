@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch
 from matplotlib.ticker import PercentFormatter
 
-from . import SEQUENTIAL_CMAP, new_figure, outlet_colors
+from . import SEQUENTIAL_CMAP, kit_style, new_figure, outlet_colors
 from .layout import DARK_CELL_SHARE, LABELLED_CELLS_MAX_ITEMS, MAX_COLUMNS, MAX_WIDTH, tick_font_size
 from ..text import WORD_RE, normalise_word
 
@@ -29,6 +29,7 @@ def _labels(docs: pd.DataFrame) -> dict[str, str]:
     return dict(zip(docs["doc_id"], column.astype(str)))
 
 
+@kit_style
 def plot_overlap_heatmap(pairs: pd.DataFrame, docs: pd.DataFrame,
                          value: str = "lexical_containment") -> Figure:
     """Heatmap of an overlap_pairs measure: row document a, column document b.
@@ -81,6 +82,7 @@ def plot_overlap_heatmap(pairs: pd.DataFrame, docs: pd.DataFrame,
 MAX_GRAPH_NODES = 12
 
 
+@kit_style
 def plot_derivation_graph(edges: pd.DataFrame, docs: pd.DataFrame) -> Figure:
     """Derivation graph on a circle: an arrow from source to derived text.
 

@@ -7,7 +7,7 @@ import pandas as pd
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 
-from . import PALETTE, SEQUENTIAL_CMAP, new_figure
+from . import PALETTE, SEQUENTIAL_CMAP, kit_style, new_figure
 from .layout import DARK_CELL_SHARE, MAX_COLUMNS, capped_width, short_label, tick_font_size
 
 #: Cell states of the claims matrix, in colour order.
@@ -23,6 +23,7 @@ def _doc_labels(docs: pd.DataFrame) -> dict[str, str]:
     return {d: d for d in docs["doc_id"].astype(str)}
 
 
+@kit_style
 def plot_quotes_by_outlet(quotes: pd.DataFrame, docs: pd.DataFrame, max_speakers: int = 15):
     """Heatmap of quotation counts: outlets (rows) by speaker (columns).
 
@@ -74,6 +75,7 @@ def plot_quotes_by_outlet(quotes: pd.DataFrame, docs: pd.DataFrame, max_speakers
     return fig
 
 
+@kit_style
 def plot_claims_matrix(conflicts: pd.DataFrame, docs: pd.DataFrame):
     """Claims (rows) by outlet (columns), each cell marked agree or its conflict type.
 
