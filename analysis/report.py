@@ -222,7 +222,10 @@ def run_report(corpus: str | Path, out: str | Path, parameters: dict | None = No
     executed = staging / "report.ipynb"
     previous_env = os.environ.get(STAGING_ENV)
     os.environ[STAGING_ENV] = str(staging.resolve())
-    logging.getLogger("papermill").setLevel(logging.WARNING)
+    # papermill logs every cell at INFO: quiet while this report runs, as it was after
+    papermill_log = logging.getLogger("papermill")
+    previous_level = papermill_log.level
+    papermill_log.setLevel(logging.WARNING)
     # This process only waits while the kernel runs: prepare the HTML export meanwhile.
     warm_up = threading.Thread(target=_warm_html_exporter, name="parallax-html-warm-up", daemon=True)
     warm_up.start()
@@ -247,6 +250,7 @@ def run_report(corpus: str | Path, out: str | Path, parameters: dict | None = No
         shutil.rmtree(staging, ignore_errors=True)
         raise
     finally:
+        papermill_log.setLevel(previous_level)
         if previous_env is None:
             os.environ.pop(STAGING_ENV, None)
         else:
