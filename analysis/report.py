@@ -233,7 +233,7 @@ def _write_report(folder: OutputFolder, corpus: str | Path, corpus_path: Path, o
     warm_up = threading.Thread(target=_warm_html_exporter, name="parallax-html-warm-up", daemon=True)
     warm_up.start()
     kernel_stderr = tempfile.TemporaryFile()
-    interrupted = False
+    stopped = False  # interrupted or a disk fault: one line says so, the kernel's exit noise is dropped
     try:
         papermill.execute_notebook(
             str(notebook), str(executed),
@@ -247,6 +247,7 @@ def _write_report(folder: OutputFolder, corpus: str | Path, corpus_path: Path, o
     except PapermillExecutionError as exc:
         first_line = str(exc.evalue).strip().splitlines()[0] if str(exc.evalue).strip() else ""
         if is_disk_fault(str(exc.evalue)):  # the disk failed, not the analysis: nothing to inspect
+            stopped = True
             raise OutputError(f"{printable(out)}: could not be written: {first_line} "
                               f"(in {printable(staging)}); nothing was changed there") from None
         kept = folder.keep_failed()
@@ -261,14 +262,17 @@ def _write_report(folder: OutputFolder, corpus: str | Path, corpus_path: Path, o
         # interrupt completes it, asyncio would log "Task exception was never retrieved" with
         # two tracebacks at exit. The interruption itself is reported by the caller.
         logging.getLogger("asyncio").setLevel(logging.CRITICAL)
-        interrupted = True
+        stopped = True
+        raise
+    except OSError:  # the output folder could not be written (OutputFolder says so in one line)
+        stopped = True
         raise
     finally:
         if previous_env is None:
             os.environ.pop(STAGING_ENV, None)
         else:
             os.environ[STAGING_ENV] = previous_env
-        _relay_kernel_stderr(kernel_stderr, show=not interrupted)
+        _relay_kernel_stderr(kernel_stderr, show=not stopped)
 
     warm_up.join()
     scrub_notebook(executed)
@@ -286,11 +290,11 @@ def _write_report(folder: OutputFolder, corpus: str | Path, corpus_path: Path, o
 def _kernel_manager_writing_stderr_to(log) -> type:
     """nbclient's kernel manager, starting the kernel with its standard error going to ``log``.
 
-    An interrupted kernel prints asyncio's "Task was destroyed but it is
-    pending!" as it exits; that must not reach the user's terminal after the
-    one line saying the run was interrupted. Whatever else the kernel prints
-    outside a cell (a crash at start-up) is shown after the run
-    (:func:`_relay_kernel_stderr`).
+    A kernel stopped mid-cell (Ctrl-C, or a disk fault ending the run)
+    prints asyncio's "Task was destroyed but it is pending!" as it exits;
+    that must not follow the one line saying why the run stopped. Whatever
+    the kernel prints outside a cell in any other run (a crash at start-up)
+    is shown after the run (:func:`_relay_kernel_stderr`).
     """
     from jupyter_client.manager import AsyncKernelManager
 
