@@ -31,6 +31,10 @@ What is read, and what is refused (article text and file names are untrusted):
   as "Kirby"), zero-width characters and C0/C1 control characters are removed
   from every line, title and outlet, and counted per document
   (``controls_removed`` in ``documents.csv``): the text was altered, visibly.
+- **Language.** Each document's language is detected (:mod:`analysis.language`)
+  into the ``language`` column; a ``language`` column of ``sources.csv`` or of
+  tabular input may give it instead, as an ISO 639 code (anything else is
+  refused, naming the file and row).
 - **Names in messages.** Every message naming a file or a doc_id prints it
   through :func:`printable`, so a file name holding terminal escapes cannot
   recolour or rewrite the user's terminal; a doc_id that cannot be shown
@@ -64,6 +68,8 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import CorpusError
+from .language import detect_language, document_languages, language_code
+from .text import count_words, normalise_word, paragraph_spans, words
 
 #: Files in a corpus folder that are metadata, not articles.
 METADATA_FILES = frozenset({"sources.csv", "aliases.csv"})
@@ -432,6 +438,7 @@ def _read_table_file(file: Path, base: Path) -> list[dict]:
     clash = _reserved([c for c in table.columns if c not in {text_column, "doc_id", "id", "title"}])
     if clash:
         raise _error(file, f"column names reserved by the kit: {', '.join(clash)}")
+    _check_languages(table, file)
     rows = []
     for position, record in enumerate(table.to_dict("records")):
         doc_id = str(record.get("doc_id") or record.get("id") or f"{file.stem}-{position + 1:04d}")
@@ -470,6 +477,7 @@ def _merge_sources(raw: pd.DataFrame, sources: Path) -> pd.DataFrame:
     clash = _reserved([c for c in meta.columns if c != "doc_id"])
     if clash:
         raise _error(sources, f"column names reserved by the kit: {', '.join(clash)}")
+    _check_languages(meta, sources)
     for position, record in enumerate(meta.to_dict("records")):
         for column, value in record.items():
             _check_length(value, f"{printable(sources)}: row {position + 1}: column {printable(column)!r} has")
@@ -480,13 +488,24 @@ def _merge_sources(raw: pd.DataFrame, sources: Path) -> pd.DataFrame:
     return merged
 
 
+def _check_languages(table: pd.DataFrame, file: Path) -> None:
+    """Refuse a ``language`` column holding something other than ISO 639 codes (or blanks)."""
+    if "language" not in table.columns:
+        return
+    for position, value in enumerate(table["language"].astype(str)):
+        given = normalize_line(value)
+        if given and language_code(given) is None:
+            raise _error(file, f"row {position + 1}: language {printable(given)!r} is not an ISO 639 code such "
+                               "as en or ru (leave it empty to have the language detected)")
+
+
 def _reserved(columns) -> list[str]:
     """The given input columns that would overwrite a column the kit computes.
 
-    ``outlet`` and ``title`` may be supplied; ``label``, ``body``, the counts
+    ``outlet``, ``title`` and ``language`` may be supplied; ``label``, ``body``, the counts
     and ``flags`` of :func:`clean_corpus` and the raw columns may not.
     """
-    reserved = (set(RAW_COLUMNS) | set(CORPUS_COLUMNS)) - {"doc_id", "outlet", "title"}
+    reserved = (set(RAW_COLUMNS) | set(CORPUS_COLUMNS)) - {"doc_id", "outlet", "title", "language"}
     return [str(c) for c in columns if c in reserved]
 
 
@@ -543,14 +562,8 @@ BOILERPLATE_RULES: tuple[BoilerplateRule, ...] = (
 _SENTENCE_END = ".!?:;…"
 _CLOSERS = "\"'”’»)]"
 _BULLETS = "-\u2013\u2014\u2022*"
-#: A sub-heading has at most this many whitespace-separated words.
+#: A sub-heading has at most this many words.
 HEADING_MAX_WORDS = 15
-_WORD = re.compile(r"\w+(?:[’'.-]\w+)*")
-
-
-def word_count(text: str) -> int:
-    """Number of words (``\\w+`` runs, keeping contractions and hyphenations whole)."""
-    return len(_WORD.findall(text))
 
 
 def normalize_line(line: str) -> str:
@@ -590,7 +603,7 @@ def is_heading(text: str) -> bool:
     stripped = text.strip()
     if not stripped or "\n" in stripped:
         return False
-    if len(stripped.split()) > HEADING_MAX_WORDS or stripped[0] in _BULLETS:
+    if count_words(stripped) > HEADING_MAX_WORDS or stripped[0] in _BULLETS:
         return False
     core = stripped.rstrip(_CLOSERS)
     return bool(core) and core[-1].isalnum()
@@ -603,9 +616,9 @@ def is_headline(text: str, max_words: int = 30) -> bool:
     (question and exclamation marks are allowed): a first line that is a
     sentence of prose is body, and the article has no headline.
     """
-    words = word_count(text)
+    n_words = count_words(text)
     stripped = text.rstrip().rstrip(_CLOSERS).rstrip()
-    return 2 <= words <= max_words and not stripped.endswith((".", ":", ";", ","))
+    return 2 <= n_words <= max_words and not stripped.endswith((".", ":", ";", ","))
 
 
 _SITE_SEPARATOR = re.compile(r"\s+[|\u2013\u2014-]\s+")
@@ -626,7 +639,7 @@ def strip_site_suffix(title: str, outlet: str = "", max_words: int = 5) -> str:
         last, separator = parts[-1].strip(), separators[-1].strip()
         site_like = (separator == "|" or "." in last
                      or (outlet and last.casefold() == outlet.casefold()))
-        if not site_like or word_count(last) > max_words:
+        if not site_like or count_words(last) > max_words:
             break
         parts, separators = parts[:-1], separators[:-1]
     head = parts[0]
@@ -637,15 +650,15 @@ def strip_site_suffix(title: str, outlet: str = "", max_words: int = 5) -> str:
 
 def _match_rule(text: str) -> tuple[str, str] | None:
     """(rule name, 'certain'|'uncertain') of the first boilerplate rule matching."""
-    words = word_count(text)
+    n_words = count_words(text)
     for rule in BOILERPLATE_RULES:
         if rule.pattern.search(text):
-            return rule.name, "certain" if words <= rule.max_words else "uncertain"
+            return rule.name, "certain" if n_words <= rule.max_words else "uncertain"
     return None
 
 
 def _paragraph_key(text: str) -> str:
-    return " ".join(_WORD.findall(text.casefold()))
+    return " ".join(normalise_word(word) for word in words(text))
 
 
 def classify_lines(text: str, given_title: str = "") -> pd.DataFrame:
@@ -759,7 +772,7 @@ def line_table(raw: pd.DataFrame) -> pd.DataFrame:
 
 #: Columns of the corpus table returned by :func:`clean_corpus`, before the
 #: extra columns carried from ``sources.csv``.
-CORPUS_COLUMNS = ["doc_id", "label", "outlet", "title", "body", "source_file", "encoding",
+CORPUS_COLUMNS = ["doc_id", "label", "outlet", "title", "body", "source_file", "encoding", "language",
                   "n_paragraphs", "n_words", "boilerplate_lines", "duplicate_paragraphs",
                   "controls_removed", "flags"]
 
@@ -782,7 +795,10 @@ def clean_corpus(raw: pd.DataFrame, lines: pd.DataFrame | None = None) -> pd.Dat
         when the outlet is unknown); ``outlet``; ``title`` (empty when the
         article has no headline); ``body`` (body and heading lines, each a
         paragraph, joined by a blank line; boilerplate and repeated paragraphs
-        left out); ``source_file``; ``encoding``; ``n_paragraphs``; ``n_words``;
+        left out); ``source_file``; ``encoding``; ``language`` (ISO 639 code
+        of the title and body, :func:`analysis.language.detect_language`, or
+        ``"und"`` when undetermined; a ``language`` column of ``sources.csv``
+        or of tabular input, where not empty, is taken instead); ``n_paragraphs``; ``n_words``;
         ``boilerplate_lines``; ``duplicate_paragraphs``; ``controls_removed``
         (invisible characters removed from the text, title and outlet, see
         :data:`INVISIBLE_CHARACTERS`); ``flags``
@@ -794,7 +810,8 @@ def clean_corpus(raw: pd.DataFrame, lines: pd.DataFrame | None = None) -> pd.Dat
     CorpusError
         A body longer than :data:`MAX_DOCUMENT_CHARS` (lines become paragraphs
         joined by a blank line, so a body may be longer than its file), named
-        by its source file, before any section parses it.
+        by its source file, before any section parses it; a given ``language``
+        that is not an ISO 639 code.
     """
     if lines is None:
         lines = line_table(raw)
@@ -820,17 +837,25 @@ def clean_corpus(raw: pd.DataFrame, lines: pd.DataFrame | None = None) -> pd.Dat
         records.append({
             "doc_id": row["doc_id"], "outlet": outlet, "title": title, "body": body,
             "source_file": row["source_file"], "encoding": row["encoding"],
-            "n_paragraphs": len(kept), "n_words": word_count(body),
+            "language": _language(row, title, body),
+            "n_paragraphs": len(kept), "n_words": count_words(body),
             "boilerplate_lines": int((doc_lines["role"] == "boilerplate").sum()),
             "duplicate_paragraphs": int((doc_lines["role"] == "duplicate").sum()),
             "controls_removed": sum(len(INVISIBLE_CHARACTERS.findall(row[k]))
                                     for k in ("text", "given_title", "outlet")),
             "flags": ";".join(flags),
-            **{k: v for k, v in row.items() if k not in RAW_COLUMNS and k != "outlet"},
+            **{k: v for k, v in row.items() if k not in RAW_COLUMNS and k not in ("outlet", "language")},
         })
     docs = pd.DataFrame.from_records(records)
     docs.insert(1, "label", display_labels(docs))
     return docs[CORPUS_COLUMNS + [c for c in docs.columns if c not in CORPUS_COLUMNS]]
+
+
+def _language(row: dict, title: str, body: str) -> str:
+    """The document's language: as given in its input table (checked on reading), else detected."""
+    value = row.get("language")
+    given = normalize_line(value) if isinstance(value, str) else ""
+    return language_code(given) if given else detect_language(f"{title}\n\n{body}")
 
 
 def display_labels(docs: pd.DataFrame) -> list[str]:
@@ -882,22 +907,22 @@ def boilerplate_table(lines: pd.DataFrame) -> pd.DataFrame:
 
 
 def paragraph_table(docs: pd.DataFrame) -> pd.DataFrame:
-    """One row per paragraph of each body.
+    """One row per paragraph of each body (:func:`analysis.text.paragraph_spans`).
 
     Returns
     -------
     pandas.DataFrame
         ``doc_id``, ``paragraph`` (0-based), ``start``, ``end`` (character
         offsets into ``body``), ``kind`` (``paragraph`` or ``heading``, see
-        :func:`is_heading`), ``n_words`` and ``text``.
+        :func:`is_heading`), ``n_words`` (:func:`analysis.text.count_words`)
+        and ``text``.
     """
     rows = []
     for doc_id, body in docs[["doc_id", "body"]].itertuples(index=False):
-        start = 0
-        for index, text in enumerate(body.split("\n\n") if body else []):
-            rows.append((doc_id, index, start, start + len(text),
-                         "heading" if is_heading(text) else "paragraph", word_count(text), text))
-            start += len(text) + 2
+        for index, (start, end) in enumerate(paragraph_spans(body)):
+            text = body[start:end]
+            rows.append((doc_id, index, start, end,
+                         "heading" if is_heading(text) else "paragraph", count_words(text), text))
     return pd.DataFrame(rows, columns=["doc_id", "paragraph", "start", "end", "kind", "n_words", "text"])
 
 
@@ -909,18 +934,22 @@ def document_table(docs: pd.DataFrame, sentences: pd.DataFrame | None = None) ->
     docs : pandas.DataFrame
         The corpus table.
     sentences : pandas.DataFrame, optional
-        :func:`analysis.nlp.sentence_table` output; without it ``n_sentences``
+        :func:`analysis.text.sentence_table` output; without it ``n_sentences``
         is left empty.
 
     Returns
     -------
     pandas.DataFrame
-        ``doc_id``, ``outlet``, ``title``, ``n_paragraphs``, ``n_sentences``,
+        ``doc_id``, ``outlet``, ``title``, ``language`` (ISO 639 code, ``"und"``
+        when undetermined: documents in another language than English are
+        left out of the English-only sections), ``n_paragraphs``, ``n_sentences``,
         ``n_words``, ``boilerplate_lines``, ``duplicate_paragraphs``,
         ``controls_removed`` (invisible characters such as bidi controls removed
         from the document: its text was altered), ``flags``.
     """
-    out = docs[["doc_id", "outlet", "title", "n_paragraphs"]].copy()
+    out = docs[["doc_id", "outlet", "title"]].copy()
+    out["language"] = document_languages(docs)
+    out["n_paragraphs"] = docs["n_paragraphs"]
     if sentences is not None:
         counts = sentences.groupby("doc_id").size()
         out["n_sentences"] = docs["doc_id"].map(counts).fillna(0).astype(int)

@@ -5,6 +5,10 @@ sections share (the spaCy parse, the sentence table), computed on first use.
 Each ``*_tables`` function runs one report section and returns its tidy tables
 by name (the CSV file stem); the notebook adds figures and a sentence of
 interpretation, ``parallax analyze`` writes the tables alone.
+
+Tables are written with :func:`analysis.tables.write_table`: a text cell that
+a spreadsheet would run as a formula (``=...``, ``+...``, ``-...``, ``@...``)
+gets a leading ``'``; :func:`analysis.tables.read_table` reads the exact text back.
 """
 
 from __future__ import annotations
@@ -17,17 +21,11 @@ import pandas as pd
 
 from . import corpus as corpus_mod
 from .corpus import CorpusError
+from .parameters import DEFAULTS, check_parameters
 
-#: Default values of the analysis parameters (the report notebook's
-#: parameters cell repeats them; tests check the two agree).
-DEFAULT_PARAMETERS = {
-    "spacy_model": "auto",
-    "capitals_as_governments": True,
-    "top_entities": 20,
-    "min_passage_words": 6,
-    "embedding_backend": "numpy",
-    "seed": 1,
-}
+#: Default values of the analysis parameters (one source: :data:`analysis.parameters.DEFAULTS`;
+#: the report notebook's parameters cell repeats them, and tests check the two agree).
+DEFAULT_PARAMETERS = DEFAULTS
 
 
 def resolve_corpus_path(corpus: str | Path) -> Path:
@@ -98,8 +96,8 @@ class CorpusAnalysis:
 
     @functools.cached_property
     def sentences(self) -> pd.DataFrame:
-        """:func:`analysis.nlp.sentence_table` of the corpus."""
-        from .nlp import sentence_table
+        """:func:`analysis.text.sentence_table` of the corpus."""
+        from .text import sentence_table
 
         return sentence_table(self.parsed)
 
@@ -115,12 +113,24 @@ class CorpusAnalysis:
         return sentences[~in_heading].reset_index(drop=True)
 
     @functools.cached_property
+    def english_docs(self) -> pd.DataFrame:
+        """The documents the English-only sections analyse (:func:`analysis.language.english_documents`)."""
+        from .language import english_documents
+
+        return english_documents(self.docs)
+
+    @property
+    def english_parsed(self) -> dict:
+        """:attr:`parsed` for :attr:`english_docs` only."""
+        return {doc_id: self.parsed[doc_id] for doc_id in self.english_docs["doc_id"]}
+
+    @functools.cached_property
     def entities(self) -> dict[str, pd.DataFrame]:
-        """The entity tables (:func:`analysis.entities.analyse_entities`), computed once."""
+        """The entity tables (:func:`analysis.entities.analyse_entities`) of the English documents, computed once."""
         from . import entities
 
         aliases = entities.load_aliases(self.path if self.path.is_dir() else self.path.parent)
-        return entities.analyse_entities(self.docs, self.parsed, self.nlp, aliases,
+        return entities.analyse_entities(self.english_docs, self.english_parsed, self.nlp, aliases,
                                          self.parameters["capitals_as_governments"])
 
     @property
@@ -136,21 +146,26 @@ def open_corpus(corpus: str | Path, **parameters) -> CorpusAnalysis:
     corpus : str or pathlib.Path
         Corpus folder or file (see :func:`resolve_corpus_path`).
     **parameters
-        Analysis parameters; unknown names are an error.
+        Analysis parameters (see :data:`analysis.parameters.PARAMETERS`).
 
     Returns
     -------
     CorpusAnalysis
+
+    Raises
+    ------
+    ParameterError
+        An unknown parameter, or a value of the wrong type or out of range,
+        named as the user wrote it (checked before the corpus is read).
+    CorpusError
+        The corpus cannot be read.
     """
-    unknown = sorted(set(parameters) - set(DEFAULT_PARAMETERS))
-    if unknown:
-        raise ValueError(f"unknown analysis parameter(s): {', '.join(unknown)}; "
-                         f"known: {', '.join(sorted(DEFAULT_PARAMETERS))}")
+    parameters = check_parameters(parameters)
     path = resolve_corpus_path(corpus)
     raw = corpus_mod.read_corpus(path)
     lines = corpus_mod.line_table(raw)
     docs = corpus_mod.clean_corpus(raw, lines)
-    return CorpusAnalysis(str(corpus), path, raw, lines, docs, {**DEFAULT_PARAMETERS, **parameters})
+    return CorpusAnalysis(str(corpus), path, raw, lines, docs, parameters)
 
 
 def corpus_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
@@ -176,7 +191,11 @@ def corpus_summary(analysis: CorpusAnalysis) -> dict[str, int]:
 
 
 def readability_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
-    """The readability section: ``readability`` (per document) and ``readability_paragraphs``."""
+    """The readability section: ``readability`` (per document) and ``readability_paragraphs``.
+
+    Every document has a row; those in another language than English are not
+    scored (flag ``not_english=<code>``).
+    """
     from . import readability
 
     paragraphs = corpus_mod.paragraph_table(analysis.docs)
@@ -187,7 +206,10 @@ def readability_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
 
 
 def entities_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
-    """The entities section: ``entities``, ``entity_aliases``, ``title_entities``, ``entity_suppressed``."""
+    """The entities section: ``entities``, ``entity_aliases``, ``title_entities``, ``entity_suppressed``.
+
+    English-only: documents in another language are left out (:attr:`CorpusAnalysis.english_docs`).
+    """
     result = analysis.entities
     return {"entities": result["entities"], "entity_aliases": result["entity_aliases"],
             "title_entities": result["title_entities"], "entity_suppressed": result["suppressed"]}
@@ -241,21 +263,27 @@ def most_related_pairs(pairs: pd.DataFrame, n: int = 2) -> list[tuple[str, str]]
 
 
 def quotes_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
-    """The quotes section: ``quotes`` (quotations and scare quotes) and ``quote_variants``."""
+    """The quotes section: ``quotes`` (quotations and scare quotes) and ``quote_variants``.
+
+    English-only: documents in another language are left out (:attr:`CorpusAnalysis.english_docs`).
+    """
     from . import quotes
 
     from .entities import canonical_name_function
 
     speaker_names = canonical_name_function(analysis.entities["mentions"])
-    found = quotes.extract_quotes(analysis.docs, analysis.parsed, canonicalize=speaker_names)
+    found = quotes.extract_quotes(analysis.english_docs, analysis.english_parsed, canonicalize=speaker_names)
     return {"quotes": found, "quote_variants": quotes.quote_variants(found)}
 
 
 def numbers_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
-    """The numbers section: ``numbers``, ``number_claims`` and ``number_conflicts``."""
+    """The numbers section: ``numbers``, ``number_claims`` and ``number_conflicts``.
+
+    English-only: documents in another language are left out (:attr:`CorpusAnalysis.english_docs`).
+    """
     from . import numbers
 
-    found = numbers.extract_numbers(analysis.docs, analysis.parsed)
+    found = numbers.extract_numbers(analysis.english_docs, analysis.english_parsed)
     return {"numbers": found, "number_claims": numbers.number_claims(found),
             "number_conflicts": numbers.number_conflicts(found)}
 
@@ -326,7 +354,11 @@ def write_analysis(corpus: str | Path, out: str | Path, parameters: dict | None 
 
 
 def describe_corpus(analysis: CorpusAnalysis) -> str:
-    """One sentence summarising the corpus for the top of the report."""
+    """One sentence summarising the corpus for the top of the report.
+
+    Followed by :func:`analysis.language.not_english_note` when some documents
+    are not in English.
+    """
     s = corpus_summary(analysis)
     outlets = f"{s['outlets']} named outlet{'s' if s['outlets'] != 1 else ''}"
     if s["unknown_outlet"]:
@@ -334,7 +366,7 @@ def describe_corpus(analysis: CorpusAnalysis) -> str:
     return (f"{s['documents']} article{'s' if s['documents'] != 1 else ''} from {outlets}: "
             f"{s['words']:,} words of body text after removing {s['boilerplate_lines']} boilerplate "
             f"line{'s' if s['boilerplate_lines'] != 1 else ''} and {s['duplicate_paragraphs']} repeated "
-            f"paragraph{'s' if s['duplicate_paragraphs'] != 1 else ''}.")
+            f"paragraph{'s' if s['duplicate_paragraphs'] != 1 else ''}." + _note(analysis.docs))
 
 
 # ---------------------------------------------------------------------------
@@ -374,39 +406,23 @@ def edges_alt_text(edges: pd.DataFrame, docs: pd.DataFrame) -> str:
     return "Derivation graph: " + ("; ".join(parts) if parts else "no derived pairs") + "."
 
 
-def _not_latin_script_note(docs: pd.DataFrame) -> str:
-    """How many documents the English spaCy pipeline cannot read ("" when it can read them all).
-
-    A document counts when less than :data:`analysis.readability.MIN_LATIN_SHARE`
-    of its body's letters are in the Latin script (:func:`analysis.readability.latin_share`).
-
-    Returns
-    -------
-    str
-        E.g. "3 of 3 documents are not in Latin script, which the English spaCy
-        pipeline cannot read", without a final full stop, or "".
-    """
-    from .readability import MIN_LATIN_SHARE, latin_share
+def _note(docs: pd.DataFrame | None) -> str:
+    """" " and the sentence on documents not in English (:func:`analysis.language.not_english_note`), or ""."""
+    from .language import not_english_note
     from .tables import require_columns
 
-    require_columns(docs, ("body",), "docs")
-    n_other = sum(latin_share(body) < MIN_LATIN_SHARE for body in docs["body"])
-    if not n_other:
+    if docs is None:
         return ""
-    return (f"{n_other} of {len(docs)} document{'s' if len(docs) != 1 else ''} "
-            f"{'is' if n_other == 1 else 'are'} not in Latin script, which the English spaCy pipeline cannot read")
-
-
-def _with_note(sentence: str, note: str, consequence: str) -> str:
-    """``sentence``, then ``note`` as a sentence of its own ending in ``consequence`` (if there is a note)."""
-    return f"{sentence} {note[0].upper()}{note[1:]}, {consequence}." if note else sentence
+    require_columns(docs, ("body",), "docs")
+    note = not_english_note(docs)
+    return f" {note}" if note else ""
 
 
 def describe_quotes(result: dict[str, pd.DataFrame], docs: pd.DataFrame | None = None) -> str:
     """One sentence counting quotations, speakers and altered renderings.
 
-    With ``docs``, also says how many documents are not in Latin script
-    (:func:`_not_latin_script_note`): their quotations and speakers are missed.
+    With ``docs``, followed by the sentence on documents not in English
+    (:func:`analysis.language.not_english_note`), which the section leaves out.
     """
     quotes, variants = result["quotes"], result["quote_variants"]
     direct = quotes[quotes["kind"] == "quote"]
@@ -415,35 +431,39 @@ def describe_quotes(result: dict[str, pd.DataFrame], docs: pd.DataFrame | None =
     groups = altered["group_id"].nunique() if not altered.empty else 0
     sentence = (f"{len(direct)} direct quotations from {speakers} identified speakers; {groups} statement"
                 f"{'s are' if groups != 1 else ' is'} rendered in different words by different outlets.")
-    note = _not_latin_script_note(docs) if docs is not None else ""
-    return _with_note(sentence, note, "so quotations in them may be missed")
+    return sentence + _note(docs)
 
 
-def describe_numbers(result: dict[str, pd.DataFrame]) -> str:
-    """One sentence counting numeric claims and conflicts."""
+def describe_numbers(result: dict[str, pd.DataFrame], docs: pd.DataFrame | None = None) -> str:
+    """One sentence counting numeric claims and conflicts.
+
+    With ``docs``, followed by the sentence on documents not in English
+    (:func:`analysis.language.not_english_note`), which the section leaves out.
+    """
     claims = result["number_claims"]
     conflicting = int((claims["status"] != "agree").sum()) if not claims.empty else 0
     return (f"{len(result['numbers'])} numbers found; {len(claims)} claims are reported by more than one "
-            f"outlet, {conflicting} of them with a conflict.")
+            f"outlet, {conflicting} of them with a conflict." + _note(docs))
 
 
 def describe_entities(result: dict[str, pd.DataFrame], docs: pd.DataFrame) -> str:
     """One sentence on the most named entities and the merges made.
 
-    Says how many documents are not in Latin script (:func:`_not_latin_script_note`),
-    as the English NER finds no names in them.
+    Followed by the sentence on documents not in English
+    (:func:`analysis.language.not_english_note`): the section leaves them out,
+    so their names are neither listed nor counted.
     """
     entities = result["entities"]
-    note = _not_latin_script_note(docs)
+    note = _note(docs)
     if entities.empty:
-        return f"No named entities were found; {note}." if note else "No named entities were found."
+        return "No named entities were found." + note
     totals = entities.groupby("entity")["mentions"].sum().sort_values(ascending=False, kind="stable")
     top = ", ".join(f"{name} ({count})" for name, count in totals.head(3).items())
     aliases = result["entity_aliases"]
     merged = aliases[aliases["how"] != "as written"]
     sentence = (f"{len(totals)} distinct entities; the most named are {top}. "
                 f"{len(merged)} names were merged into another (tables/entity_aliases.csv says how).")
-    return _with_note(sentence, note, "so names in them are not counted")
+    return sentence + note
 
 
 def unique_entity_counts(entities: pd.DataFrame, docs: pd.DataFrame) -> dict[str, int]:

@@ -122,7 +122,11 @@ class Publisher:
         return Path(self.output_dir) if self.output_dir else None
 
     def tables(self, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-        """Write each table as ``tables/<name>.csv`` (when writing) and return them."""
+        """Write each table as ``tables/<name>.csv`` (when writing) and return them.
+
+        Files are written by :func:`analysis.tables.write_table` (formula cells
+        neutralised with a leading ``'``); the returned tables hold the exact text.
+        """
         if self.directory is not None:
             for name, table in tables.items():
                 write_table(table, self.directory / "tables" / f"{name}.csv")

@@ -15,6 +15,7 @@ import contextlib
 import functools
 import logging
 import os
+import signal
 import sys
 import tempfile
 import threading
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from . import manifest as manifest_mod
 from .corpus import printable, read_corpus
-from .errors import OutputError, ReportError
+from .errors import OutputError, ParameterError, ReportError
 from .outputs import OutputFolder, is_disk_fault
 from .pipeline import resolve_corpus_path
 from .publish import FIGURE_INDEX, STAGING_ENV
@@ -71,44 +72,53 @@ def notebook_parameters(notebook: str | Path = DEFAULT_NOTEBOOK) -> list[Noteboo
 
 
 def coerce_parameters(overrides: dict[str, str], notebook: str | Path = DEFAULT_NOTEBOOK) -> dict:
-    """Check ``-p NAME VALUE`` overrides against the notebook and convert their types.
+    """Check ``-p NAME VALUE`` overrides against the notebook, convert their types, check their ranges.
 
     Papermill only warns about a parameter the notebook does not declare;
-    here an unknown name is an error, and a value must parse as the type of
-    the declared default (``true``/``false`` for booleans).
+    here an unknown name is an error. The kit's parameters are parsed and
+    checked by :mod:`analysis.parameters` (type and allowed range, named as
+    the user wrote them); a parameter only a custom notebook declares must
+    parse as the type of its default (``true``/``false`` for booleans).
 
     Raises
     ------
-    ReportError
-        Unknown name, a runner-set name, or a value of the wrong type.
+    ParameterError
+        Unknown name, a runner-set name, a value of the wrong type or out of range.
     """
+    from .parameters import PARAMETERS, unknown_parameter_error
+
     declared = {p.name: p for p in notebook_parameters(notebook)}
     out = {}
     for name, value in overrides.items():
         if name in RUNNER_PARAMETERS:
-            raise ReportError(f"parameter {name!r} is set by the command itself "
-                              "(give the corpus as an argument and the folder with --out)")
+            raise ParameterError(f"parameter {name!r} is set by the command itself "
+                                 "(give the corpus as an argument and the folder with --out)")
         if name not in declared:
-            known = ", ".join(p for p in declared if p not in RUNNER_PARAMETERS)
-            raise ReportError(f"unknown parameter {name!r} for {Path(notebook).name}; known: {known}")
-        out[name] = _convert(name, value, declared[name].default)
+            raise unknown_parameter_error(name, [p for p in declared if p not in RUNNER_PARAMETERS])
+        if name in PARAMETERS:
+            out[name] = PARAMETERS[name].parse(value)
+        else:
+            out[name] = _convert(name, value, declared[name].default)
     return out
 
 
 def _convert(name: str, value, default):
+    """``value`` (a command-line string) as the type of ``default``, for a custom notebook's own parameter."""
+    from .parameters import FALSE_WORDS, TRUE_WORDS
+
     if not isinstance(value, str):
         return value
     kind = type(default)
     try:
         if kind is bool:
             lowered = value.strip().lower()
-            if lowered not in {"true", "false", "1", "0", "yes", "no"}:
+            if lowered not in TRUE_WORDS + FALSE_WORDS:
                 raise ValueError(value)
-            return lowered in {"true", "1", "yes"}
+            return lowered in TRUE_WORDS
         if kind in (int, float):
             return kind(value)
     except ValueError:
-        raise ReportError(f"parameter {name!r} expects {kind.__name__}, got {value!r}") from None
+        raise ParameterError(f"parameter {name}: {value!r} is not of type {kind.__name__}") from None
     return value
 
 
@@ -233,6 +243,7 @@ def _write_report(folder: OutputFolder, corpus: str | Path, corpus_path: Path, o
     warm_up = threading.Thread(target=_warm_html_exporter, name="parallax-html-warm-up", daemon=True)
     warm_up.start()
     kernel_stderr = tempfile.TemporaryFile()
+    handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
     stopped = False  # interrupted or a disk fault: one line says so, the kernel's exit noise is dropped
     try:
         papermill.execute_notebook(
@@ -273,6 +284,7 @@ def _write_report(folder: OutputFolder, corpus: str | Path, corpus_path: Path, o
         else:
             os.environ[STAGING_ENV] = previous_env
         _relay_kernel_stderr(kernel_stderr, show=not stopped)
+        _restore_signal_handlers(handlers)
 
     warm_up.join()
     scrub_notebook(executed)
@@ -285,6 +297,20 @@ def _write_report(folder: OutputFolder, corpus: str | Path, corpus_path: Path, o
                                            models_used(analysis_parameters))
     manifest_mod.write_manifest(staging, manifest)  # last: it records the hash of every other file
     return manifest
+
+
+def _restore_signal_handlers(handlers: dict) -> None:
+    """Put back the SIGINT and SIGTERM handlers the caller had before papermill ran.
+
+    nbclient registers its own while the kernel starts and, when done, resets
+    them to Python's defaults: SIGTERM would then kill the process during the
+    HTML export and the swap, leaving the staging folder behind, where the
+    caller's handler (``parallax report``'s) removes it.
+    """
+    for signum, handler in handlers.items():
+        if handler is not None and signal.getsignal(signum) is not handler:
+            with contextlib.suppress(ValueError):  # only the main thread may set handlers
+                signal.signal(signum, handler)
 
 
 def _kernel_manager_writing_stderr_to(log) -> type:
@@ -366,12 +392,12 @@ def _executed_parameters(executed: Path) -> dict:
 
 def _figure_records(report_dir: Path) -> list[dict]:
     """The figure index the notebook wrote (``figures/figures.csv``) as manifest records."""
-    import pandas as pd
+    from .tables import read_table
 
     index = report_dir / "figures" / FIGURE_INDEX
     if not index.is_file():
         return []
-    table = pd.read_csv(index, dtype=str, keep_default_na=False)
+    table = read_table(index)
     missing = [name for names in table["files"] for name in names.split()
                if not (report_dir / "figures" / name).is_file()]
     if missing:

@@ -1,7 +1,22 @@
-"""Writing tidy tables: byte-identical CSV for identical data."""
+"""Writing and reading tidy tables: byte-identical CSV for identical data, safe in a spreadsheet.
+
+Researchers open the kit's CSV tables in spreadsheets, and the text in them
+(outlets, titles, names, quotations) comes from the articles: it is
+untrusted. A spreadsheet runs a cell that starts with ``=``, ``+``, ``-`` or
+``@`` as a formula (``=HYPERLINK("http://evil.example","x")`` becomes a
+link, ``+cmd|' /C calc'!A0`` asks to start a program). Following the OWASP
+guidance on CSV injection, :func:`write_table` neutralises such cells in the
+text columns by putting a single quote in front, which spreadsheets take as
+"this cell is text" (see :data:`FORMULA_TRIGGERS` and :func:`neutralise_cell`);
+numeric columns are written as they are (-3 stays -3). The exact text stays
+recoverable: :func:`read_table` undoes the escape, and a cell that already
+started with quotes before a trigger gets one more, so reading back is never
+ambiguous.
+"""
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pandas as pd
@@ -10,9 +25,74 @@ import pandas as pd
 #: few enough that last-bit differences between runs never reach the file.
 FLOAT_FORMAT = "%.6g"
 
+#: First characters that make a spreadsheet read a cell as a formula: the
+#: OWASP CSV-injection list (= + - @, tab, carriage return), NUL (which OWASP's
+#: verification standard adds), and the full-width forms of = + - @, which
+#: spreadsheets in East Asian locales convert to their ASCII forms on entry.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+#: Put in front of a text cell starting with a formula trigger; a spreadsheet
+#: shows the rest as text and hides the quote.
+TEXT_MARK = "'"
 
-def write_table(table: pd.DataFrame, path: str | Path) -> Path:
-    """Write ``table`` as UTF-8 CSV with ``\\n`` line ends and no index.
+
+def _needs_mark(text: str) -> bool:
+    """Whether ``text``, past any leading :data:`TEXT_MARK` quotes, starts with a trigger."""
+    return text.lstrip(TEXT_MARK).startswith(FORMULA_TRIGGERS)
+
+
+def neutralise_cell(value):
+    """``value`` as written to a text column: :data:`TEXT_MARK` in front when needed.
+
+    A string starting with a :data:`FORMULA_TRIGGERS` character, or with
+    quotes followed by one, gets one more quote in front; anything else
+    (other strings, numbers, missing values) is returned unchanged.
+    :func:`restore_cell` is its inverse.
+    """
+    if isinstance(value, str) and _needs_mark(value):
+        return TEXT_MARK + value
+    return value
+
+
+def restore_cell(value):
+    """The text :func:`neutralise_cell` was given (the inverse of it)."""
+    if isinstance(value, str) and value.startswith(TEXT_MARK) and _needs_mark(value):
+        return value[len(TEXT_MARK):]
+    return value
+
+
+def _is_text_column(column: pd.Series) -> bool:
+    return column.dtype == object or pd.api.types.is_string_dtype(column.dtype)
+
+
+def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``table`` with every text cell and column name passed through :func:`neutralise_cell`.
+
+    Text columns are those of ``object`` or string dtype; numeric, boolean
+    and other columns are left as they are.
+    """
+    out = table.copy()
+    for position, name in enumerate(table.columns):
+        column = table.iloc[:, position]
+        if _is_text_column(column):
+            out.isetitem(position, column.map(neutralise_cell))
+    out.columns = [neutralise_cell(name) for name in table.columns]
+    return out
+
+
+def _holds_carriage_return(table: pd.DataFrame) -> bool:
+    names = any(isinstance(name, str) and "\r" in name for name in table.columns)
+    return names or any(table.iloc[:, i].map(lambda v: isinstance(v, str) and "\r" in v).any()
+                        for i in range(table.shape[1]) if _is_text_column(table.iloc[:, i]))
+
+
+def write_table(table: pd.DataFrame, path: str | Path, float_format: str | None = FLOAT_FORMAT) -> Path:
+    """Write ``table`` as UTF-8 CSV with ``\\n`` line ends and no index, safe to open in a spreadsheet.
+
+    Every CSV file the kit writes goes through here. Text cells (and column
+    names) that a spreadsheet would run as a formula get a leading ``'``
+    (:func:`neutralise_formulas`); :func:`read_table` gives the exact text back.
+    Fields are quoted only where needed, except that a table with a carriage
+    return in some text cell has every field quoted, so the cell stays whole.
 
     Parameters
     ----------
@@ -21,6 +101,9 @@ def write_table(table: pd.DataFrame, path: str | Path) -> Path:
     path : str or pathlib.Path
         Destination; parent folders are created. The file is written to a
         temporary name and renamed, so a reader never sees half a table.
+    float_format : str or None
+        printf-style format of floats (:data:`FLOAT_FORMAT`); None writes
+        Python's shortest exact form (``0.0``, ``12.3``).
 
     Returns
     -------
@@ -30,9 +113,45 @@ def write_table(table: pd.DataFrame, path: str | Path) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    table.to_csv(tmp, index=False, lineterminator="\n", float_format=FLOAT_FORMAT, encoding="utf-8")
+    safe = neutralise_formulas(table)
+    # Python's csv writer quotes a field holding "\n" but not one holding a bare
+    # "\r", which a reader then takes for a line end: quote every field then.
+    quoting = csv.QUOTE_ALL if _holds_carriage_return(safe) else csv.QUOTE_MINIMAL
+    safe.to_csv(tmp, index=False, lineterminator="\n", float_format=float_format, encoding="utf-8",
+                quoting=quoting)
     tmp.replace(path)
     return path
+
+
+def read_table(path: str | Path, **read_csv_options) -> pd.DataFrame:
+    """Read a table written by :func:`write_table`, with the exact text of every cell.
+
+    By default every cell is read as the string in the file (``dtype=str``,
+    no value taken as missing), so text is exactly what the analysis wrote;
+    pass pandas ``read_csv`` options (``dtype=None`` to let pandas infer
+    numbers) to change that. The ``'`` that :func:`write_table` put before a
+    formula is removed from text cells and column names (:func:`restore_cell`).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A CSV table the kit wrote (``tables/*.csv``, ``figures/figures.csv``,
+        ``batch.csv``).
+    **read_csv_options
+        Passed to :func:`pandas.read_csv`.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    options = {"dtype": str, "keep_default_na": False, "encoding": "utf-8", **read_csv_options}
+    table = pd.read_csv(path, **options)
+    for position in range(table.shape[1]):
+        column = table.iloc[:, position]
+        if _is_text_column(column):
+            table.isetitem(position, column.map(restore_cell))
+    table.columns = [restore_cell(name) for name in table.columns]
+    return table
 
 
 def require_columns(table, columns, what: str = "table") -> None:

@@ -38,7 +38,7 @@ def test_one_document_corpus_skips_comparisons_with_a_reason(tmp_path):
 
 
 def test_unknown_analysis_parameter_is_an_error(mini_corpus):
-    with pytest.raises(ValueError, match="unknown analysis parameter"):
+    with pytest.raises(ValueError, match="unknown parameter 'nonsense'"):
         pipeline.open_corpus(mini_corpus, nonsense=1)
 
 
@@ -84,11 +84,11 @@ def _no_quotes():
             "quote_variants": pd.DataFrame(columns=["group_id", "differs"])}
 
 
-def test_describe_entities_says_why_non_latin_documents_have_no_entities():
+def test_describe_entities_says_why_non_english_documents_have_no_entities():
     docs = make_docs(URDU)
     assert pipeline.describe_entities(_no_entities(), docs) == (
-        "No named entities were found; 3 of 3 documents are not in Latin script, "
-        "which the English spaCy pipeline cannot read.")
+        "No named entities were found. 3 of 3 documents are not in English (ur), so the English-only "
+        "analyses (readability, entities, quotations, numbers) leave them out.")
     # an English corpus without names gets no such reason
     assert pipeline.describe_entities(_no_entities(), make_docs({"en": ENGLISH.lower()})) == (
         "No named entities were found.")
@@ -102,26 +102,31 @@ def test_describe_entities_counts_the_unreadable_documents_of_a_mixed_corpus():
                                               "label": ["PERSON"], "mentions": [1], "how": ["as written"]})}
     sentence = pipeline.describe_entities(result, docs)
     assert sentence.startswith("1 distinct entities; the most named are Maria Costa (1).")
-    assert sentence.endswith("1 of 2 documents is not in Latin script, which the English spaCy pipeline "
-                             "cannot read, so names in them are not counted.")
-    assert "Latin" not in pipeline.describe_entities(result, make_docs({"en": ENGLISH}))
+    assert sentence.endswith("1 of 2 documents is not in English (ur), so the English-only analyses "
+                             "(readability, entities, quotations, numbers) leave it out.")
+    assert "not in English" not in pipeline.describe_entities(result, make_docs({"en": ENGLISH}))
 
 
 def test_describe_quotes_counts_the_unreadable_documents():
     docs = make_docs({**URDU, "en": ENGLISH})
     sentence = pipeline.describe_quotes(_no_quotes(), docs)
-    assert "3 of 4 documents are not in Latin script, which the English spaCy pipeline cannot read" in sentence
-    assert "Latin" not in pipeline.describe_quotes(_no_quotes(), make_docs({"en": ENGLISH}))
-    assert "Latin" not in pipeline.describe_quotes(_no_quotes())  # without docs: as before
+    assert sentence.endswith(" 3 of 4 documents are not in English (ur), so the English-only analyses "
+                             "(readability, entities, quotations, numbers) leave them out.")
+    assert "not in English" not in pipeline.describe_quotes(_no_quotes(), make_docs({"en": ENGLISH}))
+    assert "not in English" not in pipeline.describe_quotes(_no_quotes())  # without docs: as before
 
 
 def test_urdu_corpus_entity_sentence_from_a_real_parse(nlp):
     from analysis import entities
     from analysis.nlp import parse_bodies
 
+    from analysis.language import english_documents
+
     docs = make_docs(URDU)
-    result = entities.analyse_entities(docs, parse_bodies(docs, nlp), nlp)
-    assert "3 of 3 documents are not in Latin script" in pipeline.describe_entities(result, docs)
+    english = english_documents(docs)  # what the pipeline gives the English NER: nothing here
+    result = entities.analyse_entities(english, parse_bodies(english, nlp), nlp)
+    assert result["entities"].empty
+    assert "3 of 3 documents are not in English (ur)" in pipeline.describe_entities(result, docs)
 
 
 def test_describe_entities_needs_the_body_column():

@@ -26,11 +26,15 @@ def test_latin_share():
     assert math.isclose(readability.latin_share("ab" + "کک"), 0.5)
 
 
-def test_non_latin_and_run_on_documents_are_not_scored_but_flagged():
-    table = readability.readability_table(corpus(en=ENGLISH, ur=URDU, runon=RUN_ON)).set_index("doc_id")
+def test_non_english_non_latin_and_run_on_documents_are_not_scored_but_flagged():
+    # the Urdu document is detected as Urdu; given as undetermined, its script still keeps it unscored
+    docs = corpus(en=ENGLISH, ur=URDU, runon=RUN_ON, und=URDU).assign(language=["en", "ur", "en", "und"])
+    table = readability.readability_table(docs).set_index("doc_id")
     assert not math.isnan(table.loc["en", "flesch_kincaid_grade"])
     assert "not_latin_script" not in table.loc["en", "flags"]
-    for doc_id, flag in (("ur", "not_latin_script"), ("runon", "no_sentence_punctuation")):
+    assert "not_english" not in table.loc["en", "flags"]
+    for doc_id, flag in (("ur", "not_english=ur"), ("und", "not_latin_script"),
+                         ("runon", "no_sentence_punctuation")):
         row = table.loc[doc_id]
         assert flag in row["flags"].split(";")
         assert all(math.isnan(row[f]) for f in readability.FORMULAS)
@@ -41,7 +45,7 @@ def test_non_latin_and_run_on_documents_are_not_scored_but_flagged():
 def test_paragraph_scores_say_why_they_are_missing():
     table = readability.paragraph_readability(corpus(en=ENGLISH, ur=URDU, runon=RUN_ON)).set_index("doc_id")
     assert table.loc["en", "note"] == ""
-    assert table.loc["ur", "note"] == "not latin script"
+    assert table.loc["ur", "note"] == "not english (ur)"
     assert table.loc["runon", "note"] == "no sentence punctuation"
     assert math.isnan(table.loc["runon", "flesch_kincaid_grade"])
 
@@ -49,5 +53,8 @@ def test_paragraph_scores_say_why_they_are_missing():
 def test_description_explains_unscored_documents():
     table = readability.readability_table(corpus(ur=URDU, runon=RUN_ON))
     text = readability.describe_readability(table)
-    assert "1 document(s) not in the Latin script" in text
+    assert ("1 of 2 documents is not in English (ur), so the English-only analyses (readability, entities, "
+            "quotations, numbers) leave it out.") in text
+    undetermined = readability.readability_table(corpus(ur=URDU).assign(language=["und"]))
+    assert "1 document(s) not in the Latin script" in readability.describe_readability(undetermined)
     assert "1 document(s) without usable sentence punctuation" in text

@@ -14,7 +14,7 @@ from matplotlib.ticker import PercentFormatter
 
 from . import SEQUENTIAL_CMAP, new_figure, outlet_colors
 from .layout import MAX_COLUMNS, MAX_WIDTH, tick_font_size
-from ..overlap import _WORD_RE, _normalise
+from ..text import WORD_RE, normalise_word
 
 HEATMAP_VALUES = {"lexical_containment": "Share of row's words in passages shared with column",
                   "unquoted_containment": "Share of row's words in passages shared with column,\n"
@@ -154,11 +154,11 @@ def plot_derivation_graph(edges: pd.DataFrame, docs: pd.DataFrame) -> Figure:
 
 def _diff_html(text_a: str, text_b: str) -> tuple[str, str]:
     """Both texts escaped, words that differ wrapped in <del> (a) and <ins> (b)."""
-    words_a = list(_WORD_RE.finditer(text_a))
-    words_b = list(_WORD_RE.finditer(text_b))
+    words_a = list(WORD_RE.finditer(text_a))
+    words_b = list(WORD_RE.finditer(text_b))
     matcher = difflib.SequenceMatcher(
-        a=[_normalise(m.group()) for m in words_a],
-        b=[_normalise(m.group()) for m in words_b], autojunk=False)
+        a=[normalise_word(m.group()) for m in words_a],
+        b=[normalise_word(m.group()) for m in words_b], autojunk=False)
     differing_a, differing_b = set(), set()
     for tag, a0, a1, b0, b1 in matcher.get_opcodes():
         if tag != "equal":
