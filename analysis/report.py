@@ -15,7 +15,6 @@ import contextlib
 import functools
 import logging
 import os
-import signal
 import sys
 import tempfile
 import threading
@@ -243,7 +242,6 @@ def _write_report(folder: OutputFolder, corpus: str | Path, corpus_path: Path, o
     warm_up = threading.Thread(target=_warm_html_exporter, name="parallax-html-warm-up", daemon=True)
     warm_up.start()
     kernel_stderr = tempfile.TemporaryFile()
-    handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
     stopped = False  # interrupted or a disk fault: one line says so, the kernel's exit noise is dropped
     try:
         papermill.execute_notebook(
@@ -284,7 +282,6 @@ def _write_report(folder: OutputFolder, corpus: str | Path, corpus_path: Path, o
         else:
             os.environ[STAGING_ENV] = previous_env
         _relay_kernel_stderr(kernel_stderr, show=not stopped)
-        _restore_signal_handlers(handlers)
 
     warm_up.join()
     scrub_notebook(executed)
@@ -297,20 +294,6 @@ def _write_report(folder: OutputFolder, corpus: str | Path, corpus_path: Path, o
                                            models_used(analysis_parameters))
     manifest_mod.write_manifest(staging, manifest)  # last: it records the hash of every other file
     return manifest
-
-
-def _restore_signal_handlers(handlers: dict) -> None:
-    """Put back the SIGINT and SIGTERM handlers the caller had before papermill ran.
-
-    nbclient registers its own while the kernel starts and, when done, resets
-    them to Python's defaults: SIGTERM would then kill the process during the
-    HTML export and the swap, leaving the staging folder behind, where the
-    caller's handler (``parallax report``'s) removes it.
-    """
-    for signum, handler in handlers.items():
-        if handler is not None and signal.getsignal(signum) is not handler:
-            with contextlib.suppress(ValueError):  # only the main thread may set handlers
-                signal.signal(signum, handler)
 
 
 def _kernel_manager_writing_stderr_to(log) -> type:
