@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz.distance import Indel
 
+from .corpus import document_labels
 from .tables import check_corpus_table
 
 #: Lexical containment (share of the derived text's words inside passages shared
@@ -776,7 +777,7 @@ def derivation_edges(pairs: pd.DataFrame, docs: pd.DataFrame,
     if passages is None:
         passages = pd.DataFrame(columns=PASSAGE_COLUMNS)
     order = {doc_id: k for k, doc_id in enumerate(docs["doc_id"])}
-    labels = dict(zip(docs["doc_id"], docs["label"] if "label" in docs else docs["doc_id"]))
+    labels = document_labels(docs)
     indexed = pairs.set_index(["doc_a", "doc_b"])
     strength = {name: rank for rank, name in enumerate(reversed(RELATIONS))}
     cues = direction_cues(docs, passages, pairs)
