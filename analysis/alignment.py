@@ -33,6 +33,7 @@ import pandas as pd
 
 from . import paraphrase
 from .paraphrase import numbers_conflict
+from .text import has_words
 
 #: Lexical similarity from which a pair is a copy: 0.95 lets one changed word in
 #: about forty through (a 20-word sentence with one word swapped scores 0.95),
@@ -93,7 +94,7 @@ def _check_inputs(sentences: pd.DataFrame, embeddings: np.ndarray) -> np.ndarray
     needed = {"doc_id", "sent", "text"}
     if not isinstance(sentences, pd.DataFrame) or not needed <= set(sentences.columns):
         raise ValueError(f"sentences must be a DataFrame with columns {sorted(needed)} "
-                         "(analysis.nlp.sentence_table output)")
+                         "(analysis.text.sentence_table output)")
     vectors = np.asarray(embeddings, dtype=np.float32)
     if vectors.ndim != 2 or len(vectors) != len(sentences):
         raise ValueError(f"embeddings must be a 2-D array with one row per sentence "
@@ -128,7 +129,7 @@ def align_sentences(sentences: pd.DataFrame, embeddings: np.ndarray, pairs: pd.D
     Parameters
     ----------
     sentences : pandas.DataFrame
-        :func:`analysis.nlp.sentence_table` output (``doc_id``, ``sent``,
+        :func:`analysis.text.sentence_table` output (``doc_id``, ``sent``,
         ``text``; other columns ignored).
     embeddings : numpy.ndarray
         One sentence vector per row of ``sentences``, same order
@@ -187,7 +188,7 @@ def align_sentences(sentences: pd.DataFrame, embeddings: np.ndarray, pairs: pd.D
     lexical = np.array([lexical_similarity(a, b) for a, b in zip(text_a, text_b)])
     threshold = float(model["threshold"])
     kinds = [classify_pair(lex, prob, numbers_conflict(a, b), threshold,
-                           wordless=not (paraphrase.has_words(a) and paraphrase.has_words(b)))
+                           wordless=not (has_words(a) and has_words(b)))
              for lex, prob, a, b in zip(lexical, probability, text_a, text_b)]
 
     out = pd.DataFrame({

@@ -17,6 +17,7 @@ next run resumes: finished corpora are skipped, the rest are run.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue as queue_mod
 import shutil
 import signal
@@ -28,7 +29,9 @@ from pathlib import Path
 import pandas as pd
 
 from .corpus import METADATA_FILES
+from .errors import Interrupted
 from .tables import write_table
+from .workers import StopSignals, die_with_parent, stop_processes
 
 #: Columns of :func:`run_batch`'s summary table, as written to ``batch.csv``.
 BATCH_COLUMNS = ["corpus", "status", "seconds", "report", "error"]
@@ -196,10 +199,34 @@ def run_batch(root: str | Path, out: str | Path, parameters: dict | None = None,
     ------
     ValueError
         ``root`` is not a folder, holds no corpus folder, or ``jobs`` < 1.
-    KeyboardInterrupt
-        After writing ``batch.csv`` (unfinished corpora marked failed as
-        interrupted) and stopping the workers; rerun to resume.
+    Interrupted
+        SIGINT or SIGTERM while a report was unfinished: raised after
+        stopping the workers (each shuts its kernel down; any left after
+        :data:`analysis.workers.STOP_GRACE_SECONDS` are killed) and writing
+        ``batch.csv`` (unfinished corpora marked failed as interrupted); rerun
+        to resume. A signal that arrives once every report has finished is
+        ignored (with a note on standard error): the batch completes.
+
+    Notes
+    -----
+    Worker processes never outlive the batch: if it is killed (even with
+    SIGKILL), each worker stops its report and exits (see
+    :func:`analysis.workers.die_with_parent`).
     """
+    with StopSignals() as stop_signals:
+        try:
+            table = _run_batch(root, out, parameters, jobs, force, progress, stop_signals)
+        except KeyboardInterrupt:
+            raise Interrupted("interrupted before every report finished; the finished reports are kept "
+                              "and a rerun of the same command resumes") from None
+    if stop_signals.late:
+        _log(f"{stop_signals.late} arrived after every report had finished: ignored, the batch is complete")
+    return table
+
+
+def _run_batch(root: str | Path, out: str | Path, parameters: dict | None, jobs: int, force: bool,
+               progress: bool | None, stop_signals: StopSignals) -> pd.DataFrame:
+    """:func:`run_batch` under its signal handling (``stop_signals``); raises KeyboardInterrupt when interrupted."""
     from tqdm import tqdm
 
     if jobs < 1:
@@ -231,7 +258,7 @@ def run_batch(root: str | Path, out: str | Path, parameters: dict | None = None,
         _log(f"failed  {corpus}: {error}")
     try:
         if not to_run.empty:
-            _run_reports(to_run, dict(parameters or {}), jobs, results, overall, progress)
+            _run_reports(to_run, dict(parameters or {}), jobs, results, overall, progress, stop_signals)
     except KeyboardInterrupt:
         for row in to_run.itertuples(index=False):
             if row.corpus not in results:
@@ -246,43 +273,62 @@ def run_batch(root: str | Path, out: str | Path, parameters: dict | None = None,
     return _write_summary(results, out)
 
 
-def _run_reports(to_run: pd.DataFrame, parameters: dict, jobs: int, results: dict, overall, progress: bool) -> None:
-    """Run the planned reports in worker processes, updating ``results`` and the bars."""
+def _run_reports(to_run: pd.DataFrame, parameters: dict, jobs: int, results: dict, overall, progress: bool,
+                 stop_signals: StopSignals) -> None:
+    """Run the planned reports in worker processes, updating ``results`` and the bars.
+
+    ``stop_signals`` interrupts (KeyboardInterrupt) only while a report is
+    unfinished. On an interrupt the workers are asked to stop (SIGTERM: each
+    shuts its kernel down), killed if still running after
+    :data:`analysis.workers.STOP_GRACE_SECONDS`, and joined; a report that
+    finished in the meantime is kept.
+    """
     # spawn, not fork: the parent may hold threads (tqdm's monitor, a kernel
     # client) that a forked child would inherit in an unknown state.
     context = multiprocessing.get_context("spawn")
     events = context.Queue()
+    stop_requested = context.Event()  # set on interrupt: a worker starts no further report
     bars = _CorpusBars(jobs, progress)
-    with ProcessPoolExecutor(max_workers=min(jobs, len(to_run)), mp_context=context,
-                             initializer=_init_worker, initargs=(events,)) as pool:
-        pending = {pool.submit(_report_one, row.corpus, row.corpus_path, row.report, parameters): row.corpus
-                   for row in to_run.itertuples(index=False)}
-        try:
-            while pending:
-                done, _ = wait(pending, timeout=_POLL_SECONDS, return_when=FIRST_COMPLETED)
-                bars.apply(events)
-                for future in done:
-                    corpus = pending.pop(future)
-                    try:
-                        result = future.result()
-                    except Exception as exc:  # the worker process itself died
-                        result = (corpus, "failed", 0.0, "", f"worker crashed: {type(exc).__name__}: {exc}")
-                    results[corpus] = result
-                    bars.close(corpus)
-                    overall.update(1)
-                    _, status, seconds, _, error = result
-                    _log(f"{status:7} {corpus} ({seconds:.1f} s)" + (f": {error}" if error else ""))
-            bars.close_all()
-        except BaseException:
-            for future in pending:
-                future.cancel()
-            bars.close_all()
-            pool.shutdown(wait=True)
-            # keep what a worker still finished before it saw the interrupt
-            for future, corpus in pending.items():
-                if future.done() and not future.cancelled() and future.exception() is None:
-                    results[corpus] = future.result()
-            raise
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(to_run)), mp_context=context, initializer=_init_worker,
+                               initargs=(events, stop_requested, os.getpid()))
+    pending = {}
+    try:
+        for row in to_run.itertuples(index=False):
+            pending[pool.submit(_report_one, row.corpus, row.corpus_path, row.report, parameters)] = row.corpus
+        # From here a stop signal is a real interrupt only while a report is pending;
+        # a result is stored before its future leaves `pending`, so none is lost.
+        stop_signals.unfinished = lambda: bool(pending)
+        while pending:
+            done, _ = wait(pending, timeout=_POLL_SECONDS, return_when=FIRST_COMPLETED)
+            bars.apply(events)
+            for future in done:
+                corpus = pending[future]
+                try:
+                    result = future.result()
+                except Exception as exc:  # the worker process itself died
+                    result = (corpus, "failed", 0.0, "", f"worker crashed: {type(exc).__name__}: {exc}")
+                results[corpus] = result
+                del pending[future]
+                bars.close(corpus)
+                overall.update(1)
+                _, status, seconds, _, error = result
+                _log(f"{status:7} {corpus} ({seconds:.1f} s)" + (f": {error}" if error else ""))
+        bars.close_all()
+    except BaseException:
+        stop_signals.stopping = True  # a second Ctrl-C must not cut the cleanup short
+        stop_requested.set()
+        bars.close_all()
+        pool.shutdown(wait=False, cancel_futures=True)
+        stop_processes(multiprocessing.active_children())
+        pool.shutdown(wait=True)
+        # keep a report a worker completed before it saw the interrupt (one it was
+        # stopped in failed: that corpus counts as interrupted)
+        for future, corpus in pending.items():
+            if future.done() and not future.cancelled() and future.exception() is None \
+                    and future.result()[1] == "ok":
+                results[corpus] = future.result()
+        raise
+    pool.shutdown(wait=True)
 
 
 class _CorpusBars:
@@ -367,27 +413,55 @@ def _log(message: str) -> None:
 # ---------------------------------------------------------------------------
 
 _EVENTS = None
+_STOP_REQUESTED = None
 _CURRENT_CORPUS = ""
 _RUNNING = False
 _INTERRUPTED = False
 
 
-def _on_interrupt(signum, frame) -> None:
-    """Ctrl-C reaches every worker: one running a report stops it (run_report cleans up), an idle one exits."""
+def _on_stop_signal(signum, frame) -> None:
+    """SIGINT or SIGTERM: stop the running report (run_report cleans up), or exit if idle.
+
+    Ctrl-C reaches every worker; the batch sends SIGTERM when interrupted, and
+    Linux sends it when the batch dies. A repeated signal does not interrupt
+    the cleanup of the first.
+    """
     global _INTERRUPTED
+    first = not _INTERRUPTED
     _INTERRUPTED = True
-    if _RUNNING:
+    if not _RUNNING:
+        sys.exit(128 + signum)
+    if first:
         raise KeyboardInterrupt
-    sys.exit(130)
 
 
-def _init_worker(events) -> None:
-    """Keep the event queue, and make papermill's default engine report each finished cell to it."""
-    global _EVENTS
+def _install_stop_handlers() -> None:
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _on_stop_signal)
+
+
+def _init_worker(events, stop_requested, parent_pid: int) -> None:
+    """Keep the event queue, die with the batch, and make papermill's default engine report each cell.
+
+    Parameters
+    ----------
+    events : multiprocessing.Queue
+        Where progress events go (best effort).
+    stop_requested : multiprocessing.Event
+        Set by the batch when it is interrupted: no further report starts.
+    parent_pid : int
+        The batch's pid; the worker stops and exits when its parent is no
+        longer this process (:func:`analysis.workers.die_with_parent`).
+    """
+    global _EVENTS, _STOP_REQUESTED
     from papermill.engines import papermill_engines
 
-    _EVENTS = events
-    signal.signal(signal.SIGINT, _on_interrupt)
+    _EVENTS, _STOP_REQUESTED = events, stop_requested
+    # progress is best effort: a worker whose batch is gone must not wait at exit
+    # to flush events nobody will read
+    events.cancel_join_thread()
+    _install_stop_handlers()
+    die_with_parent(parent_pid, running=lambda: _RUNNING)
     # run_report uses papermill's default engine; in this dedicated worker
     # process it is replaced by one that also posts per-cell progress.
     papermill_engines.register(None, _progress_engine())
@@ -431,8 +505,8 @@ def _report_one(corpus: str, corpus_path: str, report: str, parameters: dict) ->
     from .corpus import CorpusError
     from .report import ReportError, run_report
 
-    if _INTERRUPTED:  # a job queued before Ctrl-C: do not start it
-        raise KeyboardInterrupt
+    if _INTERRUPTED or (_STOP_REQUESTED is not None and _STOP_REQUESTED.is_set()):
+        raise KeyboardInterrupt  # a job queued before the interrupt: do not start it
     _CURRENT_CORPUS, _RUNNING = corpus, True
     _post("start")
     start = time.monotonic()
@@ -444,5 +518,9 @@ def _report_one(corpus: str, corpus_path: str, report: str, parameters: dict) ->
             message = f"{type(exc).__name__}: {message}".rstrip(": ")
         return corpus, "failed", round(time.monotonic() - start, 1), "", message
     finally:
+        # nbclient handles SIGINT and SIGTERM with its event loop while a kernel
+        # runs (by shutting the kernel down), then resets them to Python's
+        # defaults, under which SIGTERM would kill this worker without cleanup
+        _install_stop_handlers()
         _RUNNING = False
     return corpus, "ok", round(time.monotonic() - start, 1), report, ""

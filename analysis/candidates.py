@@ -2,7 +2,7 @@
 
 Comparing every pair of documents is quadratic; on a large corpus only pairs
 that share enough word shingles are worth aligning. Each body becomes the set
-of its word ``ngram``-grams (same language-neutral tokens as
+of its word ``ngram``-grams (the text layer's words, normalised, as in
 :mod:`analysis.overlap`), summarised by a MinHash (datasketch, explicit seed);
 a MinHashLSH index returns the pairs whose estimated Jaccard similarity is
 likely above ``threshold``.
@@ -26,18 +26,18 @@ from itertools import combinations
 import pandas as pd
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
-from .overlap import _WORD_RE, _normalise
 from .tables import check_corpus_table
+from .text import has_words, normalise_word, words
 
 CANDIDATE_COLUMNS = ["doc_a", "doc_b", "estimated_jaccard"]
 
 
 def _shingles(body: str, ngram: int) -> set[bytes]:
-    words = [_normalise(m.group()) for m in _WORD_RE.finditer(body)]
-    if len(words) < ngram:
-        return {" ".join(words).encode("utf-8")} if words else set()
-    return {" ".join(words[i:i + ngram]).encode("utf-8")
-            for i in range(len(words) - ngram + 1)}
+    normal = [normalise_word(word) for word in words(body)]
+    if len(normal) < ngram:
+        return {" ".join(normal).encode("utf-8")} if normal else set()
+    return {" ".join(normal[i:i + ngram]).encode("utf-8")
+            for i in range(len(normal) - ngram + 1)}
 
 
 def minhash_signatures(docs: pd.DataFrame, *, num_perm: int = 128, seed: int = 1,
@@ -99,7 +99,7 @@ def candidate_pairs(docs: pd.DataFrame, threshold: float = 0.1, num_perm: int = 
     signatures = minhash_signatures(docs, num_perm=num_perm, seed=seed, ngram=ngram)
     # The MinHashes of two empty shingle sets are equal (estimate 1.0): a body
     # without words shares nothing, so it is never a candidate and estimates 0.
-    wordless = {k for k, body in enumerate(docs["body"]) if _WORD_RE.search(body) is None}
+    wordless = {k for k, body in enumerate(docs["body"]) if not has_words(body)}
     if len(ids) <= all_pairs_max_docs:
         found = list(combinations(range(len(ids)), 2))
     else:

@@ -64,7 +64,8 @@ def build_parser(with_notebook_help: bool = False) -> argparse.ArgumentParser:
 
     analyze = sub.add_parser(
         "analyze", help="write the report's tables only (no notebook), for scripting",
-        description="Run every analysis section on CORPUS and write tables/*.csv into --out.",
+        description="Run every analysis section on CORPUS and write tables/*.csv into --out. The -p parameters "
+                    "and their allowed values are the report's: see `parallax report --help`.",
     )
     analyze.add_argument("corpus", help="corpus folder")
     analyze.add_argument("--out", required=True, help="folder to write tables/ into")
@@ -123,15 +124,13 @@ def _report(args) -> int:
 
 
 def _analyze(args) -> int:
-    from .pipeline import DEFAULT_PARAMETERS, analyze
-    from .report import _convert
+    from .parameters import parse_parameters
+    from .pipeline import analyze
     from .tables import write_table
 
-    # -p values arrive as strings: give them the type of the default, as `report` does
-    # (else "false" is a true value and "8" is not a number). Unknown names are
-    # passed on for the pipeline to reject.
-    parameters = {name: _convert(name, value, DEFAULT_PARAMETERS.get(name, value))
-                  for name, value in args.parameters.items()}
+    # -p values arrive as strings: parsed and range-checked as `report` does
+    # (else "false" is a true value and "8" is not a number).
+    parameters = parse_parameters(args.parameters)
     tables = analyze(args.corpus, **parameters)
     out = Path(args.out) / "tables"
     for name, table in tables.items():
@@ -161,11 +160,7 @@ def _batch(args) -> int:
     from .report import coerce_parameters
 
     parameters = coerce_parameters(args.parameters) if args.parameters else {}
-    try:
-        table = run_batch(args.root, args.out, parameters, jobs=args.jobs, force=args.force)
-    except KeyboardInterrupt:
-        print(f"parallax batch: interrupted; {Path(args.out) / BATCH_TABLE} lists what finished", file=sys.stderr)
-        return 130
+    table = run_batch(args.root, args.out, parameters, jobs=args.jobs, force=args.force)  # Interrupted: exit 130
     with pd.option_context("display.max_colwidth", 100, "display.width", 200):
         print(table.to_string(index=False))
     counts = table["status"].value_counts()

@@ -69,6 +69,7 @@ import pandas as pd
 
 from .errors import CorpusError
 from .language import detect_language, document_languages, language_code
+from .text import count_words, normalise_word, paragraph_spans, words
 
 #: Files in a corpus folder that are metadata, not articles.
 METADATA_FILES = frozenset({"sources.csv", "aliases.csv"})
@@ -561,14 +562,8 @@ BOILERPLATE_RULES: tuple[BoilerplateRule, ...] = (
 _SENTENCE_END = ".!?:;…"
 _CLOSERS = "\"'”’»)]"
 _BULLETS = "-\u2013\u2014\u2022*"
-#: A sub-heading has at most this many whitespace-separated words.
+#: A sub-heading has at most this many words.
 HEADING_MAX_WORDS = 15
-_WORD = re.compile(r"\w+(?:[’'.-]\w+)*")
-
-
-def word_count(text: str) -> int:
-    """Number of words (``\\w+`` runs, keeping contractions and hyphenations whole)."""
-    return len(_WORD.findall(text))
 
 
 def normalize_line(line: str) -> str:
@@ -608,7 +603,7 @@ def is_heading(text: str) -> bool:
     stripped = text.strip()
     if not stripped or "\n" in stripped:
         return False
-    if len(stripped.split()) > HEADING_MAX_WORDS or stripped[0] in _BULLETS:
+    if count_words(stripped) > HEADING_MAX_WORDS or stripped[0] in _BULLETS:
         return False
     core = stripped.rstrip(_CLOSERS)
     return bool(core) and core[-1].isalnum()
@@ -621,9 +616,9 @@ def is_headline(text: str, max_words: int = 30) -> bool:
     (question and exclamation marks are allowed): a first line that is a
     sentence of prose is body, and the article has no headline.
     """
-    words = word_count(text)
+    n_words = count_words(text)
     stripped = text.rstrip().rstrip(_CLOSERS).rstrip()
-    return 2 <= words <= max_words and not stripped.endswith((".", ":", ";", ","))
+    return 2 <= n_words <= max_words and not stripped.endswith((".", ":", ";", ","))
 
 
 _SITE_SEPARATOR = re.compile(r"\s+[|\u2013\u2014-]\s+")
@@ -644,7 +639,7 @@ def strip_site_suffix(title: str, outlet: str = "", max_words: int = 5) -> str:
         last, separator = parts[-1].strip(), separators[-1].strip()
         site_like = (separator == "|" or "." in last
                      or (outlet and last.casefold() == outlet.casefold()))
-        if not site_like or word_count(last) > max_words:
+        if not site_like or count_words(last) > max_words:
             break
         parts, separators = parts[:-1], separators[:-1]
     head = parts[0]
@@ -655,15 +650,15 @@ def strip_site_suffix(title: str, outlet: str = "", max_words: int = 5) -> str:
 
 def _match_rule(text: str) -> tuple[str, str] | None:
     """(rule name, 'certain'|'uncertain') of the first boilerplate rule matching."""
-    words = word_count(text)
+    n_words = count_words(text)
     for rule in BOILERPLATE_RULES:
         if rule.pattern.search(text):
-            return rule.name, "certain" if words <= rule.max_words else "uncertain"
+            return rule.name, "certain" if n_words <= rule.max_words else "uncertain"
     return None
 
 
 def _paragraph_key(text: str) -> str:
-    return " ".join(_WORD.findall(text.casefold()))
+    return " ".join(normalise_word(word) for word in words(text))
 
 
 def classify_lines(text: str, given_title: str = "") -> pd.DataFrame:
@@ -843,7 +838,7 @@ def clean_corpus(raw: pd.DataFrame, lines: pd.DataFrame | None = None) -> pd.Dat
             "doc_id": row["doc_id"], "outlet": outlet, "title": title, "body": body,
             "source_file": row["source_file"], "encoding": row["encoding"],
             "language": _language(row, title, body),
-            "n_paragraphs": len(kept), "n_words": word_count(body),
+            "n_paragraphs": len(kept), "n_words": count_words(body),
             "boilerplate_lines": int((doc_lines["role"] == "boilerplate").sum()),
             "duplicate_paragraphs": int((doc_lines["role"] == "duplicate").sum()),
             "controls_removed": sum(len(INVISIBLE_CHARACTERS.findall(row[k]))
@@ -932,22 +927,22 @@ def boilerplate_table(lines: pd.DataFrame) -> pd.DataFrame:
 
 
 def paragraph_table(docs: pd.DataFrame) -> pd.DataFrame:
-    """One row per paragraph of each body.
+    """One row per paragraph of each body (:func:`analysis.text.paragraph_spans`).
 
     Returns
     -------
     pandas.DataFrame
         ``doc_id``, ``paragraph`` (0-based), ``start``, ``end`` (character
         offsets into ``body``), ``kind`` (``paragraph`` or ``heading``, see
-        :func:`is_heading`), ``n_words`` and ``text``.
+        :func:`is_heading`), ``n_words`` (:func:`analysis.text.count_words`)
+        and ``text``.
     """
     rows = []
     for doc_id, body in docs[["doc_id", "body"]].itertuples(index=False):
-        start = 0
-        for index, text in enumerate(body.split("\n\n") if body else []):
-            rows.append((doc_id, index, start, start + len(text),
-                         "heading" if is_heading(text) else "paragraph", word_count(text), text))
-            start += len(text) + 2
+        for index, (start, end) in enumerate(paragraph_spans(body)):
+            text = body[start:end]
+            rows.append((doc_id, index, start, end,
+                         "heading" if is_heading(text) else "paragraph", count_words(text), text))
     return pd.DataFrame(rows, columns=["doc_id", "paragraph", "start", "end", "kind", "n_words", "text"])
 
 
@@ -959,7 +954,7 @@ def document_table(docs: pd.DataFrame, sentences: pd.DataFrame | None = None) ->
     docs : pandas.DataFrame
         The corpus table.
     sentences : pandas.DataFrame, optional
-        :func:`analysis.nlp.sentence_table` output; without it ``n_sentences``
+        :func:`analysis.text.sentence_table` output; without it ``n_sentences``
         is left empty.
 
     Returns

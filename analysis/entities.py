@@ -53,6 +53,8 @@ from pathlib import Path
 import pandas as pd
 
 from .tables import require_columns
+from .text import count_words, paragraph_spans
+from .text import words as text_words
 
 #: NER labels counted as entities (the rest are numbers, dates and amounts).
 COUNTED_LABELS = ("PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT",
@@ -84,16 +86,10 @@ _FUNCTION_WORDS = frozenset(
     "a an the of and or for to in on at by with from as into via vs is are was be "
     "it its s de la le du von van al".split())
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
-_WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")
 _ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,7}$")
 
 
 # --------------------------------------------------------------------------- text rules
-
-def count_words(text: str) -> int:
-    """Number of words in ``text`` (runs of letters/digits, inner apostrophes and hyphens kept)."""
-    return len(_WORD.findall(text))
-
 
 def is_headline_case(line: str) -> bool:
     """Whether a line reads as a headline: short, no closing full stop, content words capitalised.
@@ -110,7 +106,7 @@ def is_headline_case(line: str) -> bool:
         of the (at least two) content words start with a capital letter.
     """
     stripped = line.strip().rstrip("\"'\u201d\u2019")
-    words = re.findall(r"[^\W\d_][\w'\u2019-]*", stripped)
+    words = [w for w in text_words(stripped) if w[0].isalpha()]   # figures are neither case
     if not words or len(words) > 20 or stripped.endswith("."):
         return False
     content = [w for w in words if w.lower() not in _FUNCTION_WORDS]
@@ -224,16 +220,6 @@ def _acronym_letters(name: str) -> str:
     return name.replace(".", "") if _ACRONYM.match(name) else ""
 
 
-def _paragraph_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each paragraph (separated by a blank line) of ``text``."""
-    spans, start = [], 0
-    for match in re.finditer(r"\n\s*\n", text):
-        spans.append((start, match.start()))
-        start = match.end()
-    spans.append((start, len(text)))
-    return spans
-
-
 # --------------------------------------------------------------------------- extraction
 
 def _drop_reason(text: str, line: str) -> str:
@@ -253,7 +239,7 @@ def _drop_reason(text: str, line: str) -> str:
 
 def _ner_rows(doc_id: str, where: str, doc) -> list[dict]:
     text = doc.text
-    paragraphs = _paragraph_spans(text)
+    paragraphs = paragraph_spans(text)
     rows = []
     para = 0
     for ent in doc.ents:
@@ -319,7 +305,7 @@ def _gazetteer(rows: list[dict], texts) -> dict[str, str]:
         surname = name.split()[-1]
         if " " in name and surname[0].isupper() and surname not in labels:
             labels[surname]["PERSON"] += 1
-    lower_words = {w for text in texts for w in _WORD.findall(text) if w.islower()}
+    lower_words = {w for text in texts for w in text_words(text) if w.islower()}
     return {name: _majority_label(counts) for name, counts in labels.items()
             if " " in name or name.lower() not in lower_words}
 
@@ -358,7 +344,7 @@ class _NameMatcher:
 def _gazetteer_rows(doc_id, where, text, gazetteer, matcher, occupied) -> list[dict]:
     """Corpus names the model did not tag in ``text`` (outside notice lines and other spans)."""
     found = []
-    for para, (p_start, p_end) in enumerate(_paragraph_spans(text)):
+    for para, (p_start, p_end) in enumerate(paragraph_spans(text)):
         line = text[p_start:p_end]
         if _starts_with_symbol(line):
             continue
@@ -806,7 +792,7 @@ def entity_table(canonical: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         One row per (document, entity) named in the body, columns ``doc_id``,
         ``entity``, ``label``, ``mentions`` and ``mentions_per_1k_words``
-        (mentions per 1,000 words of the body, words as in :func:`count_words`,
+        (mentions per 1,000 words of the body, :func:`analysis.text.count_words`,
         3 decimals). Sorted by doc_id, mentions (descending), entity.
     """
     require_columns(canonical, ("doc_id", "where", "entity", "label"), "canonical mentions")

@@ -21,6 +21,7 @@ import pandas as pd
 
 from .corpus import document_labels
 from .tables import check_corpus_table
+from .text import lemma
 
 NUMBER_COLUMNS = ["doc_id", "value", "unit", "what", "text", "start", "end", "label",
                   "currency", "period", "qualifier", "scope", "is_conversion"]
@@ -29,7 +30,7 @@ CLAIM_COLUMNS = ["group_id", "claim", "unit", "value", "currency", "period", "wh
 CONFLICT_COLUMNS = ["group_id", "doc_id", "value", "what", "text", "conflict", "label",
                     "unit", "scope", "claim"]
 
-#: Nouns counting people; a figure quantifying one of these has unit "people".
+#: Nouns (lemmas) counting people; a figure quantifying one of these has unit "people".
 PEOPLE_NOUNS = frozenset("""
     people person individual personnel troop soldier fighter mercenary contractor convict
     prisoner criminal inmate employee civilian member worker resident refugee child man
@@ -79,10 +80,15 @@ _YEAR_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _PERIOD_ONLY = re.compile(r"^(?:a|an|per|each|every)\s+(?:day|week|month|year)$|^(?:daily|"
                           r"weekly|monthly|annually|yearly)$", re.I)
-_IRREGULAR_VERBS = {"spent": "spend", "paid": "pay", "got": "get", "gave": "give", "sent": "send",
-                    "made": "make", "lost": "lose", "took": "take", "brought": "bring",
-                    "bought": "buy", "sold": "sell", "had": "have", "has": "have", "won": "win",
-                    "raised": "raise", "is": "be", "was": "be", "were": "be", "are": "be"}
+
+
+def _currency_code(word: str) -> str:
+    """ISO code of a currency word matched by the patterns above ("dollars" -> "USD").
+
+    The patterns admit a closed list of words whose plural adds an "s"; no
+    parse is at hand here, and none is needed.
+    """
+    return _CURRENCY[word.lower().removesuffix("s")]
 
 
 def parse_number_words(text: str) -> float | None:
@@ -114,40 +120,6 @@ def parse_number_words(text: str) -> float | None:
         else:
             return None
     return total + current if seen else None
-
-
-def _singular(word: str) -> str:
-    w = word.lower()
-    irregular = {"men": "man", "women": "woman", "children": "child", "people": "people",
-                 "personnel": "personnel", "police": "police", "staff": "staff"}
-    if w in irregular:
-        return irregular[w]
-    for suffix, repl in (("ies", "y"), ("sses", "ss"), ("xes", "x"), ("ches", "ch"),
-                         ("shes", "sh")):
-        if w.endswith(suffix) and len(w) > len(suffix) + 1:
-            return w[: -len(suffix)] + repl
-    if w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 3:
-        return w[:-1]
-    return w
-
-
-def _verb_base(word: str) -> str:
-    w = word.lower()
-    if w in _IRREGULAR_VERBS:
-        return _IRREGULAR_VERBS[w]
-    for suffix, repl in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""),
-                         ("s", "")):
-        if suffix == "es" and not re.search(r"(?:ss|x|z|ch|sh|o)es$", w):
-            continue
-        if w.endswith(suffix) and len(w) > len(suffix) + 2:
-            stem = w[: -len(suffix)] + repl
-            if suffix in ("ing", "ed") and len(stem) > 2 and stem[-1] == stem[-2] \
-                    and stem[-1] not in "ls":
-                stem = stem[:-1]           # stopped -> stop
-            elif suffix in ("ing", "ed") and re.search(r"[^aeiou][aeiou][cgsvz]$", stem):
-                stem += "e"                # receiving -> receive
-            return stem
-    return w
 
 
 def extract_numbers(docs: pd.DataFrame, parsed: Mapping | None = None) -> pd.DataFrame:
@@ -249,7 +221,7 @@ def _doc_numbers(body: str, doc) -> list[dict]:
             continue
         row = _row(m.start(), m.end(), m.group(0), value, unit, "", body)
         if m.group("curword"):
-            row["currency"] = _CURRENCY[_singular(m.group("curword")).rstrip("s")]
+            row["currency"] = _currency_code(m.group("curword"))
         rows.append(row)
         taken.append((m.start(), m.end()))
 
@@ -268,7 +240,7 @@ def _doc_numbers(body: str, doc) -> list[dict]:
         row = _row(m.start(), m.end(), m.group(0), value, "money" if m.group("curword") else "",
                    "", body)
         if m.group("curword"):
-            row["currency"] = _CURRENCY[_singular(m.group("curword"))]
+            row["currency"] = _currency_code(m.group("curword"))
         rows.append(row)
         taken.append((m.start(), m.end()))
 
@@ -308,7 +280,7 @@ def _describe(row: dict, body: str, doc) -> None:
         return
     if row["unit"] == "money":
         verb = next((t for t in [root, *root.ancestors] if t.pos_ in ("VERB", "AUX")), None)
-        row["what"] = _verb_base(verb.text) if verb is not None else ""
+        row["what"] = lemma(verb) if verb is not None else ""
         tail = body[row["end"]:span.sent.end_char]
         p = _PERIOD_RE.match(tail)
         if p:
@@ -320,7 +292,7 @@ def _describe(row: dict, body: str, doc) -> None:
     if row["unit"] == "percent":
         noun = next((c for c in root.children if c.dep_ == "prep" and c.lower_ == "of"), None)
         obj = next((c for c in noun.children if c.dep_ == "pobj"), None) if noun else None
-        row["what"] = _singular(obj.text) if obj is not None else ""
+        row["what"] = lemma(obj) if obj is not None else ""
         row["scope"] = _scope(root.head)
         return
     noun = _counted_noun(root, span)
@@ -356,16 +328,16 @@ def _counted_noun(root, span):
         if obj is not None:
             return obj
     for tok in reversed(list(span.sent)[: span.start - span.sent.start]):
-        if tok.pos_ == "NOUN" and _singular(tok.text) not in TIME_NOUNS:
+        if tok.pos_ == "NOUN" and lemma(tok) not in TIME_NOUNS:
             return tok
     return None
 
 
 def _noun_phrase(noun) -> str:
-    """Singular of a counted noun with its common-noun compounds ("casualty rate")."""
+    """Lemma of a counted noun with its common-noun compounds ("casualty rate")."""
     parts = [c.text for c in noun.children if c.dep_ == "compound" and c.text[:1].islower()
              and c.i < noun.i]
-    return " ".join(parts + [_singular(noun.text)])
+    return " ".join(parts + [lemma(noun)])
 
 
 def _is_casualty(noun) -> bool:

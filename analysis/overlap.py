@@ -16,21 +16,21 @@ Three steps, each a small function over tidy tables:
    :data:`PARTIALLY_DERIVED_MIN`), raised to wholly derived by a high semantic
    coverage (:data:`SEMANTIC_DERIVED_MIN`). Two outlets quoting the same
    statement share its words without one copying the other; the quotations
-   are found by :func:`quoted_spans` from the marks alone.
+   are found by :func:`analysis.text.quoted_spans` from the marks alone.
 3. :func:`derivation_edges` orients related pairs (who likely derives from
    whom) from direction cues: publication order, attribution, containment
    asymmetry.
 
-Tokenisation is language-neutral (Unicode word characters plus combining marks,
-NFKC-normalised and casefolded), so the lexical part works on Urdu as well as
-English; nothing here needs spaCy.
+Words, their normal forms and the quoted spans come from the kit's text layer
+(:mod:`analysis.text`): language-neutral (Unicode word characters plus combining
+marks, NFKC-normalised and casefolded), so the lexical part works on Urdu as
+well as English; nothing here needs spaCy.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -40,6 +40,7 @@ from rapidfuzz.distance import Indel
 
 from .corpus import document_labels
 from .tables import check_corpus_table
+from .text import normalise_word, quoted_spans, word_spans
 
 #: Lexical containment (share of the derived text's words inside passages shared
 #: with the source) from which a text counts as wholly derived, and from which it
@@ -72,167 +73,6 @@ ASYMMETRY_MIN = 0.10
 
 RELATIONS = ("wholly_derived", "partially_derived", "independent")
 
-# Combining marks (Arabic-script diacritics, Devanagari vowel signs, ...) and the
-# zero-width (non-)joiners belong inside a word: ``\w`` alone would split on them.
-_MARKS = "".join(chr(c) for c in range(0x10000)
-                 if unicodedata.category(chr(c)).startswith("M"))
-_WORD_RE = re.compile("[\\w" + re.escape(_MARKS) + "\u200c\u200d]+")
-
-
-def _normalise(token: str) -> str:
-    if token.isascii():
-        return token.lower()
-    return unicodedata.normalize("NFKC", token).casefold()
-
-
-def word_tokens(text: str) -> pd.DataFrame:
-    """Language-neutral word tokens of ``text`` with character offsets.
-
-    Parameters
-    ----------
-    text : str
-        Any text (e.g. a document body).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per word, in text order: ``token`` (int, 0-based index),
-        ``start``, ``end`` (int, character offsets, ``text[start:end]`` is the
-        word as written), ``norm`` (str, NFKC-normalised, casefolded form).
-    """
-    if not isinstance(text, str):
-        raise ValueError(f"word_tokens expects a str, got {type(text).__name__}")
-    matches = list(_WORD_RE.finditer(text))
-    return pd.DataFrame({
-        "token": np.arange(len(matches), dtype=np.int64),
-        "start": np.array([m.start() for m in matches], dtype=np.int64),
-        "end": np.array([m.end() for m in matches], dtype=np.int64),
-        "norm": [_normalise(m.group()) for m in matches],
-    })
-
-
-# Quotation marks. Doubled single marks (’’…‘‘ in Urdu typesetting, ``…'' in
-# ASCII text) act as double marks. The role says what a glyph usually does; the
-# context (which marks are open, flanking spaces) decides what it does here.
-_DOUBLE_MARKS = {"“": "open", "„": "open", "«": "open", "‟": "open", "〝": "open",
-                 "”": "close", "»": "close", "〞": "close", "〟": "close",
-                 '"': "either", "＂": "either", "’’": "either", "‘‘": "either",
-                 "''": "either", "``": "open"}
-_SINGLE_MARKS = {"‘": "open", "‚": "open", "‛": "open", "‹": "open",
-                 "’": "close", "›": "close", "'": "either"}
-_CORNER_MARKS = {"「": "」", "『": "』", "﹁": "﹂", "﹃": "﹄"}
-_QUOTE_RE = re.compile("’’|‘‘|''|``|[" + re.escape(
-    "".join(k for k in (*_DOUBLE_MARKS, *_SINGLE_MARKS, *_CORNER_MARKS, *_CORNER_MARKS.values())
-            if len(k) == 1)) + "]")
-_PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t\r\f\v]*\n")
-
-
-def _quote_family(mark: str) -> tuple[str, str]:
-    """(family, role) of a quotation mark; corner brackets are their own family."""
-    if mark in _DOUBLE_MARKS:
-        return "double", _DOUBLE_MARKS[mark]
-    if mark in _SINGLE_MARKS:
-        return "single", _SINGLE_MARKS[mark]
-    if mark in _CORNER_MARKS:
-        return mark, "open"
-    return next(o for o, c in _CORNER_MARKS.items() if c == mark), "close"
-
-
-def _paragraph_quotes(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Quoted spans of ``text[start:end]`` (one paragraph), as absolute offsets."""
-    spans, stack = [], []          # stack entries: (family, mark, content start)
-    for match in _QUOTE_RE.finditer(text, start, end):
-        mark = match.group()
-        family, role = _quote_family(mark)
-        before = text[match.start() - 1] if match.start() > start else " "
-        after = text[match.end()] if match.end() < end else " "
-        if family == "single" and len(mark) == 1:
-            if before.isalnum() and after.isalnum():
-                continue        # apostrophe inside a word: Korea’s, don't
-            if before.isspace() and after.isspace():
-                continue        # detached: used as a separator, not a quote
-        # Flanking as in CommonMark: an opening mark leans on the word after it.
-        opens_word = not after.isspace() and (before.isspace() or _is_punct(before))
-        closes_word = not before.isspace() and (after.isspace() or _is_punct(after))
-        open_at = next((k for k in range(len(stack) - 1, -1, -1)
-                        if stack[k][0] == family), None)
-        if open_at is not None:
-            nested = (role == "open" and mark == stack[open_at][1]
-                      and opens_word and not closes_word)
-            if not nested:      # any mark of the family closes it: „…“, ’’…‘‘, "…"
-                spans.append((stack[open_at][2], match.start()))
-                del stack[open_at:]
-                continue
-        if role == "close" and (family == "single" or (closes_word and not opens_word)):
-            continue            # stray closing mark (or an apostrophe: mercenaries’)
-        if family == "single" and not opens_word:
-            continue
-        stack.append((family, mark, match.end()))
-    if stack:                   # unclosed: runs to the end of the paragraph
-        paragraph_end = start + len(text[start:end].rstrip())
-        spans.append((stack[0][2], paragraph_end))
-    return spans
-
-
-def _is_punct(char: str) -> bool:
-    return unicodedata.category(char)[0] in "PS"
-
-
-def quoted_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of ``text`` that lie inside quotation marks.
-
-    Language-neutral: only quotation marks are used (no parser, no language
-    model), so it works for any script. Recognised marks: “ ” „ ‟ « » 〝 〞
-    " ＂, single ‘ ’ ‚ ‛ ‹ › ', doubled singles (’’…‘‘ as in Urdu, ``…'')
-    and CJK corner brackets 「」『』. Conventions handled:
-
-    - any mark of the same family closes an open quote, so English “…”,
-      German „…“, Swedish ”…”, Danish »…«, French « … » and Urdu ’’…‘‘ all
-      work; the same opening glyph at the start of a word nests (“a “b” c”);
-    - a quotation may span sentences; one left open at the end of a paragraph
-      (blank-line separated) ends there, which covers the convention of
-      reopening, but not closing, each paragraph of a long quotation;
-    - single marks between two letters are apostrophes (Korea’s), and a
-      closing single mark with nothing open is ignored (mercenaries’);
-      a closing double mark that only leans on the word before it, with
-      nothing open, is a stray and ignored.
-
-    Parameters
-    ----------
-    text : str
-        Any text, e.g. a document body.
-
-    Returns
-    -------
-    list of tuple of int
-        ``(start, end)`` character offsets of the quoted content (without the
-        marks), outermost quotations only, sorted and non-overlapping.
-    """
-    if not isinstance(text, str):
-        raise ValueError(f"quoted_spans expects a str, got {type(text).__name__}")
-    bounds = [0]
-    for match in _PARAGRAPH_BREAK_RE.finditer(text):
-        bounds.extend((match.start(), match.end()))
-    bounds.append(len(text))
-    spans = []
-    for start, end in zip(bounds[::2], bounds[1::2]):
-        spans.extend(_paragraph_quotes(text, start, end))
-    trimmed = []
-    for start, end in spans:        # « c’est » : the spaces are not quoted
-        content = text[start:end]
-        start += len(content) - len(content.lstrip())
-        end = start + len(content.strip())
-        if end > start:
-            trimmed.append((start, end))
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(trimmed):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
-
-
 @dataclass
 class _Tokens:
     """A tokenised body: word ids (shared vocabulary) and character offsets."""
@@ -251,12 +91,10 @@ class _Tokenizer:
 
     def __call__(self, doc_id: str, body: str) -> _Tokens:
         if doc_id not in self.cache:
-            matches = list(_WORD_RE.finditer(body))
+            spans = word_spans(body)
             vocab = self.vocabulary
-            ids = [vocab.setdefault(_normalise(m.group()), len(vocab)) for m in matches]
-            self.cache[doc_id] = _Tokens(
-                ids, np.array([m.start() for m in matches], dtype=np.int64),
-                np.array([m.end() for m in matches], dtype=np.int64))
+            ids = [vocab.setdefault(normalise_word(word), len(vocab)) for word in spans["word"]]
+            self.cache[doc_id] = _Tokens(ids, spans["start"].to_numpy(), spans["end"].to_numpy())
         return self.cache[doc_id]
 
 
@@ -491,23 +329,24 @@ def overlap_pairs(docs: pd.DataFrame, passages: pd.DataFrame,
     quotation marks are evidence that both quote the same speaker, not that one
     copied the other, so the lexical part of the rule uses the *unquoted*
     containment ``u`` (share of a's words inside passages shared with b and
-    outside a's quotation marks, :func:`quoted_spans`): a is
+    outside a's quotation marks, :func:`analysis.text.quoted_spans`): a is
     ``wholly_derived`` from b if ``u >= WHOLLY_DERIVED_MIN``,
     ``partially_derived`` if ``u >= PARTIALLY_DERIVED_MIN``, else
     ``independent``. Both thresholds were chosen on COUNTER (derived newspaper
     text vs its agency source, Urdu; even-numbered pairs, best 3-class macro
     F1, default passage settings; bench/bench_counter.py): the unquoted share
     selects the same values as the all-words share did (PD 0.035, WD 0.545;
-    held-out derived F1 0.76, 3-class macro F1 0.62, all-derived baseline 0.83
-    with precision 0.70), since quotations are rare there (3% of pairs share
-    a quoted word). One short shared phrase is enough: a single 6-word
+    held-out derived F1 0.76, 3-class macro F1 0.61, all-derived baseline 0.83
+    with precision 0.70; re-measured with the text layer's words, which left
+    both thresholds and the derived F1 as they were), since quotations are
+    rare there (3% of pairs share a quoted word). One short shared phrase is enough: a single 6-word
     passage (e.g. a name and title, "Bank of England governor Mervyn King")
     makes a text of fewer than about 170 words partially derived. Known trade-off,
-    kept on purpose: on COUNTER such pairs are mostly real reuse (24 pairs rest
-    on one passage of under 7 words, 21 of them labelled derived), and every
+    kept on purpose: on COUNTER such pairs are mostly real reuse (23 pairs rest
+    on one passage of under 7 words, 20 of them labelled derived), and every
     language-neutral rule tried to stop it lowers held-out derived F1 well
     beyond 0.01 (thresholds re-chosen: passages under 7 words discounted
-    -0.066, at least 7 shared words -0.049, at least 10 -0.112, at least two
+    -0.066, at least 7 shared words -0.049, at least 10 -0.094, at least two
     passages -0.140; bench/bench_counter.py). On 39 BBC business articles
     about the Bank of England (1,462 ordered pairs of non-duplicates), 17
     (1.2%) are partially derived, each on 8 or more shared words, several of
@@ -540,10 +379,8 @@ def overlap_pairs(docs: pd.DataFrame, passages: pd.DataFrame,
     Returns
     -------
     pandas.DataFrame
-        ``doc_a``, ``doc_b`` (str), ``words_a`` (int, words in a's body as this
-        module's language-neutral tokenizer counts them: every run of word
-        characters, so "U.S." and "it's" are two each; ``documents.csv``'s
-        ``n_words`` keeps contractions and hyphenations whole, so it can be a few lower),
+        ``doc_a``, ``doc_b`` (str), ``words_a`` (int, words in a's body,
+        :func:`analysis.text.count_words`: the ``n_words`` of ``documents.csv``),
         ``lexical_containment`` (share of a's words inside passages shared with
         b, 0..1), ``quoted_containment`` (share of a's words inside passages
         shared with b that are quoted material: within a's quoted spans, or

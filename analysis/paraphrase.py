@@ -55,6 +55,8 @@ import pandas as pd
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
+from .text import normalise_word, stop_words, words
+
 #: Pair features, in model order. All are symmetric in a and b; all but
 #: ``log_min_length`` lie in 0..1. "Precision" of n-grams is the share of one
 #: sentence's n-grams found in the other (BLEU-style); ``_min``/``_max`` take the
@@ -84,15 +86,8 @@ FEATURES = (
 )
 _STEM = 5
 
-_WORD = re.compile(r"[^\W_]+(?:[.,'’][^\W_]+)*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NAME = re.compile(r"\b[A-Z][\w’'-]*[a-z][\w’'-]*|\b[A-Z]{2,}\b")
-
-
-@functools.cache
-def _stop_words() -> frozenset[str]:
-    from spacy.lang.en.stop_words import STOP_WORDS
-    return frozenset(STOP_WORDS)
 
 
 def _normalise(text: str) -> str:
@@ -100,12 +95,14 @@ def _normalise(text: str) -> str:
 
 
 def _words(text: str) -> list[str]:
-    return [w.casefold() for w in _WORD.findall(text)]
+    """The features' tokens: the text layer's words, normalised, hyphenated
+    compounds cut at the hyphen.
 
-
-def has_words(text: str) -> bool:
-    """True if ``text`` contains at least one word (letters or digits)."""
-    return _WORD.search(text) is not None
+    The cut is the one step beyond :func:`analysis.text.words`: the model's
+    weights were fitted on MRPC with "well-known" read as two tokens, so its
+    n-gram, stem and length features keep reading it so.
+    """
+    return [part for word in words(text) for part in normalise_word(word).split("-") if part]
 
 
 def _numbers(text: str) -> set[str]:
@@ -119,12 +116,12 @@ def _numbers(text: str) -> set[str]:
     return found
 
 
-def _names(text: str, stop_words: frozenset[str]) -> set[str]:
+def _names(text: str, stops: frozenset[str]) -> set[str]:
     """Capitalised words that are not sentence openers or stop words ("The", "He")."""
     names = set()
     for match in _NAME.finditer(text):
         word = match.group(0).rstrip("'’").removesuffix("'s").removesuffix("’s")
-        if word.casefold() in stop_words:
+        if word.casefold() in stops:
             continue
         before = text[:match.start()].rstrip()
         if not before or before[-1] in ".!?\"“'‘(":
@@ -171,12 +168,12 @@ def _precisions(words_a: list[str], words_b: list[str], orders) -> list[float]:
     return out
 
 
-def _features_one(a: str, b: str, stop_words: frozenset[str]) -> list[float]:
+def _features_one(a: str, b: str, stops: frozenset[str]) -> list[float]:
     raw_a, raw_b = a, b
     a, b = _normalise(a), _normalise(b)
     words_a, words_b = _words(a), _words(b)
     set_a, set_b = set(words_a), set(words_b)
-    content_a, content_b = set_a - stop_words, set_b - stop_words
+    content_a, content_b = set_a - stops, set_b - stops
     stems_a, stems_b = {w[:_STEM] for w in content_a}, {w[:_STEM] for w in content_b}
     shorter_stems = min(len(stems_a), len(stems_b))
     bigrams_a, bigrams_b = set(zip(words_a, words_a[1:])), set(zip(words_b, words_b[1:]))
@@ -190,7 +187,7 @@ def _features_one(a: str, b: str, stop_words: frozenset[str]) -> list[float]:
         fuzz.token_sort_ratio(joined_a, joined_b) / 100.0,
         fuzz.token_set_ratio(joined_a, joined_b) / 100.0,
         _mismatch(_numbers(a), _numbers(b)),
-        _mismatch(_names(a, stop_words), _names(b, stop_words)),
+        _mismatch(_names(a, stops), _names(b, stops)),
         min(len(words_a), len(words_b)) / longer_len if longer_len else 1.0,
         *_precisions(words_a, words_b, (1, 2, 3, 4)),
         _jaccard(stems_a, stems_b),
@@ -237,8 +234,8 @@ def pair_features(text_a: Sequence[str], text_b: Sequence[str], semantic: Sequen
         raise ValueError("text_a and text_b must contain only strings")
     if not np.all(np.isfinite(semantic)):
         raise ValueError("semantic must be finite cosine similarities")
-    stop_words = _stop_words()
-    lexical = [_features_one(a, b, stop_words) for a, b in zip(text_a, text_b)]
+    stops = stop_words()
+    lexical = [_features_one(a, b, stops) for a, b in zip(text_a, text_b)]
     table = pd.DataFrame(lexical, columns=list(FEATURES[1:]), dtype=np.float64).reindex(
         range(len(text_a)))
     table.insert(0, "semantic", np.clip(semantic, -1.0, 1.0))
@@ -467,9 +464,9 @@ ALIGNMENT_FEATURES = (
 )
 
 
-def _is_content_piece(piece: str, stop_words: frozenset[str]) -> bool:
+def _is_content_piece(piece: str, stops: frozenset[str]) -> bool:
     word = piece.removeprefix("##")
-    return any(ch.isalnum() for ch in word) and word not in stop_words
+    return any(ch.isalnum() for ch in word) and word not in stops
 
 
 def piece_idf(token_lists: Sequence[Sequence[str]]) -> dict:
@@ -508,7 +505,7 @@ def _idf_weights(tokens: Sequence[str], idf: dict | None) -> np.ndarray:
     return np.array([table.get(t, once) for t in tokens], dtype=np.float64)
 
 
-def _alignment_one(a, b, idf: dict | None, stop_words: frozenset[str]) -> list[float]:
+def _alignment_one(a, b, idf: dict | None, stops: frozenset[str]) -> list[float]:
     if len(a.tokens) == 0 or len(b.tokens) == 0:
         same = float(len(a.tokens) == len(b.tokens))
         return [same] * len(ALIGNMENT_FEATURES)
@@ -520,7 +517,7 @@ def _alignment_one(a, b, idf: dict | None, stop_words: frozenset[str]) -> list[f
     q_b = float(best_b @ w_b / w_b.sum()) if w_b.sum() > 0 else p_b
 
     def worst(best, tokens):
-        content = [s for s, t in zip(best, tokens) if _is_content_piece(t, stop_words)]
+        content = [s for s, t in zip(best, tokens) if _is_content_piece(t, stops)]
         return float(min(content)) if content else 1.0
 
     def harmonic(x, y):
@@ -558,6 +555,6 @@ def alignment_features(tokens_a: Sequence, tokens_b: Sequence, idf: dict | None 
     tokens_a, tokens_b = list(tokens_a), list(tokens_b)
     if len(tokens_a) != len(tokens_b):
         raise ValueError(f"tokens_a and tokens_b must have the same length; got {len(tokens_a)} and {len(tokens_b)}")
-    stop_words = _stop_words()
-    rows = [_alignment_one(a, b, idf, stop_words) for a, b in zip(tokens_a, tokens_b)]
+    stops = stop_words()
+    rows = [_alignment_one(a, b, idf, stops) for a, b in zip(tokens_a, tokens_b)]
     return pd.DataFrame(rows, columns=list(ALIGNMENT_FEATURES), dtype=np.float64).reindex(range(len(tokens_a)))

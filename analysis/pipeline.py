@@ -23,17 +23,11 @@ import pandas as pd
 
 from . import corpus as corpus_mod
 from .corpus import CorpusError
+from .parameters import DEFAULTS, check_parameters
 
-#: Default values of the analysis parameters (the report notebook's
-#: parameters cell repeats them; tests check the two agree).
-DEFAULT_PARAMETERS = {
-    "spacy_model": "auto",
-    "capitals_as_governments": True,
-    "top_entities": 20,
-    "min_passage_words": 6,
-    "embedding_backend": "numpy",
-    "seed": 1,
-}
+#: Default values of the analysis parameters (one source: :data:`analysis.parameters.DEFAULTS`;
+#: the report notebook's parameters cell repeats them, and tests check the two agree).
+DEFAULT_PARAMETERS = DEFAULTS
 
 
 def resolve_corpus_path(corpus: str | Path) -> Path:
@@ -104,8 +98,8 @@ class CorpusAnalysis:
 
     @functools.cached_property
     def sentences(self) -> pd.DataFrame:
-        """:func:`analysis.nlp.sentence_table` of the corpus."""
-        from .nlp import sentence_table
+        """:func:`analysis.text.sentence_table` of the corpus."""
+        from .text import sentence_table
 
         return sentence_table(self.parsed)
 
@@ -154,21 +148,26 @@ def open_corpus(corpus: str | Path, **parameters) -> CorpusAnalysis:
     corpus : str or pathlib.Path
         Corpus folder or file (see :func:`resolve_corpus_path`).
     **parameters
-        Analysis parameters; unknown names are an error.
+        Analysis parameters (see :data:`analysis.parameters.PARAMETERS`).
 
     Returns
     -------
     CorpusAnalysis
+
+    Raises
+    ------
+    ParameterError
+        An unknown parameter, or a value of the wrong type or out of range,
+        named as the user wrote it (checked before the corpus is read).
+    CorpusError
+        The corpus cannot be read.
     """
-    unknown = sorted(set(parameters) - set(DEFAULT_PARAMETERS))
-    if unknown:
-        raise ValueError(f"unknown analysis parameter(s): {', '.join(unknown)}; "
-                         f"known: {', '.join(sorted(DEFAULT_PARAMETERS))}")
+    parameters = check_parameters(parameters)
     path = resolve_corpus_path(corpus)
     raw = corpus_mod.read_corpus(path)
     lines = corpus_mod.line_table(raw)
     docs = corpus_mod.clean_corpus(raw, lines)
-    return CorpusAnalysis(str(corpus), path, raw, lines, docs, {**DEFAULT_PARAMETERS, **parameters})
+    return CorpusAnalysis(str(corpus), path, raw, lines, docs, parameters)
 
 
 def corpus_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:

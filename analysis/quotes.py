@@ -7,6 +7,12 @@ quotation or a scare quote, and attributes it to a speaker through spaCy's
 dependency parse. :func:`quote_variants` groups renderings of the same
 statement across documents and diffs them word by word, so that a reworded
 quotation (a misquote) stands out; :func:`analysis.render.altered_quotes` renders those.
+
+The quotation marks are read by the kit's one scanner
+(:func:`analysis.text.quotations`, every mark style); speech verbs and
+statement nouns are recognised by spaCy's lemmas (:func:`analysis.text.lemma`).
+What this module adds on top: titles of works left out, interrupted
+quotations joined, malformed unclosed ones dropped, speakers attributed.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import pandas as pd
 
 from .corpus import document_labels
 from .tables import check_corpus_table
+from .text import lemma, normalise_word, paragraph_spans, quotations, stop_words, words
 
 #: Speaker value when no speaker can be determined (never a guess).
 UNKNOWN_SPEAKER = "unknown"
@@ -53,38 +60,8 @@ TITLE_CUES = frozenset("""
     headline newsletter report
 """.split())
 
-_IRREGULAR = {"said": "say", "says": "say", "told": "tell", "wrote": "write", "written": "write",
-              "spoke": "speak", "spoken": "speak", "saying": "say"}
-
-
-def _base_form(word: str) -> str:
-    """Dictionary form of an English verb or plural noun, by suffix rules.
-
-    The shared pipeline runs without spaCy's lemmatizer, so speech verbs are
-    recognised by stripping inflections and checking the result against the
-    lexicons above ("remarked" -> "remark", "denied" -> "deny").
-    """
-    w = word.lower()
-    if w in _IRREGULAR:
-        return _IRREGULAR[w]
-    known = SPEECH_VERBS | STATEMENT_NOUNS
-    if w in known:
-        return w
-    candidates = []
-    for suffix, repl in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ing", "e"), ("ed", ""),
-                         ("ed", "e"), ("es", ""), ("s", ""), ("d", "")):
-        if w.endswith(suffix) and len(w) > len(suffix) + 1:
-            stem = w[: -len(suffix)] + repl
-            candidates.append(stem)
-            if not repl and len(stem) > 2 and stem[-1] == stem[-2]:
-                candidates.append(stem[:-1])   # admitted -> admit
-    return next((c for c in candidates if c in known), w)
-
-
 _HONORIFICS = re.compile(r"^(?:mr|mrs|ms|miss|dr|prof|sir|dame|gen|col|sen|rep)\.?\s+", re.I)
 _DETERMINERS = re.compile(r"^(?:a|an|the)\s+", re.I)
-_WORD = re.compile(r"[\w][\w'’\-.]*")
-_DIGITS_AFTER = re.compile(r"\d\d")
 
 QUOTE_COLUMNS = ["doc_id", "quote_id", "text", "speaker", "cue", "start", "end", "kind", "label"]
 VARIANT_COLUMNS = ["group_id", "speaker", "doc_id", "quote_id", "text", "differs", "diff", "label"]
@@ -96,190 +73,35 @@ VARIANT_COLUMNS = ["group_id", "speaker", "doc_id", "quote_id", "text", "differs
 
 @dataclass
 class _Span:
-    """A quoted span: inner offsets (without marks) and its pieces."""
+    """A quotation: inner offsets (without marks) and its pieces."""
 
     start: int            # first character of the quoted words
     end: int              # one past the last quoted word character
-    mark: str             # "double" or "single"
+    mark: str             # family of the marks: "double", "single" or a corner bracket
     closed: bool
     open_at: int          # offset of the opening mark
     close_at: int         # offset of the closing mark (== end when unclosed)
     pieces: list = field(default_factory=list)   # [(start, end)] of quoted words
 
 
-def _words(text: str) -> list[str]:
-    return _WORD.findall(text)
-
-
-def _mark_role(text: str, i: int, singles_open: bool) -> tuple[str, str] | None:
-    """Classify the mark at ``text[i]`` as ("double"|"single", "open"|"close"|"either").
-
-    Returns None for marks that are not quotation marks here: apostrophes
-    (``it's``, ``Korea’s``, ``'90s``), foot and inch marks (``5'10"``, ``27" TV``).
-    """
-    ch = text[i]
-    prev = text[i - 1] if i > 0 else " "
-    nxt = text[i + 1] if i + 1 < len(text) else " "
-    if ch == "“":
-        return "double", "open"
-    if ch == "”":
-        return "double", "close"
-    if ch == '"':
-        if prev.isdigit() and (nxt == " " and i + 2 < len(text) and text[i + 2].isalnum()):
-            return None  # inch mark: 27" TV
-        if prev.isdigit() and nxt in " \t\n" and not singles_open and _no_open_double(text, i):
-            return None
-        open_ctx = prev.isspace() or prev in "([{—–-/" or i == 0
-        close_ctx = nxt.isspace() or nxt in ".,;:!?)]}—–-/" or i + 1 == len(text)
-        if open_ctx and not close_ctx:
-            return "double", "open"
-        if close_ctx and not open_ctx:
-            return "double", "close"
-        return None
-    if ch in "‘'’":
-        if prev.isalnum() and nxt.isalnum():
-            return None  # it's, Korea’s
-        if prev.isdigit():
-            return None  # foot mark, 1990's
-        if _DIGITS_AFTER.match(text, i + 1) and (prev.isspace() or i == 0):
-            return None  # '90s
-        open_ctx = prev.isspace() or prev in "([{—–-/\"“" or i == 0
-        close_ctx = nxt.isspace() or nxt in ".,;:!?)]}—–-/\"”" or i + 1 == len(text)
-        if ch == "‘":
-            return ("single", "open") if not close_ctx or open_ctx else None
-        if open_ctx and not close_ctx and ch == "'":
-            return "single", "open"
-        if close_ctx and not open_ctx:
-            return "single", "close"
-        return None
-    return None
-
-
-def _no_open_double(text: str, i: int) -> bool:
-    """True when no straight double quote opens earlier in the paragraph."""
-    return text.count('"', 0, i) % 2 == 0
-
-
-def _scan_paragraph(body: str, p_start: int, p_end: int) -> list[_Span]:
-    """Outermost quoted spans of one paragraph (nested quotes stay inside them).
-
-    A single mark left open at the end of the paragraph was an apostrophe after
-    all; the paragraph is scanned again without it.
-    """
-    ignored: set[int] = set()
-    while True:
-        spans, stray = _scan_marks(body, p_start, p_end, ignored)
-        if not stray:
-            return spans
-        ignored.update(stray)
-
-
-def _scan_marks(body: str, p_start: int, p_end: int, ignored: set[int]):
-    text = body[p_start:p_end]
-    marks = []
-    singles_open = 0
-    for i, ch in enumerate(text):
-        if ch not in "“”\"‘’'" or i in ignored:
-            continue
-        role = _mark_role(text, i, singles_open > 0)
-        if role is not None:
-            marks.append((i, *role))
-            if role[0] == "single":
-                singles_open += 1 if role[1] == "open" else -1
-                singles_open = max(singles_open, 0)
-
-    spans: list[_Span] = []
-    stack: list[tuple[int, str]] = []   # (offset, mark kind)
-    for k, (i, kind, role) in enumerate(marks):
-        top_kind = next((m for _, m in reversed(stack) if m == kind), None)
-        if role == "close" and top_kind is not None:
-            if kind == "single" and _possessive_with_later_close(text, i, marks[k + 1:]):
-                continue  # soldiers’ morale: an apostrophe, a later mark closes
-            while stack:
-                o, m = stack.pop()
-                if m == kind:
-                    break
-            if not stack:
-                spans.append(_Span(p_start + o + 1, p_start + i, kind, True,
-                                   p_start + o, p_start + i))
-        elif role in ("open", "either"):
-            stack.append((i, kind))
-    stray = [o for o, kind in stack if kind == "single"]
-    if stray:
-        return spans, stray
-    if stack:
-        o, kind = stack[0]
-        if kind == "double":
-            end = p_start + len(text.rstrip())
-            spans.append(_Span(p_start + o + 1, end, kind, False, p_start + o, end))
-    for s in spans:
-        s.pieces = [(s.start, s.end)]
-    return spans, []
-
-
-def _possessive_with_later_close(text: str, i: int, later) -> bool:
-    prev = text[i - 1] if i > 0 else " "
-    after = text[i + 1:i + 3]
-    if prev.lower() != "s" or len(after) < 2 or not after[0].isspace() or not after[1].islower():
-        return False
-    for _, kind, role in later:
-        if kind == "single":
-            return role == "close"
-    return False
-
-
-def _paragraphs(body: str) -> list[tuple[int, int]]:
-    spans, pos = [], 0
-    for chunk in body.split("\n\n"):
-        spans.append((pos, pos + len(chunk)))
-        pos += len(chunk) + 2
-    return spans
-
-
 def _find_spans(body: str) -> list[tuple[_Span, int]]:
-    """Quoted spans of a body with the index of the paragraph each starts in.
+    """Quotations of a body with the index of the paragraph each starts in.
 
-    Joins a quote left open at the end of a paragraph to the next paragraph when
-    that one opens with a quotation mark (the newspaper convention for a
-    quotation running over several paragraphs). An unclosed quote that does not
-    end like a sentence is dropped as malformed.
+    The quotation marks are read by :func:`analysis.text.quotations` (a
+    quotation running over several paragraphs, each reopened, comes as one
+    quotation in pieces). An unclosed quotation that does not end like a
+    sentence is dropped here as malformed.
     """
-    paras = _paragraphs(body)
-    per_para = [_scan_paragraph(body, s, e) for s, e in paras]
-    out: list[tuple[_Span, int]] = []
-    carry: tuple[_Span, int] | None = None
-    for p, spans in enumerate(per_para):
-        for j, span in enumerate(spans):
-            if carry is not None:
-                first = j == 0 and span.open_at == paras[p][0]
-                if first:
-                    head, hp = carry
-                    head.pieces.extend(span.pieces)
-                    head.end, head.close_at, head.closed = span.end, span.close_at, span.closed
-                    span = head
-                    p_of = hp
-                else:
-                    out.append(carry)
-                    p_of = p
-                carry = None
-            else:
-                p_of = p
-            if not span.closed and j == len(spans) - 1:
-                carry = (span, p_of)
-                continue
-            out.append((span, p_of))
-        if carry is not None and (p + 1 >= len(per_para) or not per_para[p + 1]
-                                  or per_para[p + 1][0].open_at != paras[p + 1][0]):
-            out.append(carry)
-            carry = None
+    table = quotations(body)
     kept = []
-    for span, p in out:
-        if span.mark == "single" and span.end - span.start <= 2:
-            continue   # rock 'n' roll
-        last = body[span.pieces[-1][0]:span.pieces[-1][1]].rstrip()
-        if not span.closed and not last.endswith((".", "!", "?")):
+    for _, pieces in table.groupby("quotation", sort=True):
+        first, last = pieces.iloc[0], pieces.iloc[-1]
+        span = _Span(int(first["start"]), int(last["end"]), str(first["family"]),
+                     bool(last["closed"]), int(first["open_at"]), int(last["close_at"]),
+                     list(zip(pieces["start"].tolist(), pieces["end"].tolist())))
+        if not span.closed and not body[span.pieces[-1][0]:span.pieces[-1][1]].endswith((".", "!", "?")):
             continue
-        kept.append((span, p))
+        kept.append((span, int(first["paragraph"])))
     return kept
 
 
@@ -367,7 +189,7 @@ def _first_person_before(verb, para_start: int):
 
 
 def _speech_verb(tok) -> bool:
-    return tok.pos_ in ("VERB", "AUX") and _base_form(tok.text) in SPEECH_VERBS
+    return tok.pos_ in ("VERB", "AUX") and lemma(tok) in SPEECH_VERBS
 
 
 def _cue_text(verb) -> str:
@@ -375,13 +197,13 @@ def _cue_text(verb) -> str:
     for child in verb.children:
         if child.dep_ == "prt":
             parts.append(child)
-        elif child.dep_ in ("dative", "dobj") and _base_form(verb.text) == "tell":
+        elif child.dep_ in ("dative", "dobj") and lemma(verb) == "tell":
             parts.append(child)
     cue = " ".join(t.text for t in sorted(parts, key=lambda t: t.i))
     for child in verb.children:
         if child.dep_ == "prep" and child.lower_ in ("in", "via", "on"):
             for obj in child.children:
-                if obj.dep_ == "pobj" and _base_form(obj.text) in STATEMENT_NOUNS:
+                if obj.dep_ == "pobj" and lemma(obj) in STATEMENT_NOUNS:
                     det = next((d.text for d in obj.children if d.dep_ in ("det", "poss")), "")
                     cue += " " + " ".join(x for x in (child.text, det, obj.text) if x).lower()
     return cue
@@ -397,7 +219,7 @@ def _according_to(tok):
     obj = next((c for c in to.children if c.dep_ == "pobj"), None)
     if obj is None:
         return None
-    noun = _base_form(obj.text)
+    noun = lemma(obj)
     if noun in STATEMENT_NOUNS:
         for prep in obj.children:
             if prep.dep_ == "prep" and prep.lower_ in ("from", "by", "of"):
@@ -530,12 +352,12 @@ def _resolve(speaker: str | None, names: dict[str, str], descriptions: list[str]
 def _is_title(body: str, span: _Span) -> bool:
     """A quoted title of a work: announced by a cue word or written in Title Case."""
     before = body[max(0, span.open_at - 40):span.open_at]
-    prev_words = re.findall(r"[\w-]+", before.lower())[-2:]
+    prev_words = words(before.lower())[-2:]
     if prev_words and prev_words[-1] in TITLE_CUES:
         return True
-    words = _words(body[span.start:span.end])
-    long_words = [w for w in words if len(w) >= 4]
-    if len(words) >= 2 and len(long_words) >= 2 and words[0][0].isupper():
+    quoted = words(body[span.start:span.end])
+    long_words = [w for w in quoted if len(w) >= 4]
+    if len(quoted) >= 2 and len(long_words) >= 2 and quoted[0][0].isupper():
         caps = sum(w[0].isupper() for w in long_words)
         text = body[span.start:span.end].rstrip()
         if caps == len(long_words) and not text.endswith((".", ",", "!", "?")):
@@ -553,8 +375,8 @@ def _merge_interrupted(body: str, spans: list[tuple[_Span, int]], doc) -> list[t
             last_prev = body[prev.pieces[-1][0]:prev.pieces[-1][1]].rstrip()
             if ("\n" not in between and between.strip().endswith(",")
                     and (last_prev.endswith(",") or between.lstrip().startswith(","))
-                    and len(_words(between)) <= 10
-                    and any(_base_form(t.text) in SPEECH_VERBS
+                    and len(words(between)) <= 10
+                    and any(lemma(t) in SPEECH_VERBS
                             for t in doc if prev.close_at < t.idx < span.open_at)):
                 prev.pieces.extend(span.pieces)
                 prev.end, prev.close_at, prev.closed = span.end, span.close_at, span.closed
@@ -635,7 +457,7 @@ def extract_quotes(docs: pd.DataFrame, parsed: Mapping | None = None,
 
 
 def _doc_quotes(doc_id: str, body: str, doc, label: str, canon) -> list[dict]:
-    paras = _paragraphs(body)
+    paras = paragraph_spans(body)
     spans = [(s, p) for s, p in _find_spans(body) if not _is_title(body, s)]
     spans = _merge_interrupted(body, spans, doc)
     quoted = [(a - 1, b) for s, _ in spans for a, b in s.pieces]
@@ -654,7 +476,7 @@ def _doc_quotes(doc_id: str, body: str, doc, label: str, canon) -> list[dict]:
     rows = []
     for n, (span, para) in enumerate(spans, start=1):
         text = _span_text(body, span)
-        kind = "scare" if len(_words(text)) <= SCARE_MAX_WORDS else "quote"
+        kind = "scare" if len(words(text)) <= SCARE_MAX_WORDS else "quote"
         event = _choose_event(span, doc, events, paras, para)
         speaker, cue = (event.speaker, event.cue) if event and event.speaker else (None, "")
         if event is None and kind == "quote":
@@ -686,17 +508,15 @@ MATCH_RULES = {
 _DIFF_MARK = re.compile(r"\[-(.*?)-\]|\{\+(.*?)\+\}")
 
 
-def _stop_words() -> frozenset:
-    from spacy.lang.en.stop_words import STOP_WORDS
-    return frozenset(STOP_WORDS)
-
-
-def _norm(word: str) -> str:
-    return re.sub(r"[^\w']", "", word.lower().replace("’", "'").replace("‘", "'")).strip("'")
-
-
 def _display_words(text: str) -> list[str]:
+    """The quotation's words as displayed in a diff: with their punctuation attached."""
     return text.split()
+
+
+def _norm(display_word: str) -> str:
+    """What a displayed word is compared by: its words (:func:`analysis.text.words`),
+    normalised, so punctuation, case and the apostrophe's shape do not count."""
+    return " ".join(normalise_word(word) for word in words(display_word))
 
 
 def _speaker_key(speaker: str) -> str:
@@ -825,7 +645,7 @@ def quote_variants(quotes: pd.DataFrame) -> pd.DataFrame:
     missing = [c for c in needed if c not in quotes.columns]
     if missing:
         raise ValueError(f"quotes table is missing column(s): {', '.join(missing)}")
-    stop = _stop_words()
+    stop = stop_words()
     rows = quotes.reset_index(drop=True)
     if "label" not in rows.columns:
         rows = rows.assign(label=rows["doc_id"])

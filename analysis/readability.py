@@ -18,18 +18,22 @@ unterminated paragraphs
     A paragraph that is not a heading but has no final ``.``/``!``/``?`` (a
     photo caption, a quote missing its full stop) would also be glued onto the
     next sentence. A paragraph break ends a sentence (as in
-    :func:`analysis.nlp.sentence_table`), so a full stop is appended.
+    :func:`analysis.text.sentence_spans`), so a full stop is appended.
 dropped fragments
     textstat ignores "sentences" of two words or fewer ("He agreed.", the
     ``S.`` left over from splitting ``U.S.``). They are counted
     (:func:`textstat_dropped_fragments`) and flagged.
 sentence count
-    Sentences are also counted independently (spaCy sentences from
-    :mod:`analysis.nlp` when parsed documents are given, otherwise
-    :func:`count_sentences_regex`); a material difference is flagged.
+    Sentences are also counted by the kit's one segmenter
+    (:func:`analysis.text.sentence_spans`); a material difference from
+    textstat's count is flagged.
 
 The scored text's paragraphs are joined with ``"\\n\\n"``, so calling textstat
-on it reproduces every number in :func:`readability_table`.
+on it reproduces every score and every textstat count in
+:func:`readability_table`. The ``words`` column is the kit's word count
+(:func:`analysis.text.count_words`) of the same text, the figure every other
+table reports; textstat counts words its own way inside its formulas
+(punctuation deleted, then split on spaces).
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ import pandas as pd
 from .corpus import document_labels, is_heading, paragraph_table
 from .language import document_languages, is_english, latin_share
 from .tables import check_corpus_table
+from .text import count_words, has_words, sentence_spans
 
 #: textstat formula functions reported per document (column name = function name).
 FORMULAS = (
@@ -97,7 +102,6 @@ MAX_WORDS_PER_SENTENCE = 60
 
 _TERMINAL = ".!?\u2026"  # . ! ? and the ellipsis character
 _CLOSERS = "\"'\u201d\u2019)]\u00bb"  # closing quotes and brackets after a full stop
-_OPENERS = "\"'\u201c\u2018([\u00ab"
 
 # Sentence-final punctuation directly followed by a capitalised word, after a
 # lowercase letter: the only shape "word.Next" repair touches. "U.S." (capital
@@ -106,15 +110,6 @@ _OPENERS = "\"'\u201c\u2018([\u00ab"
 _MISSING_SPACE = re.compile(r"(?<=[a-z])([.!?])(?=[A-Z][a-z])")
 _URL_LIKE = re.compile(
     r"(?i)(?:://|^www\.|@|\.(?:com|org|net|gov|edu|int|mil|info|io|co|uk|us|sg|au|ca|de|fr|ru|news)\b)"
-)
-
-# Regex sentence counter: a boundary is sentence-final punctuation (plus any
-# closing quotes/brackets), whitespace, then an opening quote/bracket or a
-# capital letter or a digit. Abbreviations listed below never end a sentence.
-_BOUNDARY = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]\u00bb]*(?=\s+[\"'\u201c\u2018(\[\u00ab]*[A-Z0-9])")
-_ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof st mt gen col lt sgt capt cmdr adm gov sen rep rev hon jr sr "
-    "no nos vs fig jan feb apr jun jul aug sep sept oct nov dec".split()
 )
 
 # textstat 0.7.13's sentence splitter (textstat.backend.counts.count_sentences).
@@ -184,50 +179,6 @@ def repair_missing_spaces(text: str) -> tuple[str, int]:
     return "".join(pieces), repaired
 
 
-def count_sentences_regex(text: str) -> int:
-    """Count sentences with a small rule, independent of textstat and spaCy.
-
-    Every non-blank paragraph (split on ``"\\n\\n"``) holds at least one
-    sentence. Inside a paragraph a new sentence starts after ``.``, ``!``,
-    ``?`` or ``…`` (plus any closing quotes/brackets) followed by whitespace and
-    a capital letter, a digit or an opening quote/bracket, unless the stop ends
-    an abbreviation: a single letter (``J.``), letters with inner stops
-    (``U.S.``, ``a.m.``), or a title/month in :data:`_ABBREVIATIONS`
-    (``Mr.``, ``St.``, ``Dec.``).
-
-    Parameters
-    ----------
-    text : str
-
-    Returns
-    -------
-    int
-    """
-    total = 0
-    for paragraph in text.split("\n\n"):
-        if not re.search(r"\w", paragraph):
-            continue
-        total += 1
-        for match in _BOUNDARY.finditer(paragraph):
-            if match.group().startswith(".") and _ends_with_abbreviation(paragraph[:match.start()]):
-                continue
-            total += 1
-    return total
-
-
-def _ends_with_abbreviation(before_stop: str) -> bool:
-    """Whether the word just before a full stop is an abbreviation."""
-    words = before_stop.split()
-    if not words:
-        return False
-    word = words[-1].lstrip(_OPENERS)
-    if len(word) == 1 and word.isalpha():
-        return True
-    if "." in word and all(part.isalpha() and len(part) <= 2 for part in word.split(".")):
-        return True
-    return word.lower() in _ABBREVIATIONS
-
-
 def textstat_dropped_fragments(text: str) -> int:
     """How many regex "sentences" textstat ignores because they are too short.
 
@@ -266,7 +217,8 @@ def split_paragraphs(docs: pd.DataFrame, paragraphs: pd.DataFrame | None = None)
         A paragraph table from the corpus module with ``doc_id``, ``text`` and
         ``kind`` (``"paragraph"`` or ``"heading"``), rows in body order (or an
         integer ``paragraph`` column giving that order). When omitted, bodies are
-        split on ``"\\n\\n"`` and :func:`is_heading` decides the kind.
+        split by :func:`analysis.text.paragraph_spans` and :func:`is_heading`
+        decides the kind.
 
     Returns
     -------
@@ -341,7 +293,8 @@ def unscorable_reason(text: str, words: int, sentences: int, language: str = "en
     text : str
         The scored text (:func:`scored_text`).
     words, sentences : int
-        textstat's word and sentence counts of it.
+        Its word count (:func:`analysis.text.count_words`) and textstat's
+        sentence count.
     language : str
         The document's language (:func:`analysis.language.detect_language`).
 
@@ -391,7 +344,7 @@ def scored_text(paragraph_texts, kinds) -> tuple[str, dict[str, int]]:
             continue
         text, n = repair_missing_spaces(text.strip())
         changes["missing_spaces_repaired"] += n
-        if not is_terminated(text) and re.search(r"\w", text):
+        if not is_terminated(text) and has_words(text):
             text += "."
             changes["paragraphs_terminated"] += 1
         kept.append(text)
@@ -422,9 +375,9 @@ def readability_table(docs: pd.DataFrame, paragraphs: pd.DataFrame | None = None
         Paragraph table with ``kind`` (see :func:`split_paragraphs`); when
         omitted, headings are found with :func:`is_heading`.
     parsed : mapping, optional
-        ``doc_id`` -> spaCy ``Doc`` of the body (:func:`analysis.nlp.parse_bodies`).
-        When given, the independent sentence count is spaCy's; otherwise
-        :func:`count_sentences_regex`.
+        ``doc_id`` -> spaCy ``Doc`` of the body (:func:`analysis.nlp.parse_bodies`),
+        for the kit's sentence count. When omitted the bodies are parsed with
+        :func:`analysis.nlp.load_pipeline`.
 
     Returns
     -------
@@ -441,14 +394,18 @@ def readability_table(docs: pd.DataFrame, paragraphs: pd.DataFrame | None = None
         - ``text_standard`` (str, e.g. ``"10th and 11th grade"``, "" when
           unscored) and ``text_standard_grade`` (float): textstat's consensus
           grade as its string band and as a number.
-        - ``sentences``, ``words``, ``syllables``, ``difficult_words``,
-          ``polysyllables``, ``characters`` (non-space characters), ``letters``
-          (int): textstat's counts on the scored text (``sentence_count``,
-          ``lexicon_count``, ``syllable_count``, ``difficult_words``,
-          ``polysyllabcount``, ``char_count``, ``letter_count``).
-        - ``sentences_independent`` (int) and ``sentence_counter``
-          (``"spacy"`` or ``"regex"``): sentences of the non-heading paragraphs
-          counted without textstat.
+        - ``sentences``, ``syllables``, ``difficult_words``, ``polysyllables``,
+          ``characters`` (non-space characters), ``letters`` (int): textstat's
+          counts on the scored text (``sentence_count``, ``syllable_count``,
+          ``difficult_words``, ``polysyllabcount``, ``char_count``,
+          ``letter_count``).
+        - ``words`` (int): words of the scored text, that is of the body
+          without its sub-headings (:func:`analysis.text.count_words`; the
+          scored text's repairs add or remove no word).
+        - ``sentences_independent`` (int): the kit's sentences
+          (:func:`analysis.text.sentence_spans`) starting in a non-heading
+          paragraph; ``sentence_counter`` (str): ``"spacy"``, the segmenter
+          that counted them.
         - ``dropped_fragments`` (int): pieces of two words or fewer textstat did
           not count as sentences (:func:`textstat_dropped_fragments`).
         - ``headings_excluded``, ``missing_spaces_repaired``,
@@ -471,7 +428,11 @@ def readability_table(docs: pd.DataFrame, paragraphs: pd.DataFrame | None = None
     """
     check_corpus_table(docs, _REQUIRED_DOC_COLUMNS)
     para_table = split_paragraphs(docs, paragraphs)
-    spacy_counts = _spacy_sentence_counts(docs, para_table, parsed) if parsed is not None else None
+    if parsed is None:
+        from .nlp import load_pipeline, parse_bodies
+
+        parsed = parse_bodies(docs, load_pipeline())
+    sentence_counts = _sentence_counts(docs, para_table, parsed)
     labels = document_labels(docs)
     bodies = dict(zip(docs["doc_id"], docs["body"]))
     languages = dict(zip(docs["doc_id"], document_languages(docs)))
@@ -481,10 +442,7 @@ def readability_table(docs: pd.DataFrame, paragraphs: pd.DataFrame | None = None
     for doc_id in sorted(labels):
         group = groups.get(doc_id, para_table.iloc[0:0])
         text, changes = scored_text(group["text"], group["kind"])
-        if spacy_counts is not None:
-            independent, counter = spacy_counts.get(doc_id, 0), "spacy"
-        else:
-            independent, counter = count_sentences_regex(text), "regex"
+        independent, counter = sentence_counts.get(doc_id, 0), "spacy"
         row = {"doc_id": doc_id, "label": str(labels[doc_id])}
         row.update(_document_scores(text))
         reason = unscorable_reason(text, row["words"], row["sentences"], languages[doc_id])
@@ -503,7 +461,7 @@ def readability_table(docs: pd.DataFrame, paragraphs: pd.DataFrame | None = None
 def _document_scores(text: str) -> dict:
     """Formula scores and counts for one scored text (NaN scores when empty)."""
     ts = _textstat()
-    if not re.search(r"\w", text):
+    if not has_words(text):
         scores = {name: math.nan for name in FORMULAS}
         scores.update(text_standard="", text_standard_grade=math.nan)
         scores.update({name: 0 for name in _COUNT_COLUMNS})
@@ -513,7 +471,7 @@ def _document_scores(text: str) -> dict:
     scores["text_standard_grade"] = float(ts.text_standard(text, float_output=True))
     scores.update(
         sentences=ts.sentence_count(text),
-        words=ts.lexicon_count(text),
+        words=count_words(text),
         syllables=ts.syllable_count(text),
         difficult_words=ts.difficult_words(text),
         polysyllables=ts.polysyllabcount(text),
@@ -548,11 +506,9 @@ def _flags(row: Mapping, *, empty_body: bool, unscorable: str = "") -> str:
     return ";".join(flags)
 
 
-def _spacy_sentence_counts(docs: pd.DataFrame, para_table: pd.DataFrame,
-                           parsed: Mapping[str, object]) -> dict[str, int]:
-    """spaCy sentences starting inside a non-heading paragraph, per document."""
-    from .nlp import sentence_table
-
+def _sentence_counts(docs: pd.DataFrame, para_table: pd.DataFrame,
+                     parsed: Mapping[str, object]) -> dict[str, int]:
+    """The kit's sentences starting inside a non-heading paragraph, per document."""
     bodies = dict(zip(docs["doc_id"], docs["body"]))
     missing = sorted(set(bodies) - set(parsed))
     if missing:
@@ -560,15 +516,13 @@ def _spacy_sentence_counts(docs: pd.DataFrame, para_table: pd.DataFrame,
     for doc_id, body in bodies.items():
         if parsed[doc_id].text != body:
             raise ValueError(f"parsed Doc of {doc_id!r} is not a parse of its body")
-    sentences = sentence_table({d: parsed[d] for d in sorted(bodies)})
     spans = para_table[para_table["kind"] != "heading"]
     counts = {}
-    for doc_id, sents in sentences.groupby("doc_id", sort=True):
+    for doc_id in sorted(bodies):
         doc_spans = spans[spans["doc_id"] == doc_id]
-        starts = sents["start"].to_numpy()
-        inside = sum(int(((starts >= s) & (starts < e)).sum())
-                     for s, e in zip(doc_spans["start"], doc_spans["end"]))
-        counts[doc_id] = inside
+        starts = [start for start, _ in sentence_spans(parsed[doc_id])]
+        counts[doc_id] = sum(any(s <= start < e for s, e in zip(doc_spans["start"], doc_spans["end"]))
+                             for start in starts)
     return counts
 
 
@@ -600,8 +554,8 @@ def paragraph_readability(docs: pd.DataFrame, paragraphs: pd.DataFrame | None = 
         One row per (document, paragraph), sorted by ``doc_id``, ``paragraph``:
         ``doc_id``, ``label``, ``paragraph`` (0-based), ``start``, ``end``
         (offsets into ``body``), ``kind`` (``"paragraph"``/``"heading"``),
-        ``words`` and ``sentences`` (textstat's counts; ``sentences`` is 0 for
-        a heading), ``flesch_reading_ease``, ``flesch_kincaid_grade`` (float,
+        ``words`` (:func:`analysis.text.count_words`) and ``sentences``
+        (textstat's count, which its formulas use; 0 for a heading), ``flesch_reading_ease``, ``flesch_kincaid_grade`` (float,
         NaN when not scored) and ``note`` (why it was not scored: ``"heading"``,
         ``"not english (<code>)"`` for every paragraph of a document in another
         language, ``"fewer than 10 words"``, ``"not latin script"`` or ``"no
@@ -614,7 +568,7 @@ def paragraph_readability(docs: pd.DataFrame, paragraphs: pd.DataFrame | None = 
     rows = []
     for para in split_paragraphs(docs, paragraphs).itertuples(index=False):
         text, _ = scored_text([para.text], [para.kind])
-        words = ts.lexicon_count(text if para.kind != "heading" else para.text)
+        words = count_words(text if para.kind != "heading" else para.text)
         fre = fkg = math.nan
         sentences = 0
         if para.kind == "heading":

@@ -25,6 +25,7 @@ from markupsafe import Markup
 
 from .corpus import document_labels
 from .narrative import most_related_pairs
+from .text import WORD_RE, normalise_word
 
 #: Rows a table shows before saying how many it left out.
 TABLE_MAX_ROWS = 30
@@ -182,7 +183,7 @@ def altered_quotes(variants: pd.DataFrame) -> RichHTML:
 
 
 def word_diff(text_a: str, text_b: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """Both texts cut into segments, the words that differ apart (compared as overlap compares them).
+    """Both texts cut into segments, the words that differ apart (the text layer's words, compared normalised).
 
     Returns
     -------
@@ -190,11 +191,9 @@ def word_diff(text_a: str, text_b: str) -> tuple[list[tuple[str, str]], list[tup
         ``(kind, text)`` segments of ``text_a`` (kind ``"removed"`` for its
         differing words, else ``"same"``) and of ``text_b`` (``"added"``).
     """
-    from .overlap import _WORD_RE, _normalise
-
-    words_a, words_b = list(_WORD_RE.finditer(text_a)), list(_WORD_RE.finditer(text_b))
-    matcher = difflib.SequenceMatcher(a=[_normalise(m.group()) for m in words_a],
-                                      b=[_normalise(m.group()) for m in words_b], autojunk=False)
+    words_a, words_b = list(WORD_RE.finditer(text_a)), list(WORD_RE.finditer(text_b))
+    matcher = difflib.SequenceMatcher(a=[normalise_word(m.group()) for m in words_a],
+                                      b=[normalise_word(m.group()) for m in words_b], autojunk=False)
     differing_a, differing_b = set(), set()
     for tag, a0, a1, b0, b1 in matcher.get_opcodes():
         if tag != "equal":

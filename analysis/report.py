@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import manifest as manifest_mod
 from .corpus import read_corpus
-from .errors import ReportError
+from .errors import ParameterError, ReportError
 from .pipeline import resolve_corpus_path
 from .publish import FIGURE_INDEX, STAGING_ENV
 
@@ -68,44 +68,53 @@ def notebook_parameters(notebook: str | Path = DEFAULT_NOTEBOOK) -> list[Noteboo
 
 
 def coerce_parameters(overrides: dict[str, str], notebook: str | Path = DEFAULT_NOTEBOOK) -> dict:
-    """Check ``-p NAME VALUE`` overrides against the notebook and convert their types.
+    """Check ``-p NAME VALUE`` overrides against the notebook, convert their types, check their ranges.
 
     Papermill only warns about a parameter the notebook does not declare;
-    here an unknown name is an error, and a value must parse as the type of
-    the declared default (``true``/``false`` for booleans).
+    here an unknown name is an error. The kit's parameters are parsed and
+    checked by :mod:`analysis.parameters` (type and allowed range, named as
+    the user wrote them); a parameter only a custom notebook declares must
+    parse as the type of its default (``true``/``false`` for booleans).
 
     Raises
     ------
-    ReportError
-        Unknown name, a runner-set name, or a value of the wrong type.
+    ParameterError
+        Unknown name, a runner-set name, a value of the wrong type or out of range.
     """
+    from .parameters import PARAMETERS, unknown_parameter_error
+
     declared = {p.name: p for p in notebook_parameters(notebook)}
     out = {}
     for name, value in overrides.items():
         if name in RUNNER_PARAMETERS:
-            raise ReportError(f"parameter {name!r} is set by the command itself "
-                              "(give the corpus as an argument and the folder with --out)")
+            raise ParameterError(f"parameter {name!r} is set by the command itself "
+                                 "(give the corpus as an argument and the folder with --out)")
         if name not in declared:
-            known = ", ".join(p for p in declared if p not in RUNNER_PARAMETERS)
-            raise ReportError(f"unknown parameter {name!r} for {Path(notebook).name}; known: {known}")
-        out[name] = _convert(name, value, declared[name].default)
+            raise unknown_parameter_error(name, [p for p in declared if p not in RUNNER_PARAMETERS])
+        if name in PARAMETERS:
+            out[name] = PARAMETERS[name].parse(value)
+        else:
+            out[name] = _convert(name, value, declared[name].default)
     return out
 
 
 def _convert(name: str, value, default):
+    """``value`` (a command-line string) as the type of ``default``, for a custom notebook's own parameter."""
+    from .parameters import FALSE_WORDS, TRUE_WORDS
+
     if not isinstance(value, str):
         return value
     kind = type(default)
     try:
         if kind is bool:
             lowered = value.strip().lower()
-            if lowered not in {"true", "false", "1", "0", "yes", "no"}:
+            if lowered not in TRUE_WORDS + FALSE_WORDS:
                 raise ValueError(value)
-            return lowered in {"true", "1", "yes"}
+            return lowered in TRUE_WORDS
         if kind in (int, float):
             return kind(value)
     except ValueError:
-        raise ReportError(f"parameter {name!r} expects {kind.__name__}, got {value!r}") from None
+        raise ParameterError(f"parameter {name}: {value!r} is not of type {kind.__name__}") from None
     return value
 
 

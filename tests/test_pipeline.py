@@ -37,7 +37,7 @@ def test_one_document_corpus_skips_comparisons_with_a_reason(tmp_path):
 
 
 def test_unknown_analysis_parameter_is_an_error(mini_corpus):
-    with pytest.raises(ValueError, match="unknown analysis parameter"):
+    with pytest.raises(ValueError, match="unknown parameter 'nonsense'"):
         pipeline.open_corpus(mini_corpus, nonsense=1)
 
 

@@ -135,3 +135,40 @@ def test_blank_speaker_is_unknown_not_a_crash():
     from analysis.quotes import speakers_agree
     assert speakers_agree(" ", "John Kirby") is None
     assert speakers_agree("Kirby", "John Kirby") is True
+
+
+@pytest.mark.parametrize("body, quoted", [
+    # quotes' own scanner read “ as an opening mark: " Dann ging er." came out
+    ("Er sagte: „Das ist eine absurde Lüge.“ Dann ging er.", ["Das ist eine absurde Lüge."]),
+    ("Il a dit : « C’est une rumeur absurde et dangereuse. » Puis il est parti.",
+     ["C’est une rumeur absurde et dangereuse."]),
+    ("Han sa: »Det er en absurd løgn fra start til slutt.« Så gikk han.",
+     ["Det er en absurd løgn fra start til slutt."]),
+    ("He said: ‹This is a plain lie from start to end.› Then he left.",
+     ["This is a plain lie from start to end."]),
+])
+def test_every_quotation_mark_style_is_read(nlp, body, quoted):
+    docs = make_docs({"x": body})
+    assert extract_quotes(docs, parse_bodies(docs, nlp))["text"].tolist() == quoted
+
+
+def test_quotes_and_overlap_see_the_same_quotation_marks(nlp):
+    """One scanner: every quotation the quotes table lists lies inside the spans
+    the overlap section sets apart as quoted, and the other way round."""
+    from analysis.overlap import quoted_spans
+
+    bodies = {p.stem: p.read_text(encoding="utf-8").strip() for p in sorted(DATA.glob("*.txt"))}
+    bodies["german"] = "Er sagte: „Das ist eine absurde Lüge.“ Dann ging er."
+    bodies["inch"] = ('Fans bought a 27" television for the lounge and watched it all night.\n\n'
+                      '“We loved it,” one fan said.')
+    docs = make_docs(bodies)
+    quotes = extract_quotes(docs, parse_bodies(docs, nlp))
+    for doc_id, body in bodies.items():
+        spans = quoted_spans(body)
+        found = quotes[quotes["doc_id"] == doc_id]
+        for start, end in zip(found["start"], found["end"]):   # an interrupted one: two spans
+            assert any(s <= start < e for s, e in spans), (doc_id, body[start:end])
+            assert any(s < end <= e for s, e in spans), (doc_id, body[start:end])
+        for s, e in spans:
+            assert any(start <= s and e <= end for start, end in zip(found["start"], found["end"])
+                       ) or "Bridges of the North" in body[s:e], (doc_id, body[s:e])

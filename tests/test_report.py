@@ -11,6 +11,7 @@ import pytest
 
 from analysis import report
 from analysis.manifest import verify_report
+from analysis.errors import ParameterError
 from analysis.report import ReportError, coerce_parameters, run_report
 from conftest import ROOT, SEEDS
 
@@ -96,14 +97,14 @@ def test_article_markup_is_escaped_in_the_report(mini_corpus, tmp_path):
 
 
 def test_unknown_and_mistyped_parameters_are_errors():
-    with pytest.raises(ReportError, match="unknown parameter 'nope'"):
+    with pytest.raises(ParameterError, match="unknown parameter 'nope'"):
         coerce_parameters({"nope": "1"})
-    with pytest.raises(ReportError, match="set by the command"):
+    with pytest.raises(ParameterError, match="set by the command"):
         coerce_parameters({"output_dir": "x"})
     params = {p.name: p for p in report.notebook_parameters()}
     int_params = [name for name, p in params.items() if p.type == "int"]
     if int_params:
-        with pytest.raises(ReportError, match="expects int"):
+        with pytest.raises(ParameterError, match="is not an integer"):
             coerce_parameters({int_params[0]: "many"})
 
 
@@ -143,7 +144,7 @@ def test_cli_analyze_converts_parameter_types(monkeypatch, tmp_path):
             "-p", "min_passage_words", "8", "-p", "spacy_model", "auto"]
     assert cli.main(argv) == 0
     assert seen == {"capitals_as_governments": False, "min_passage_words": 8, "spacy_model": "auto"}
-    assert cli.main(["analyze", "corpus", "--out", str(tmp_path), "-p", "min_passage_words", "many"]) == 1
+    assert cli.main(["analyze", "corpus", "--out", str(tmp_path), "-p", "min_passage_words", "many"]) == 2
 
 
 def test_papermill_cli_runs_the_notebook_from_the_project_root(tmp_path):

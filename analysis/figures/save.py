@@ -117,6 +117,15 @@ class FigureSaveError(ParallaxError, RuntimeError):
     """A figure could not be written by the background writer."""
 
 
+#: The figure worker's command: ``python -m analysis.figures.save``, ignoring SIGINT from
+#: its first instruction. Ctrl-C in a terminal reaches it, and so does jupyter_client's
+#: interrupt of the kernel's process group before it shuts a kernel down (as when a batch
+#: is stopped); with ``-m`` it would arrive during the second or two of importing
+#: matplotlib and print a KeyboardInterrupt traceback. The worker ends when its input closes.
+_WORKER_BOOTSTRAP = ("import signal; signal.signal(signal.SIGINT, signal.SIG_IGN); import runpy; "
+                     "runpy.run_module('analysis.figures.save', run_name='__main__', alter_sys=True)")
+
+
 class BackgroundFigureWriter:
     """Save figures with :func:`save_figure` in one helper process.
 
@@ -195,7 +204,7 @@ class BackgroundFigureWriter:
         package_root = str(Path(__file__).resolve().parents[2])
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
             [package_root] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])}
-        self._worker = subprocess.Popen([sys.executable, "-m", "analysis.figures.save"], env=env,
+        self._worker = subprocess.Popen([sys.executable, "-c", _WORKER_BOOTSTRAP], env=env,
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         self._threads = [
             threading.Thread(target=self._feed, args=(self._worker.stdin,), name="parallax-figure-jobs", daemon=True),

@@ -1,0 +1,207 @@
+"""The text layer: words, paragraphs, sentences, quotation marks, lemmas, stop words."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import text
+from analysis.nlp import parse_bodies
+from conftest import make_docs
+
+DATA = Path(__file__).parent / "data"
+QUOTE_CASES = json.loads((DATA / "overlap" / "quotes.json").read_text(encoding="utf-8"))["cases"]
+
+
+# --------------------------------------------------------------------------- words
+
+@pytest.mark.parametrize("sample, expected", [
+    ("Kim Jong-un's envoy", ["Kim", "Jong-un's", "envoy"]),
+    ("Korea’s mercenaries’ pay", ["Korea’s", "mercenaries", "pay"]),
+    ("$4,000 or 3.5% in 2023, 2024", ["4,000", "or", "3.5", "in", "2023", "2024"]),
+    ("the U.S. and e.g. bbc.co.uk", ["the", "U.S", "and", "e.g", "bbc.co.uk"]),
+    ("said the weapons.Kirby added", ["said", "the", "weapons", "Kirby", "added"]),
+    ("rock 'n' roll — the '90s", ["rock", "n", "roll", "the", "90s"]),
+    ("non\u2011breaking hyphen", ["non\u2011breaking", "hyphen"]),
+    ("Kirby’s پیَر  KCNA", ["Kirby’s", "پیَر", "KCNA"]),
+    ("पेड़ों की छाया", ["पेड़ों", "की", "छाया"]),      # Devanagari vowel signs stay inside
+    ("می\u200cخواهم", ["می\u200cخواهم"]),              # ZWNJ joins a Persian word
+    ("", []),
+    (" — … !", []),
+])
+def test_words_and_offsets(sample, expected):
+    table = text.word_spans(sample)
+    assert table["word"].tolist() == expected == text.words(sample)
+    assert [sample[s:e] for s, e in zip(table["start"], table["end"])] == expected
+    assert text.count_words(sample) == len(expected)
+    assert text.has_words(sample) == bool(expected)
+    assert list(table.columns) == ["start", "end", "word"]
+    assert str(table["start"].dtype) == str(table["end"].dtype) == "int64"
+
+
+def test_normalise_word_folds_case_and_apostrophes():
+    assert text.normalise_word("Korea’s") == text.normalise_word("KOREA'S") == "korea's"
+    assert text.normalise_word("Straße") == text.normalise_word("STRASSE") == "strasse"
+    assert text.normalise_word("ﬁne") == "fine"                     # NFKC ligature
+    assert text.normalise_word("non\u2011stop") == "non-stop"
+
+
+@pytest.mark.parametrize("function", [text.word_spans, text.words, text.count_words,
+                                      text.paragraph_spans, text.quoted_spans, text.quotations])
+def test_non_text_is_refused(function):
+    with pytest.raises(ValueError, match="expects a str"):
+        function(None)
+
+
+# --------------------------------------------------------------------------- paragraphs
+
+@pytest.mark.parametrize("sample, expected", [
+    ("One.\n\nTwo.", ["One.", "Two."]),
+    ("One.\nstill one.\n\n\n\nTwo.", ["One.\nstill one.", "Two."]),
+    ("  One. \n \t \n Two.\r\n\r\nThree.", ["One.", "Two.", "Three."]),
+    ("\n\n", []),
+    ("", []),
+])
+def test_paragraph_spans(sample, expected):
+    spans = text.paragraph_spans(sample)
+    assert [sample[s:e] for s, e in spans] == expected
+
+
+# --------------------------------------------------------------------------- sentences
+
+def sentences(nlp, body):
+    doc = parse_bodies(make_docs({"d": body}), nlp)["d"]
+    spans = text.sentence_spans(doc)
+    assert text.count_sentences(doc) == len(spans)
+    table = text.sentence_table({"d": doc})
+    assert table["text"].tolist() == [body[s:e] for s, e in spans]
+    assert table["sent"].tolist() == list(range(len(spans)))
+    return [body[s:e] for s, e in spans]
+
+
+def test_abbreviations_do_not_end_sentences(nlp):
+    assert sentences(nlp, "Mr. Smith met Dr. Jones in the U.S. on Dec. 21. They talked.") == [
+        "Mr. Smith met Dr. Jones in the U.S. on Dec. 21.", "They talked."]
+
+
+def test_quotation_with_attribution_is_one_sentence(nlp):
+    assert sentences(nlp, "\u201cThe DPRK remains unchanged,\u201d the spokesperson said, according to KCNA. "
+                          "\u201cIt never happened.\u201d") == [
+        "\u201cThe DPRK remains unchanged,\u201d the spokesperson said, according to KCNA.",
+        "\u201cIt never happened.\u201d"]
+
+
+def test_paragraph_break_always_ends_a_sentence(nlp):
+    assert sentences(nlp, "Desperation on the part of Russia\n\nClaims are rising. Officials agree.") == [
+        "Desperation on the part of Russia", "Claims are rising.", "Officials agree."]
+
+
+def test_empty_body_has_no_sentences(nlp):
+    assert sentences(nlp, "") == []
+
+
+@pytest.mark.parametrize("row", pd.read_csv(DATA / "readability" / "sentences.csv").to_dict("records"),
+                         ids=lambda r: r["reason"])
+def test_sentence_count_hand_counted(nlp, row):
+    assert text.count_sentences(nlp(row["text"])) == row["sentences"]
+
+
+# --------------------------------------------------------------------------- quotations
+
+@pytest.mark.parametrize("case", QUOTE_CASES, ids=[c["name"] for c in QUOTE_CASES])
+def test_quoted_spans_match_hand_checked_quotations(case):
+    spans = text.quoted_spans(case["text"])
+    assert [case["text"][start:end] for start, end in spans] == case["quoted"]
+    assert spans == sorted(spans)
+    assert all(end <= next_start for (_, end), (next_start, _) in zip(spans, spans[1:]))
+
+
+#: Every mark style and every look-alike, checked by reading.
+MARK_CASES = [
+    ("straight double", 'He said "we are ready" and left.', ["we are ready"]),
+    ("curly double", "He said “we are ready” and left.", ["we are ready"]),
+    ("straight single", "He said 'we are ready' and left.", ["we are ready"]),
+    ("curly single", "He said ‘we are ready’ and left.", ["we are ready"]),
+    ("German low-high", "Er sagte: „Das ist eine absurde Lüge.“ Dann ging er.",
+     ["Das ist eine absurde Lüge."]),
+    ("German single inside double", "Er sagte: „Das ist ‚gut‘ so.“ Dann ging er.",
+     ["Das ist ‚gut‘ so."]),
+    ("French guillemets with spaces", "Il a dit « c’est fini » hier.", ["c’est fini"]),
+    ("single guillemets with spaces", "Il a dit ‹ bof › hier.", ["bof"]),
+    ("guillemets without spaces", "Er nannte es »Unsinn« und ging.", ["Unsinn"]),
+    ("doubled singles (ASCII)", "He said ``we are ready'' and left.", ["we are ready"]),
+    ("doubled singles (Urdu)", "انہوں نے کہا کہ ’’ہم تیار ہیں‘‘ اور", ["ہم تیار ہیں"]),
+    ("corner brackets", "他说「我们准备好了」。『书』", ["我们准备好了", "书"]),
+    ("apostrophes", "It's Korea’s call, don't you think? The mercenaries’ pay rose.", []),
+    ("inch mark", 'Fans bought a 27" television for the lounge.', []),
+    ("inch mark inside a quotation", '"He bought a 27" TV," she said.', ['He bought a 27" TV,']),
+    ("feet and minutes", "He is 5' tall and ran for 10' today.", []),
+    ("feet and inches", 'He is 5\'10" tall.', []),
+    ("elided century", "It was a '90s model, a ’80s tune.", []),
+    ("elision", "Rock 'n' roll and rock ’n’ roll.", []),
+    ("possessive inside single quotes", "He said ‘the soldiers’ morale is low’ today.",
+     ["the soldiers’ morale is low"]),
+    ("nested same glyph", "“a “b” c” done", ["a “b” c"]),
+    ("nested single in double", "\"The issue of 'arms' never arose,\" he said.",
+     ["The issue of 'arms' never arose,"]),
+    ("unclosed double runs to the end of its paragraph", "He said “we will win.\n\nNext paragraph.",
+     ["we will win."]),
+    ("unclosed single is an apostrophe", "Give ’em the keys.\n\nNext.", []),
+    ("interrupted quotation: two pieces", "“This is,” she said, “the worst deal.”",
+     ["This is,", "the worst deal."]),
+]
+
+
+@pytest.mark.parametrize("name, sample, expected", MARK_CASES, ids=[c[0] for c in MARK_CASES])
+def test_every_mark_style(name, sample, expected):
+    assert [sample[s:e] for s, e in text.quoted_spans(sample)] == expected
+
+
+def test_multi_paragraph_quotation_is_one_quotation_in_pieces():
+    sample = ("“First paragraph of the statement.\n\n“Second paragraph.\n\n"
+              "“Last one,” he said. “Another.”\n\n“A new quotation.”")
+    table = text.quotations(sample)
+    assert list(table.columns) == text.QUOTATION_COLUMNS
+    assert table["quotation"].tolist() == [0, 0, 0, 1, 2]
+    assert table["paragraph"].tolist() == [0, 1, 2, 2, 3]
+    assert table["closed"].tolist() == [False, False, True, True, True]
+    assert [sample[s:e] for s, e in zip(table["start"], table["end"])] == [
+        "First paragraph of the statement.", "Second paragraph.", "Last one,", "Another.",
+        "A new quotation."]
+    assert all(sample[o] == "“" for o in table["open_at"])
+    assert all(sample[c] == "”" for c in table.loc[table["closed"], "close_at"])
+
+
+def test_unclosed_quotation_not_reopened_is_its_own():
+    table = text.quotations("He said “we will win.\n\nThe crowd cheered.")
+    assert table["quotation"].tolist() == [0] and not table["closed"].any()
+
+
+# --------------------------------------------------------------------------- lemmas, stop words
+
+def test_lemmas_from_spacy(nlp):
+    doc = nlp("Pyongyang received $100m and receives more; the mercenaries said it was paid.")
+    forms = dict(zip((t.text for t in doc), text.lemmas(doc)))
+    assert forms["received"] == forms["receives"] == "receive"
+    assert forms["mercenaries"] == "mercenary"
+    assert forms["said"] == "say" and forms["paid"] == "pay"
+
+
+def test_lemma_without_lemmatizer_is_an_error():
+    import spacy
+
+    from analysis.resources import ResourceError
+
+    with pytest.raises(ResourceError, match="no lemmatizer"):
+        text.lemma(spacy.blank("en")("received")[0])
+
+
+def test_stop_words_are_spacys_english_list():
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    assert text.stop_words() == frozenset(STOP_WORDS)
+    assert text.is_stop_word("The") and text.is_stop_word("isn’t") is ("isn't" in STOP_WORDS)
+    assert not text.is_stop_word("Wagner")
