@@ -8,10 +8,13 @@ processes, and writes the summary table ``batch.csv``.
 
 Each report runs in its own process: ``run_report`` sets an environment
 variable for the notebook's kernel, so threads would race on it. A failing
-corpus is recorded and the others go on. ``run_report`` writes into
-``<report>.partial`` and moves it into place only when complete, so an
-interrupted batch leaves no half-written report that looks finished, and the
-next run resumes: finished corpora are skipped, the rest are run.
+corpus is recorded and the others go on. ``run_report`` writes into a
+staging folder of its own and moves it into place only when complete
+(:mod:`analysis.outputs`), so an interrupted batch leaves no half-written
+report that looks finished, and the next run resumes: finished corpora are
+skipped, the rest are run. A ``parallax report`` writing into one of the
+batch's report folders at the same time holds that folder's lock: the batch
+waits for it (or, with ``--no-wait``, records that corpus as failed).
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue as queue_mod
-import shutil
 import signal
 import sys
 import time
@@ -28,8 +30,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .corpus import METADATA_FILES
-from .errors import Interrupted
+from .corpus import METADATA_FILES, printable
+from .errors import Interrupted, OutputError
+from .outputs import clean_leftovers
 from .tables import write_table
 from .workers import StopSignals, die_with_parent, stop_processes
 
@@ -104,9 +107,9 @@ def plan_batch(root: str | Path, out: str | Path, parameters: dict | None = None
     A corpus is skipped when ``out/<corpus>/manifest.json`` exists, its
     fingerprint equals :func:`analysis.manifest.report_fingerprint` of the
     corpus with the same parameters now (same input files, parameters and
-    package versions), and every output file it lists is still there. A
-    leftover ``<corpus>.partial`` folder from an interrupted run never counts
-    as a report.
+    package versions), and every output file it lists is still there. The
+    staging folder of an interrupted run (``.<corpus>.parallax-staging-*``,
+    hidden) never counts as a report.
 
     Parameters
     ----------
@@ -162,7 +165,7 @@ def plan_batch(root: str | Path, out: str | Path, parameters: dict | None = None
 
 
 def run_batch(root: str | Path, out: str | Path, parameters: dict | None = None, jobs: int = 1,
-              force: bool = False, progress: bool | None = None) -> pd.DataFrame:
+              force: bool = False, progress: bool | None = None, wait: bool = True) -> pd.DataFrame:
     """Write a report for every corpus under ``root`` into ``out``, and ``out/batch.csv``.
 
     Parameters
@@ -182,6 +185,9 @@ def run_batch(root: str | Path, out: str | Path, parameters: dict | None = None,
         Progress bars on standard error (overall, and one per running corpus
         over the notebook's cells). ``None``: bars when standard error is a
         terminal; one plain line per finished corpus otherwise (CI logs).
+    wait : bool
+        When another run is writing a corpus's report folder: wait for it
+        (True) or record the corpus as failed at once (False, ``--no-wait``).
 
     Returns
     -------
@@ -199,6 +205,8 @@ def run_batch(root: str | Path, out: str | Path, parameters: dict | None = None,
     ------
     ValueError
         ``root`` is not a folder, holds no corpus folder, or ``jobs`` < 1.
+    OutputError
+        ``out`` is a file, or it or ``batch.csv`` cannot be written.
     Interrupted
         SIGINT or SIGTERM while a report was unfinished: raised after
         stopping the workers (each shuts its kernel down; any left after
@@ -215,7 +223,7 @@ def run_batch(root: str | Path, out: str | Path, parameters: dict | None = None,
     """
     with StopSignals() as stop_signals:
         try:
-            table = _run_batch(root, out, parameters, jobs, force, progress, stop_signals)
+            table = _run_batch(root, out, parameters, jobs, force, progress, stop_signals, wait_for_lock=wait)
         except KeyboardInterrupt:
             raise Interrupted("interrupted before every report finished; the finished reports are kept "
                               "and a rerun of the same command resumes") from None
@@ -225,7 +233,7 @@ def run_batch(root: str | Path, out: str | Path, parameters: dict | None = None,
 
 
 def _run_batch(root: str | Path, out: str | Path, parameters: dict | None, jobs: int, force: bool,
-               progress: bool | None, stop_signals: StopSignals) -> pd.DataFrame:
+               progress: bool | None, stop_signals: StopSignals, wait_for_lock: bool = True) -> pd.DataFrame:
     """:func:`run_batch` under its signal handling (``stop_signals``); raises KeyboardInterrupt when interrupted."""
     from tqdm import tqdm
 
@@ -236,7 +244,10 @@ def _run_batch(root: str | Path, out: str | Path, parameters: dict | None, jobs:
     if plan.empty:
         raise ValueError(f"{root}: no corpus folders found (expected sub-folders holding .txt, .csv or .jsonl "
                          "articles; for a single corpus use `parallax report`)")
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{printable(out)}: cannot be used as the batch's output folder ({exc.strerror})") from None
     if progress is None:
         progress = sys.stderr.isatty()
     results: dict[str, tuple] = {}
@@ -258,13 +269,14 @@ def _run_batch(root: str | Path, out: str | Path, parameters: dict | None, jobs:
         _log(f"failed  {corpus}: {error}")
     try:
         if not to_run.empty:
-            _run_reports(to_run, dict(parameters or {}), jobs, results, overall, progress, stop_signals)
+            _run_reports(to_run, dict(parameters or {}), jobs, results, overall, progress, stop_signals,
+                         wait_for_lock)
     except KeyboardInterrupt:
         for row in to_run.itertuples(index=False):
             if row.corpus not in results:
                 results[row.corpus] = (row.corpus, "failed", 0.0, "", "interrupted before the report finished")
-                # the workers have stopped: an unfinished staging folder is only clutter now
-                shutil.rmtree(Path(row.report + ".partial"), ignore_errors=True)
+                # the workers have stopped: a staging folder a killed one left is only clutter now
+                clean_leftovers(row.report)
         _write_summary(results, out)
         overall.close()
         _log("batch interrupted: the finished reports are kept; run the same command again to resume")
@@ -274,14 +286,15 @@ def _run_batch(root: str | Path, out: str | Path, parameters: dict | None, jobs:
 
 
 def _run_reports(to_run: pd.DataFrame, parameters: dict, jobs: int, results: dict, overall, progress: bool,
-                 stop_signals: StopSignals) -> None:
+                 stop_signals: StopSignals, wait_for_lock: bool = True) -> None:
     """Run the planned reports in worker processes, updating ``results`` and the bars.
 
     ``stop_signals`` interrupts (KeyboardInterrupt) only while a report is
     unfinished. On an interrupt the workers are asked to stop (SIGTERM: each
     shuts its kernel down), killed if still running after
     :data:`analysis.workers.STOP_GRACE_SECONDS`, and joined; a report that
-    finished in the meantime is kept.
+    finished in the meantime is kept. ``wait_for_lock`` is False for
+    ``--no-wait``: a report folder another run is writing fails that corpus.
     """
     # spawn, not fork: the parent may hold threads (tqdm's monitor, a kernel
     # client) that a forked child would inherit in an unknown state.
@@ -294,7 +307,8 @@ def _run_reports(to_run: pd.DataFrame, parameters: dict, jobs: int, results: dic
     pending = {}
     try:
         for row in to_run.itertuples(index=False):
-            pending[pool.submit(_report_one, row.corpus, row.corpus_path, row.report, parameters)] = row.corpus
+            pending[pool.submit(_report_one, row.corpus, row.corpus_path, row.report, parameters,
+                                wait_for_lock)] = row.corpus
         # From here a stop signal is a real interrupt only while a report is pending;
         # a result is stored before its future leaves `pending`, so none is lost.
         stop_signals.unfinished = lambda: bool(pending)
@@ -393,7 +407,10 @@ def _unreadable(corpus_path: str) -> str:
 def _write_summary(results: dict, out: Path) -> pd.DataFrame:
     table = pd.DataFrame(list(results.values()), columns=BATCH_COLUMNS)
     table = table.sort_values("corpus", kind="stable").reset_index(drop=True)
-    write_table(table, out / BATCH_TABLE, float_format=None)  # seconds as 12.3, 0.0
+    try:
+        write_table(table, out / BATCH_TABLE, float_format=None)  # seconds as 12.3, 0.0
+    except OSError as exc:
+        raise OutputError(f"{printable(out / BATCH_TABLE)}: cannot be written ({exc.strerror})") from None
     return table
 
 
@@ -499,7 +516,7 @@ def _post(kind: str, done: int = 0, total: int = 0) -> None:
             pass
 
 
-def _report_one(corpus: str, corpus_path: str, report: str, parameters: dict) -> tuple:
+def _report_one(corpus: str, corpus_path: str, report: str, parameters: dict, wait: bool = True) -> tuple:
     """Run one report; return a ``batch.csv`` row, never raise for a report that failed."""
     global _CURRENT_CORPUS, _RUNNING
     from .corpus import CorpusError
@@ -511,7 +528,7 @@ def _report_one(corpus: str, corpus_path: str, report: str, parameters: dict) ->
     _post("start")
     start = time.monotonic()
     try:
-        run_report(corpus_path, report, parameters)
+        run_report(corpus_path, report, parameters, wait=wait)
     except Exception as exc:  # one failing corpus must not stop the others
         message = " ".join(str(exc).split())
         if not isinstance(exc, (ReportError, CorpusError)) or not message:

@@ -286,3 +286,48 @@ def analyze(corpus: str | Path, **parameters) -> dict[str, pd.DataFrame]:
     for section in SECTIONS.values():
         tables.update(section(analysis))
     return tables
+
+
+def write_analysis(corpus: str | Path, out: str | Path, parameters: dict | None = None,
+                   wait: bool = True) -> dict[str, pd.DataFrame]:
+    """``parallax analyze``: write every section's tables to ``out/tables/``, with a manifest.
+
+    ``out`` is guarded, locked and replaced like a report folder
+    (:class:`analysis.outputs.OutputFolder`); its ``manifest.json`` has
+    ``"kind": "tables"``, so ``parallax verify`` checks it and a later run
+    may replace it.
+
+    Parameters
+    ----------
+    corpus : str or pathlib.Path
+        Corpus folder or file.
+    out : str or pathlib.Path
+        Output folder: ``tables/<name>.csv`` and ``manifest.json``.
+    parameters : dict, optional
+        Analysis parameters (see :data:`DEFAULT_PARAMETERS`), already typed.
+    wait : bool
+        Wait for another run writing ``out`` (True) or fail at once (False).
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        The tables written, by name (as :func:`analyze`).
+    """
+    from . import manifest as manifest_mod
+    from .outputs import OutputFolder
+    from .report import models_used
+    from .tables import write_table
+
+    parameters = dict(parameters or {})
+    corpus_path = resolve_corpus_path(corpus)
+    with OutputFolder(out, corpus_path, wait=wait) as folder:
+        tables = analyze(corpus, **parameters)
+        for name, table in tables.items():
+            write_table(table, folder.staging / "tables" / f"{name}.csv")
+        values = {**DEFAULT_PARAMETERS, **parameters}
+        manifest = manifest_mod.build_manifest(folder.staging, str(corpus), corpus_path, values,
+                                               manifest_mod.package_versions(), [], models_used(values),
+                                               kind="tables")
+        manifest_mod.write_manifest(folder.staging, manifest)  # last: it records the hash of every table
+        folder.commit()
+    return tables

@@ -1,10 +1,11 @@
 """Running report notebooks: papermill execution, HTML export, manifest, atomic placement.
 
-:func:`run_report` executes a parameterized notebook into a staging folder
-next to the destination, scrubs run timestamps from it, exports the HTML
-report, writes the manifest, and only then moves the folder into place. A
-failed cell leaves the destination untouched and keeps the failed notebook in
-``<out>.failed/`` for inspection.
+:func:`run_report` executes a parameterized notebook into a staging folder of
+its own next to the destination, scrubs run timestamps from it, exports the
+HTML report, writes the manifest last, and only then moves the folder into
+place (:class:`analysis.outputs.OutputFolder`: what may be replaced, one
+writer per folder). A failed cell leaves the destination untouched and keeps
+the failed notebook in ``<out>.failed/`` for inspection.
 """
 
 from __future__ import annotations
@@ -14,14 +15,16 @@ import contextlib
 import functools
 import logging
 import os
-import shutil
+import sys
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import manifest as manifest_mod
-from .corpus import read_corpus
-from .errors import ParameterError, ReportError
+from .corpus import printable, read_corpus
+from .errors import OutputError, ParameterError, ReportError
+from .outputs import OutputFolder, is_disk_fault
 from .pipeline import resolve_corpus_path
 from .publish import FIGURE_INDEX, STAGING_ENV
 
@@ -179,7 +182,7 @@ class ReportResult:
 
 
 def run_report(corpus: str | Path, out: str | Path, parameters: dict | None = None,
-               notebook: str | Path = DEFAULT_NOTEBOOK) -> ReportResult:
+               notebook: str | Path = DEFAULT_NOTEBOOK, wait: bool = True) -> ReportResult:
     """Execute a report notebook on a corpus and write the complete report folder.
 
     Parameters
@@ -188,11 +191,15 @@ def run_report(corpus: str | Path, out: str | Path, parameters: dict | None = No
         Corpus folder or file.
     out : str or pathlib.Path
         Report folder to create or replace: ``report.ipynb``, ``report.html``,
-        ``figures/``, ``tables/``, ``manifest.json``.
+        ``figures/``, ``tables/``, ``manifest.json``. Only a new or empty
+        folder, or one the kit wrote, is replaced (see :mod:`analysis.outputs`).
     parameters : dict, optional
         Notebook parameters (already coerced; see :func:`coerce_parameters`).
     notebook : str or pathlib.Path
         The report notebook.
+    wait : bool
+        When another run is writing ``out``: wait for it (True) or raise
+        :class:`~analysis.errors.OutputBusyError` at once (False).
 
     Returns
     -------
@@ -202,30 +209,40 @@ def run_report(corpus: str | Path, out: str | Path, parameters: dict | None = No
     ------
     CorpusError
         The corpus cannot be read (checked before any kernel starts).
+    OutputError
+        ``out`` was refused, is busy, or could not be written (a full or
+        read-only disk); ``out`` is left as it was.
     ReportError
         A cell failed (named in the message; the notebook is kept in
         ``<out>.failed/``) or the export failed.
+    KeyboardInterrupt
+        On Ctrl-C, after removing the staging folder; ``out`` is left as it was.
     """
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
     parameters = dict(parameters or {})
     corpus_path = resolve_corpus_path(corpus)
     _preflight(corpus_path)
-    out = Path(out)
-    staging = out.with_name(out.name + ".partial")
-    failed = out.with_name(out.name + ".failed")
-    for leftover in (staging, failed):
-        if leftover.exists():
-            shutil.rmtree(leftover)
-    staging.mkdir(parents=True)
+    with OutputFolder(out, corpus_path, wait=wait) as folder:
+        manifest = _write_report(folder, corpus, corpus_path, Path(out), parameters, Path(notebook))
+        folder.commit()
+    return ReportResult(Path(out), manifest)
+
+
+def _write_report(folder: OutputFolder, corpus: str | Path, corpus_path: Path, out: Path, parameters: dict,
+                  notebook: Path) -> dict:
+    """Execute the notebook into ``folder.staging``, export it and write the manifest last; return it."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    staging = folder.staging
     executed = staging / "report.ipynb"
     previous_env = os.environ.get(STAGING_ENV)
-    os.environ[STAGING_ENV] = str(staging.resolve())
+    os.environ[STAGING_ENV] = str(staging)
     logging.getLogger("papermill").setLevel(logging.WARNING)
     # This process only waits while the kernel runs: prepare the HTML export meanwhile.
     warm_up = threading.Thread(target=_warm_html_exporter, name="parallax-html-warm-up", daemon=True)
     warm_up.start()
+    kernel_stderr = tempfile.TemporaryFile()
+    stopped = False  # interrupted or a disk fault: one line says so, the kernel's exit noise is dropped
     try:
         papermill.execute_notebook(
             str(notebook), str(executed),
@@ -234,23 +251,37 @@ def run_report(corpus: str | Path, out: str | Path, parameters: dict | None = No
             # ipykernel logs a TCP warning at start and an interrupt at shutdown: noise here;
             # a failing cell is still reported, by papermill
             extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+            kernel_manager_class=_kernel_manager_writing_stderr_to(kernel_stderr),
         )
     except PapermillExecutionError as exc:
-        staging.rename(failed)
         first_line = str(exc.evalue).strip().splitlines()[0] if str(exc.evalue).strip() else ""
+        if is_disk_fault(str(exc.evalue)):  # the disk failed, not the analysis: nothing to inspect
+            stopped = True
+            raise OutputError(f"{printable(out)}: could not be written: {first_line} "
+                              f"(in {printable(staging)}); nothing was changed there") from None
+        kept = folder.keep_failed()
+        where = f"\nThe failed notebook is kept at {kept / 'report.ipynb'}" if kept else ""
         raise ReportError(
-            f"{Path(notebook).name}: cell {exc.exec_count} (cell index {exc.cell_index}) failed with "
-            f"{exc.ename}: {first_line}\nThe failed notebook is kept at {failed / 'report.ipynb'}",
+            f"{notebook.name}: cell {exc.exec_count} (cell index {exc.cell_index}) failed with "
+            f"{exc.ename}: {first_line}{where}",
             cell_index=exc.cell_index, ename=exc.ename, evalue=str(exc.evalue),
         ) from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+    except KeyboardInterrupt:
+        # nbclient's cell task is abandoned mid-flight; when the kernel's reply to the shutdown
+        # interrupt completes it, asyncio would log "Task exception was never retrieved" with
+        # two tracebacks at exit. The interruption itself is reported by the caller.
+        logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+        stopped = True
+        raise
+    except OSError:  # the output folder could not be written (OutputFolder says so in one line)
+        stopped = True
         raise
     finally:
         if previous_env is None:
             os.environ.pop(STAGING_ENV, None)
         else:
             os.environ[STAGING_ENV] = previous_env
+        _relay_kernel_stderr(kernel_stderr, show=not stopped)
 
     warm_up.join()
     scrub_notebook(executed)
@@ -261,9 +292,38 @@ def run_report(corpus: str | Path, out: str | Path, parameters: dict | None = No
     manifest = manifest_mod.build_manifest(staging, str(corpus), corpus_path, analysis_parameters,
                                            manifest_mod.package_versions(), figures,
                                            models_used(analysis_parameters))
-    manifest_mod.write_manifest(staging, manifest)
-    _swap_into_place(staging, out)
-    return ReportResult(out, manifest)
+    manifest_mod.write_manifest(staging, manifest)  # last: it records the hash of every other file
+    return manifest
+
+
+def _kernel_manager_writing_stderr_to(log) -> type:
+    """nbclient's kernel manager, starting the kernel with its standard error going to ``log``.
+
+    A kernel stopped mid-cell (Ctrl-C, or a disk fault ending the run)
+    prints asyncio's "Task was destroyed but it is pending!" as it exits;
+    that must not follow the one line saying why the run stopped. Whatever
+    the kernel prints outside a cell in any other run (a crash at start-up)
+    is shown after the run (:func:`_relay_kernel_stderr`).
+    """
+    from jupyter_client.manager import AsyncKernelManager
+
+    class KernelManagerWithStderrLog(AsyncKernelManager):
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            kw["stderr"] = log
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    return KernelManagerWithStderrLog
+
+
+def _relay_kernel_stderr(log, show: bool) -> None:
+    """Copy what the kernel printed on standard error to ours (unless ``show`` is False), close ``log``."""
+    with log:
+        if show:
+            log.seek(0)
+            text = log.read().decode("utf-8", errors="replace")
+            if text:
+                sys.stderr.write(text)
+                sys.stderr.flush()
 
 
 def _preflight(corpus_path: Path) -> None:
@@ -328,17 +388,3 @@ def _figure_records(report_dir: Path) -> list[dict]:
                           "A report notebook must end with report.wait_for_figures().")
     return [{"id": r.fig_id, "caption": r.caption, "alt": r.alt, "files": [f"figures/{f}" for f in r.files.split()]}
             for r in table.itertuples(index=False)]
-
-
-def _swap_into_place(staging: Path, out: Path) -> None:
-    """Replace ``out`` by ``staging`` so that a complete report is always in place."""
-    if out.exists():
-        retired = out.with_name(out.name + ".old")
-        if retired.exists():
-            shutil.rmtree(retired)
-        out.rename(retired)
-        staging.rename(out)
-        shutil.rmtree(retired)
-    else:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        staging.rename(out)

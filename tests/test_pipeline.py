@@ -16,13 +16,14 @@ CLI = [sys.executable, "-m", "analysis.cli"]
 
 
 def test_analyze_writes_every_table(mini_corpus, tmp_path):
-    run = subprocess.run(CLI + ["analyze", str(mini_corpus), "--out", str(tmp_path)],
+    out = tmp_path / "out"  # not tmp_path itself: that holds the corpus, and is refused
+    run = subprocess.run(CLI + ["analyze", str(mini_corpus), "--out", str(out)],
                          capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 0, run.stderr
-    written = {p.stem for p in (tmp_path / "tables").glob("*.csv")}
+    written = {p.stem for p in (out / "tables").glob("*.csv")}
     assert {"documents", "boilerplate", "readability", "entities", "passages", "sentence_alignment",
             "overlap_pairs", "quotes", "quote_variants", "numbers", "number_conflicts"} <= written
-    passages = pd.read_csv(tmp_path / "tables" / "passages.csv")
+    passages = pd.read_csv(out / "tables" / "passages.csv")
     assert not passages.empty  # the two mini articles share a sentence
 
 

@@ -13,7 +13,7 @@ from analysis import report
 from analysis.manifest import verify_report
 from analysis.errors import ParameterError
 from analysis.report import ReportError, coerce_parameters, run_report
-from conftest import ROOT, SEEDS
+from conftest import ROOT, SEEDS, fake_report
 
 pytestmark = pytest.mark.slow
 
@@ -29,7 +29,7 @@ def test_report_folder_is_complete(seed_report):
     for name in ("report.ipynb", "report.html", "manifest.json"):
         assert (out / name).is_file()
     assert (out / "tables" / "documents.csv").is_file()
-    assert not out.with_name(out.name + ".partial").exists()
+    assert not [p for p in out.parent.iterdir() if ".parallax-staging-" in p.name]
 
 
 def test_manifest_records_inputs_parameters_versions_outputs(seed_report):
@@ -113,15 +113,13 @@ def test_failing_cell_is_named_and_the_notebook_kept(mini_corpus, tmp_path):
     nb.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('section exploded')"))
     broken = tmp_path / "broken.ipynb"
     nbformat.write(nb, broken)
-    out = tmp_path / "out"
-    out.mkdir()
-    (out / "keep.txt").write_text("previous report")
+    out = fake_report(tmp_path / "out", {"keep.txt": "previous report"})
     with pytest.raises(ReportError, match=r"cell \d+ .*RuntimeError: section exploded") as info:
         run_report(mini_corpus, out, notebook=broken)
     assert "out.failed" in str(info.value)
     assert (tmp_path / "out.failed" / "report.ipynb").is_file()
     assert (out / "keep.txt").read_text() == "previous report"  # the old report is untouched
-    assert not (tmp_path / "out.partial").exists()
+    assert not [p for p in tmp_path.iterdir() if ".parallax-staging-" in p.name]
 
 
 def test_cli_report_exit_codes(mini_corpus, tmp_path):
@@ -139,7 +137,7 @@ def test_cli_analyze_converts_parameter_types(monkeypatch, tmp_path):
     from analysis import cli, pipeline
 
     seen = {}
-    monkeypatch.setattr(pipeline, "analyze", lambda corpus, **params: seen.update(params) or {})
+    monkeypatch.setattr(pipeline, "write_analysis", lambda corpus, out, params, wait: seen.update(params) or {})
     argv = ["analyze", "corpus", "--out", str(tmp_path), "-p", "capitals_as_governments", "false",
             "-p", "min_passage_words", "8", "-p", "spacy_model", "auto"]
     assert cli.main(argv) == 0
