@@ -887,6 +887,26 @@ def display_labels(docs: pd.DataFrame) -> list[str]:
     return labels
 
 
+def document_labels(docs: pd.DataFrame) -> dict[str, str]:
+    """doc_id -> display label of each document, the one lookup every section and figure uses.
+
+    Parameters
+    ----------
+    docs : pandas.DataFrame
+        Corpus table with ``doc_id`` and, optionally, ``label`` (see
+        :func:`display_labels`); without a ``label`` column each document is
+        labelled by its doc_id.
+
+    Returns
+    -------
+    dict of str to str
+        Keys and labels as strings, in corpus order.
+    """
+    ids = docs["doc_id"].astype(str)
+    labels = docs["label"].astype(str) if "label" in docs.columns else ids
+    return dict(zip(ids, labels))
+
+
 def load_corpus(path: str | Path) -> pd.DataFrame:
     """Read and clean a corpus: :func:`read_corpus` then :func:`clean_corpus`."""
     return clean_corpus(read_corpus(path))

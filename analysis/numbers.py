@@ -19,6 +19,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from .corpus import document_labels
 from .tables import check_corpus_table
 from .text import lemma
 
@@ -160,8 +161,7 @@ def extract_numbers(docs: pd.DataFrame, parsed: Mapping | None = None) -> pd.Dat
     if parsed is None:
         from .nlp import load_pipeline, parse_bodies
         parsed = parse_bodies(docs, load_pipeline())
-    labels = (dict(zip(docs["doc_id"].astype(str), docs["label"].astype(str)))
-              if "label" in docs.columns else {})
+    labels = document_labels(docs)
     rows = []
     for doc_id, body in zip(docs["doc_id"].astype(str), docs["body"]):
         if doc_id not in parsed:

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz.distance import Indel
 
+from .corpus import document_labels
 from .tables import check_corpus_table
 from .text import normalise_word, quoted_spans, word_spans
 
@@ -613,7 +614,7 @@ def derivation_edges(pairs: pd.DataFrame, docs: pd.DataFrame,
     if passages is None:
         passages = pd.DataFrame(columns=PASSAGE_COLUMNS)
     order = {doc_id: k for k, doc_id in enumerate(docs["doc_id"])}
-    labels = dict(zip(docs["doc_id"], docs["label"] if "label" in docs else docs["doc_id"]))
+    labels = document_labels(docs)
     indexed = pairs.set_index(["doc_a", "doc_b"])
     strength = {name: rank for rank, name in enumerate(reversed(RELATIONS))}
     cues = direction_cues(docs, passages, pairs)

@@ -3,8 +3,10 @@
 :func:`open_corpus` loads and cleans a corpus once and holds what several
 sections share (the spaCy parse, the sentence table), computed on first use.
 Each ``*_tables`` function runs one report section and returns its tidy tables
-by name (the CSV file stem); the notebook adds figures and a sentence of
-interpretation, ``parallax analyze`` writes the tables alone.
+by name (the CSV file stem); the notebook adds figures (:mod:`analysis.figures`)
+and a sentence of interpretation (:mod:`analysis.narrative`), shown through
+:mod:`analysis.render`; ``parallax analyze`` writes the tables alone. This
+module only orchestrates: it writes no sentence and no markup.
 
 Tables are written with :func:`analysis.tables.write_table`: a text cell that
 a spreadsheet would run as a formula (``=...``, ``+...``, ``-...``, ``@...``)
@@ -177,19 +179,6 @@ def corpus_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     }
 
 
-def corpus_summary(analysis: CorpusAnalysis) -> dict[str, int]:
-    """Headline numbers of a corpus (documents, outlets, words, lines removed)."""
-    docs = analysis.docs
-    return {
-        "documents": len(docs),
-        "outlets": int(docs.loc[docs["outlet"] != "", "outlet"].nunique()),
-        "unknown_outlet": int((docs["outlet"] == "").sum()),
-        "words": int(docs["n_words"].sum()),
-        "boilerplate_lines": int(docs["boilerplate_lines"].sum()),
-        "duplicate_paragraphs": int(docs["duplicate_paragraphs"].sum()),
-    }
-
-
 def readability_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     """The readability section: ``readability`` (per document) and ``readability_paragraphs``.
 
@@ -251,15 +240,6 @@ def overlap_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
         "overlap_pairs": summary,
         "derivation": overlap.derivation_edges(summary, docs, passages),
     }
-
-
-def most_related_pairs(pairs: pd.DataFrame, n: int = 2) -> list[tuple[str, str]]:
-    """The ``n`` unordered pairs with the highest overlap (lexical or semantic), strongest first."""
-    score = pairs[["lexical_containment", "semantic_coverage"]].max(axis=1, skipna=True)
-    ranked = pairs.assign(score=score, key=[tuple(sorted(p)) for p in zip(pairs["doc_a"], pairs["doc_b"])])
-    ranked = ranked[ranked["relation"] != "independent"]
-    best = ranked.groupby("key")["score"].max().sort_values(ascending=False, kind="stable")
-    return [key for key in best.index[:n]]
 
 
 def quotes_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
@@ -351,145 +331,3 @@ def write_analysis(corpus: str | Path, out: str | Path, parameters: dict | None 
         manifest_mod.write_manifest(folder.staging, manifest)  # last: it records the hash of every table
         folder.commit()
     return tables
-
-
-def describe_corpus(analysis: CorpusAnalysis) -> str:
-    """One sentence summarising the corpus for the top of the report.
-
-    Followed by :func:`analysis.language.not_english_note` when some documents
-    are not in English.
-    """
-    s = corpus_summary(analysis)
-    outlets = f"{s['outlets']} named outlet{'s' if s['outlets'] != 1 else ''}"
-    if s["unknown_outlet"]:
-        outlets += f" ({s['unknown_outlet']} article{'s' if s['unknown_outlet'] != 1 else ''} without an outlet)"
-    return (f"{s['documents']} article{'s' if s['documents'] != 1 else ''} from {outlets}: "
-            f"{s['words']:,} words of body text after removing {s['boilerplate_lines']} boilerplate "
-            f"line{'s' if s['boilerplate_lines'] != 1 else ''} and {s['duplicate_paragraphs']} repeated "
-            f"paragraph{'s' if s['duplicate_paragraphs'] != 1 else ''}." + _note(analysis.docs))
-
-
-# ---------------------------------------------------------------------------
-# Sentences of interpretation and alt texts for the report
-# ---------------------------------------------------------------------------
-
-def _labels(docs: pd.DataFrame) -> dict[str, str]:
-    return dict(zip(docs["doc_id"], docs["label"]))
-
-
-def describe_overlap(result: dict[str, pd.DataFrame], docs: pd.DataFrame) -> str:
-    """One sentence naming the most derived pair and counting related pairs."""
-    pairs = result["overlap_pairs"]
-    labels = _labels(docs)
-    related = pairs[pairs["relation"] != "independent"]
-    if related.empty:
-        return "No document shares enough text with another to count as derived from it."
-    top = pairs.sort_values(["lexical_containment", "doc_a", "doc_b"], ascending=[False, True, True]).iloc[0]
-    return (f"{len(related)} of {len(pairs)} ordered pairs share text beyond chance; the closest: "
-            f"{top['lexical_containment']:.0%} of {labels[top['doc_a']]}'s words lie in passages shared with "
-            f"{labels[top['doc_b']]} ({top['relation'].replace('_', ' ')}).")
-
-
-def pairs_alt_text(pairs: pd.DataFrame, docs: pd.DataFrame, value: str) -> str:
-    """Alt text listing the non-zero values of a pairwise measure."""
-    labels = _labels(docs)
-    shown = pairs[pairs[value] > 0].sort_values(value, ascending=False)
-    parts = [f"{labels[r.doc_a]} in {labels[r.doc_b]} {getattr(r, value):.0%}" for r in shown.itertuples()]
-    return f"Heatmap of {value.replace('_', ' ')} by pair: " + ("; ".join(parts) if parts else "all zero") + "."
-
-
-def edges_alt_text(edges: pd.DataFrame, docs: pd.DataFrame) -> str:
-    """Alt text listing the derivation edges."""
-    labels = _labels(docs)
-    parts = [f"{labels[r.derived]} from {labels[r.source]} ({r.relation.replace('_', ' ')})"
-             for r in edges.itertuples()]
-    return "Derivation graph: " + ("; ".join(parts) if parts else "no derived pairs") + "."
-
-
-def _note(docs: pd.DataFrame | None) -> str:
-    """" " and the sentence on documents not in English (:func:`analysis.language.not_english_note`), or ""."""
-    from .language import not_english_note
-    from .tables import require_columns
-
-    if docs is None:
-        return ""
-    require_columns(docs, ("body",), "docs")
-    note = not_english_note(docs)
-    return f" {note}" if note else ""
-
-
-def describe_quotes(result: dict[str, pd.DataFrame], docs: pd.DataFrame | None = None) -> str:
-    """One sentence counting quotations, speakers and altered renderings.
-
-    With ``docs``, followed by the sentence on documents not in English
-    (:func:`analysis.language.not_english_note`), which the section leaves out.
-    """
-    quotes, variants = result["quotes"], result["quote_variants"]
-    direct = quotes[quotes["kind"] == "quote"]
-    altered = variants[variants["differs"]] if not variants.empty else variants
-    speakers = direct.loc[direct["speaker"] != "unknown", "speaker"].nunique()
-    groups = altered["group_id"].nunique() if not altered.empty else 0
-    sentence = (f"{len(direct)} direct quotations from {speakers} identified speakers; {groups} statement"
-                f"{'s are' if groups != 1 else ' is'} rendered in different words by different outlets.")
-    return sentence + _note(docs)
-
-
-def describe_numbers(result: dict[str, pd.DataFrame], docs: pd.DataFrame | None = None) -> str:
-    """One sentence counting numeric claims and conflicts.
-
-    With ``docs``, followed by the sentence on documents not in English
-    (:func:`analysis.language.not_english_note`), which the section leaves out.
-    """
-    claims = result["number_claims"]
-    conflicting = int((claims["status"] != "agree").sum()) if not claims.empty else 0
-    return (f"{len(result['numbers'])} numbers found; {len(claims)} claims are reported by more than one "
-            f"outlet, {conflicting} of them with a conflict." + _note(docs))
-
-
-def describe_entities(result: dict[str, pd.DataFrame], docs: pd.DataFrame) -> str:
-    """One sentence on the most named entities and the merges made.
-
-    Followed by the sentence on documents not in English
-    (:func:`analysis.language.not_english_note`): the section leaves them out,
-    so their names are neither listed nor counted.
-    """
-    entities = result["entities"]
-    note = _note(docs)
-    if entities.empty:
-        return "No named entities were found." + note
-    totals = entities.groupby("entity")["mentions"].sum().sort_values(ascending=False, kind="stable")
-    top = ", ".join(f"{name} ({count})" for name, count in totals.head(3).items())
-    aliases = result["entity_aliases"]
-    merged = aliases[aliases["how"] != "as written"]
-    sentence = (f"{len(totals)} distinct entities; the most named are {top}. "
-                f"{len(merged)} names were merged into another (tables/entity_aliases.csv says how).")
-    return sentence + note
-
-
-def unique_entity_counts(entities: pd.DataFrame, docs: pd.DataFrame) -> dict[str, int]:
-    """Number of entities each document (by label) names and no other document does."""
-    per_entity = entities.groupby("entity")["doc_id"].nunique()
-    only = entities[entities["entity"].map(per_entity) == 1]
-    counts = only.groupby("doc_id")["entity"].nunique()
-    return {label: int(counts.get(doc_id, 0)) for doc_id, label in zip(docs["doc_id"], docs["label"])}
-
-
-def median_paragraph_grades(paragraph_scores: pd.DataFrame) -> dict[str, float]:
-    """Median Flesch-Kincaid grade of the scored paragraphs, per document label (corpus order)."""
-    scored = paragraph_scores.dropna(subset=["flesch_kincaid_grade"])
-    return scored.groupby("label", sort=False)["flesch_kincaid_grade"].median().to_dict()
-
-
-def top_entity_mentions(entities: pd.DataFrame, n: int = 10) -> dict[str, int]:
-    """Mentions across the corpus of the ``n`` most named entities."""
-    return entities.groupby("entity")["mentions"].sum().nlargest(n).to_dict()
-
-
-def quotations_per_label(quotes: pd.DataFrame) -> dict[str, int]:
-    """Number of direct quotations (scare quotes excluded) per document label."""
-    return quotes[quotes["kind"] == "quote"].groupby("label", sort=True).size().to_dict()
-
-
-def claims_by_status(claims: pd.DataFrame) -> dict[str, int]:
-    """Number of cross-outlet claims per status (agree, conflict)."""
-    return claims["status"].value_counts().sort_index().to_dict()

@@ -1,8 +1,8 @@
-"""Publishing from the report notebook: save tables and figures, show them escaped.
+"""Publishing from the report notebook: save tables and figures.
 
 A :class:`Publisher` writes into the report folder (``tables/``, ``figures/``)
-and returns what the notebook displays. Article text reaches the page only
-through :func:`html_table` and the figure blocks here, which escape it.
+and returns what the notebook displays; the markup comes from
+:mod:`analysis.render`, which escapes all text.
 
 When ``parallax report`` runs the notebook it sets ``PARALLAX_STAGING_DIR``:
 files then go to the staging folder that is moved into place only once the
@@ -11,16 +11,14 @@ whole report is complete, while the notebook still names the final folder.
 
 from __future__ import annotations
 
-import base64
-import html
 import io
-import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from . import render
 from .citation import cite_figure
 from .figures import missing_glyphs_quiet
 from .figures.save import BackgroundFigureWriter, FigureRecord
@@ -32,62 +30,6 @@ STAGING_ENV = "PARALLAX_STAGING_DIR"
 #: :meth:`Publisher.wait_for_figures`).
 INLINE_DPI = 110
 FIGURE_INDEX = "figures.csv"
-
-
-class RichHTML:
-    """HTML for Jupyter's display machinery, with a plain-text fallback.
-
-    The markup is shown inside a ``mathjax_ignore`` block: JupyterLab typesets
-    ``$...$`` in HTML outputs as TeX, which would turn "$5 or $10" in an
-    article into mathematics. (``tex2jax_ignore`` is the same switch for
-    MathJax 2, as in the classic notebook.)
-    """
-
-    def __init__(self, markup: str, text: str = "") -> None:
-        self.markup = markup
-        self.text = text
-
-    def _repr_html_(self) -> str:
-        return f'<div class="mathjax_ignore tex2jax_ignore">{self.markup}</div>'
-
-    def __repr__(self) -> str:
-        return self.text or self.markup
-
-
-def _format_number(x: float) -> str:
-    """Whole numbers with thousands separators, others to three significant digits."""
-    if not math.isfinite(x):
-        return str(x)
-    if x == int(x):
-        return f"{x:,.0f}"
-    return f"{x:.3g}" if abs(x) < 100 else f"{x:,.1f}"
-
-
-def html_table(table: pd.DataFrame, max_rows: int = 30, caption: str = "") -> RichHTML:
-    """An escaped HTML rendering of ``table`` (first ``max_rows`` rows).
-
-    Parameters
-    ----------
-    table : pandas.DataFrame
-        Any table; cells, column names and caption are escaped.
-    max_rows : int
-        Rows shown; a note says how many there are when some are left out.
-    caption : str
-        Text above the table (optional).
-
-    Returns
-    -------
-    RichHTML
-        The markup for Jupyter, with ``table.to_string`` as plain-text fallback.
-    """
-    shown = table.head(max_rows)
-    markup = shown.to_html(index=False, escape=True, border=0, classes="parallax-table", na_rep="",
-                           float_format=_format_number)
-    note = ""
-    if len(table) > max_rows:
-        note = f"<p class='parallax-note'>First {max_rows} of {len(table)} rows.</p>"
-    head = f"<p class='parallax-caption'>{html.escape(caption)}</p>" if caption else ""
-    return RichHTML(head + markup + note, shown.to_string(index=False))
 
 
 @dataclass
@@ -132,13 +74,13 @@ class Publisher:
                 write_table(table, self.directory / "tables" / f"{name}.csv")
         return tables
 
-    def figure(self, fig, fig_id: str, caption: str, alt: str) -> RichHTML:
+    def figure(self, fig, fig_id: str, caption: str, alt: str) -> render.RichHTML:
         """Save ``fig`` under its id (when writing) and return its display block.
 
-        The block is a ``<figure>`` anchored by ``fig_id`` with the image
-        (rendered here at :data:`INLINE_DPI`), caption, alt text and how to
-        cite it; all text is escaped. The files are queued for the background
-        writer: call :meth:`wait_for_figures` before relying on them.
+        The block (:func:`analysis.render.figure`) is a ``<figure>`` anchored
+        by ``fig_id`` with the image (rendered here at :data:`INLINE_DPI`),
+        caption, alt text and how to cite it. The files are queued for the
+        background writer: call :meth:`wait_for_figures` before relying on them.
         """
         if self.directory is not None:
             record = self._writer.submit(fig, self.directory / "figures", fig_id, caption, alt)
@@ -149,17 +91,8 @@ class Publisher:
         buffer = io.BytesIO()
         with missing_glyphs_quiet():
             fig.savefig(buffer, format="png", dpi=INLINE_DPI, metadata={"Software": None})
-        png = buffer.getvalue()
-        image = base64.b64encode(png).decode("ascii")
-        citation = cite_figure(fig_id, self.corpus_name, self.fingerprint)
-        esc = html.escape
-        markup = (
-            f'<figure id="{esc(fig_id)}" class="parallax-figure">'
-            f'<img src="data:image/png;base64,{image}" alt="{esc(alt)}" style="max-width:100%">'
-            f"<figcaption><strong>Figure {esc(fig_id)}.</strong> {esc(caption)}"
-            f'<br><small class="parallax-cite">Cite as: {esc(citation)}</small></figcaption></figure>'
-        )
-        return RichHTML(markup, f"Figure {fig_id}. {caption}")
+        return render.figure(buffer.getvalue(), fig_id, caption, alt,
+                             cite_figure(fig_id, self.corpus_name, self.fingerprint))
 
     def wait_for_figures(self) -> None:
         """Block until every figure file is written (they render in a helper process).
@@ -174,7 +107,3 @@ class Publisher:
         """
         self._writer.wait()
 
-
-def note(text: str) -> RichHTML:
-    """A sentence of interpretation, escaped (it may quote article text)."""
-    return RichHTML(f"<p class='parallax-note'>{html.escape(text)}</p>", text)

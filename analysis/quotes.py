@@ -6,7 +6,7 @@ paragraphs, quotes interrupted by an attribution), decides whether it is a
 quotation or a scare quote, and attributes it to a speaker through spaCy's
 dependency parse. :func:`quote_variants` groups renderings of the same
 statement across documents and diffs them word by word, so that a reworded
-quotation (a misquote) stands out; :func:`altered_quotes_html` renders those.
+quotation (a misquote) stands out; :func:`analysis.render.altered_quotes` renders those.
 
 The quotation marks are read by the kit's one scanner
 (:func:`analysis.text.quotations`, every mark style); speech verbs and
@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import bisect
 import difflib
-import html
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
 
+from .corpus import document_labels
 from .tables import check_corpus_table
 from .text import lemma, normalise_word, paragraph_spans, quotations, stop_words, words
 
@@ -349,12 +349,6 @@ def _resolve(speaker: str | None, names: dict[str, str], descriptions: list[str]
 # Quotes table
 # --------------------------------------------------------------------------
 
-def _labels(docs: pd.DataFrame) -> dict[str, str]:
-    if "label" in docs.columns:
-        return dict(zip(docs["doc_id"].astype(str), docs["label"].astype(str)))
-    return {d: d for d in docs["doc_id"].astype(str)}
-
-
 def _is_title(body: str, span: _Span) -> bool:
     """A quoted title of a work: announced by a cue word or written in Title Case."""
     before = body[max(0, span.open_at - 40):span.open_at]
@@ -446,7 +440,7 @@ def extract_quotes(docs: pd.DataFrame, parsed: Mapping | None = None,
     if parsed is None:
         from .nlp import load_pipeline, parse_bodies
         parsed = parse_bodies(docs, load_pipeline())
-    labels = _labels(docs)
+    labels = document_labels(docs)
     canon = canonicalize or (lambda s: s)
     rows = []
     for doc_id, body in zip(docs["doc_id"].astype(str), docs["body"]):
@@ -709,59 +703,27 @@ def _reference(members: list[int], norm, rows) -> int:
     return max(members, key=lambda i: (agreements(i), len(norm[i]), -i))
 
 
-def altered_quotes_html(variants: pd.DataFrame) -> str:
-    """An HTML table of the altered quotations, differences highlighted.
+def diff_segments(diff: str) -> list[tuple[str, str]]:
+    """Split a compact diff (the ``diff`` column of :func:`quote_variants`) into its parts.
 
     Parameters
     ----------
-    variants : pandas.DataFrame
-        Output of :func:`quote_variants`.
+    diff : str
+        ``"context [-reference words-] {+this rendering's words+} context"``.
 
     Returns
     -------
-    str
-        A ``<table>`` with one row per rendering that differs from its group's
-        reference (speaker, outlet label, reference wording, this rendering's
-        diff with ``<del>`` for the reference's words and ``<ins>`` for this
-        outlet's). Every piece of article text is escaped; no scripts, no
-        styles beyond the tags. A short paragraph when nothing differs.
+    list of (str, str)
+        ``(kind, text)`` in order: kind ``"same"`` for context, ``"removed"``
+        for the reference's words, ``"added"`` for this rendering's; the texts
+        joined in order give back ``diff`` without its markers.
     """
-    needed = ["group_id", "speaker", "doc_id", "text", "differs", "diff"]
-    missing = [c for c in needed if c not in variants.columns]
-    if missing:
-        raise ValueError(f"variants table is missing column(s): {', '.join(missing)}")
-    altered = variants[variants["differs"].astype(bool)]
-    if altered.empty:
-        return "<p>No altered quotations: every shared quotation is worded alike.</p>"
-    label_col = "label" if "label" in variants.columns else "doc_id"
-    lines = ['<table class="altered-quotes">',
-             "<thead><tr><th>Group</th><th>Speaker</th><th>Outlet</th>"
-             "<th>Reference wording (outlet)</th><th>Differences</th></tr></thead>", "<tbody>"]
-    for _, row in altered.iterrows():
-        group = variants[variants["group_id"] == row["group_id"]]
-        reference = group[~group["differs"].astype(bool)]
-        ref_text, ref_label = ("", "")
-        if not reference.empty:
-            ref_text, ref_label = str(reference.iloc[0]["text"]), str(reference.iloc[0][label_col])
-        lines.append(
-            "<tr>" + "".join(f"<td>{cell}</td>" for cell in (
-                html.escape(str(row["group_id"])), html.escape(str(row["speaker"])),
-                html.escape(str(row[label_col])),
-                f"{html.escape(ref_text)} ({html.escape(ref_label)})",
-                diff_to_html(str(row["diff"])))) + "</tr>")
-    lines += ["</tbody>", "</table>"]
-    return "\n".join(lines)
-
-
-def diff_to_html(diff: str) -> str:
-    """Escape a compact diff string, turning its markers into ``<del>``/``<ins>``."""
-    out, pos = [], 0
+    segments, pos = [], 0
     for m in _DIFF_MARK.finditer(diff):
-        out.append(html.escape(diff[pos:m.start()]))
-        if m.group(1) is not None:
-            out.append(f"<del>{html.escape(m.group(1))}</del>")
-        else:
-            out.append(f"<ins>{html.escape(m.group(2))}</ins>")
+        if m.start() > pos:
+            segments.append(("same", diff[pos:m.start()]))
+        segments.append(("removed", m.group(1)) if m.group(1) is not None else ("added", m.group(2)))
         pos = m.end()
-    out.append(html.escape(diff[pos:]))
-    return "".join(out)
+    if pos < len(diff):
+        segments.append(("same", diff[pos:]))
+    return segments

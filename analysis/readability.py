@@ -45,8 +45,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from .corpus import is_heading, paragraph_table
-from .language import document_languages, is_english, latin_share, not_english_note
+from .corpus import document_labels, is_heading, paragraph_table
+from .language import document_languages, is_english, latin_share
 from .tables import check_corpus_table
 from .text import count_words, has_words, sentence_spans
 
@@ -433,7 +433,7 @@ def readability_table(docs: pd.DataFrame, paragraphs: pd.DataFrame | None = None
 
         parsed = parse_bodies(docs, load_pipeline())
     sentence_counts = _sentence_counts(docs, para_table, parsed)
-    labels = dict(zip(docs["doc_id"], docs["label"]))
+    labels = document_labels(docs)
     bodies = dict(zip(docs["doc_id"], docs["body"]))
     languages = dict(zip(docs["doc_id"], document_languages(docs)))
     groups = {doc_id: g for doc_id, g in para_table.groupby("doc_id", sort=True)}
@@ -563,7 +563,7 @@ def paragraph_readability(docs: pd.DataFrame, paragraphs: pd.DataFrame | None = 
     """
     check_corpus_table(docs, _REQUIRED_DOC_COLUMNS)
     ts = _textstat()
-    labels = dict(zip(docs["doc_id"], docs["label"]))
+    labels = document_labels(docs)
     languages = dict(zip(docs["doc_id"], document_languages(docs)))
     rows = []
     for para in split_paragraphs(docs, paragraphs).itertuples(index=False):
@@ -592,47 +592,3 @@ def paragraph_readability(docs: pd.DataFrame, paragraphs: pd.DataFrame | None = 
     return table.astype({"paragraph": "int64", "start": "int64", "end": "int64",
                          "words": "int64", "sentences": "int64",
                          "flesch_reading_ease": "float64", "flesch_kincaid_grade": "float64"})
-
-
-def describe_readability(table: pd.DataFrame) -> str:
-    """One sentence comparing the outlets' Flesch-Kincaid and consensus grades.
-
-    Parameters
-    ----------
-    table : pandas.DataFrame
-        :func:`readability_table` output.
-
-    Returns
-    -------
-    str
-        The easiest and hardest outlet by Flesch-Kincaid grade and the range of
-        textstat's consensus grade (one outlet: its grade and reading ease; none
-        scored: a sentence saying so), then the documents left out: those in
-        another language than English (flag ``not_english=<code>``) in the
-        sentence every English-only section uses
-        (:func:`analysis.language.not_english_note`), and the others not scored.
-    """
-    scored = table.dropna(subset=["flesch_kincaid_grade"])
-    flags = table["flags"].fillna("") if "flags" in table.columns else pd.Series("", index=table.index)
-    languages = flags.str.extract(r"(?:^|;)not_english=([^;]+)", expand=False).fillna("en")
-    not_latin = int(flags.str.contains("not_latin_script").sum())
-    run_on = int(flags.str.contains("no_sentence_punctuation").sum())
-    caveat = ""
-    if not_latin or run_on:
-        caveat = " Not scored: " + "; ".join(part for part in (
-            f"{not_latin} document(s) not in the Latin script (the formulas are English ones)" if not_latin else "",
-            f"{run_on} document(s) without usable sentence punctuation" if run_on else "") if part) + "."
-    note = not_english_note(languages)
-    if note:
-        caveat = f" {note}{caveat}"
-    if scored.empty:
-        return "No document has enough English text to score." + caveat
-    easiest = scored.loc[scored["flesch_kincaid_grade"].idxmin()]
-    hardest = scored.loc[scored["flesch_kincaid_grade"].idxmax()]
-    if len(scored) == 1:
-        return (f"{easiest['label']} reads at Flesch-Kincaid grade {easiest['flesch_kincaid_grade']:.1f} "
-                f"(Flesch reading ease {easiest['flesch_reading_ease']:.0f})." + caveat)
-    return (f"Flesch-Kincaid grade ranges from {easiest['flesch_kincaid_grade']:.1f} ({easiest['label']}, "
-            f"the easiest to read) to {hardest['flesch_kincaid_grade']:.1f} ({hardest['label']}); "
-            f"textstat's consensus grade ranges from {scored['text_standard_grade'].min():.0f} "
-            f"to {scored['text_standard_grade'].max():.0f}." + caveat)

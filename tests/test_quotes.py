@@ -1,4 +1,4 @@
-"""Quotes: hand-checked extraction, variant grouping and safe HTML."""
+"""Quotes: hand-checked extraction and variant grouping (their HTML: tests/test_render.py)."""
 
 import json
 from pathlib import Path
@@ -7,8 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis.nlp import parse_bodies
-from analysis.quotes import (UNKNOWN_SPEAKER, altered_quotes_html, diff_to_html,
-                             extract_quotes, quote_variants)
+from analysis.quotes import UNKNOWN_SPEAKER, diff_segments, extract_quotes, quote_variants
 from conftest import make_docs
 
 DATA = Path(__file__).parent / "data" / "quotes_numbers"
@@ -98,17 +97,11 @@ def test_unrelated_quotes_are_not_grouped(nlp):
     assert quote_variants(extract_quotes(docs, parse_bodies(docs, nlp))).empty
 
 
-def test_html_is_escaped():
-    variants = pd.DataFrame({
-        "group_id": ["qv01", "qv01"], "speaker": ["<b>x</b>", "<b>x</b>"],
-        "doc_id": ["a", "b"], "quote_id": ["a-q01", "b-q01"],
-        "text": ["<script>alert(1)</script> ok", "<script>alert(2)</script> ok"],
-        "differs": [False, True], "diff": ["", "[-<script>alert(1)</script>-] {+<img>+} ok"],
-        "label": ["A", "B"]})
-    out = altered_quotes_html(variants)
-    assert "<script>" not in out and "<img>" not in out and "<b>" not in out
-    assert "<del>&lt;script&gt;alert(1)&lt;/script&gt;</del>" in out
-    assert diff_to_html("a [-b-] {+c+}") == "a <del>b</del> <ins>c</ins>"
+def test_diff_segments_split_the_compact_diff():
+    assert diff_segments("a [-b-] {+c+}") == [("same", "a "), ("removed", "b"), ("same", " "), ("added", "c")]
+    assert diff_segments("… [-said-]{+told+} reporters …") == [
+        ("same", "… "), ("removed", "said"), ("added", "told"), ("same", " reporters …")]
+    assert diff_segments("") == []
 
 
 def test_bad_input_raises_value_error(nlp):

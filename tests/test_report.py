@@ -174,19 +174,6 @@ def test_figures_cite_the_manifest_fingerprint(seed_report):
     assert manifest["models"]["spacy_model"] and manifest["models"]["embedding_model"]
 
 
-def test_html_table_escapes_and_formats_any_value():
-    import math
-
-    import pandas as pd
-
-    from analysis.publish import html_table
-    table = pd.DataFrame({"text": ["<b>bold</b> & \"quoted\""], "value": [math.inf],
-                          "missing": [math.nan], "count": [100000000.0], "share": [0.34744]})
-    markup = html_table(table).markup
-    assert "&lt;b&gt;bold&lt;/b&gt; &amp;" in markup and "<b>bold" not in markup
-    assert "100,000,000" in markup and "0.347" in markup and "inf" in markup
-
-
 def test_malformed_alias_table_is_named_before_any_kernel_starts(mini_corpus, tmp_path):
     (mini_corpus / "aliases.csv").write_text("alias,entity\nRavena\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"aliases\.csv"):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import warnings
+from typing import NamedTuple
 
 import matplotlib
 from matplotlib.colors import to_hex, to_rgb
@@ -98,7 +99,24 @@ def text_color(color, min_contrast: float = MIN_TEXT_CONTRAST):
     return "#000000"
 
 
-def alt_text(kind: str, values: dict[str, float], unit: str = "", digits: int = 1) -> str:
-    """Alt text that states a figure's numbers: ``"<kind>: A 1.2, B 3.4 <unit>."``."""
-    parts = ", ".join(f"{label} {value:.{digits}f}" for label, value in values.items())
-    return f"{kind}: {parts}{(' ' + unit) if unit else ''}."
+class ReportFigure(NamedTuple):
+    """A figure with its id, caption and alt text: what the report shows of it.
+
+    Unpacks in the order :meth:`analysis.publish.Publisher.figure` takes
+    (``report.figure(*report_figure)``).
+
+    Attributes
+    ----------
+    figure : matplotlib.figure.Figure
+    fig_id : str
+        Stable id, ``fig-NN-name``: the anchor in the report and the file stem.
+    caption : str
+        What the figure shows.
+    alt : str
+        Alt text stating its numbers (:mod:`analysis.narrative`).
+    """
+
+    figure: Figure
+    fig_id: str
+    caption: str
+    alt: str
