@@ -7,7 +7,7 @@ order data flows through them::
                          -> figures, tables -> report (papermill) -> cli
 
 Every analysis function takes a corpus table (one row per document, see
-:func:`analysis.corpus.load_corpus`) or plain text, and returns a tidy
+:func:`analysis.corpus.reading.load_corpus`) or plain text, and returns a tidy
 :class:`pandas.DataFrame` with one row per observation.
 """
 

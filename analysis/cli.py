@@ -7,7 +7,7 @@ import signal
 import sys
 from pathlib import Path
 
-from .errors import Interrupted, ParallaxError
+from analysis.errors import Interrupted, ParallaxError
 
 
 class _ParameterAction(argparse.Action):
@@ -35,7 +35,7 @@ def _add_no_wait_option(parser: argparse.ArgumentParser) -> None:
 
 def _parameter_help() -> str:
     """The report notebook's parameters, for ``parallax report --help``."""
-    from .report import DEFAULT_NOTEBOOK, RUNNER_PARAMETERS, notebook_parameters
+    from analysis.report.run import DEFAULT_NOTEBOOK, RUNNER_PARAMETERS, notebook_parameters
 
     try:
         params = notebook_parameters(DEFAULT_NOTEBOOK)
@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _COMMANDS[args.command](args)
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: what was being written has been removed
-        from .corpus import printable
+        from analysis.corpus.reading import printable
 
         exc = Interrupted(f"interrupted; {printable(args.out)} was left as it was" if hasattr(args, "out")
                           else "interrupted")
@@ -150,7 +150,7 @@ def _stop_on_sigterm():
 
 
 def _report(args) -> int:
-    from .report import coerce_parameters, run_report
+    from analysis.report.run import coerce_parameters, run_report
 
     parameters = coerce_parameters(args.parameters)
     result = run_report(args.corpus, args.out, parameters, wait=not args.no_wait)
@@ -160,8 +160,8 @@ def _report(args) -> int:
 
 
 def _analyze(args) -> int:
-    from .parameters import parse_parameters
-    from .pipeline import write_analysis
+    from analysis.report.parameters import parse_parameters
+    from analysis.report.pipeline import write_analysis
 
     # -p values arrive as strings: parsed and range-checked as `report` does
     # (else "false" is a true value and "8" is not a number).
@@ -173,7 +173,7 @@ def _analyze(args) -> int:
 
 
 def _verify(args) -> int:
-    from .manifest import verify_report
+    from analysis.report.manifest import verify_report
 
     table = verify_report(args.report, args.corpus)
     problems = table[table["status"] != "ok"]
@@ -189,8 +189,8 @@ def _verify(args) -> int:
 def _batch(args) -> int:
     import pandas as pd
 
-    from .batch import BATCH_TABLE, run_batch
-    from .report import coerce_parameters
+    from analysis.report.batch import BATCH_TABLE, run_batch
+    from analysis.report.run import coerce_parameters
 
     parameters = coerce_parameters(args.parameters) if args.parameters else {}
     table = run_batch(args.root, args.out, parameters, jobs=args.jobs, force=args.force,  # Interrupted: exit 130

@@ -56,7 +56,7 @@ def make_docs(bodies: dict[str, str], titles: dict[str, str] | None = None, labe
 @pytest.fixture(scope="session")
 def nlp():
     """The kit's spaCy pipeline, loaded once for the whole test session."""
-    from analysis.nlp import load_pipeline
+    from analysis.text.nlp import load_pipeline
 
     return load_pipeline()
 
@@ -64,7 +64,7 @@ def nlp():
 def fake_report(folder: Path, files: dict[str, str] | None = None) -> Path:
     """A folder the kit would accept as its own output: ``files`` plus a manifest listing them.
 
-    Enough for the output-folder guard (``analysis.outputs``), without running a report.
+    Enough for the output-folder guard (``analysis.report.outputs``), without running a report.
     """
     import hashlib
     import json

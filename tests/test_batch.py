@@ -12,8 +12,8 @@ import time
 import pandas as pd
 import pytest
 
-from analysis.batch import BATCH_COLUMNS, find_corpora, full_parameters, plan_batch
-from analysis.manifest import report_fingerprint
+from analysis.report.batch import BATCH_COLUMNS, find_corpora, full_parameters, plan_batch
+from analysis.report.manifest import report_fingerprint
 from conftest import MINI_ARTICLES, ROOT, fake_report
 
 
@@ -156,7 +156,7 @@ def test_batch_errors_are_clear(tmp_path):
 
 @pytest.mark.slow
 def test_a_report_failing_in_its_kernel_is_recorded_with_the_failed_cell(root, tmp_path):
-    from analysis.batch import run_batch
+    from analysis.report.batch import run_batch
 
     only = tmp_path / "one"
     only.mkdir()
@@ -209,7 +209,7 @@ def test_ctrl_c_leaves_no_half_written_report_and_says_so(tmp_path):
 
 @pytest.mark.parametrize("notebook", sorted((ROOT / "notebooks").glob("*.ipynb")), ids=lambda p: p.name)
 def test_papermill_cli_and_parallax_help_document_the_notebook_parameters(notebook):
-    from analysis.report import DEFAULT_NOTEBOOK, RUNNER_PARAMETERS, notebook_parameters
+    from analysis.report.run import DEFAULT_NOTEBOOK, RUNNER_PARAMETERS, notebook_parameters
 
     declared = notebook_parameters(notebook)
     assert declared, f"{notebook.name} has no parameters cell"

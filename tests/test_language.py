@@ -7,9 +7,9 @@ import csv
 import pandas as pd
 import pytest
 
-from analysis import narrative, pipeline
-from analysis.corpus import CorpusError, load_corpus
-from analysis.language import (MIN_LETTERS, UNDETERMINED, detect_language, english_documents, is_english,
+from analysis.report import narrative, pipeline
+from analysis.corpus.reading import CorpusError, load_corpus
+from analysis.corpus.language import (MIN_LETTERS, UNDETERMINED, detect_language, english_documents, is_english,
                                language_code, not_english_note)
 from conftest import ROOT, make_docs
 

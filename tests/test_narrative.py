@@ -1,12 +1,12 @@
-"""The report's sentences: interpretation, alt texts and the numbers they state (analysis.narrative)."""
+"""The report's sentences: interpretation, alt texts and the numbers they state (analysis.report.narrative)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from analysis import narrative, pipeline
-from analysis.corpus import document_labels
+from analysis.report import narrative, pipeline
+from analysis.corpus.reading import document_labels
 from conftest import make_docs
 
 def test_describe_functions_name_outlets_not_ids(mini_corpus):
@@ -69,10 +69,10 @@ def test_describe_quotes_counts_the_unreadable_documents():
 
 
 def test_urdu_corpus_entity_sentence_from_a_real_parse(nlp):
-    from analysis import entities
-    from analysis.nlp import parse_bodies
+    from analysis.measures import entities
+    from analysis.text.nlp import parse_bodies
 
-    from analysis.language import english_documents
+    from analysis.corpus.language import english_documents
 
     docs = make_docs(URDU)
     english = english_documents(docs)  # what the pipeline gives the English NER: nothing here

@@ -15,10 +15,10 @@ import time
 import pandas as pd
 import pytest
 
-from analysis import outputs
+from analysis.report import outputs
 from analysis.errors import OutputBusyError, OutputError
-from analysis.manifest import file_sha256, verify_report
-from analysis.outputs import OutputFolder, acquire_lock, check_failed_folder, check_output_folder, output_path
+from analysis.report.manifest import file_sha256, verify_report
+from analysis.report.outputs import OutputFolder, acquire_lock, check_failed_folder, check_output_folder, output_path
 from conftest import MINI_ARTICLES, ROOT, fake_report
 
 CLI = [sys.executable, "-m", "analysis.cli"]
@@ -183,7 +183,7 @@ def test_a_file_added_during_the_run_stops_the_replacement(tmp_path):
 
 _HOLD_LOCK = textwrap.dedent("""
     import sys
-    from analysis.outputs import acquire_lock, output_path
+    from analysis.report.outputs import acquire_lock, output_path
     descriptor = acquire_lock(output_path(sys.argv[1]))
     print("locked", flush=True)
     sys.stdin.readline()  # hold the lock until the test says so

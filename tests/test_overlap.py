@@ -1,4 +1,4 @@
-"""Tests for analysis.overlap, analysis.figures.overlap and the side-by-side view (hand-checked data)."""
+"""Tests for analysis.overlap.passages, analysis.figures.overlap and the side-by-side view (hand-checked data)."""
 
 import json
 from pathlib import Path
@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from analysis import overlap
+from analysis.overlap import passages as overlap
 from analysis.figures.overlap import plot_derivation_graph, plot_overlap_heatmap, report_figures
-from analysis.render import side_by_side
+from analysis.report.render import side_by_side
 
 DATA = Path(__file__).parent / "data" / "overlap"
 CASES = json.loads((DATA / "passages.json").read_text(encoding="utf-8"))["cases"]

@@ -8,8 +8,8 @@ import sys
 import pandas as pd
 import pytest
 
-from analysis import pipeline
-from analysis.corpus import CorpusError
+from analysis.report import pipeline
+from analysis.corpus.reading import CorpusError
 from conftest import ROOT
 
 CLI = [sys.executable, "-m", "analysis.cli"]

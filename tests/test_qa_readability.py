@@ -4,7 +4,8 @@ import math
 
 import pandas as pd
 
-from analysis import narrative, readability
+from analysis.report import narrative
+from analysis.measures import readability
 
 ENGLISH = ("The council met on Monday. It agreed to repair the bridge before winter. "
            "Work will start next month and should take six weeks. Residents welcomed the plan.")

@@ -6,8 +6,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.nlp import parse_bodies
-from analysis.quotes import UNKNOWN_SPEAKER, diff_segments, extract_quotes, quote_variants
+from analysis.text.nlp import parse_bodies
+from analysis.statements.quotes import UNKNOWN_SPEAKER, diff_segments, extract_quotes, quote_variants
 from conftest import make_docs
 
 DATA = Path(__file__).parent / "data" / "quotes_numbers"
@@ -132,7 +132,7 @@ def test_more_than_99_variant_groups_stay_in_group_order():
 
 
 def test_blank_speaker_is_unknown_not_a_crash():
-    from analysis.quotes import speakers_agree
+    from analysis.statements.quotes import speakers_agree
     assert speakers_agree(" ", "John Kirby") is None
     assert speakers_agree("Kirby", "John Kirby") is True
 
@@ -155,7 +155,7 @@ def test_every_quotation_mark_style_is_read(nlp, body, quoted):
 def test_quotes_and_overlap_see_the_same_quotation_marks(nlp):
     """One scanner: every quotation the quotes table lists lies inside the spans
     the overlap section sets apart as quoted, and the other way round."""
-    from analysis.overlap import quoted_spans
+    from analysis.overlap.passages import quoted_spans
 
     bodies = {p.stem: p.read_text(encoding="utf-8").strip() for p in sorted(DATA.glob("*.txt"))}
     bodies["german"] = "Er sagte: „Das ist eine absurde Lüge.“ Dann ging er."

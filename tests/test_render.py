@@ -1,4 +1,4 @@
-"""The report's HTML fragments (analysis.render): their structure, and article text always escaped.
+"""The report's HTML fragments (analysis.report.render): their structure, and article text always escaped.
 
 Article text is untrusted. Each fragment is rendered with a hostile document
 (a script, an image with an ``onerror`` handler, an attribute break-out and
@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 import pandas as pd
 import pytest
 
-from analysis import render
+from analysis.report import render
 from conftest import ROOT
 
 SCRIPT = "<script>alert(1)</script>"

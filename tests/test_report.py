@@ -9,10 +9,10 @@ import sys
 import nbformat
 import pytest
 
-from analysis import report
-from analysis.manifest import verify_report
+from analysis.report import run as report
+from analysis.report.manifest import verify_report
 from analysis.errors import ParameterError
-from analysis.report import ReportError, coerce_parameters, run_report
+from analysis.report.run import ReportError, coerce_parameters, run_report
 from conftest import ROOT, SEEDS, fake_report
 
 pytestmark = pytest.mark.slow
@@ -134,7 +134,8 @@ def test_cli_report_exit_codes(mini_corpus, tmp_path):
 
 
 def test_cli_analyze_converts_parameter_types(monkeypatch, tmp_path):
-    from analysis import cli, pipeline
+    from analysis import cli
+    from analysis.report import pipeline
 
     seen = {}
     monkeypatch.setattr(pipeline, "write_analysis", lambda corpus, out, params, wait: seen.update(params) or {})

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from analysis.errors import ManifestError, OutputError
-from analysis.manifest import build_manifest, verify_report, write_manifest
+from analysis.report.manifest import build_manifest, verify_report, write_manifest
 from conftest import ROOT
 
 CLI = [sys.executable, "-m", "analysis.cli"]

@@ -102,7 +102,7 @@ def text_color(color, min_contrast: float = MIN_TEXT_CONTRAST):
 class ReportFigure(NamedTuple):
     """A figure with its id, caption and alt text: what the report shows of it.
 
-    Unpacks in the order :meth:`analysis.publish.Publisher.figure` takes
+    Unpacks in the order :meth:`analysis.report.publish.Publisher.figure` takes
     (``report.figure(*report_figure)``).
 
     Attributes
@@ -113,7 +113,7 @@ class ReportFigure(NamedTuple):
     caption : str
         What the figure shows.
     alt : str
-        Alt text stating its numbers (:mod:`analysis.narrative`).
+        Alt text stating its numbers (:mod:`analysis.report.narrative`).
     """
 
     figure: Figure

@@ -7,9 +7,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from . import PALETTE, SEQUENTIAL_CMAP, new_figure, outlet_colors
-from ..corpus import document_labels
-from .layout import MAX_COLUMNS, capped_width, tick_font_size
+from analysis.figures import PALETTE, SEQUENTIAL_CMAP, new_figure, outlet_colors
+from analysis.corpus.reading import document_labels
+from analysis.figures.layout import MAX_COLUMNS, capped_width, tick_font_size
 
 #: Most bars drawn in :func:`plot_unique_entities` (fewer per outlet when there are many outlets).
 MAX_UNIQUE_BARS = 60
@@ -21,7 +21,7 @@ def plot_entity_heatmap(entities: pd.DataFrame, docs: pd.DataFrame, top_n: int =
     Parameters
     ----------
     entities : pandas.DataFrame
-        ``entities.csv`` (:func:`analysis.entities.entity_table`).
+        ``entities.csv`` (:func:`analysis.measures.entities.entity_table`).
     docs : pandas.DataFrame
         Corpus table (``doc_id``, ``label``), for column order and names.
     top_n : int

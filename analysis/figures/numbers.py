@@ -7,9 +7,9 @@ import pandas as pd
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 
-from ..corpus import document_labels
-from . import PALETTE, new_figure
-from .layout import MAX_COLUMNS, capped_width, short_label, tick_font_size
+from analysis.corpus.reading import document_labels
+from analysis.figures import PALETTE, new_figure
+from analysis.figures.layout import MAX_COLUMNS, capped_width, short_label, tick_font_size
 
 #: Cell states of the claims matrix, in colour order.
 CLAIM_STATES = ("absent", "agree", "different_scope", "different_description", "different_value")
@@ -24,7 +24,7 @@ def plot_claims_matrix(conflicts: pd.DataFrame, docs: pd.DataFrame):
     Parameters
     ----------
     conflicts : pandas.DataFrame
-        Output of :func:`analysis.numbers.number_conflicts`. A document with
+        Output of :func:`analysis.statements.numbers.number_conflicts`. A document with
         several mentions of a claim shows its worst state (value > description
         > scope > agree).
     docs : pandas.DataFrame

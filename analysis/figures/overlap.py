@@ -1,6 +1,6 @@
 """Figures for the cross-source overlap section: heatmaps and derivation graph.
 
-The side-by-side view of shared passages is HTML: :func:`analysis.render.side_by_side`.
+The side-by-side view of shared passages is HTML: :func:`analysis.report.render.side_by_side`.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch
 from matplotlib.ticker import PercentFormatter
 
-from ..corpus import document_labels
-from ..narrative import edges_alt_text, pairs_alt_text
-from . import SEQUENTIAL_CMAP, ReportFigure, new_figure, outlet_colors
-from .layout import MAX_COLUMNS, MAX_WIDTH, tick_font_size
+from analysis.corpus.reading import document_labels
+from analysis.report.narrative import edges_alt_text, pairs_alt_text
+from analysis.figures import SEQUENTIAL_CMAP, ReportFigure, new_figure, outlet_colors
+from analysis.figures.layout import MAX_COLUMNS, MAX_WIDTH, tick_font_size
 
 HEATMAP_VALUES = {"lexical_containment": "Share of row's words in passages shared with column",
                   "unquoted_containment": "Share of row's words in passages shared with column,\n"
@@ -33,7 +33,7 @@ def plot_overlap_heatmap(pairs: pd.DataFrame, docs: pd.DataFrame,
     Parameters
     ----------
     pairs : pandas.DataFrame
-        Output of :func:`analysis.overlap.overlap_pairs`.
+        Output of :func:`analysis.overlap.passages.overlap_pairs`.
     docs : pandas.DataFrame
         Corpus table (``doc_id``, ``label``), gives order and axis labels.
     value : {"lexical_containment", "unquoted_containment", "quoted_containment", \
@@ -90,7 +90,7 @@ def plot_derivation_graph(edges: pd.DataFrame, docs: pd.DataFrame) -> Figure:
     Parameters
     ----------
     edges : pandas.DataFrame
-        Output of :func:`analysis.overlap.derivation_edges`.
+        Output of :func:`analysis.overlap.passages.derivation_edges`.
     docs : pandas.DataFrame
         Corpus table (``doc_id``, ``label``): every document is a node, except
         in a corpus of more than :data:`MAX_GRAPH_NODES` documents, where only
@@ -167,7 +167,7 @@ def report_figures(result: dict[str, pd.DataFrame], docs: pd.DataFrame) -> list[
     Parameters
     ----------
     result : dict of str to pandas.DataFrame
-        :func:`analysis.pipeline.overlap_tables` output; empty when the
+        :func:`analysis.report.pipeline.overlap_tables` output; empty when the
         section was skipped (then there is no figure).
     docs : pandas.DataFrame
         Corpus table (``doc_id``, ``label``).

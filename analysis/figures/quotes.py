@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..corpus import document_labels
-from . import SEQUENTIAL_CMAP, new_figure
-from .layout import short_label
+from analysis.corpus.reading import document_labels
+from analysis.figures import SEQUENTIAL_CMAP, new_figure
+from analysis.figures.layout import short_label
 
 
 def plot_quotes_by_outlet(quotes: pd.DataFrame, docs: pd.DataFrame, max_speakers: int = 15):
@@ -16,7 +16,7 @@ def plot_quotes_by_outlet(quotes: pd.DataFrame, docs: pd.DataFrame, max_speakers
     Parameters
     ----------
     quotes : pandas.DataFrame
-        Output of :func:`analysis.quotes.extract_quotes` (``doc_id``,
+        Output of :func:`analysis.statements.quotes.extract_quotes` (``doc_id``,
         ``speaker``; only ``kind == "quote"`` rows count when ``kind`` is given).
     docs : pandas.DataFrame
         Corpus table (``doc_id``, optional ``label``), for row order and names.

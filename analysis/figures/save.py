@@ -22,8 +22,8 @@ from pathlib import Path
 import matplotlib
 from matplotlib.figure import Figure
 
-from ..errors import ParallaxError
-from . import missing_glyphs_quiet
+from analysis.errors import ParallaxError
+from analysis.figures import missing_glyphs_quiet
 
 #: Formats every figure is saved in, and the resolution of the raster one.
 FORMATS = ("png", "svg", "pdf")

@@ -2,7 +2,7 @@
 
 A :class:`Publisher` writes into the report folder (``tables/``, ``figures/``)
 and returns what the notebook displays; the markup comes from
-:mod:`analysis.render`, which escapes all text.
+:mod:`analysis.report.render`, which escapes all text.
 
 When ``parallax report`` runs the notebook it sets ``PARALLAX_STAGING_DIR``:
 files then go to the staging folder that is moved into place only once the
@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import render
-from .citation import cite_figure
-from .figures import missing_glyphs_quiet
-from .figures.save import BackgroundFigureWriter, FigureRecord
-from .tables import write_table
+from analysis.report import render
+from analysis.report.citation import cite_figure
+from analysis.figures import missing_glyphs_quiet
+from analysis.figures.save import BackgroundFigureWriter, FigureRecord
+from analysis.tables import write_table
 
 STAGING_ENV = "PARALLAX_STAGING_DIR"
 #: Resolution of the figure embedded in the notebook and HTML report (the
@@ -43,7 +43,7 @@ class Publisher:
     corpus_name : str
         Used in figure citations.
     fingerprint : str
-        The run's fingerprint (see :func:`analysis.manifest.fingerprint`).
+        The run's fingerprint (see :func:`analysis.report.manifest.fingerprint`).
     """
 
     output_dir: str
@@ -77,7 +77,7 @@ class Publisher:
     def figure(self, fig, fig_id: str, caption: str, alt: str) -> render.RichHTML:
         """Save ``fig`` under its id (when writing) and return its display block.
 
-        The block (:func:`analysis.render.figure`) is a ``<figure>`` anchored
+        The block (:func:`analysis.report.render.figure`) is a ``<figure>`` anchored
         by ``fig_id`` with the image (rendered here at :data:`INLINE_DPI`),
         caption, alt text and how to cite it. The files are queued for the
         background writer: call :meth:`wait_for_figures` before relying on them.

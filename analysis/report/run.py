@@ -3,7 +3,7 @@
 :func:`run_report` executes a parameterized notebook into a staging folder of
 its own next to the destination, scrubs run timestamps from it, exports the
 HTML report, writes the manifest last, and only then moves the folder into
-place (:class:`analysis.outputs.OutputFolder`: what may be replaced, one
+place (:class:`analysis.report.outputs.OutputFolder`: what may be replaced, one
 writer per folder). A failed cell leaves the destination untouched and keeps
 the failed notebook in ``<out>.failed/`` for inspection.
 """
@@ -21,17 +21,17 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import manifest as manifest_mod
-from .corpus import printable, read_corpus
-from .errors import OutputError, ParameterError, ReportError
-from .outputs import OutputFolder, is_disk_fault
-from .pipeline import resolve_corpus_path
-from .publish import FIGURE_INDEX, STAGING_ENV
+from analysis.report import manifest as manifest_mod
+from analysis.corpus.reading import printable, read_corpus
+from analysis.errors import OutputError, ParameterError, ReportError
+from analysis.report.outputs import OutputFolder, is_disk_fault
+from analysis.report.pipeline import resolve_corpus_path
+from analysis.report.publish import FIGURE_INDEX, STAGING_ENV
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
 DEFAULT_NOTEBOOK = NOTEBOOK_DIR / "report.ipynb"
-TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates"
 #: Parameters the runner sets itself; users give the corpus and --out instead.
 RUNNER_PARAMETERS = ("corpus", "output_dir")
 #: Cell and notebook metadata that records when and how long a run took.
@@ -75,7 +75,7 @@ def coerce_parameters(overrides: dict[str, str], notebook: str | Path = DEFAULT_
 
     Papermill only warns about a parameter the notebook does not declare;
     here an unknown name is an error. The kit's parameters are parsed and
-    checked by :mod:`analysis.parameters` (type and allowed range, named as
+    checked by :mod:`analysis.report.parameters` (type and allowed range, named as
     the user wrote them); a parameter only a custom notebook declares must
     parse as the type of its default (``true``/``false`` for booleans).
 
@@ -84,7 +84,7 @@ def coerce_parameters(overrides: dict[str, str], notebook: str | Path = DEFAULT_
     ParameterError
         Unknown name, a runner-set name, a value of the wrong type or out of range.
     """
-    from .parameters import PARAMETERS, unknown_parameter_error
+    from analysis.report.parameters import PARAMETERS, unknown_parameter_error
 
     declared = {p.name: p for p in notebook_parameters(notebook)}
     out = {}
@@ -103,7 +103,7 @@ def coerce_parameters(overrides: dict[str, str], notebook: str | Path = DEFAULT_
 
 def _convert(name: str, value, default):
     """``value`` (a command-line string) as the type of ``default``, for a custom notebook's own parameter."""
-    from .parameters import FALSE_WORDS, TRUE_WORDS
+    from analysis.report.parameters import FALSE_WORDS, TRUE_WORDS
 
     if not isinstance(value, str):
         return value
@@ -192,7 +192,7 @@ def run_report(corpus: str | Path, out: str | Path, parameters: dict | None = No
     out : str or pathlib.Path
         Report folder to create or replace: ``report.ipynb``, ``report.html``,
         ``figures/``, ``tables/``, ``manifest.json``. Only a new or empty
-        folder, or one the kit wrote, is replaced (see :mod:`analysis.outputs`).
+        folder, or one the kit wrote, is replaced (see :mod:`analysis.report.outputs`).
     parameters : dict, optional
         Notebook parameters (already coerced; see :func:`coerce_parameters`).
     notebook : str or pathlib.Path
@@ -332,7 +332,7 @@ def _preflight(corpus_path: Path) -> None:
     The same checks run again inside the notebook; here they fail in a second
     with the corpus module's message instead of as a failed cell.
     """
-    from .entities import load_aliases
+    from analysis.measures.entities import load_aliases
 
     read_corpus(corpus_path)
     load_aliases(corpus_path if corpus_path.is_dir() else corpus_path.parent)
@@ -342,8 +342,8 @@ def models_used(parameters: dict) -> dict[str, str]:
     """Names and versions of the spaCy pipeline and sentence encoder a run with ``parameters`` uses."""
     from importlib import metadata
 
-    from .embeddings import model_info
-    from .resources import resolve_spacy_model
+    from analysis.overlap.embeddings import model_info
+    from analysis.resources import resolve_spacy_model
 
     spacy_model = resolve_spacy_model(parameters.get("spacy_model", "auto"))
     models = {"spacy_model": spacy_model,
@@ -375,7 +375,7 @@ def _executed_parameters(executed: Path) -> dict:
 
 def _figure_records(report_dir: Path) -> list[dict]:
     """The figure index the notebook wrote (``figures/figures.csv``) as manifest records."""
-    from .tables import read_table
+    from analysis.tables import read_table
 
     index = report_dir / "figures" / FIGURE_INDEX
     if not index.is_file():

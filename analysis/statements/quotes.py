@@ -6,11 +6,11 @@ paragraphs, quotes interrupted by an attribution), decides whether it is a
 quotation or a scare quote, and attributes it to a speaker through spaCy's
 dependency parse. :func:`quote_variants` groups renderings of the same
 statement across documents and diffs them word by word, so that a reworded
-quotation (a misquote) stands out; :func:`analysis.render.altered_quotes` renders those.
+quotation (a misquote) stands out; :func:`analysis.report.render.altered_quotes` renders those.
 
 The quotation marks are read by the kit's one scanner
-(:func:`analysis.text.quotations`, every mark style); speech verbs and
-statement nouns are recognised by spaCy's lemmas (:func:`analysis.text.lemma`).
+(:func:`analysis.text.layer.quotations`, every mark style); speech verbs and
+statement nouns are recognised by spaCy's lemmas (:func:`analysis.text.layer.lemma`).
 What this module adds on top: titles of works left out, interrupted
 quotations joined, malformed unclosed ones dropped, speakers attributed.
 """
@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .corpus import document_labels
-from .tables import check_corpus_table
-from .text import lemma, normalise_word, paragraph_spans, quotations, stop_words, words
+from analysis.corpus.reading import document_labels
+from analysis.tables import check_corpus_table
+from analysis.text.layer import lemma, normalise_word, paragraph_spans, quotations, stop_words, words
 
 #: Speaker value when no speaker can be determined (never a guess).
 UNKNOWN_SPEAKER = "unknown"
@@ -87,7 +87,7 @@ class _Span:
 def _find_spans(body: str) -> list[tuple[_Span, int]]:
     """Quotations of a body with the index of the paragraph each starts in.
 
-    The quotation marks are read by :func:`analysis.text.quotations` (a
+    The quotation marks are read by :func:`analysis.text.layer.quotations` (a
     quotation running over several paragraphs, each reopened, comes as one
     quotation in pieces). An unclosed quotation that does not end like a
     sentence is dropped here as malformed.
@@ -400,8 +400,8 @@ def extract_quotes(docs: pd.DataFrame, parsed: Mapping | None = None,
     docs : pandas.DataFrame
         Corpus table (``doc_id``, ``body``; ``label`` used when present).
     parsed : mapping, optional
-        ``doc_id`` -> spaCy ``Doc`` of the body (:func:`analysis.nlp.parse_bodies`).
-        When omitted the bodies are parsed with :func:`analysis.nlp.load_pipeline`.
+        ``doc_id`` -> spaCy ``Doc`` of the body (:func:`analysis.text.nlp.parse_bodies`).
+        When omitted the bodies are parsed with :func:`analysis.text.nlp.load_pipeline`.
     canonicalize : callable, optional
         Maps a speaker name to its canonical form (e.g. ``"Kirby"`` ->
         ``"John Kirby"``); applied after this module's own resolution of a bare
@@ -438,7 +438,7 @@ def extract_quotes(docs: pd.DataFrame, parsed: Mapping | None = None,
     """
     check_corpus_table(docs)
     if parsed is None:
-        from .nlp import load_pipeline, parse_bodies
+        from analysis.text.nlp import load_pipeline, parse_bodies
         parsed = parse_bodies(docs, load_pipeline())
     labels = document_labels(docs)
     canon = canonicalize or (lambda s: s)
@@ -514,7 +514,7 @@ def _display_words(text: str) -> list[str]:
 
 
 def _norm(display_word: str) -> str:
-    """What a displayed word is compared by: its words (:func:`analysis.text.words`),
+    """What a displayed word is compared by: its words (:func:`analysis.text.layer.words`),
     normalised, so punctuation, case and the apostrophe's shape do not count."""
     return " ".join(normalise_word(word) for word in words(display_word))
 

@@ -52,9 +52,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .tables import require_columns
-from .text import count_words, paragraph_spans
-from .text import words as text_words
+from analysis.tables import require_columns
+from analysis.text.layer import count_words, paragraph_spans
+from analysis.text.layer import words as text_words
 
 #: NER labels counted as entities (the rest are numbers, dates and amounts).
 COUNTED_LABELS = ("PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT",
@@ -71,7 +71,7 @@ LABEL_PRIORITY = ("GPE", "PERSON", "ORG", "NORP", "LOC", "FAC", "EVENT", "PRODUC
 ORG_DESIGNATORS = ("Group", "Company", "Corporation", "Corp", "Inc", "Ltd", "Party",
                    "Organization", "Organisation", "Foundation", "Institute")
 
-BUILTIN_ALIASES = Path(__file__).with_name("data") / "aliases.csv"
+BUILTIN_ALIASES = Path(__file__).resolve().parents[1] / "data" / "aliases.csv"
 
 MENTION_COLUMNS = ["doc_id", "where", "para", "start", "end", "text", "ner_label",
                    "label", "kept", "rule"]
@@ -369,7 +369,7 @@ def extract_mentions(parsed: Mapping[str, object],
     Parameters
     ----------
     parsed : mapping
-        ``doc_id`` -> spaCy ``Doc`` of the cleaned body (:func:`analysis.nlp.parse_bodies`).
+        ``doc_id`` -> spaCy ``Doc`` of the cleaned body (:func:`analysis.text.nlp.parse_bodies`).
         Only ``doc.ents`` and ``doc.text`` are used, so an NER-only parse will do.
     titles : mapping, optional
         ``doc_id`` -> spaCy ``Doc`` of the title (:func:`parse_titles`).
@@ -534,7 +534,7 @@ def load_aliases(corpus_dir: str | Path | None = None) -> pd.DataFrame:
     """
     tables = [_read_alias_file(BUILTIN_ALIASES, "built-in")]
     if corpus_dir is not None:
-        from .corpus import check_inside_corpus  # refuses a link leading out of the corpus
+        from analysis.corpus.reading import check_inside_corpus  # refuses a link leading out of the corpus
 
         path = check_inside_corpus(Path(corpus_dir) / "aliases.csv", corpus_dir)
         if path.is_file():
@@ -792,7 +792,7 @@ def entity_table(canonical: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         One row per (document, entity) named in the body, columns ``doc_id``,
         ``entity``, ``label``, ``mentions`` and ``mentions_per_1k_words``
-        (mentions per 1,000 words of the body, :func:`analysis.text.count_words`,
+        (mentions per 1,000 words of the body, :func:`analysis.text.layer.count_words`,
         3 decimals). Sorted by doc_id, mentions (descending), entity.
     """
     require_columns(canonical, ("doc_id", "where", "entity", "label"), "canonical mentions")

@@ -3,7 +3,7 @@
 Comparing every pair of documents is quadratic; on a large corpus only pairs
 that share enough word shingles are worth aligning. Each body becomes the set
 of its word ``ngram``-grams (the text layer's words, normalised, as in
-:mod:`analysis.overlap`), summarised by a MinHash (datasketch, explicit seed);
+:mod:`analysis.overlap.passages`), summarised by a MinHash (datasketch, explicit seed);
 a MinHashLSH index returns the pairs whose estimated Jaccard similarity is
 likely above ``threshold``.
 
@@ -26,8 +26,8 @@ from itertools import combinations
 import pandas as pd
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
-from .tables import check_corpus_table
-from .text import has_words, normalise_word, words
+from analysis.tables import check_corpus_table
+from analysis.text.layer import has_words, normalise_word, words
 
 CANDIDATE_COLUMNS = ["doc_a", "doc_b", "estimated_jaccard"]
 

@@ -54,10 +54,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .corpus import printable
-from .errors import OutputBusyError, OutputError
+from analysis.corpus.reading import printable
+from analysis.errors import OutputBusyError, OutputError
 
-MANIFEST_NAME = "manifest.json"  # the same name as analysis.manifest.MANIFEST_NAME (that module imports pandas)
+MANIFEST_NAME = "manifest.json"  # the same name as analysis.report.manifest.MANIFEST_NAME (that module imports pandas)
 #: What every manifest written by the kit says it was written by.
 GENERATOR = "parallax"
 #: The one manifest format written before :data:`GENERATOR` was recorded.

@@ -23,9 +23,9 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from .corpus import document_labels
-from .narrative import most_related_pairs
-from .text import WORD_RE, normalise_word
+from analysis.corpus.reading import document_labels
+from analysis.report.narrative import most_related_pairs
+from analysis.text.layer import WORD_RE, normalise_word
 
 #: Rows a table shows before saying how many it left out.
 TABLE_MAX_ROWS = 30
@@ -127,7 +127,7 @@ def figure(png: bytes, fig_id: str, caption: str, alt: str, citation: str) -> Ri
     png : bytes
         The image, embedded as a data URI.
     fig_id, caption, alt, citation : str
-        As saved with the figure (:class:`analysis.publish.Publisher`).
+        As saved with the figure (:class:`analysis.report.publish.Publisher`).
 
     Returns
     -------
@@ -145,7 +145,7 @@ def altered_quotes(variants: pd.DataFrame) -> RichHTML:
     Parameters
     ----------
     variants : pandas.DataFrame
-        Output of :func:`analysis.quotes.quote_variants`.
+        Output of :func:`analysis.statements.quotes.quote_variants`.
 
     Returns
     -------
@@ -161,7 +161,7 @@ def altered_quotes(variants: pd.DataFrame) -> RichHTML:
     ValueError
         If ``variants`` lacks a column it needs.
     """
-    from .quotes import diff_segments
+    from analysis.statements.quotes import diff_segments
 
     needed = ["group_id", "speaker", "doc_id", "text", "differs", "diff"]
     missing = [c for c in needed if c not in variants.columns]
@@ -221,7 +221,7 @@ def side_by_side(docs: pd.DataFrame, passages: pd.DataFrame, alignment: pd.DataF
     docs : pandas.DataFrame
         Corpus table (``doc_id``, ``label``).
     passages : pandas.DataFrame
-        Output of :func:`analysis.overlap.shared_passages`.
+        Output of :func:`analysis.overlap.passages.shared_passages`.
     alignment : pandas.DataFrame or None
         Sentence alignment (doc_a, sent_a, text_a, doc_b, text_b, kind); rows
         of kind ``none`` are skipped.
@@ -275,7 +275,7 @@ def overlap_details(result: dict[str, pd.DataFrame], docs: pd.DataFrame) -> Rich
     Parameters
     ----------
     result : dict of str to pandas.DataFrame
-        :func:`analysis.pipeline.overlap_tables` output (empty when the section
+        :func:`analysis.report.pipeline.overlap_tables` output (empty when the section
         was skipped).
     docs : pandas.DataFrame
         Corpus table (``doc_id``, ``label``).
@@ -284,7 +284,7 @@ def overlap_details(result: dict[str, pd.DataFrame], docs: pd.DataFrame) -> Rich
     -------
     RichHTML or None
         None when the section was skipped; else the ``overlap_pairs`` table,
-        :func:`side_by_side` for each of :func:`analysis.narrative.most_related_pairs`
+        :func:`side_by_side` for each of :func:`analysis.report.narrative.most_related_pairs`
         and the shared passages (offsets into the cleaned bodies).
     """
     if not result:

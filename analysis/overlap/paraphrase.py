@@ -55,7 +55,7 @@ import pandas as pd
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
-from .text import normalise_word, stop_words, words
+from analysis.text.layer import normalise_word, stop_words, words
 
 #: Pair features, in model order. All are symmetric in a and b; all but
 #: ``log_min_length`` lie in 0..1. "Precision" of n-grams is the share of one
@@ -98,7 +98,7 @@ def _words(text: str) -> list[str]:
     """The features' tokens: the text layer's words, normalised, hyphenated
     compounds cut at the hyphen.
 
-    The cut is the one step beyond :func:`analysis.text.words`: the model's
+    The cut is the one step beyond :func:`analysis.text.layer.words`: the model's
     weights were fitted on MRPC with "well-known" read as two tokens, so its
     n-gram, stem and length features keep reading it so.
     """
@@ -217,7 +217,7 @@ def pair_features(text_a: Sequence[str], text_b: Sequence[str], semantic: Sequen
         The two sentences of each pair (same length).
     semantic : sequence of float
         Cosine similarity of the pair's sentence embeddings
-        (:mod:`analysis.embeddings`), one per pair.
+        (:mod:`analysis.overlap.embeddings`), one per pair.
 
     Returns
     -------
@@ -538,9 +538,9 @@ def alignment_features(tokens_a: Sequence, tokens_b: Sequence, idf: dict | None 
 
     Parameters
     ----------
-    tokens_a, tokens_b : sequence of analysis.embeddings.TokenVectors
+    tokens_a, tokens_b : sequence of analysis.overlap.embeddings.TokenVectors
         Word pieces and their unit vectors for each side of each pair
-        (:func:`analysis.embeddings.token_vectors`).
+        (:func:`analysis.overlap.embeddings.token_vectors`).
     idf : dict, optional
         :func:`piece_idf` output; without it the ``bertscore_idf_*`` columns
         weight every piece equally (they then equal ``bertscore_*``).

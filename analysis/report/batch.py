@@ -3,14 +3,14 @@
 :func:`run_batch` finds the corpus folders under a root (:func:`find_corpora`),
 decides which need a report (:func:`plan_batch`: a corpus whose report's
 manifest fingerprint matches its current inputs, parameters and software is
-skipped), runs the others with :func:`analysis.report.run_report` in worker
+skipped), runs the others with :func:`analysis.report.run.run_report` in worker
 processes, and writes the summary table ``batch.csv``.
 
 Each report runs in its own process: ``run_report`` sets an environment
 variable for the notebook's kernel, so threads would race on it. A failing
 corpus is recorded and the others go on. ``run_report`` writes into a
 staging folder of its own and moves it into place only when complete
-(:mod:`analysis.outputs`), so an interrupted batch leaves no half-written
+(:mod:`analysis.report.outputs`), so an interrupted batch leaves no half-written
 report that looks finished, and the next run resumes: finished corpora are
 skipped, the rest are run. A ``parallax report`` writing into one of the
 batch's report folders at the same time holds that folder's lock: the batch
@@ -30,11 +30,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from .corpus import METADATA_FILES, printable
-from .errors import Interrupted, OutputError
-from .outputs import clean_leftovers
-from .tables import write_table
-from .workers import StopSignals, die_with_parent, stop_processes
+from analysis.corpus.reading import METADATA_FILES, printable
+from analysis.errors import Interrupted, OutputError
+from analysis.report.outputs import clean_leftovers
+from analysis.tables import write_table
+from analysis.report.workers import StopSignals, die_with_parent, stop_processes
 
 #: Columns of :func:`run_batch`'s summary table, as written to ``batch.csv``.
 BATCH_COLUMNS = ["corpus", "status", "seconds", "report", "error"]
@@ -93,7 +93,7 @@ def full_parameters(parameters: dict | None = None) -> dict:
     These are what the report's manifest records and fingerprints (the
     runner-set ``corpus`` and ``output_dir`` excluded).
     """
-    from .report import DEFAULT_NOTEBOOK, RUNNER_PARAMETERS, notebook_parameters
+    from analysis.report.run import DEFAULT_NOTEBOOK, RUNNER_PARAMETERS, notebook_parameters
 
     values = {p.name: p.default for p in notebook_parameters(DEFAULT_NOTEBOOK) if p.name not in RUNNER_PARAMETERS}
     values.update(parameters or {})
@@ -105,7 +105,7 @@ def plan_batch(root: str | Path, out: str | Path, parameters: dict | None = None
     """Decide, for every corpus under ``root``, whether its report must be (re)written.
 
     A corpus is skipped when ``out/<corpus>/manifest.json`` exists, its
-    fingerprint equals :func:`analysis.manifest.report_fingerprint` of the
+    fingerprint equals :func:`analysis.report.manifest.report_fingerprint` of the
     corpus with the same parameters now (same input files, parameters and
     package versions), and every output file it lists is still there. The
     staging folder of an interrupted run (``.<corpus>.parallax-staging-*``,
@@ -130,7 +130,7 @@ def plan_batch(root: str | Path, out: str | Path, parameters: dict | None = None
         ``out/corpus``), ``fingerprint`` (str, current; empty when the corpus
         cannot be hashed), ``action`` (``run`` or ``skip``), ``reason`` (why).
     """
-    from .manifest import MANIFEST_NAME, read_manifest, report_fingerprint
+    from analysis.report.manifest import MANIFEST_NAME, read_manifest, report_fingerprint
 
     corpora = find_corpora(root, exclude=(out,))
     values = full_parameters(parameters) if corpora else {}
@@ -176,7 +176,7 @@ def run_batch(root: str | Path, out: str | Path, parameters: dict | None = None,
         Where the reports go: ``out/<corpus>/`` and the summary ``out/batch.csv``.
     parameters : dict, optional
         Notebook parameters (already coerced; see
-        :func:`analysis.report.coerce_parameters`), applied to every corpus.
+        :func:`analysis.report.run.coerce_parameters`), applied to every corpus.
     jobs : int
         Reports run at the same time (each in its own process and kernel).
     force : bool
@@ -210,7 +210,7 @@ def run_batch(root: str | Path, out: str | Path, parameters: dict | None = None,
     Interrupted
         SIGINT or SIGTERM while a report was unfinished: raised after
         stopping the workers (each shuts its kernel down; any left after
-        :data:`analysis.workers.STOP_GRACE_SECONDS` are killed) and writing
+        :data:`analysis.report.workers.STOP_GRACE_SECONDS` are killed) and writing
         ``batch.csv`` (unfinished corpora marked failed as interrupted); rerun
         to resume. A signal that arrives once every report has finished is
         ignored (with a note on standard error): the batch completes.
@@ -219,7 +219,7 @@ def run_batch(root: str | Path, out: str | Path, parameters: dict | None = None,
     -----
     Worker processes never outlive the batch: if it is killed (even with
     SIGKILL), each worker stops its report and exits (see
-    :func:`analysis.workers.die_with_parent`).
+    :func:`analysis.report.workers.die_with_parent`).
     """
     with StopSignals() as stop_signals:
         try:
@@ -292,7 +292,7 @@ def _run_reports(to_run: pd.DataFrame, parameters: dict, jobs: int, results: dic
     ``stop_signals`` interrupts (KeyboardInterrupt) only while a report is
     unfinished. On an interrupt the workers are asked to stop (SIGTERM: each
     shuts its kernel down), killed if still running after
-    :data:`analysis.workers.STOP_GRACE_SECONDS`, and joined; a report that
+    :data:`analysis.report.workers.STOP_GRACE_SECONDS`, and joined; a report that
     finished in the meantime is kept. ``wait_for_lock`` is False for
     ``--no-wait``: a report folder another run is writing fails that corpus.
     """
@@ -395,7 +395,7 @@ class _CorpusBars:
 
 def _unreadable(corpus_path: str) -> str:
     """The corpus module's message when the corpus cannot be read, else ""."""
-    from .corpus import CorpusError, read_corpus
+    from analysis.corpus.reading import CorpusError, read_corpus
 
     try:
         read_corpus(corpus_path)
@@ -468,7 +468,7 @@ def _init_worker(events, stop_requested, parent_pid: int) -> None:
         Set by the batch when it is interrupted: no further report starts.
     parent_pid : int
         The batch's pid; the worker stops and exits when its parent is no
-        longer this process (:func:`analysis.workers.die_with_parent`).
+        longer this process (:func:`analysis.report.workers.die_with_parent`).
     """
     global _EVENTS, _STOP_REQUESTED
     from papermill.engines import papermill_engines
@@ -519,8 +519,8 @@ def _post(kind: str, done: int = 0, total: int = 0) -> None:
 def _report_one(corpus: str, corpus_path: str, report: str, parameters: dict, wait: bool = True) -> tuple:
     """Run one report; return a ``batch.csv`` row, never raise for a report that failed."""
     global _CURRENT_CORPUS, _RUNNING
-    from .corpus import CorpusError
-    from .report import ReportError, run_report
+    from analysis.corpus.reading import CorpusError
+    from analysis.report.run import ReportError, run_report
 
     if _INTERRUPTED or (_STOP_REQUESTED is not None and _STOP_REQUESTED.is_set()):
         raise KeyboardInterrupt  # a job queued before the interrupt: do not start it

@@ -1,7 +1,7 @@
 """Sentence alignment across documents: copies, near copies and reworded ("spun") copies.
 
 Every sentence of document a is paired with its nearest sentence in document b
-by embedding cosine (:mod:`analysis.embeddings`); the pair is then labelled
+by embedding cosine (:mod:`analysis.overlap.embeddings`); the pair is then labelled
 
 ``copy``
     lexically the same up to trivial differences (case, punctuation, spacing,
@@ -10,7 +10,7 @@ by embedding cosine (:mod:`analysis.embeddings`); the pair is then labelled
     small edits: ``lexical >= NEAR_COPY_MIN``;
 ``paraphrase``
     reworded but the same content: the MRPC-fitted classifier of
-    :mod:`analysis.paraphrase` says so (probability >= its threshold);
+    :mod:`analysis.overlap.paraphrase` says so (probability >= its threshold);
 ``none``
     the nearest sentence does not carry the same content (the columns still
     show it, so a reader can see what came closest).
@@ -31,9 +31,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import paraphrase
-from .paraphrase import numbers_conflict
-from .text import has_words
+from analysis.overlap import paraphrase
+from analysis.overlap.paraphrase import numbers_conflict
+from analysis.text.layer import has_words
 
 #: Lexical similarity from which a pair is a copy: 0.95 lets one changed word in
 #: about forty through (a 20-word sentence with one word swapped scores 0.95),
@@ -67,7 +67,7 @@ def lexical_similarity(text_a: str, text_b: str) -> float:
 
     ``1 - indel_distance / (n_a + n_b)`` over casefolded word tokens, so case,
     punctuation and spacing do not count. Two texts without words score 1.
-    (Same as :func:`analysis.paraphrase.word_similarity`.)
+    (Same as :func:`analysis.overlap.paraphrase.word_similarity`.)
     """
     return paraphrase.word_similarity(text_a, text_b)
 
@@ -94,7 +94,7 @@ def _check_inputs(sentences: pd.DataFrame, embeddings: np.ndarray) -> np.ndarray
     needed = {"doc_id", "sent", "text"}
     if not isinstance(sentences, pd.DataFrame) or not needed <= set(sentences.columns):
         raise ValueError(f"sentences must be a DataFrame with columns {sorted(needed)} "
-                         "(analysis.text.sentence_table output)")
+                         "(analysis.text.layer.sentence_table output)")
     vectors = np.asarray(embeddings, dtype=np.float32)
     if vectors.ndim != 2 or len(vectors) != len(sentences):
         raise ValueError(f"embeddings must be a 2-D array with one row per sentence "
@@ -129,18 +129,18 @@ def align_sentences(sentences: pd.DataFrame, embeddings: np.ndarray, pairs: pd.D
     Parameters
     ----------
     sentences : pandas.DataFrame
-        :func:`analysis.text.sentence_table` output (``doc_id``, ``sent``,
+        :func:`analysis.text.layer.sentence_table` output (``doc_id``, ``sent``,
         ``text``; other columns ignored).
     embeddings : numpy.ndarray
         One sentence vector per row of ``sentences``, same order
-        (:func:`analysis.embeddings.encode` of ``sentences["text"]``).
+        (:func:`analysis.overlap.embeddings.encode` of ``sentences["text"]``).
     pairs : pandas.DataFrame, optional
         ``doc_a``, ``doc_b`` pairs to align (e.g. from
-        :func:`analysis.candidates.candidate_pairs`). Each pair is aligned in
+        :func:`analysis.overlap.candidates.candidate_pairs`). Each pair is aligned in
         both directions; pairs naming an unknown document are skipped. Default:
         every ordered pair of distinct documents.
     model : dict, optional
-        Paraphrase model (default :func:`analysis.paraphrase.load_model`).
+        Paraphrase model (default :func:`analysis.overlap.paraphrase.load_model`).
 
     Returns
     -------

@@ -6,18 +6,18 @@ numbers (``*_alt_text``). The small tables those sentences read (median grade
 per outlet, mentions of the most named entities, ...) are computed here too,
 so that a sentence and the figure beside it cannot disagree.
 
-Sentences name documents by their label (:func:`analysis.corpus.document_labels`),
-never by doc_id, and are plain text: :mod:`analysis.render` escapes them.
+Sentences name documents by their label (:func:`analysis.corpus.reading.document_labels`),
+never by doc_id, and are plain text: :mod:`analysis.report.render` escapes them.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from .corpus import document_labels
-from .language import not_english_note
-from .pipeline import CorpusAnalysis, cross_source_skip_reason
-from .tables import require_columns
+from analysis.corpus.reading import document_labels
+from analysis.corpus.language import not_english_note
+from analysis.report.pipeline import CorpusAnalysis, cross_source_skip_reason
+from analysis.tables import require_columns
 
 #: Pairs shown side by side in the overlap section (the most related first).
 RELATED_PAIRS_SHOWN = 2
@@ -36,7 +36,7 @@ def alt_text(kind: str, values: dict[str, float], unit: str = "", digits: int = 
 
 
 def _not_english_suffix(docs: pd.DataFrame | None) -> str:
-    """" " and the sentence on documents not in English (:func:`analysis.language.not_english_note`), or ""."""
+    """" " and the sentence on documents not in English (:func:`analysis.corpus.language.not_english_note`), or ""."""
     if docs is None:
         return ""
     require_columns(docs, ("body",), "docs")
@@ -54,7 +54,7 @@ def corpus_summary(docs: pd.DataFrame) -> dict[str, int]:
     Parameters
     ----------
     docs : pandas.DataFrame
-        :func:`analysis.corpus.clean_corpus` output.
+        :func:`analysis.corpus.reading.clean_corpus` output.
 
     Returns
     -------
@@ -75,7 +75,7 @@ def corpus_summary(docs: pd.DataFrame) -> dict[str, int]:
 def describe_corpus(analysis: CorpusAnalysis) -> str:
     """One sentence summarising the corpus for the top of the report.
 
-    Followed by :func:`analysis.language.not_english_note` when some documents
+    Followed by :func:`analysis.corpus.language.not_english_note` when some documents
     are not in English.
     """
     s = corpus_summary(analysis.docs)
@@ -98,7 +98,7 @@ def describe_readability(table: pd.DataFrame) -> str:
     Parameters
     ----------
     table : pandas.DataFrame
-        :func:`analysis.readability.readability_table` output.
+        :func:`analysis.measures.readability.readability_table` output.
 
     Returns
     -------
@@ -108,7 +108,7 @@ def describe_readability(table: pd.DataFrame) -> str:
         scored: a sentence saying so), then the documents left out: those in
         another language than English (flag ``not_english=<code>``) in the
         sentence every English-only section uses
-        (:func:`analysis.language.not_english_note`), and the others not scored.
+        (:func:`analysis.corpus.language.not_english_note`), and the others not scored.
     """
     scored = table.dropna(subset=["flesch_kincaid_grade"])
     flags = table["flags"].fillna("") if "flags" in table.columns else pd.Series("", index=table.index)
@@ -160,7 +160,7 @@ def describe_entities(result: dict[str, pd.DataFrame], docs: pd.DataFrame) -> st
     """One sentence on the most named entities and the merges made.
 
     Followed by the sentence on documents not in English
-    (:func:`analysis.language.not_english_note`): the section leaves them out,
+    (:func:`analysis.corpus.language.not_english_note`): the section leaves them out,
     so their names are neither listed nor counted.
     """
     entities = result["entities"]
@@ -211,14 +211,14 @@ def describe_overlap(result: dict[str, pd.DataFrame], analysis: CorpusAnalysis) 
     Parameters
     ----------
     result : dict of str to pandas.DataFrame
-        :func:`analysis.pipeline.overlap_tables` output.
-    analysis : analysis.pipeline.CorpusAnalysis
+        :func:`analysis.report.pipeline.overlap_tables` output.
+    analysis : analysis.report.pipeline.CorpusAnalysis
         The corpus, for labels and for why the section may have been skipped.
 
     Returns
     -------
     str
-        :func:`analysis.pipeline.cross_source_skip_reason` when the section was
+        :func:`analysis.report.pipeline.cross_source_skip_reason` when the section was
         skipped, else the count of related ordered pairs and the closest one.
     """
     skip_reason = cross_source_skip_reason(analysis)
@@ -271,7 +271,7 @@ def describe_quotes(result: dict[str, pd.DataFrame], docs: pd.DataFrame | None =
     """One sentence counting quotations, speakers and altered renderings.
 
     With ``docs``, followed by the sentence on documents not in English
-    (:func:`analysis.language.not_english_note`), which the section leaves out.
+    (:func:`analysis.corpus.language.not_english_note`), which the section leaves out.
     """
     quotes, variants = result["quotes"], result["quote_variants"]
     direct = quotes[quotes["kind"] == "quote"]
@@ -297,7 +297,7 @@ def describe_numbers(result: dict[str, pd.DataFrame], docs: pd.DataFrame | None 
     """One sentence counting numeric claims and conflicts.
 
     With ``docs``, followed by the sentence on documents not in English
-    (:func:`analysis.language.not_english_note`), which the section leaves out.
+    (:func:`analysis.corpus.language.not_english_note`), which the section leaves out.
     """
     claims = result["number_claims"]
     conflicting = int((claims["status"] != "agree").sum()) if not claims.empty else 0

@@ -16,13 +16,13 @@ Three steps, each a small function over tidy tables:
    :data:`PARTIALLY_DERIVED_MIN`), raised to wholly derived by a high semantic
    coverage (:data:`SEMANTIC_DERIVED_MIN`). Two outlets quoting the same
    statement share its words without one copying the other; the quotations
-   are found by :func:`analysis.text.quoted_spans` from the marks alone.
+   are found by :func:`analysis.text.layer.quoted_spans` from the marks alone.
 3. :func:`derivation_edges` orients related pairs (who likely derives from
    whom) from direction cues: publication order, attribution, containment
    asymmetry.
 
 Words, their normal forms and the quoted spans come from the kit's text layer
-(:mod:`analysis.text`): language-neutral (Unicode word characters plus combining
+(:mod:`analysis.text.layer`): language-neutral (Unicode word characters plus combining
 marks, NFKC-normalised and casefolded), so the lexical part works on Urdu as
 well as English; nothing here needs spaCy.
 """
@@ -38,9 +38,9 @@ import numpy as np
 import pandas as pd
 from rapidfuzz.distance import Indel
 
-from .corpus import document_labels
-from .tables import check_corpus_table
-from .text import normalise_word, quoted_spans, word_spans
+from analysis.corpus.reading import document_labels
+from analysis.tables import check_corpus_table
+from analysis.text.layer import normalise_word, quoted_spans, word_spans
 
 #: Lexical containment (share of the derived text's words inside passages shared
 #: with the source) from which a text counts as wholly derived, and from which it
@@ -184,7 +184,7 @@ def shared_passages(docs: pd.DataFrame, pairs: pd.DataFrame | None = None, *,
         Corpus table with ``doc_id`` and ``body``.
     pairs : pandas.DataFrame, optional
         Pairs to compare (``doc_a``, ``doc_b``), e.g. from
-        :func:`analysis.candidates.candidate_pairs`. Default: every pair.
+        :func:`analysis.overlap.candidates.candidate_pairs`. Default: every pair.
     ngram : int
         Seed length in words.
     min_words : int
@@ -272,12 +272,12 @@ def _shared_words(tok_a: _Tokens, tok_b: _Tokens, quoted_a: np.ndarray, quoted_b
 
 
 def _semantic_coverage(alignment: pd.DataFrame) -> pd.Series:
-    """:func:`analysis.alignment.semantic_coverage` indexed by (doc_a, doc_b).
+    """:func:`analysis.overlap.alignment.semantic_coverage` indexed by (doc_a, doc_b).
 
     Imported here, not at the top: the alignment module (and the paraphrase
     model it loads) is only needed when an alignment is given.
     """
-    from .alignment import semantic_coverage
+    from analysis.overlap.alignment import semantic_coverage
 
     return semantic_coverage(alignment).set_index(["doc_a", "doc_b"])["semantic_coverage"]
 
@@ -329,7 +329,7 @@ def overlap_pairs(docs: pd.DataFrame, passages: pd.DataFrame,
     quotation marks are evidence that both quote the same speaker, not that one
     copied the other, so the lexical part of the rule uses the *unquoted*
     containment ``u`` (share of a's words inside passages shared with b and
-    outside a's quotation marks, :func:`analysis.text.quoted_spans`): a is
+    outside a's quotation marks, :func:`analysis.text.layer.quoted_spans`): a is
     ``wholly_derived`` from b if ``u >= WHOLLY_DERIVED_MIN``,
     ``partially_derived`` if ``u >= PARTIALLY_DERIVED_MIN``, else
     ``independent``. Both thresholds were chosen on COUNTER (derived newspaper
@@ -368,7 +368,7 @@ def overlap_pairs(docs: pd.DataFrame, passages: pd.DataFrame,
     passages : pandas.DataFrame
         Output of :func:`shared_passages` on the same docs.
     alignment : pandas.DataFrame, optional
-        Sentence alignment (``analysis.alignment.align_sentences``: doc_a,
+        Sentence alignment (``analysis.overlap.alignment.align_sentences``: doc_a,
         sent_a, doc_b, kind, ...). Without it, ``semantic_coverage`` is NaN and
         the relation is lexical only.
     pairs : pandas.DataFrame, optional
@@ -380,7 +380,7 @@ def overlap_pairs(docs: pd.DataFrame, passages: pd.DataFrame,
     -------
     pandas.DataFrame
         ``doc_a``, ``doc_b`` (str), ``words_a`` (int, words in a's body,
-        :func:`analysis.text.count_words`: the ``n_words`` of ``documents.csv``),
+        :func:`analysis.text.layer.count_words`: the ``n_words`` of ``documents.csv``),
         ``lexical_containment`` (share of a's words inside passages shared with
         b, 0..1), ``quoted_containment`` (share of a's words inside passages
         shared with b that are quoted material: within a's quoted spans, or

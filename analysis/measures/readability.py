@@ -18,20 +18,20 @@ unterminated paragraphs
     A paragraph that is not a heading but has no final ``.``/``!``/``?`` (a
     photo caption, a quote missing its full stop) would also be glued onto the
     next sentence. A paragraph break ends a sentence (as in
-    :func:`analysis.text.sentence_spans`), so a full stop is appended.
+    :func:`analysis.text.layer.sentence_spans`), so a full stop is appended.
 dropped fragments
     textstat ignores "sentences" of two words or fewer ("He agreed.", the
     ``S.`` left over from splitting ``U.S.``). They are counted
     (:func:`textstat_dropped_fragments`) and flagged.
 sentence count
     Sentences are also counted by the kit's one segmenter
-    (:func:`analysis.text.sentence_spans`); a material difference from
+    (:func:`analysis.text.layer.sentence_spans`); a material difference from
     textstat's count is flagged.
 
 The scored text's paragraphs are joined with ``"\\n\\n"``, so calling textstat
 on it reproduces every score and every textstat count in
 :func:`readability_table`. The ``words`` column is the kit's word count
-(:func:`analysis.text.count_words`) of the same text, the figure every other
+(:func:`analysis.text.layer.count_words`) of the same text, the figure every other
 table reports; textstat counts words its own way inside its formulas
 (punctuation deleted, then split on spaces).
 """
@@ -45,10 +45,10 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from .corpus import document_labels, is_heading, paragraph_table
-from .language import document_languages, is_english, latin_share
-from .tables import check_corpus_table
-from .text import count_words, has_words, sentence_spans
+from analysis.corpus.reading import document_labels, is_heading, paragraph_table
+from analysis.corpus.language import document_languages, is_english, latin_share
+from analysis.tables import check_corpus_table
+from analysis.text.layer import count_words, has_words, sentence_spans
 
 #: textstat formula functions reported per document (column name = function name).
 FORMULAS = (
@@ -128,7 +128,7 @@ def _textstat():
     A private instance is immune to ``set_rounding_points``/``set_lang`` calls
     elsewhere on textstat's shared module-level instance.
     """
-    from .resources import ensure_cmudict
+    from analysis.resources import ensure_cmudict
 
     ensure_cmudict()
     from textstat.textstat import textstatistics
@@ -217,7 +217,7 @@ def split_paragraphs(docs: pd.DataFrame, paragraphs: pd.DataFrame | None = None)
         A paragraph table from the corpus module with ``doc_id``, ``text`` and
         ``kind`` (``"paragraph"`` or ``"heading"``), rows in body order (or an
         integer ``paragraph`` column giving that order). When omitted, bodies are
-        split by :func:`analysis.text.paragraph_spans` and :func:`is_heading`
+        split by :func:`analysis.text.layer.paragraph_spans` and :func:`is_heading`
         decides the kind.
 
     Returns
@@ -293,16 +293,16 @@ def unscorable_reason(text: str, words: int, sentences: int, language: str = "en
     text : str
         The scored text (:func:`scored_text`).
     words, sentences : int
-        Its word count (:func:`analysis.text.count_words`) and textstat's
+        Its word count (:func:`analysis.text.layer.count_words`) and textstat's
         sentence count.
     language : str
-        The document's language (:func:`analysis.language.detect_language`).
+        The document's language (:func:`analysis.corpus.language.detect_language`).
 
     Returns
     -------
     str
         ``"not_english=<code>"`` (a document in another language than English,
-        :func:`analysis.language.is_english`), ``"not_latin_script"`` (an
+        :func:`analysis.corpus.language.is_english`), ``"not_latin_script"`` (an
         undetermined text, see :data:`MIN_LATIN_SHARE`),
         ``"no_sentence_punctuation"`` (see :data:`MAX_WORDS_PER_SENTENCE`) or "".
     """
@@ -375,9 +375,9 @@ def readability_table(docs: pd.DataFrame, paragraphs: pd.DataFrame | None = None
         Paragraph table with ``kind`` (see :func:`split_paragraphs`); when
         omitted, headings are found with :func:`is_heading`.
     parsed : mapping, optional
-        ``doc_id`` -> spaCy ``Doc`` of the body (:func:`analysis.nlp.parse_bodies`),
+        ``doc_id`` -> spaCy ``Doc`` of the body (:func:`analysis.text.nlp.parse_bodies`),
         for the kit's sentence count. When omitted the bodies are parsed with
-        :func:`analysis.nlp.load_pipeline`.
+        :func:`analysis.text.nlp.load_pipeline`.
 
     Returns
     -------
@@ -400,10 +400,10 @@ def readability_table(docs: pd.DataFrame, paragraphs: pd.DataFrame | None = None
           ``difficult_words``, ``polysyllabcount``, ``char_count``,
           ``letter_count``).
         - ``words`` (int): words of the scored text, that is of the body
-          without its sub-headings (:func:`analysis.text.count_words`; the
+          without its sub-headings (:func:`analysis.text.layer.count_words`; the
           scored text's repairs add or remove no word).
         - ``sentences_independent`` (int): the kit's sentences
-          (:func:`analysis.text.sentence_spans`) starting in a non-heading
+          (:func:`analysis.text.layer.sentence_spans`) starting in a non-heading
           paragraph; ``sentence_counter`` (str): ``"spacy"``, the segmenter
           that counted them.
         - ``dropped_fragments`` (int): pieces of two words or fewer textstat did
@@ -429,7 +429,7 @@ def readability_table(docs: pd.DataFrame, paragraphs: pd.DataFrame | None = None
     check_corpus_table(docs, _REQUIRED_DOC_COLUMNS)
     para_table = split_paragraphs(docs, paragraphs)
     if parsed is None:
-        from .nlp import load_pipeline, parse_bodies
+        from analysis.text.nlp import load_pipeline, parse_bodies
 
         parsed = parse_bodies(docs, load_pipeline())
     sentence_counts = _sentence_counts(docs, para_table, parsed)
@@ -554,7 +554,7 @@ def paragraph_readability(docs: pd.DataFrame, paragraphs: pd.DataFrame | None = 
         One row per (document, paragraph), sorted by ``doc_id``, ``paragraph``:
         ``doc_id``, ``label``, ``paragraph`` (0-based), ``start``, ``end``
         (offsets into ``body``), ``kind`` (``"paragraph"``/``"heading"``),
-        ``words`` (:func:`analysis.text.count_words`) and ``sentences``
+        ``words`` (:func:`analysis.text.layer.count_words`) and ``sentences``
         (textstat's count, which its formulas use; 0 for a heading), ``flesch_reading_ease``, ``flesch_kincaid_grade`` (float,
         NaN when not scored) and ``note`` (why it was not scored: ``"heading"``,
         ``"not english (<code>)"`` for every paragraph of a document in another

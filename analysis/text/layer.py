@@ -130,7 +130,7 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of the paragraphs of ``text``.
 
     Paragraphs are separated by one or more blank lines (a line with nothing
-    but spaces counts as blank), as :func:`analysis.corpus.clean_corpus` joins
+    but spaces counts as blank), as :func:`analysis.corpus.reading.clean_corpus` joins
     an article's kept lines. Each span is trimmed of surrounding whitespace;
     blank paragraphs are left out, so ``""`` has none.
 
@@ -173,7 +173,7 @@ def sentence_spans(doc) -> list[tuple[int, int]]:
     Parameters
     ----------
     doc : spacy.tokens.Doc
-        A parsed text (:func:`analysis.nlp.parse_bodies`).
+        A parsed text (:func:`analysis.text.nlp.parse_bodies`).
 
     Returns
     -------
@@ -211,7 +211,7 @@ def sentence_table(parsed: Mapping[str, object]) -> pd.DataFrame:
     Parameters
     ----------
     parsed : mapping
-        ``doc_id`` -> spaCy ``Doc`` (from :func:`analysis.nlp.parse_bodies`).
+        ``doc_id`` -> spaCy ``Doc`` (from :func:`analysis.text.nlp.parse_bodies`).
 
     Returns
     -------
@@ -486,7 +486,7 @@ def lemma(token) -> str:
     """Dictionary form of a parsed token, lower case: "received" and "receives" give "receive".
 
     spaCy's own lemmatizer (rule-based, from the pinned pipeline package;
-    :func:`analysis.nlp.load_pipeline` loads it), so the form depends on the
+    :func:`analysis.text.nlp.load_pipeline` loads it), so the form depends on the
     token's part of speech ("saw" the verb is "see", the noun "saw").
 
     Raises
@@ -496,10 +496,10 @@ def lemma(token) -> str:
     """
     form = token.lemma_
     if not form and token.text.strip():
-        from .resources import ResourceError
+        from analysis.resources import ResourceError
 
         raise ResourceError("the spaCy pipeline that parsed this text has no lemmatizer; "
-                            "load it with analysis.nlp.load_pipeline")
+                            "load it with analysis.text.nlp.load_pipeline")
     return form.lower()
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from . import __version__
+from analysis import __version__
 
 #: CITATION.cff at the project root (the package lives one folder below it).
-CITATION_FILE = Path(__file__).resolve().parents[1] / "CITATION.cff"
+CITATION_FILE = Path(__file__).resolve().parents[2] / "CITATION.cff"
 
 
 @functools.cache

@@ -19,9 +19,9 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from .corpus import document_labels
-from .tables import check_corpus_table
-from .text import lemma
+from analysis.corpus.reading import document_labels
+from analysis.tables import check_corpus_table
+from analysis.text.layer import lemma
 
 NUMBER_COLUMNS = ["doc_id", "value", "unit", "what", "text", "start", "end", "label",
                   "currency", "period", "qualifier", "scope", "is_conversion"]
@@ -130,7 +130,7 @@ def extract_numbers(docs: pd.DataFrame, parsed: Mapping | None = None) -> pd.Dat
     docs : pandas.DataFrame
         Corpus table (``doc_id``, ``body``; ``label`` used when present).
     parsed : mapping, optional
-        ``doc_id`` -> spaCy ``Doc`` of the body (:func:`analysis.nlp.parse_bodies`);
+        ``doc_id`` -> spaCy ``Doc`` of the body (:func:`analysis.text.nlp.parse_bodies`);
         parsed here when omitted.
 
     Returns
@@ -159,7 +159,7 @@ def extract_numbers(docs: pd.DataFrame, parsed: Mapping | None = None) -> pd.Dat
     """
     check_corpus_table(docs)
     if parsed is None:
-        from .nlp import load_pipeline, parse_bodies
+        from analysis.text.nlp import load_pipeline, parse_bodies
         parsed = parse_bodies(docs, load_pipeline())
     labels = document_labels(docs)
     rows = []

@@ -4,8 +4,8 @@
 sections share (the spaCy parse, the sentence table), computed on first use.
 Each ``*_tables`` function runs one report section and returns its tidy tables
 by name (the CSV file stem); the notebook adds figures (:mod:`analysis.figures`)
-and a sentence of interpretation (:mod:`analysis.narrative`), shown through
-:mod:`analysis.render`; ``parallax analyze`` writes the tables alone. This
+and a sentence of interpretation (:mod:`analysis.report.narrative`), shown through
+:mod:`analysis.report.render`; ``parallax analyze`` writes the tables alone. This
 module only orchestrates: it writes no sentence and no markup.
 
 Tables are written with :func:`analysis.tables.write_table`: a text cell that
@@ -21,11 +21,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import corpus as corpus_mod
-from .corpus import CorpusError
-from .parameters import DEFAULTS, check_parameters
+from analysis.corpus import reading as corpus_mod
+from analysis.corpus.reading import CorpusError
+from analysis.report.parameters import DEFAULTS, check_parameters
 
-#: Default values of the analysis parameters (one source: :data:`analysis.parameters.DEFAULTS`;
+#: Default values of the analysis parameters (one source: :data:`analysis.report.parameters.DEFAULTS`;
 #: the report notebook's parameters cell repeats them, and tests check the two agree).
 DEFAULT_PARAMETERS = DEFAULTS
 
@@ -64,8 +64,8 @@ class CorpusAnalysis:
     path : pathlib.Path
         Where it was found.
     raw, lines, docs : pandas.DataFrame
-        :func:`analysis.corpus.read_corpus`, :func:`~analysis.corpus.line_table`
-        and :func:`~analysis.corpus.clean_corpus` outputs.
+        :func:`analysis.corpus.reading.read_corpus`, :func:`~analysis.corpus.reading.line_table`
+        and :func:`~analysis.corpus.reading.clean_corpus` outputs.
     parameters : dict
         Analysis parameters (see :data:`DEFAULT_PARAMETERS`).
     """
@@ -85,21 +85,21 @@ class CorpusAnalysis:
     @functools.cached_property
     def nlp(self):
         """The spaCy pipeline (loaded once per process)."""
-        from .nlp import load_pipeline
+        from analysis.text.nlp import load_pipeline
 
         return load_pipeline(self.parameters.get("spacy_model", "auto"))
 
     @functools.cached_property
     def parsed(self) -> dict:
         """doc_id -> parsed spaCy ``Doc`` of each body."""
-        from .nlp import parse_bodies
+        from analysis.text.nlp import parse_bodies
 
         return parse_bodies(self.docs, self.nlp)
 
     @functools.cached_property
     def sentences(self) -> pd.DataFrame:
-        """:func:`analysis.text.sentence_table` of the corpus."""
-        from .text import sentence_table
+        """:func:`analysis.text.layer.sentence_table` of the corpus."""
+        from analysis.text.layer import sentence_table
 
         return sentence_table(self.parsed)
 
@@ -116,8 +116,8 @@ class CorpusAnalysis:
 
     @functools.cached_property
     def english_docs(self) -> pd.DataFrame:
-        """The documents the English-only sections analyse (:func:`analysis.language.english_documents`)."""
-        from .language import english_documents
+        """The documents the English-only sections analyse (:func:`analysis.corpus.language.english_documents`)."""
+        from analysis.corpus.language import english_documents
 
         return english_documents(self.docs)
 
@@ -128,8 +128,8 @@ class CorpusAnalysis:
 
     @functools.cached_property
     def entities(self) -> dict[str, pd.DataFrame]:
-        """The entity tables (:func:`analysis.entities.analyse_entities`) of the English documents, computed once."""
-        from . import entities
+        """The entity tables (:func:`analysis.measures.entities.analyse_entities`) of the English documents, computed once."""
+        from analysis.measures import entities
 
         aliases = entities.load_aliases(self.path if self.path.is_dir() else self.path.parent)
         return entities.analyse_entities(self.english_docs, self.english_parsed, self.nlp, aliases,
@@ -148,7 +148,7 @@ def open_corpus(corpus: str | Path, **parameters) -> CorpusAnalysis:
     corpus : str or pathlib.Path
         Corpus folder or file (see :func:`resolve_corpus_path`).
     **parameters
-        Analysis parameters (see :data:`analysis.parameters.PARAMETERS`).
+        Analysis parameters (see :data:`analysis.report.parameters.PARAMETERS`).
 
     Returns
     -------
@@ -185,7 +185,7 @@ def readability_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     Every document has a row; those in another language than English are not
     scored (flag ``not_english=<code>``).
     """
-    from . import readability
+    from analysis.measures import readability
 
     paragraphs = corpus_mod.paragraph_table(analysis.docs)
     return {
@@ -221,10 +221,10 @@ def overlap_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     """
     if cross_source_skip_reason(analysis):
         return {}
-    from . import candidates, overlap
+    from analysis.overlap import candidates, passages as overlap
 
-    from .alignment import align_sentences
-    from .embeddings import encode
+    from analysis.overlap.alignment import align_sentences
+    from analysis.overlap.embeddings import encode
 
     docs, params = analysis.docs, analysis.parameters
     pairs = candidates.candidate_pairs(docs, seed=params["seed"])
@@ -247,9 +247,9 @@ def quotes_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
 
     English-only: documents in another language are left out (:attr:`CorpusAnalysis.english_docs`).
     """
-    from . import quotes
+    from analysis.statements import quotes
 
-    from .entities import canonical_name_function
+    from analysis.measures.entities import canonical_name_function
 
     speaker_names = canonical_name_function(analysis.entities["mentions"])
     found = quotes.extract_quotes(analysis.english_docs, analysis.english_parsed, canonicalize=speaker_names)
@@ -261,7 +261,7 @@ def numbers_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
 
     English-only: documents in another language are left out (:attr:`CorpusAnalysis.english_docs`).
     """
-    from . import numbers
+    from analysis.statements import numbers
 
     found = numbers.extract_numbers(analysis.english_docs, analysis.english_parsed)
     return {"numbers": found, "number_claims": numbers.number_claims(found),
@@ -293,7 +293,7 @@ def write_analysis(corpus: str | Path, out: str | Path, parameters: dict | None 
     """``parallax analyze``: write every section's tables to ``out/tables/``, with a manifest.
 
     ``out`` is guarded, locked and replaced like a report folder
-    (:class:`analysis.outputs.OutputFolder`); its ``manifest.json`` has
+    (:class:`analysis.report.outputs.OutputFolder`); its ``manifest.json`` has
     ``"kind": "tables"``, so ``parallax verify`` checks it and a later run
     may replace it.
 
@@ -313,10 +313,10 @@ def write_analysis(corpus: str | Path, out: str | Path, parameters: dict | None 
     dict of str to pandas.DataFrame
         The tables written, by name (as :func:`analyze`).
     """
-    from . import manifest as manifest_mod
-    from .outputs import OutputFolder
-    from .report import models_used
-    from .tables import write_table
+    from analysis.report import manifest as manifest_mod
+    from analysis.report.outputs import OutputFolder
+    from analysis.report.run import models_used
+    from analysis.tables import write_table
 
     parameters = dict(parameters or {})
     corpus_path = resolve_corpus_path(corpus)

@@ -5,7 +5,7 @@ sha256, the parameters, and the versions of Python, the packages and the models.
 Its ``fingerprint`` (a hash of inputs, parameters and versions, not of outputs)
 names one analysis: figures cite it, and ``parallax batch`` skips a corpus whose
 fingerprint has not changed. ``"generator": "parallax"`` marks a folder the kit
-wrote, which is what lets a later run replace it (see :mod:`analysis.outputs`).
+wrote, which is what lets a later run replace it (see :mod:`analysis.report.outputs`).
 
 :func:`read_manifest` is lenient (``parallax batch`` treats a damaged manifest
 as "no report"); :func:`verify_report` is strict: a manifest that is not JSON,
@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .corpus import printable
-from .errors import ManifestError, OutputError
-from .outputs import GENERATOR, MANIFEST_NAME, folder_entries
+from analysis.corpus.reading import printable
+from analysis.errors import ManifestError, OutputError
+from analysis.report.outputs import GENERATOR, MANIFEST_NAME, folder_entries
 
 #: What a manifest describes: a ``parallax report`` folder or ``parallax analyze`` tables.
 KINDS = ("report", "tables")
@@ -79,7 +79,7 @@ def output_records(folder: str | Path) -> list[dict]:
 
 #: The kit's own code and notebooks: a change to them changes every fingerprint,
 #: so ``parallax batch`` re-runs reports made by older code.
-KIT_ROOT = Path(__file__).resolve().parents[1]
+KIT_ROOT = Path(__file__).resolve().parents[2]
 KIT_FILES = ("analysis/**/*.py", "analysis/data/*", "analysis/templates/**/*", "notebooks/*.ipynb")
 
 
@@ -268,8 +268,8 @@ def verify_report(report_dir: str | Path, corpus_path: str | Path | None = None)
     if corpus_path is not None:
         corpus_root = Path(corpus_path)
     else:  # as recorded, found like `parallax report` finds it (here or in a parent folder)
-        from .corpus import CorpusError
-        from .pipeline import resolve_corpus_path
+        from analysis.corpus.reading import CorpusError
+        from analysis.report.pipeline import resolve_corpus_path
 
         try:
             corpus_root = resolve_corpus_path(manifest["corpus"])

@@ -1,7 +1,7 @@
 """The report's public parameters: names, types, defaults, allowed values, one checker.
 
 Every analysis parameter a user can set (``parallax report -p NAME VALUE``,
-``papermill -p NAME VALUE``, :func:`analysis.pipeline.open_corpus`) is one row
+``papermill -p NAME VALUE``, :func:`analysis.report.pipeline.open_corpus`) is one row
 of :data:`PARAMETERS`. A value is checked here, before any corpus is read or
 kernel started, and a bad one is refused with one line that names the
 parameter as the user wrote it, the value, and what is allowed, e.g.::
@@ -21,7 +21,7 @@ import numbers
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .errors import ParameterError
+from analysis.errors import ParameterError
 
 #: Most entities the entity x outlet heatmap shows: it gives each a 0.3-inch
 #: row (analysis.figures.entities), so 100 rows make a figure 32 inches tall,
@@ -29,7 +29,7 @@ from .errors import ParameterError
 MAX_TOP_ENTITIES = 100
 #: Shortest shared passage a user may ask for, in words. Passages grow from
 #: seeds of 3 consecutive shared words (the ``ngram`` default of
-#: analysis.overlap.shared_passages), so none is shorter: 1 or 2 would silently
+#: analysis.overlap.passages.shared_passages), so none is shorter: 1 or 2 would silently
 #: mean the same as 3.
 MIN_PASSAGE_WORDS = 3
 #: Largest MinHash seed: datasketch seeds NumPy's RandomState, which takes 0 .. 2**32 - 1.
@@ -44,13 +44,13 @@ SUGGESTION_CUTOFF = 0.6
 
 
 def _installed_spacy_pipelines() -> tuple[str, ...]:
-    from .resources import installed_spacy_pipelines
+    from analysis.resources import installed_spacy_pipelines
 
     return installed_spacy_pipelines()
 
 
 def _embedding_backends() -> tuple[str, ...]:
-    from .embeddings import BACKENDS
+    from analysis.overlap.embeddings import BACKENDS
 
     return BACKENDS
 
@@ -246,7 +246,7 @@ def parse_parameters(overrides: dict[str, str]) -> dict:
 
 
 def check_parameters(params: dict) -> dict:
-    """Check parameter values given in Python (the notebook, :func:`analysis.pipeline.open_corpus`).
+    """Check parameter values given in Python (the notebook, :func:`analysis.report.pipeline.open_corpus`).
 
     Parameters
     ----------

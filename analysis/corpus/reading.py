@@ -31,7 +31,7 @@ What is read, and what is refused (article text and file names are untrusted):
   as "Kirby"), zero-width characters and C0/C1 control characters are removed
   from every line, title and outlet, and counted per document
   (``controls_removed`` in ``documents.csv``): the text was altered, visibly.
-- **Language.** Each document's language is detected (:mod:`analysis.language`)
+- **Language.** Each document's language is detected (:mod:`analysis.corpus.language`)
   into the ``language`` column; a ``language`` column of ``sources.csv`` or of
   tabular input may give it instead, as an ISO 639 code (anything else is
   refused, naming the file and row).
@@ -67,9 +67,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import CorpusError
-from .language import detect_language, document_languages, language_code
-from .text import count_words, normalise_word, paragraph_spans, words
+from analysis.errors import CorpusError
+from analysis.corpus.language import detect_language, document_languages, language_code
+from analysis.text.layer import count_words, normalise_word, paragraph_spans, words
 
 #: Files in a corpus folder that are metadata, not articles.
 METADATA_FILES = frozenset({"sources.csv", "aliases.csv"})
@@ -86,7 +86,7 @@ CORPUS_SUFFIXES = frozenset({".txt", ".csv", ".jsonl"})
 #: a 30,000-word long read has about 180,000. Parsing is what a longer text
 #: costs: en_core_web_sm took 27.6 s and 0.52 GB peak for 100,000 characters of
 #: BBC text and 100 s and 1.5 GB for 400,000 (the 2-core development machine),
-#: so spaCy's own ceiling (``nlp.max_length``, 1,000,000, which analysis/nlp.py
+#: so spaCy's own ceiling (``nlp.max_length``, 1,000,000, which analysis/text/nlp.py
 #: keeps; [E088] beyond it) would mean about 3.5 GB and 4 minutes for one
 #: document. A longer text is refused up front, naming it.
 MAX_DOCUMENT_CHARS = 200_000
@@ -796,7 +796,7 @@ def clean_corpus(raw: pd.DataFrame, lines: pd.DataFrame | None = None) -> pd.Dat
         article has no headline); ``body`` (body and heading lines, each a
         paragraph, joined by a blank line; boilerplate and repeated paragraphs
         left out); ``source_file``; ``encoding``; ``language`` (ISO 639 code
-        of the title and body, :func:`analysis.language.detect_language`, or
+        of the title and body, :func:`analysis.corpus.language.detect_language`, or
         ``"und"`` when undetermined; a ``language`` column of ``sources.csv``
         or of tabular input, where not empty, is taken instead); ``n_paragraphs``; ``n_words``;
         ``boilerplate_lines``; ``duplicate_paragraphs``; ``controls_removed``
@@ -927,14 +927,14 @@ def boilerplate_table(lines: pd.DataFrame) -> pd.DataFrame:
 
 
 def paragraph_table(docs: pd.DataFrame) -> pd.DataFrame:
-    """One row per paragraph of each body (:func:`analysis.text.paragraph_spans`).
+    """One row per paragraph of each body (:func:`analysis.text.layer.paragraph_spans`).
 
     Returns
     -------
     pandas.DataFrame
         ``doc_id``, ``paragraph`` (0-based), ``start``, ``end`` (character
         offsets into ``body``), ``kind`` (``paragraph`` or ``heading``, see
-        :func:`is_heading`), ``n_words`` (:func:`analysis.text.count_words`)
+        :func:`is_heading`), ``n_words`` (:func:`analysis.text.layer.count_words`)
         and ``text``.
     """
     rows = []
@@ -954,7 +954,7 @@ def document_table(docs: pd.DataFrame, sentences: pd.DataFrame | None = None) ->
     docs : pandas.DataFrame
         The corpus table.
     sentences : pandas.DataFrame, optional
-        :func:`analysis.text.sentence_table` output; without it ``n_sentences``
+        :func:`analysis.text.layer.sentence_table` output; without it ``n_sentences``
         is left empty.
 
     Returns

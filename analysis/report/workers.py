@@ -1,6 +1,6 @@
 """Worker processes that never outlive the batch that started them, and stop signals that mean what they say.
 
-``parallax batch`` runs reports in worker processes (:mod:`analysis.batch`).
+``parallax batch`` runs reports in worker processes (:mod:`analysis.report.batch`).
 Without care, a batch killed with SIGKILL leaves its workers running forever:
 they finish their report, then wait for work from a parent that is gone,
 holding pipes open, and race a rerun into the same folders. Here:
