@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
-from .errors import ParallaxError
+from analysis.errors import Interrupted, ParallaxError
 
 
 class _ParameterAction(argparse.Action):
@@ -25,9 +26,16 @@ def _add_parameter_option(parser: argparse.ArgumentParser, help_text: str) -> No
                         dest="parameters", default={}, help=help_text)
 
 
+def _add_no_wait_option(parser: argparse.ArgumentParser) -> None:
+    """``--no-wait``, shared by the commands that write an output folder."""
+    parser.add_argument("--no-wait", action="store_true",
+                        help="fail at once if another parallax run is writing the same output folder "
+                             "(default: say so and wait for it)")
+
+
 def _parameter_help() -> str:
     """The report notebook's parameters, for ``parallax report --help``."""
-    from .report import DEFAULT_NOTEBOOK, RUNNER_PARAMETERS, notebook_parameters
+    from analysis.report.run import DEFAULT_NOTEBOOK, RUNNER_PARAMETERS, notebook_parameters
 
     try:
         params = notebook_parameters(DEFAULT_NOTEBOOK)
@@ -59,7 +67,9 @@ def build_parser(with_notebook_help: bool = False) -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     report.add_argument("corpus", help="corpus folder (one .txt per article, optional sources.csv)")
-    report.add_argument("--out", required=True, help="report folder to create or replace")
+    report.add_argument("--out", required=True,
+                        help="report folder to create, or to replace if it is empty or a report parallax wrote")
+    _add_no_wait_option(report)
     _add_parameter_option(report, "notebook parameter (repeatable)")
 
     analyze = sub.add_parser(
@@ -68,7 +78,9 @@ def build_parser(with_notebook_help: bool = False) -> argparse.ArgumentParser:
                     "and their allowed values are the report's: see `parallax report --help`.",
     )
     analyze.add_argument("corpus", help="corpus folder")
-    analyze.add_argument("--out", required=True, help="folder to write tables/ into")
+    analyze.add_argument("--out", required=True,
+                         help="folder for tables/ and manifest.json (new, empty, or written by parallax)")
+    _add_no_wait_option(analyze)
     _add_parameter_option(analyze, "analysis parameter (repeatable)")
 
     verify = sub.add_parser(
@@ -94,6 +106,7 @@ def build_parser(with_notebook_help: bool = False) -> argparse.ArgumentParser:
     batch.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
                        help="reports to run at the same time, each with its own kernel (default 1)")
     batch.add_argument("--force", action="store_true", help="re-run corpora whose report is up to date")
+    _add_no_wait_option(batch)
     _add_parameter_option(batch, "notebook parameter for every corpus (repeatable)")
     return parser
 
@@ -103,44 +116,64 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     wants_report_help = len(argv) >= 2 and argv[0] == "report" and ("-h" in argv or "--help" in argv)
     args = build_parser(with_notebook_help=wants_report_help).parse_args(argv)
+    previous_sigterm = _stop_on_sigterm() if args.command in ("report", "analyze") else None
     try:
         return _COMMANDS[args.command](args)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: what was being written has been removed
+        from analysis.corpus.reading import printable
+
+        exc = Interrupted(f"interrupted; {printable(args.out)} was left as it was" if hasattr(args, "out")
+                          else "interrupted")
+        print(f"parallax {args.command}: error: {exc}", file=sys.stderr)
+        return exc.exit_code
     except ParallaxError as exc:
         print(f"parallax {args.command}: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except (ValueError, FileNotFoundError) as exc:  # not yet a ParallaxError: still one line
         print(f"parallax {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    finally:
+        if previous_sigterm is not None:
+            signal.signal(signal.SIGTERM, previous_sigterm)
+
+
+def _raise_keyboard_interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def _stop_on_sigterm():
+    """Make SIGTERM stop a run like Ctrl-C does (cleaning up); return the previous handler, or None."""
+    try:
+        return signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    except ValueError:  # not the main thread (main() called from a thread): leave SIGTERM as it is
+        return None
 
 
 def _report(args) -> int:
-    from .report import coerce_parameters, run_report
+    from analysis.report.run import coerce_parameters, run_report
 
     parameters = coerce_parameters(args.parameters)
-    result = run_report(args.corpus, args.out, parameters)
+    result = run_report(args.corpus, args.out, parameters, wait=not args.no_wait)
     print(f"report written to {result.path} (fingerprint {result.manifest['fingerprint'][:12]}, "
           f"{len(result.manifest['figures'])} figures, {len(result.manifest['outputs'])} files)")
     return 0
 
 
 def _analyze(args) -> int:
-    from .parameters import parse_parameters
-    from .pipeline import analyze
-    from .tables import write_table
+    from analysis.report.parameters import parse_parameters
+    from analysis.report.pipeline import write_analysis
 
     # -p values arrive as strings: parsed and range-checked as `report` does
     # (else "false" is a true value and "8" is not a number).
     parameters = parse_parameters(args.parameters)
-    tables = analyze(args.corpus, **parameters)
+    tables = write_analysis(args.corpus, args.out, parameters, wait=not args.no_wait)
     out = Path(args.out) / "tables"
-    for name, table in tables.items():
-        write_table(table, out / f"{name}.csv")
     print(f"{len(tables)} tables written to {out}: {', '.join(sorted(tables))}")
     return 0
 
 
 def _verify(args) -> int:
-    from .manifest import verify_report
+    from analysis.report.manifest import verify_report
 
     table = verify_report(args.report, args.corpus)
     problems = table[table["status"] != "ok"]
@@ -156,11 +189,12 @@ def _verify(args) -> int:
 def _batch(args) -> int:
     import pandas as pd
 
-    from .batch import BATCH_TABLE, run_batch
-    from .report import coerce_parameters
+    from analysis.report.batch import BATCH_TABLE, run_batch
+    from analysis.report.run import coerce_parameters
 
     parameters = coerce_parameters(args.parameters) if args.parameters else {}
-    table = run_batch(args.root, args.out, parameters, jobs=args.jobs, force=args.force)  # Interrupted: exit 130
+    table = run_batch(args.root, args.out, parameters, jobs=args.jobs, force=args.force,  # Interrupted: exit 130
+                      wait=not args.no_wait)
     with pd.option_context("display.max_colwidth", 100, "display.width", 200):
         print(table.to_string(index=False))
     counts = table["status"].value_counts()

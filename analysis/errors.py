@@ -58,6 +58,10 @@ class OutputBusyError(OutputError):
     """Another run holds the output folder's lock."""
 
 
+class ManifestError(OutputError, ValueError):
+    """A report's ``manifest.json`` is missing, not JSON, or not a manifest the kit wrote."""
+
+
 class ReportError(ParallaxError, RuntimeError):
     """A report could not be produced; the message says which step and why.
 

@@ -15,7 +15,7 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import ParallaxError
+from analysis.errors import ParallaxError
 
 #: English pipelines tried, in order, when the caller asks for ``"auto"``.
 #: ``en_core_web_sm`` is what conda's ``spacy-model-en_core_web_sm`` provides;

@@ -3,7 +3,7 @@
 For each of COUNTER's 600 source/derived pairs the kit's passages are computed
 and the derived text's unquoted containment in its source (shared words outside
 quotation marks, the kit's rule) is turned into a relation
-(:func:`analysis.overlap.lexical_relation`); the same is done with all shared
+(:func:`analysis.overlap.passages.lexical_relation`); the same is done with all shared
 words (the rule before quotations were set apart) for a before/after comparison. COUNTER labels each pair
 WD (wholly derived), PD (partially derived) or ND (non derived); derived = WD or
 PD. Reported: derived-vs-non-derived F1 (positive class "derived"), 3-class
@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import overlap
+from analysis.overlap import passages as overlap
 
 LABELS = ("WD", "PD", "ND")
 RELATION_OF = {"wholly_derived": "WD", "partially_derived": "PD", "independent": "ND"}

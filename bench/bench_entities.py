@@ -41,8 +41,8 @@ def load_bbc(limit: int | None = None) -> pd.DataFrame:
 
 
 def main(argv=None) -> dict:
-    from analysis.entities import canonicalize_mentions, entity_mentions_from_texts, entity_table
-    from analysis.nlp import load_pipeline
+    from analysis.measures.entities import canonicalize_mentions, entity_mentions_from_texts, entity_table
+    from analysis.text.nlp import load_pipeline
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--limit", type=int, default=None, help="use only the first N articles")

@@ -5,7 +5,7 @@ MRPC (Microsoft Research Paraphrase Corpus, research copy in
 sentence pairs from news, labelled "semantically equivalent" or not.
 
 Pre-registered protocol (written down before "dev" or test were looked at;
-MRPC test had already been looked at twice, see :mod:`analysis.paraphrase`):
+MRPC test had already been looked at twice, see :mod:`analysis.overlap.paraphrase`):
 
 1. Split MRPC train once, 80% "fit" / 20% "dev", grouped so that no sentence
    string is on both sides (pairs linked by a shared sentence form one group,
@@ -48,7 +48,7 @@ byte-identical). Without ``--fit`` steps 1-3 are replayed
 numbers, no new choice) next to baselines measured in the same run (embedding
 cosine alone, word Jaccard alone; thresholds chosen on train). Both modes then
 print the paraphrase share of MRPC train pairs by lexical similarity (the
-evidence for the copy / near_copy thresholds of :mod:`analysis.alignment`) and
+evidence for the copy / near_copy thresholds of :mod:`analysis.overlap.alignment`) and
 time the numpy encoder on 300 MRPC test sentences with the cache off (best of
 3; target well under 2 s), against sentence-transformers when that optional
 library is installed.
@@ -70,9 +70,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import paraphrase
-from analysis.embeddings import Encoder, model_info
-from analysis.paraphrase import FEATURES, pair_features
+from analysis.overlap import paraphrase
+from analysis.overlap.embeddings import Encoder, model_info
+from analysis.overlap.paraphrase import FEATURES, pair_features
 from bench.bertscore import ALIGNMENT_FEATURES, alignment_features, piece_idf
 from bench.fitting import accuracy_f1, best_threshold, fit_logistic
 
@@ -127,7 +127,7 @@ def load_split(folder: Path, split: str) -> pd.DataFrame:
 
 
 def featurise(table: pd.DataFrame, encoder: Encoder) -> pd.DataFrame:
-    """:func:`analysis.paraphrase.pair_features` of a split (embeds both sides)."""
+    """:func:`analysis.overlap.paraphrase.pair_features` of a split (embeds both sides)."""
     a = encoder.encode(table["text_a"].tolist())
     b = encoder.encode(table["text_b"].tolist())
     return pair_features(table["text_a"], table["text_b"], np.sum(a * b, axis=1))
@@ -288,10 +288,10 @@ def single_feature_baseline(train: np.ndarray, y_train, test: np.ndarray, y_test
 def lexical_bins(table: pd.DataFrame) -> pd.DataFrame:
     """Share of paraphrases by word-level lexical similarity (pairs without conflicting numbers).
 
-    The evidence for :data:`analysis.alignment.NEAR_COPY_MIN` and ``COPY_MIN``.
+    The evidence for :data:`analysis.overlap.alignment.NEAR_COPY_MIN` and ``COPY_MIN``.
     """
-    from analysis.alignment import lexical_similarity
-    from analysis.paraphrase import numbers_conflict
+    from analysis.overlap.alignment import lexical_similarity
+    from analysis.overlap.paraphrase import numbers_conflict
 
     keep = [not numbers_conflict(a, b) for a, b in zip(table["text_a"], table["text_b"])]
     sub = table[keep]
@@ -396,8 +396,8 @@ def seed_alignment_overhead(corpus: Path = SEED_CORPUS) -> dict[str, float]:
     """
     import tempfile
 
-    from analysis.alignment import align_sentences
-    from analysis.pipeline import open_corpus
+    from analysis.overlap.alignment import align_sentences
+    from analysis.report.pipeline import open_corpus
 
     analysis = open_corpus(corpus)
     sentences = analysis.prose_sentences
@@ -442,8 +442,8 @@ def main(argv=None) -> dict:
         if protocol["adopted"]:
             # Not reached with the data above (the decision is deterministic). The pre-registered
             # step-4 code (refit, test once, write the JSON) is in commit baadb5e; serving the
-            # candidate would also need analysis.paraphrase to compute its features.
-            raise SystemExit("candidate adopted: wire its features into analysis.paraphrase, then run step 4")
+            # candidate would also need analysis.overlap.paraphrase to compute its features.
+            raise SystemExit("candidate adopted: wire its features into analysis.overlap.paraphrase, then run step 4")
         print("step 4: candidate not adopted -> MRPC test not touched, model JSON unchanged")
 
     train_x, test_x = featurise(train, encoder), featurise(test, encoder)

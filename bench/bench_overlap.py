@@ -28,8 +28,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.candidates import candidate_pairs
-from analysis.overlap import derivation_edges, overlap_pairs, shared_passages
+from analysis.overlap.candidates import candidate_pairs
+from analysis.overlap.passages import derivation_edges, overlap_pairs, shared_passages
 
 
 def benchmarks_dir() -> Path:

@@ -29,7 +29,7 @@ from pathlib import Path
 import nbformat
 import papermill
 
-from analysis.report import DEFAULT_NOTEBOOK, run_report
+from analysis.report.run import DEFAULT_NOTEBOOK, run_report
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds" / "nk-wagner-arms"

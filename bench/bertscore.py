@@ -3,7 +3,7 @@
 A pre-registered attempt (``bench/bench_mrpc.py``) found that these features
 do not improve the shipped classifier on the "dev" split of MRPC train, so the
 kit does not compute them; the benchmark does, from the contextual word-piece
-vectors of :meth:`analysis.embeddings.Encoder.token_vectors`.
+vectors of :meth:`analysis.overlap.embeddings.Encoder.token_vectors`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from analysis.text import stop_words
+from analysis.text.layer import stop_words
 
 #: Soft word-alignment features (BERTScore, Zhang et al. 2020, with the
 #: contextual word-piece vectors of all-MiniLM-L6-v2, [CLS]/[SEP] left out).

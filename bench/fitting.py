@@ -2,7 +2,7 @@
 
 Used by :mod:`bench.bench_mrpc` to fit ``analysis/data/paraphrase_model.json``
 and to run the pre-registered protocol; the kit itself only predicts with the
-shipped coefficients (:func:`analysis.paraphrase.predict_proba`).
+shipped coefficients (:func:`analysis.overlap.paraphrase.predict_proba`).
 """
 
 from __future__ import annotations

@@ -56,6 +56,29 @@ def make_docs(bodies: dict[str, str], titles: dict[str, str] | None = None, labe
 @pytest.fixture(scope="session")
 def nlp():
     """The kit's spaCy pipeline, loaded once for the whole test session."""
-    from analysis.nlp import load_pipeline
+    from analysis.text.nlp import load_pipeline
 
     return load_pipeline()
+
+
+def fake_report(folder: Path, files: dict[str, str] | None = None) -> Path:
+    """A folder the kit would accept as its own output: ``files`` plus a manifest listing them.
+
+    Enough for the output-folder guard (``analysis.report.outputs``), without running a report.
+    """
+    import hashlib
+    import json
+
+    files = {"report.html": "<p>previous report</p>"} if files is None else files
+    folder.mkdir(parents=True, exist_ok=True)
+    outputs = []
+    for relative, text in sorted(files.items()):
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        outputs.append({"path": relative, "bytes": path.stat().st_size,
+                        "sha256": hashlib.sha256(path.read_bytes()).hexdigest()})
+    manifest = {"manifest_version": 1, "generator": "parallax", "kind": "report", "corpus": "corpus",
+                "fingerprint": "0" * 64, "inputs": [], "parameters": {}, "versions": {}, "outputs": outputs}
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return folder

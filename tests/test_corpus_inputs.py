@@ -10,9 +10,10 @@ import zipfile
 
 import pytest
 
-from analysis import corpus, manifest
-from analysis.corpus import CorpusError
-from analysis.entities import load_aliases
+from analysis.corpus import reading as corpus
+from analysis.report import manifest
+from analysis.corpus.reading import CorpusError
+from analysis.measures.entities import load_aliases
 
 ARTICLE = "A headline about ports\n\nDock workers walked out on Monday, the union said.\n"
 

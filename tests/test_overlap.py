@@ -1,4 +1,4 @@
-"""Tests for analysis.overlap and analysis.figures.overlap (hand-checked data)."""
+"""Tests for analysis.overlap.passages, analysis.figures.overlap and the side-by-side view (hand-checked data)."""
 
 import json
 from pathlib import Path
@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from analysis import overlap
-from analysis.figures.overlap import (plot_derivation_graph, plot_overlap_heatmap,
-                                      side_by_side_html)
+from analysis.overlap import passages as overlap
+from analysis.figures.overlap import plot_derivation_graph, plot_overlap_heatmap, report_figures
+from analysis.report.render import side_by_side
 
 DATA = Path(__file__).parent / "data" / "overlap"
 CASES = json.loads((DATA / "passages.json").read_text(encoding="utf-8"))["cases"]
@@ -266,9 +266,23 @@ def test_figures_and_html_escape_untrusted_text():
     assert isinstance(plot_derivation_graph(edges, docs), Figure)
     with pytest.raises(ValueError, match="value must be"):
         plot_overlap_heatmap(pairs, docs, value="nope")
-    page = side_by_side_html(docs, passages, None, ("d0", "d1"))
+    page = side_by_side(docs, passages, None, ("d0", "d1")).markup
     assert "<script" not in page and "&lt;<del>script</del>&gt;" in page
     assert "<del>over</del>" in page and "<ins>across</ins>" in page
+
+
+def test_report_figures_carry_the_ids_captions_and_alt_texts_of_the_overlap_cell():
+    case = CASES[0]
+    docs = corpus(case["a"], case["b"])
+    passages = overlap.shared_passages(docs)
+    pairs = overlap.overlap_pairs(docs, passages)
+    result = {"overlap_pairs": pairs, "derivation": overlap.derivation_edges(pairs, docs, passages)}
+    shown = report_figures(result, docs)
+    assert [f.fig_id for f in shown] == ["fig-05-overlap-lexical", "fig-06-overlap-semantic", "fig-07-derivation"]
+    assert all(isinstance(f.figure, Figure) and f.caption for f in shown)
+    assert shown[0].alt.startswith("Heatmap of lexical containment by pair: d0 in d1 ")
+    assert shown[2].alt.startswith("Derivation graph: ")
+    assert report_figures({}, docs) == []  # a skipped section has no figure
 
 
 def test_one_shared_name_phrase_counts_only_through_the_partial_threshold():

@@ -8,9 +8,10 @@ import sys
 
 import pytest
 
-from analysis import cli, parameters, resources
+from analysis import cli, resources
+from analysis.report import parameters
 from analysis.errors import ParameterError
-from analysis.parameters import PARAMETERS, check_parameters, parse_parameters
+from analysis.report.parameters import PARAMETERS, check_parameters, parse_parameters
 from conftest import ROOT, make_docs
 
 #: (parameter, value as typed) pairs the issue reproduced, plus one wrong value of every other kind.
@@ -46,7 +47,7 @@ def _refused(result: int, stderr: str, command: str, name: str, value: str) -> N
 
 @pytest.mark.parametrize(("name", "value"), REFUSED, ids=lambda v: str(v)[:20])
 def test_report_refuses_a_bad_value_before_running_anything(name, value, mini_corpus, tmp_path, monkeypatch, capsys):
-    from analysis import report
+    from analysis.report import run as report
 
     def must_not_run(*args, **kwargs):
         raise AssertionError("run_report was reached with a bad parameter")
@@ -107,7 +108,7 @@ def test_values_inside_the_ranges_pass_with_their_types():
 
 def test_python_values_are_checked_as_strictly(mini_corpus):
     # what papermill and the notebook pass: "false" (papermill -p keeps it as text) is not False
-    from analysis import pipeline
+    from analysis.report import pipeline
 
     for params, problem in (({"top_entities": 0}, "is out of range"), ({"top_entities": True}, "is not an integer"),
                             ({"top_entities": "20"}, "is text, not an integer"),
@@ -128,7 +129,7 @@ def test_unknown_names_are_refused_with_the_closest_known_name(mini_corpus, caps
 
 
 def test_the_notebook_declares_every_parameter_with_its_default_and_range():
-    from analysis.report import DEFAULT_NOTEBOOK, RUNNER_PARAMETERS, notebook_parameters
+    from analysis.report.run import DEFAULT_NOTEBOOK, RUNNER_PARAMETERS, notebook_parameters
 
     declared = [p for p in notebook_parameters(DEFAULT_NOTEBOOK) if p.name not in RUNNER_PARAMETERS]
     assert [p.name for p in declared] == list(PARAMETERS)
@@ -149,7 +150,7 @@ def test_report_help_lists_the_ranges():
 
 def test_passages_shorter_than_the_seed_do_not_exist():
     # why min_passage_words starts at 3: a passage grows from a 3-word seed, so 1 and 2 mean 3
-    from analysis import overlap
+    from analysis.overlap import passages as overlap
 
     assert inspect.signature(overlap.shared_passages).parameters["ngram"].default == parameters.MIN_PASSAGE_WORDS
     docs = make_docs({"a": "Dockers walked out at Ravena on Monday.", "b": "Grain waits while dockers walked out again."})

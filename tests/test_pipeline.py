@@ -8,21 +8,22 @@ import sys
 import pandas as pd
 import pytest
 
-from analysis import pipeline
-from analysis.corpus import CorpusError
-from conftest import ROOT, make_docs
+from analysis.report import pipeline
+from analysis.corpus.reading import CorpusError
+from conftest import ROOT
 
 CLI = [sys.executable, "-m", "analysis.cli"]
 
 
 def test_analyze_writes_every_table(mini_corpus, tmp_path):
-    run = subprocess.run(CLI + ["analyze", str(mini_corpus), "--out", str(tmp_path)],
+    out = tmp_path / "out"  # not tmp_path itself: that holds the corpus, and is refused
+    run = subprocess.run(CLI + ["analyze", str(mini_corpus), "--out", str(out)],
                          capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 0, run.stderr
-    written = {p.stem for p in (tmp_path / "tables").glob("*.csv")}
+    written = {p.stem for p in (out / "tables").glob("*.csv")}
     assert {"documents", "boilerplate", "readability", "entities", "passages", "sentence_alignment",
             "overlap_pairs", "quotes", "quote_variants", "numbers", "number_conflicts"} <= written
-    passages = pd.read_csv(tmp_path / "tables" / "passages.csv")
+    passages = pd.read_csv(out / "tables" / "passages.csv")
     assert not passages.empty  # the two mini articles share a sentence
 
 
@@ -54,83 +55,6 @@ def test_every_subcommand_explains_itself():
         assert run.returncode == 0 and "usage: parallax" in run.stdout
     report_help = subprocess.run(CLI + ["report", "--help"], capture_output=True, text=True, cwd=ROOT).stdout
     assert "min_passage_words (int, default 6)" in report_help
-
-
-def test_describe_functions_name_outlets_not_ids(mini_corpus):
-    analysis = pipeline.open_corpus(mini_corpus)
-    sentence = pipeline.describe_corpus(analysis)
-    assert sentence.startswith("2 articles from 2 named outlets")
-
-
-# ---------------------------------------------------------------- documents the English pipeline cannot read
-
-URDU = {  # hand-written Urdu news sentences; the first mentions the IMF in Latin letters
-    "ur1": "پاکستان کے وزیر خزانہ نے پیر کو کہا کہ IMF کے ساتھ بات چیت جاری ہے۔",
-    "ur2": "کراچی میں بارش کے بعد کئی سڑکیں بند ہو گئیں۔\n\nشہریوں نے حکومت پر تنقید کی۔",
-    "ur3": "سپریم کورٹ نے حکومت سے رپورٹ طلب کر لی۔",
-}
-ENGLISH = "The mayor of Ravena, Maria Costa, said on Monday that the bridge will close."
-
-
-def _no_entities():
-    empty = pd.DataFrame(columns=["doc_id", "entity", "label", "mentions", "mentions_per_1k_words"])
-    return {"entities": empty, "entity_aliases": pd.DataFrame(columns=["entity", "alias", "label",
-                                                                       "mentions", "how"])}
-
-
-def _no_quotes():
-    return {"quotes": pd.DataFrame(columns=["doc_id", "label", "kind", "speaker"]),
-            "quote_variants": pd.DataFrame(columns=["group_id", "differs"])}
-
-
-def test_describe_entities_says_why_non_english_documents_have_no_entities():
-    docs = make_docs(URDU)
-    assert pipeline.describe_entities(_no_entities(), docs) == (
-        "No named entities were found. 3 of 3 documents are not in English (ur), so the English-only "
-        "analyses (readability, entities, quotations, numbers) leave them out.")
-    # an English corpus without names gets no such reason
-    assert pipeline.describe_entities(_no_entities(), make_docs({"en": ENGLISH.lower()})) == (
-        "No named entities were found.")
-
-
-def test_describe_entities_counts_the_unreadable_documents_of_a_mixed_corpus():
-    docs = make_docs({"en": ENGLISH, "ur2": URDU["ur2"]})
-    result = {"entities": pd.DataFrame({"doc_id": ["en"], "entity": ["Maria Costa"], "label": ["PERSON"],
-                                        "mentions": [1], "mentions_per_1k_words": [71.4]}),
-              "entity_aliases": pd.DataFrame({"entity": ["Maria Costa"], "alias": ["Maria Costa"],
-                                              "label": ["PERSON"], "mentions": [1], "how": ["as written"]})}
-    sentence = pipeline.describe_entities(result, docs)
-    assert sentence.startswith("1 distinct entities; the most named are Maria Costa (1).")
-    assert sentence.endswith("1 of 2 documents is not in English (ur), so the English-only analyses "
-                             "(readability, entities, quotations, numbers) leave it out.")
-    assert "not in English" not in pipeline.describe_entities(result, make_docs({"en": ENGLISH}))
-
-
-def test_describe_quotes_counts_the_unreadable_documents():
-    docs = make_docs({**URDU, "en": ENGLISH})
-    sentence = pipeline.describe_quotes(_no_quotes(), docs)
-    assert sentence.endswith(" 3 of 4 documents are not in English (ur), so the English-only analyses "
-                             "(readability, entities, quotations, numbers) leave them out.")
-    assert "not in English" not in pipeline.describe_quotes(_no_quotes(), make_docs({"en": ENGLISH}))
-    assert "not in English" not in pipeline.describe_quotes(_no_quotes())  # without docs: as before
-
-
-def test_urdu_corpus_entity_sentence_from_a_real_parse(nlp):
-    from analysis import entities
-    from analysis.nlp import parse_bodies
-
-    from analysis.language import english_documents
-
-    docs = make_docs(URDU)
-    english = english_documents(docs)  # what the pipeline gives the English NER: nothing here
-    result = entities.analyse_entities(english, parse_bodies(english, nlp), nlp)
-    assert result["entities"].empty
-    assert "3 of 3 documents are not in English (ur)" in pipeline.describe_entities(result, docs)
-
-
-def test_describe_entities_needs_the_body_column():
-    with pytest.raises(ValueError, match="body"):
-        pipeline.describe_entities(_no_entities(), pd.DataFrame({"doc_id": ["a"]}))
 
 
 # ---------------------------------------------------------------- readable outlet colours in figure text

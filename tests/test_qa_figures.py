@@ -4,8 +4,8 @@ import pandas as pd
 from matplotlib.patches import FancyArrowPatch
 
 from analysis.figures import entities as entity_figures
+from analysis.figures import numbers as number_figures
 from analysis.figures import overlap as overlap_figures
-from analysis.figures import quotes as quote_figures
 from analysis.figures.layout import MAX_WIDTH, short_label
 
 N = 50
@@ -111,7 +111,7 @@ def test_claims_matrix_columns_stay_distinct_and_width_capped():
     docs = pd.DataFrame({"doc_id": [f"d{i:02d}" for i in range(N)], "label": labels})
     conflicts = pd.DataFrame({"group_id": ["nc01"] * N, "claim": ["5 rockets"] * N,
                               "doc_id": docs["doc_id"], "conflict": ["agree"] * N})
-    fig = quote_figures.plot_claims_matrix(conflicts, docs)
+    fig = number_figures.plot_claims_matrix(conflicts, docs)
     ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
     assert len(set(ticks)) == N
     assert fig.get_size_inches()[0] <= MAX_WIDTH

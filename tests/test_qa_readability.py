@@ -4,7 +4,8 @@ import math
 
 import pandas as pd
 
-from analysis import readability
+from analysis.report import narrative
+from analysis.measures import readability
 
 ENGLISH = ("The council met on Monday. It agreed to repair the bridge before winter. "
            "Work will start next month and should take six weeks. Residents welcomed the plan.")
@@ -52,9 +53,9 @@ def test_paragraph_scores_say_why_they_are_missing():
 
 def test_description_explains_unscored_documents():
     table = readability.readability_table(corpus(ur=URDU, runon=RUN_ON))
-    text = readability.describe_readability(table)
+    text = narrative.describe_readability(table)
     assert ("1 of 2 documents is not in English (ur), so the English-only analyses (readability, entities, "
             "quotations, numbers) leave it out.") in text
     undetermined = readability.readability_table(corpus(ur=URDU).assign(language=["und"]))
-    assert "1 document(s) not in the Latin script" in readability.describe_readability(undetermined)
+    assert "1 document(s) not in the Latin script" in narrative.describe_readability(undetermined)
     assert "1 document(s) without usable sentence punctuation" in text

@@ -1,4 +1,4 @@
-"""Quotes: hand-checked extraction, variant grouping and safe HTML."""
+"""Quotes: hand-checked extraction and variant grouping (their HTML: tests/test_render.py)."""
 
 import json
 from pathlib import Path
@@ -6,9 +6,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.nlp import parse_bodies
-from analysis.quotes import (UNKNOWN_SPEAKER, altered_quotes_html, diff_to_html,
-                             extract_quotes, quote_variants)
+from analysis.text.nlp import parse_bodies
+from analysis.statements.quotes import UNKNOWN_SPEAKER, diff_segments, extract_quotes, quote_variants
 from conftest import make_docs
 
 DATA = Path(__file__).parent / "data" / "quotes_numbers"
@@ -98,17 +97,11 @@ def test_unrelated_quotes_are_not_grouped(nlp):
     assert quote_variants(extract_quotes(docs, parse_bodies(docs, nlp))).empty
 
 
-def test_html_is_escaped():
-    variants = pd.DataFrame({
-        "group_id": ["qv01", "qv01"], "speaker": ["<b>x</b>", "<b>x</b>"],
-        "doc_id": ["a", "b"], "quote_id": ["a-q01", "b-q01"],
-        "text": ["<script>alert(1)</script> ok", "<script>alert(2)</script> ok"],
-        "differs": [False, True], "diff": ["", "[-<script>alert(1)</script>-] {+<img>+} ok"],
-        "label": ["A", "B"]})
-    out = altered_quotes_html(variants)
-    assert "<script>" not in out and "<img>" not in out and "<b>" not in out
-    assert "<del>&lt;script&gt;alert(1)&lt;/script&gt;</del>" in out
-    assert diff_to_html("a [-b-] {+c+}") == "a <del>b</del> <ins>c</ins>"
+def test_diff_segments_split_the_compact_diff():
+    assert diff_segments("a [-b-] {+c+}") == [("same", "a "), ("removed", "b"), ("same", " "), ("added", "c")]
+    assert diff_segments("… [-said-]{+told+} reporters …") == [
+        ("same", "… "), ("removed", "said"), ("added", "told"), ("same", " reporters …")]
+    assert diff_segments("") == []
 
 
 def test_bad_input_raises_value_error(nlp):
@@ -139,7 +132,7 @@ def test_more_than_99_variant_groups_stay_in_group_order():
 
 
 def test_blank_speaker_is_unknown_not_a_crash():
-    from analysis.quotes import speakers_agree
+    from analysis.statements.quotes import speakers_agree
     assert speakers_agree(" ", "John Kirby") is None
     assert speakers_agree("Kirby", "John Kirby") is True
 
@@ -162,7 +155,7 @@ def test_every_quotation_mark_style_is_read(nlp, body, quoted):
 def test_quotes_and_overlap_see_the_same_quotation_marks(nlp):
     """One scanner: every quotation the quotes table lists lies inside the spans
     the overlap section sets apart as quoted, and the other way round."""
-    from analysis.overlap import quoted_spans
+    from analysis.overlap.passages import quoted_spans
 
     bodies = {p.stem: p.read_text(encoding="utf-8").strip() for p in sorted(DATA.glob("*.txt"))}
     bodies["german"] = "Er sagte: „Das ist eine absurde Lüge.“ Dann ging er."

@@ -1,4 +1,4 @@
-"""Tests for analysis.readability and analysis.figures.readability.
+"""Tests for analysis.measures.readability and analysis.figures.readability.
 
 Data under tests/data/readability/ is hand-made (see its README.md); no test
 reads the seed corpus or the benchmarks.
@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from analysis import readability as rd
+from analysis.measures import readability as rd
 from analysis.figures.readability import plot_paragraph_distribution, plot_readability_grades
 from analysis.resources import ensure_cmudict
-from analysis.text import count_words
+from analysis.text.layer import count_words
 
 DATA = Path(__file__).parent / "data" / "readability"
 
@@ -185,8 +185,8 @@ def test_paragraph_table_kind_is_respected():
 
 
 def test_spacy_sentence_count_when_parsed_is_given():
-    from analysis.nlp import load_pipeline, parse_bodies
-    from analysis.text import sentence_table
+    from analysis.text.nlp import load_pipeline, parse_bodies
+    from analysis.text.layer import sentence_table
 
     docs = corpus(read("article_body.txt"))
     parsed = parse_bodies(docs, load_pipeline())
@@ -233,7 +233,7 @@ def test_paragraph_table_that_does_not_match_the_body_is_refused():
 
 
 def test_parsed_docs_of_other_text_are_refused():
-    from analysis.nlp import load_pipeline
+    from analysis.text.nlp import load_pipeline
 
     nlp = load_pipeline()
     with pytest.raises(ValueError, match="not a parse of its body"):

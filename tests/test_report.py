@@ -9,11 +9,11 @@ import sys
 import nbformat
 import pytest
 
-from analysis import report
-from analysis.manifest import verify_report
+from analysis.report import run as report
+from analysis.report.manifest import verify_report
 from analysis.errors import ParameterError
-from analysis.report import ReportError, coerce_parameters, run_report
-from conftest import ROOT, SEEDS
+from analysis.report.run import ReportError, coerce_parameters, run_report
+from conftest import ROOT, SEEDS, fake_report
 
 pytestmark = pytest.mark.slow
 
@@ -29,7 +29,7 @@ def test_report_folder_is_complete(seed_report):
     for name in ("report.ipynb", "report.html", "manifest.json"):
         assert (out / name).is_file()
     assert (out / "tables" / "documents.csv").is_file()
-    assert not out.with_name(out.name + ".partial").exists()
+    assert not [p for p in out.parent.iterdir() if ".parallax-staging-" in p.name]
 
 
 def test_manifest_records_inputs_parameters_versions_outputs(seed_report):
@@ -113,15 +113,13 @@ def test_failing_cell_is_named_and_the_notebook_kept(mini_corpus, tmp_path):
     nb.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('section exploded')"))
     broken = tmp_path / "broken.ipynb"
     nbformat.write(nb, broken)
-    out = tmp_path / "out"
-    out.mkdir()
-    (out / "keep.txt").write_text("previous report")
+    out = fake_report(tmp_path / "out", {"keep.txt": "previous report"})
     with pytest.raises(ReportError, match=r"cell \d+ .*RuntimeError: section exploded") as info:
         run_report(mini_corpus, out, notebook=broken)
     assert "out.failed" in str(info.value)
     assert (tmp_path / "out.failed" / "report.ipynb").is_file()
     assert (out / "keep.txt").read_text() == "previous report"  # the old report is untouched
-    assert not (tmp_path / "out.partial").exists()
+    assert not [p for p in tmp_path.iterdir() if ".parallax-staging-" in p.name]
 
 
 def test_cli_report_exit_codes(mini_corpus, tmp_path):
@@ -136,10 +134,11 @@ def test_cli_report_exit_codes(mini_corpus, tmp_path):
 
 
 def test_cli_analyze_converts_parameter_types(monkeypatch, tmp_path):
-    from analysis import cli, pipeline
+    from analysis import cli
+    from analysis.report import pipeline
 
     seen = {}
-    monkeypatch.setattr(pipeline, "analyze", lambda corpus, **params: seen.update(params) or {})
+    monkeypatch.setattr(pipeline, "write_analysis", lambda corpus, out, params, wait: seen.update(params) or {})
     argv = ["analyze", "corpus", "--out", str(tmp_path), "-p", "capitals_as_governments", "false",
             "-p", "min_passage_words", "8", "-p", "spacy_model", "auto"]
     assert cli.main(argv) == 0
@@ -174,19 +173,6 @@ def test_figures_cite_the_manifest_fingerprint(seed_report):
         assert f'id="{figure["id"]}"' in page
     assert f"report {manifest['fingerprint'][:12]}" in page
     assert manifest["models"]["spacy_model"] and manifest["models"]["embedding_model"]
-
-
-def test_html_table_escapes_and_formats_any_value():
-    import math
-
-    import pandas as pd
-
-    from analysis.publish import html_table
-    table = pd.DataFrame({"text": ["<b>bold</b> & \"quoted\""], "value": [math.inf],
-                          "missing": [math.nan], "count": [100000000.0], "share": [0.34744]})
-    markup = html_table(table).markup
-    assert "&lt;b&gt;bold&lt;/b&gt; &amp;" in markup and "<b>bold" not in markup
-    assert "100,000,000" in markup and "0.347" in markup and "inf" in markup
 
 
 def test_malformed_alias_table_is_named_before_any_kernel_starts(mini_corpus, tmp_path):

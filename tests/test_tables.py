@@ -152,8 +152,8 @@ def test_figure_index_is_safe_and_read_back_exactly(tmp_path):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from analysis.publish import FIGURE_INDEX, Publisher
-    from analysis.report import _figure_records
+    from analysis.report.publish import FIGURE_INDEX, Publisher
+    from analysis.report.run import _figure_records
 
     publisher = Publisher(str(tmp_path), "c", "f" * 64)
     fig, ax = plt.subplots()
@@ -167,7 +167,7 @@ def test_figure_index_is_safe_and_read_back_exactly(tmp_path):
 
 
 def test_batch_summary_is_safe(tmp_path):
-    from analysis.batch import BATCH_TABLE, _write_summary
+    from analysis.report.batch import BATCH_TABLE, _write_summary
 
     results = {name: (name, "failed", 1.5, "", f"-p {name}") for name in FORMULA_OUTLETS}
     _write_summary(results, tmp_path)

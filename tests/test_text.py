@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import text
-from analysis.nlp import parse_bodies
+from analysis.text import layer as text
+from analysis.text.nlp import parse_bodies
 from conftest import make_docs
 
 DATA = Path(__file__).parent / "data"

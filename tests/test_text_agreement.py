@@ -1,7 +1,7 @@
 """Every section counts the words and sentences of a document as the text layer does.
 
 Runs the sections on the seed corpus (five real articles) and compares each
-table's per-document word and sentence counts with :mod:`analysis.text`.
+table's per-document word and sentence counts with :mod:`analysis.text.layer`.
 Before the one text layer, ``documents.csv`` counted "it's" as one word and
 "4,000" as two, ``overlap_pairs.csv`` "it's" as two and "4,000" as two, and
 the other sections had their own rules again.
@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import pytest
 
-from analysis import corpus, overlap, readability, text
-from analysis.pipeline import open_corpus
+from analysis.corpus import reading as corpus
+from analysis.overlap import passages as overlap
+from analysis.measures import readability
+from analysis.text import layer as text
+from analysis.report.pipeline import open_corpus
 from conftest import SEEDS
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import warnings
+from typing import NamedTuple
 
 import matplotlib
 from matplotlib.colors import to_hex, to_rgb
@@ -54,6 +55,7 @@ def drawing(fig: Figure, rc: dict | None = None):
         text.set_parse_math(RC_PARAMS["text.parse_math"])
     with missing_glyphs_quiet(), matplotlib.rc_context({**RC_PARAMS, **(rc or {})}):
         yield
+
 
 #: Warning text matplotlib gives for a character its font cannot draw (an emoji
 #: in an outlet name): the glyph prints as an empty box, which is shown as is,
@@ -132,7 +134,24 @@ def text_color(color, min_contrast: float = MIN_TEXT_CONTRAST):
     return "#000000"
 
 
-def alt_text(kind: str, values: dict[str, float], unit: str = "", digits: int = 1) -> str:
-    """Alt text that states a figure's numbers: ``"<kind>: A 1.2, B 3.4 <unit>."``."""
-    parts = ", ".join(f"{label} {value:.{digits}f}" for label, value in values.items())
-    return f"{kind}: {parts}{(' ' + unit) if unit else ''}."
+class ReportFigure(NamedTuple):
+    """A figure with its id, caption and alt text: what the report shows of it.
+
+    Unpacks in the order :meth:`analysis.report.publish.Publisher.figure` takes
+    (``report.figure(*report_figure)``).
+
+    Attributes
+    ----------
+    figure : matplotlib.figure.Figure
+    fig_id : str
+        Stable id, ``fig-NN-name``: the anchor in the report and the file stem.
+    caption : str
+        What the figure shows.
+    alt : str
+        Alt text stating its numbers (:mod:`analysis.report.narrative`).
+    """
+
+    figure: Figure
+    fig_id: str
+    caption: str
+    alt: str

@@ -7,17 +7,12 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from . import PALETTE, SEQUENTIAL_CMAP, kit_style, new_figure, outlet_colors
-from .layout import MAX_COLUMNS, capped_width, tick_font_size
+from analysis.figures import PALETTE, SEQUENTIAL_CMAP, kit_style, new_figure, outlet_colors
+from analysis.corpus.reading import document_labels
+from analysis.figures.layout import MAX_COLUMNS, capped_width, tick_font_size
 
 #: Most bars drawn in :func:`plot_unique_entities` (fewer per outlet when there are many outlets).
 MAX_UNIQUE_BARS = 60
-
-
-def _labels_in_order(docs: pd.DataFrame) -> tuple[list[str], dict[str, str]]:
-    if not {"doc_id", "label"} <= set(docs.columns):
-        raise ValueError("docs must have 'doc_id' and 'label' columns")
-    return docs["label"].tolist(), dict(zip(docs["doc_id"], docs["label"]))
 
 
 @kit_style
@@ -27,7 +22,7 @@ def plot_entity_heatmap(entities: pd.DataFrame, docs: pd.DataFrame, top_n: int =
     Parameters
     ----------
     entities : pandas.DataFrame
-        ``entities.csv`` (:func:`analysis.entities.entity_table`).
+        ``entities.csv`` (:func:`analysis.measures.entities.entity_table`).
     docs : pandas.DataFrame
         Corpus table (``doc_id``, ``label``), for column order and names.
     top_n : int
@@ -46,7 +41,8 @@ def plot_entity_heatmap(entities: pd.DataFrame, docs: pd.DataFrame, top_n: int =
     ValueError
         If ``docs`` lacks ``doc_id``/``label`` or ``top_n`` is below 1.
     """
-    outlets, label_of = _labels_in_order(docs)
+    label_of = document_labels(docs)
+    outlets = list(label_of.values())
     if top_n < 1:
         raise ValueError(f"top_n must be at least 1, not {top_n}")
     totals = entities.groupby("entity")["mentions"].sum()
@@ -110,7 +106,8 @@ def plot_unique_entities(entities: pd.DataFrame, docs: pd.DataFrame, top_n: int 
         bars, so ``top_n`` per outlet shrinks when many outlets have unique
         entities; a note when every entity is named by more than one outlet.
     """
-    outlets, label_of = _labels_in_order(docs)
+    label_of = document_labels(docs)
+    outlets = list(label_of.values())
     colors = outlet_colors(outlets)
     named_by = entities.groupby("entity")["doc_id"].nunique()
     unique = entities[entities["entity"].map(named_by) == 1].assign(

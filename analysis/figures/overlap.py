@@ -1,9 +1,10 @@
-"""Figures for the cross-source overlap section: heatmaps, derivation graph, side-by-side HTML."""
+"""Figures for the cross-source overlap section: heatmaps and derivation graph.
+
+The side-by-side view of shared passages is HTML: :func:`analysis.report.render.side_by_side`.
+"""
 
 from __future__ import annotations
 
-import difflib
-import html
 import math
 
 import numpy as np
@@ -12,9 +13,11 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch
 from matplotlib.ticker import PercentFormatter
 
-from . import SEQUENTIAL_CMAP, kit_style, new_figure, outlet_colors
-from .layout import DARK_CELL_SHARE, LABELLED_CELLS_MAX_ITEMS, MAX_COLUMNS, MAX_WIDTH, tick_font_size
-from ..text import WORD_RE, normalise_word
+from analysis.corpus.reading import document_labels
+from analysis.report.narrative import edges_alt_text, pairs_alt_text
+from analysis.figures import SEQUENTIAL_CMAP, ReportFigure, kit_style, new_figure, outlet_colors
+from analysis.figures.layout import (DARK_CELL_SHARE, LABELLED_CELLS_MAX_ITEMS, MAX_COLUMNS, MAX_WIDTH,
+                                     tick_font_size)
 
 HEATMAP_VALUES = {"lexical_containment": "Share of row's words in passages shared with column",
                   "unquoted_containment": "Share of row's words in passages shared with column,\n"
@@ -22,11 +25,6 @@ HEATMAP_VALUES = {"lexical_containment": "Share of row's words in passages share
                   "quoted_containment": "Share of row's words in passages shared with column,\n"
                                         "inside quotation marks",
                   "semantic_coverage": "Share of row's sentences matched in column"}
-
-
-def _labels(docs: pd.DataFrame) -> dict[str, str]:
-    column = docs["label"] if "label" in docs.columns else docs["doc_id"]
-    return dict(zip(docs["doc_id"], column.astype(str)))
 
 
 @kit_style
@@ -37,7 +35,7 @@ def plot_overlap_heatmap(pairs: pd.DataFrame, docs: pd.DataFrame,
     Parameters
     ----------
     pairs : pandas.DataFrame
-        Output of :func:`analysis.overlap.overlap_pairs`.
+        Output of :func:`analysis.overlap.passages.overlap_pairs`.
     docs : pandas.DataFrame
         Corpus table (``doc_id``, ``label``), gives order and axis labels.
     value : {"lexical_containment", "unquoted_containment", "quoted_containment", \
@@ -51,7 +49,7 @@ def plot_overlap_heatmap(pairs: pd.DataFrame, docs: pd.DataFrame,
     if value not in HEATMAP_VALUES:
         raise ValueError(f"value must be one of {sorted(HEATMAP_VALUES)}, got {value!r}")
     ids = docs["doc_id"].tolist()
-    labels = _labels(docs)
+    labels = document_labels(docs)
     matrix = (pairs.pivot(index="doc_a", columns="doc_b", values=value)
               .reindex(index=ids, columns=ids).to_numpy(dtype=float))
     size = min(MAX_WIDTH - 1.0, max(3.5, 0.6 * len(ids) + 2.5))
@@ -95,7 +93,7 @@ def plot_derivation_graph(edges: pd.DataFrame, docs: pd.DataFrame) -> Figure:
     Parameters
     ----------
     edges : pandas.DataFrame
-        Output of :func:`analysis.overlap.derivation_edges`.
+        Output of :func:`analysis.overlap.passages.derivation_edges`.
     docs : pandas.DataFrame
         Corpus table (``doc_id``, ``label``): every document is a node, except
         in a corpus of more than :data:`MAX_GRAPH_NODES` documents, where only
@@ -106,7 +104,7 @@ def plot_derivation_graph(edges: pd.DataFrame, docs: pd.DataFrame) -> Figure:
     matplotlib.figure.Figure
     """
     ids = docs["doc_id"].tolist()
-    labels = _labels(docs)
+    labels = document_labels(docs)
     colors = outlet_colors([labels[i] for i in ids])
     left_out = 0
     if len(ids) > MAX_GRAPH_NODES:
@@ -154,99 +152,39 @@ def plot_derivation_graph(edges: pd.DataFrame, docs: pd.DataFrame) -> Figure:
     return fig
 
 
-def _diff_html(text_a: str, text_b: str) -> tuple[str, str]:
-    """Both texts escaped, words that differ wrapped in <del> (a) and <ins> (b)."""
-    words_a = list(WORD_RE.finditer(text_a))
-    words_b = list(WORD_RE.finditer(text_b))
-    matcher = difflib.SequenceMatcher(
-        a=[normalise_word(m.group()) for m in words_a],
-        b=[normalise_word(m.group()) for m in words_b], autojunk=False)
-    differing_a, differing_b = set(), set()
-    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
-        if tag != "equal":
-            differing_a.update(range(a0, a1))
-            differing_b.update(range(b0, b1))
-
-    def render(text, words, differing, tag):
-        out, cursor = [], 0
-        for k, match in enumerate(words):
-            out.append(html.escape(text[cursor:match.start()]))
-            word = html.escape(match.group())
-            out.append(f"<{tag}>{word}</{tag}>" if k in differing else word)
-            cursor = match.end()
-        out.append(html.escape(text[cursor:]))
-        return "".join(out)
-
-    return render(text_a, words_a, differing_a, "del"), render(text_b, words_b, differing_b, "ins")
+#: Caption of each overlap figure, by id.
+CAPTIONS = {
+    "fig-05-overlap-lexical": "Lexical containment: share of the row document's words inside passages it shares "
+                              "with the column document (verbatim or with a few words changed).",
+    "fig-06-overlap-semantic": "Semantic coverage: share of the row document's sentences that have a copy, near "
+                               "copy or paraphrase in the column document (sentence embeddings plus lexical "
+                               "scores).",
+    "fig-07-derivation": "Who likely derives from whom: an arrow points from the source to the derived text; "
+                         "the evidence behind each edge is in tables/derivation.csv.",
+}
 
 
-_STYLE = ("<style>.pxo table{border-collapse:collapse;width:100%;font:13px/1.4 sans-serif}"
-          ".pxo td,.pxo th{border:1px solid #ccc;padding:4px 6px;vertical-align:top;width:44%}"
-          ".pxo th.k,.pxo td.k{width:12%;color:#555}"
-          ".pxo del{background:#fdd;text-decoration:line-through}"
-          ".pxo ins{background:#dfd;text-decoration:none}</style>")
-
-
-def side_by_side_html(docs: pd.DataFrame, passages: pd.DataFrame,
-                      alignment: pd.DataFrame | None, pair: tuple[str, str],
-                      max_rows: int = 30) -> str:
-    """HTML table of the passages and aligned sentences shared by one pair.
-
-    Article text is escaped; words that differ are marked ``<del>`` (in a) and
-    ``<ins>`` (in b). No scripts; inline CSS only.
+def report_figures(result: dict[str, pd.DataFrame], docs: pd.DataFrame) -> list[ReportFigure]:
+    """The overlap section's figures with their ids, captions and alt texts, in report order.
 
     Parameters
     ----------
+    result : dict of str to pandas.DataFrame
+        :func:`analysis.report.pipeline.overlap_tables` output; empty when the
+        section was skipped (then there is no figure).
     docs : pandas.DataFrame
         Corpus table (``doc_id``, ``label``).
-    passages : pandas.DataFrame
-        Output of :func:`analysis.overlap.shared_passages`.
-    alignment : pandas.DataFrame or None
-        Sentence alignment (doc_a, sent_a, text_a, doc_b, text_b, kind); rows
-        of kind ``none`` are skipped.
-    pair : tuple of str
-        ``(doc_a, doc_b)`` doc_ids.
-    max_rows : int
-        Largest number of rows shown (passages first, longest first).
 
     Returns
     -------
-    str
-        A ``<div>`` holding an inline ``<style>`` and the table: one row per
-        passage or aligned sentence (match kind, text of a, text of b).
+    list of analysis.figures.ReportFigure
+        Lexical containment and semantic coverage heatmaps, derivation graph.
     """
-    labels = _labels(docs)
-    doc_a, doc_b = pair
-    for doc_id in pair:
-        if doc_id not in labels:
-            raise ValueError(f"pair names a document not in docs: {doc_id!r}")
-    rows = []
-    forward = passages[(passages["doc_a"] == doc_a) & (passages["doc_b"] == doc_b)]
-    backward = passages[(passages["doc_a"] == doc_b) & (passages["doc_b"] == doc_a)]
-    shown = pd.concat([
-        forward[["start_a", "text_a", "text_b", "kind", "n_words"]],
-        backward.rename(columns={"text_a": "text_b", "text_b": "text_a",
-                                 "start_a": "start_b", "start_b": "start_a"})
-        [["start_a", "text_a", "text_b", "kind", "n_words"]]])
-    shown = shown.sort_values(["n_words", "start_a"], ascending=[False, True], kind="stable")
-    for item in shown.itertuples(index=False):
-        rows.append((f"passage ({item.kind})", item.text_a, item.text_b))
-    if alignment is not None and len(alignment):
-        aligned = alignment[(alignment["doc_a"] == doc_a) & (alignment["doc_b"] == doc_b)
-                            & (alignment["kind"] != "none")].sort_values("sent_a", kind="stable")
-        for item in aligned.itertuples(index=False):
-            rows.append((f"sentence ({item.kind.replace('_', ' ')})", item.text_a, item.text_b))
-    body = []
-    for kind, text_a, text_b in rows[:max_rows]:
-        marked_a, marked_b = _diff_html(str(text_a), str(text_b))
-        body.append(f"<tr><td class=\"k\">{html.escape(kind)}</td><td>{marked_a}</td>"
-                    f"<td>{marked_b}</td></tr>")
-    if not body:
-        body.append("<tr><td class=\"k\"></td><td colspan=\"2\">No shared passages or "
-                    "aligned sentences.</td></tr>")
-    more = len(rows) - max_rows
-    caption = (f"{html.escape(labels[doc_a])} vs {html.escape(labels[doc_b])}"
-               + (f" ({more} more rows not shown)" if more > 0 else ""))
-    return (f"<div class=\"pxo\">{_STYLE}<table><caption>{caption}</caption>"
-            f"<tr><th class=\"k\">match</th><th>{html.escape(labels[doc_a])}</th>"
-            f"<th>{html.escape(labels[doc_b])}</th></tr>{''.join(body)}</table></div>")
+    if not result:
+        return []
+    summary, edges = result["overlap_pairs"], result["derivation"]
+    figures = [(plot_overlap_heatmap(summary, docs, value=value), fig_id, pairs_alt_text(summary, docs, value))
+               for fig_id, value in (("fig-05-overlap-lexical", "lexical_containment"),
+                                     ("fig-06-overlap-semantic", "semantic_coverage"))]
+    figures.append((plot_derivation_graph(edges, docs), "fig-07-derivation", edges_alt_text(edges, docs)))
+    return [ReportFigure(figure, fig_id, CAPTIONS[fig_id], alt) for figure, fig_id, alt in figures]

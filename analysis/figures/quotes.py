@@ -1,26 +1,13 @@
-"""Figures of the fact-checker's section: who is quoted where, which claims agree."""
+"""Figures of the quotes section: who is quoted where."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from matplotlib.colors import ListedColormap
-from matplotlib.patches import Patch
 
-from . import PALETTE, SEQUENTIAL_CMAP, kit_style, new_figure
-from .layout import DARK_CELL_SHARE, MAX_COLUMNS, capped_width, short_label, tick_font_size
-
-#: Cell states of the claims matrix, in colour order.
-CLAIM_STATES = ("absent", "agree", "different_scope", "different_description", "different_value")
-_STATE_COLORS = ("#FFFFFF", PALETTE[2], PALETTE[3], PALETTE[1], PALETTE[4])
-_STATE_MARKS = {"absent": "", "agree": "agree", "different_scope": "scope",
-                "different_description": "descr.", "different_value": "value"}
-
-
-def _doc_labels(docs: pd.DataFrame) -> dict[str, str]:
-    if "label" in docs.columns:
-        return dict(zip(docs["doc_id"].astype(str), docs["label"].astype(str)))
-    return {d: d for d in docs["doc_id"].astype(str)}
+from analysis.corpus.reading import document_labels
+from analysis.figures import SEQUENTIAL_CMAP, kit_style, new_figure
+from analysis.figures.layout import DARK_CELL_SHARE, short_label
 
 
 @kit_style
@@ -30,7 +17,7 @@ def plot_quotes_by_outlet(quotes: pd.DataFrame, docs: pd.DataFrame, max_speakers
     Parameters
     ----------
     quotes : pandas.DataFrame
-        Output of :func:`analysis.quotes.extract_quotes` (``doc_id``,
+        Output of :func:`analysis.statements.quotes.extract_quotes` (``doc_id``,
         ``speaker``; only ``kind == "quote"`` rows count when ``kind`` is given).
     docs : pandas.DataFrame
         Corpus table (``doc_id``, optional ``label``), for row order and names.
@@ -42,7 +29,7 @@ def plot_quotes_by_outlet(quotes: pd.DataFrame, docs: pd.DataFrame, max_speakers
     matplotlib.figure.Figure
         Cells annotated with their counts; a note when there is no quotation.
     """
-    labels = _doc_labels(docs)
+    labels = document_labels(docs)
     rows = [labels[d] for d in docs["doc_id"].astype(str)]
     q = quotes[quotes["kind"] == "quote"] if "kind" in quotes.columns else quotes
     counts = (pd.crosstab(q["doc_id"].map(labels), q["speaker"])
@@ -72,67 +59,4 @@ def plot_quotes_by_outlet(quotes: pd.DataFrame, docs: pd.DataFrame, max_speakers
     ax.set_ylabel("Outlet")
     ax.set_title("Who is quoted by whom (direct quotations)")
     fig.colorbar(image, ax=ax, label="Quotations")
-    return fig
-
-
-@kit_style
-def plot_claims_matrix(conflicts: pd.DataFrame, docs: pd.DataFrame):
-    """Claims (rows) by outlet (columns), each cell marked agree or its conflict type.
-
-    Parameters
-    ----------
-    conflicts : pandas.DataFrame
-        Output of :func:`analysis.numbers.number_conflicts`. A document with
-        several mentions of a claim shows its worst state (value > description
-        > scope > agree).
-    docs : pandas.DataFrame
-        Corpus table (``doc_id``, optional ``label``), for column order and names.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        One coloured cell per (claim, outlet), annotated with its state when
-        there are at most :data:`analysis.figures.layout.MAX_COLUMNS` outlets
-        (the figure's width is capped, so more outlets make narrower cells),
-        blank where the outlet does not state the claim; a note when no claim
-        is shared.
-    """
-    labels = _doc_labels(docs)
-    columns = [labels[d] for d in docs["doc_id"].astype(str)]
-    claims = list(dict.fromkeys(conflicts["group_id"])) if not conflicts.empty else []
-    names = (conflicts.drop_duplicates("group_id").set_index("group_id")["claim"]
-             if not conflicts.empty else pd.Series(dtype=str))
-    grid = np.zeros((len(claims), len(columns)), dtype=int)
-    for _, row in conflicts.iterrows():
-        i = claims.index(row["group_id"])
-        j = columns.index(labels.get(str(row["doc_id"]), str(row["doc_id"])))
-        grid[i, j] = max(grid[i, j], CLAIM_STATES.index(row["conflict"]))
-    fig = new_figure(width=capped_width(2.5, 1.0, len(columns)),
-                     height=max(2.5, 1.5 + 0.4 * len(claims) + (1.0 if len(columns) > MAX_COLUMNS else 0.0)))
-    # Past MAX_COLUMNS outlets a cell is too narrow for its word: the colour and legend say it.
-    marked = len(columns) <= MAX_COLUMNS
-    ax = fig.add_subplot()
-    if not claims:
-        ax.text(0.5, 0.5, "No figure is shared by two outlets", ha="center", va="center")
-        ax.set_axis_off()
-        return fig
-    ax.imshow(grid, cmap=ListedColormap(_STATE_COLORS), vmin=0, vmax=len(CLAIM_STATES) - 1,
-              aspect="auto")
-    for (i, j), state in np.ndenumerate(grid):
-        if marked:
-            ax.text(j, i, _STATE_MARKS[CLAIM_STATES[state]], ha="center", va="center", fontsize=8)
-    ax.set_xticks(range(len(columns)), [short_label(c, 20) for c in columns],
-                  rotation=30 if marked else 90, ha="right" if marked else "center",
-                  fontsize=tick_font_size(len(columns), 0.6 * fig.get_size_inches()[0]))
-    ax.set_yticks(range(len(claims)), [f"{g}: {short_label(str(names[g]), 40)}" for g in claims])
-    ax.set_xticks(np.arange(-0.5, len(columns)), minor=True)
-    ax.set_yticks(np.arange(-0.5, len(claims)), minor=True)
-    ax.grid(which="minor", color="#BBBBBB", linewidth=0.5)
-    ax.tick_params(which="minor", length=0)
-    ax.set_xlabel("Outlet")
-    ax.set_ylabel("Claim")
-    ax.set_title("Numeric claims across outlets (blank: not stated)")
-    handles = [Patch(facecolor=c, edgecolor="#888888", label=s.replace("_", " "))
-               for s, c in zip(CLAIM_STATES[1:], _STATE_COLORS[1:])]
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     return fig

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ..tables import require_columns
-from . import kit_style, new_figure, outlet_colors, text_color
+from analysis.tables import require_columns
+from analysis.figures import kit_style, new_figure, outlet_colors, text_color
 
 #: Display names and marker shapes of the grade-level formulas, in plot order.
 GRADE_FORMULA_STYLE = {
@@ -27,7 +27,7 @@ def plot_readability_grades(table: pd.DataFrame) -> Figure:
     Parameters
     ----------
     table : pandas.DataFrame
-        Output of :func:`analysis.readability.readability_table` (needs
+        Output of :func:`analysis.measures.readability.readability_table` (needs
         ``label``, the grade-formula columns and ``text_standard_grade``).
 
     Returns
@@ -75,7 +75,7 @@ def plot_paragraph_distribution(paragraph_table: pd.DataFrame, *, seed: int = 0)
     Parameters
     ----------
     paragraph_table : pandas.DataFrame
-        Output of :func:`analysis.readability.paragraph_readability` (needs
+        Output of :func:`analysis.measures.readability.paragraph_readability` (needs
         ``label`` and ``flesch_kincaid_grade``; NaN rows, i.e. headings and
         short paragraphs, are left out and the number scored is shown).
     seed : int

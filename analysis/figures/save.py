@@ -12,6 +12,7 @@ import os
 import pickle
 import queue
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -20,8 +21,8 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
-from ..errors import ParallaxError
-from . import RC_PARAMS, drawing
+from analysis.errors import ParallaxError
+from analysis.figures import RC_PARAMS, drawing
 
 #: Formats every figure is saved in, and the resolution of the raster one.
 FORMATS = ("png", "svg", "pdf")
@@ -238,7 +239,13 @@ class BackgroundFigureWriter:
 
 
 def _serve() -> None:
-    """The worker's loop: save each pickled figure from stdin, report ``(job, error)`` on stdout."""
+    """The worker's loop: save each pickled figure from stdin, report ``(job, error)`` on stdout.
+
+    Ctrl-C in a terminal reaches the whole process group, this worker too; it
+    ignores it (no KeyboardInterrupt traceback on the user's terminal) and
+    ends when its parent closes its input, as the parent does when it stops.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     jobs, results = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # stray prints must not corrupt the result stream
     while True:

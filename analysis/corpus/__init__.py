@@ -1,0 +1,1 @@
+"""Reading a corpus folder and cleaning it into the corpus table."""

@@ -1,0 +1,1 @@
+"""Per-document measures: readability and named entities."""

@@ -1,0 +1,1 @@
+"""Who copied whom: candidate pairs, shared passages, embeddings, paraphrase, sentence alignment, derivation."""

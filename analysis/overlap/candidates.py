@@ -1,0 +1,118 @@
+"""Candidate document pairs for the exact overlap stage (MinHash LSH).
+
+Comparing every pair of documents is quadratic; on a large corpus only pairs
+that share enough word shingles are worth aligning. Each body becomes the set
+of its word ``ngram``-grams (the text layer's words, normalised, as in
+:mod:`analysis.overlap.passages`), summarised by a MinHash (datasketch, explicit seed);
+a MinHashLSH index returns the pairs whose estimated Jaccard similarity is
+likely above ``threshold``.
+
+Why plain Jaccard LSH with a low threshold rather than containment
+(``MinHashLSHEnsemble``): a short text wholly inside a text ``r`` times longer
+has Jaccard about ``1 / r``, so ``threshold=0.1`` still catches a wire story
+inside an article up to about ten times its length, and near duplicates
+(Jaccard near 1) are found with near certainty. The ensemble would also catch
+more lopsided containment, but it answers one query per document over
+partitioned indexes and was not needed for news-sized texts. Pairs that share
+only a quote or two (Jaccard far below the threshold) are missed by design on
+large corpora: that is the price of not comparing all pairs. Small corpora
+(at most ``all_pairs_max_docs`` documents) skip LSH and return every pair.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import pandas as pd
+from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+from analysis.overlap.passages import ALL_PAIRS_MAX_DOCS
+from analysis.tables import check_corpus_table
+from analysis.text.layer import has_words, normalise_word, words
+
+CANDIDATE_COLUMNS = ["doc_a", "doc_b", "estimated_jaccard"]
+
+
+def _shingles(body: str, ngram: int) -> set[bytes]:
+    normal = [normalise_word(word) for word in words(body)]
+    if len(normal) < ngram:
+        return {" ".join(normal).encode("utf-8")} if normal else set()
+    return {" ".join(normal[i:i + ngram]).encode("utf-8")
+            for i in range(len(normal) - ngram + 1)}
+
+
+def minhash_signatures(docs: pd.DataFrame, *, num_perm: int = 128, seed: int = 1,
+                       ngram: int = 3) -> list[LeanMinHash]:
+    """One MinHash per document body (word ``ngram``-gram shingles), corpus order.
+
+    Parameters
+    ----------
+    docs : pandas.DataFrame
+        Corpus table with ``doc_id`` and ``body``.
+    num_perm, seed : int
+        MinHash permutations and random seed (fixed seed: reproducible).
+    ngram : int
+        Shingle length in words.
+
+    Returns
+    -------
+    list of datasketch.LeanMinHash
+    """
+    check_corpus_table(docs)
+    shingle_sets = [sorted(_shingles(body, ngram)) for body in docs["body"]]
+    hashes = MinHash.bulk(shingle_sets, num_perm=num_perm, seed=seed)
+    return [LeanMinHash(h) for h in hashes]
+
+
+def candidate_pairs(docs: pd.DataFrame, threshold: float = 0.1, num_perm: int = 128,
+                    seed: int = 1, ngram: int = 3, *,
+                    all_pairs_max_docs: int = ALL_PAIRS_MAX_DOCS) -> pd.DataFrame:
+    """Pairs of documents worth aligning, from MinHash LSH (all pairs if small).
+
+    Parameters
+    ----------
+    docs : pandas.DataFrame
+        Corpus table with ``doc_id`` and ``body``.
+    threshold : float
+        Jaccard similarity (of word ``ngram``-gram sets) the LSH index is tuned
+        for; pairs well below it are rarely returned. Low by default so that
+        containment (short text inside a long one) is not lost.
+    num_perm, seed : int
+        MinHash permutations and random seed.
+    ngram : int
+        Shingle length in words.
+    all_pairs_max_docs : int
+        Corpora with at most this many documents skip LSH: every pair is returned.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``doc_a``, ``doc_b`` (doc_a first in corpus order), ``estimated_jaccard``
+        (MinHash estimate, 0..1; 0 when a body has no words, and such bodies
+        are never LSH candidates). Sorted by doc_a then doc_b in corpus order.
+    """
+    check_corpus_table(docs)
+    if not 0.0 < threshold < 1.0:
+        raise ValueError(f"threshold must be between 0 and 1 (exclusive), got {threshold!r}")
+    if ngram < 1 or num_perm < 2:
+        raise ValueError("ngram must be >= 1 and num_perm >= 2")
+    ids = docs["doc_id"].tolist()
+    signatures = minhash_signatures(docs, num_perm=num_perm, seed=seed, ngram=ngram)
+    # The MinHashes of two empty shingle sets are equal (estimate 1.0): a body
+    # without words shares nothing, so it is never a candidate and estimates 0.
+    wordless = {k for k, body in enumerate(docs["body"]) if not has_words(body)}
+    if len(ids) <= all_pairs_max_docs:
+        found = list(combinations(range(len(ids)), 2))
+    else:
+        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        with lsh.insertion_session() as session:
+            for k, signature in enumerate(signatures):
+                if k not in wordless:
+                    session.insert(k, signature, check_duplication=False)
+        found = sorted({(min(k, j), max(k, j)) for k, signature in enumerate(signatures)
+                        if k not in wordless for j in lsh.query(signature) if j != k})
+    rows = [(ids[k], ids[j], 0.0 if wordless & {k, j} else
+             round(float(signatures[k].jaccard(signatures[j])), 6))
+            for k, j in found]
+    table = pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
+    return table.astype({"estimated_jaccard": "float64"})

@@ -1,0 +1,1 @@
+"""Orchestration and presentation: pipeline, narrative, render, publishing, running, manifests, batches."""

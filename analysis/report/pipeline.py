@@ -1,0 +1,333 @@
+"""The analysis, section by section, shared by the report notebook and ``parallax analyze``.
+
+:func:`open_corpus` loads and cleans a corpus once and holds what several
+sections share (the spaCy parse, the sentence table), computed on first use.
+Each ``*_tables`` function runs one report section and returns its tidy tables
+by name (the CSV file stem); the notebook adds figures (:mod:`analysis.figures`)
+and a sentence of interpretation (:mod:`analysis.report.narrative`), shown through
+:mod:`analysis.report.render`; ``parallax analyze`` writes the tables alone. This
+module only orchestrates: it writes no sentence and no markup.
+
+Tables are written with :func:`analysis.tables.write_table`: a text cell that
+a spreadsheet would run as a formula (``=...``, ``+...``, ``-...``, ``@...``)
+gets a leading ``'``; :func:`analysis.tables.read_table` reads the exact text back.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.corpus import reading as corpus_mod
+from analysis.corpus.reading import CorpusError
+from analysis.report.parameters import DEFAULTS, check_parameters
+
+#: Default values of the analysis parameters (one source: :data:`analysis.report.parameters.DEFAULTS`;
+#: the report notebook's parameters cell repeats them, and tests check the two agree).
+DEFAULT_PARAMETERS = DEFAULTS
+
+
+def resolve_corpus_path(corpus: str | Path) -> Path:
+    """Find a corpus given relative to the working folder or to the project root.
+
+    A notebook opened in JupyterLab runs in ``notebooks/``, papermill and the
+    command line in the project root: ``seeds/nk-wagner-arms`` must work in both.
+
+    Raises
+    ------
+    CorpusError
+        If no such folder or file exists.
+    """
+    path = Path(corpus).expanduser()
+    if path.exists() or path.is_absolute():
+        if not path.exists():
+            raise CorpusError(f"{path}: no such corpus folder or file")
+        return path
+    for ancestor in Path.cwd().resolve().parents:
+        candidate = ancestor / path
+        if candidate.exists():
+            return candidate
+    raise CorpusError(f"{corpus}: no such corpus folder or file (looked in {Path.cwd()} and its parents)")
+
+
+@dataclass
+class CorpusAnalysis:
+    """A loaded corpus and the intermediate results its sections share.
+
+    Attributes
+    ----------
+    corpus : str
+        The corpus as the user named it.
+    path : pathlib.Path
+        Where it was found.
+    raw, lines, docs : pandas.DataFrame
+        :func:`analysis.corpus.reading.read_corpus`, :func:`~analysis.corpus.reading.line_table`
+        and :func:`~analysis.corpus.reading.clean_corpus` outputs.
+    parameters : dict
+        Analysis parameters (see :data:`DEFAULT_PARAMETERS`).
+    """
+
+    corpus: str
+    path: Path
+    raw: pd.DataFrame
+    lines: pd.DataFrame
+    docs: pd.DataFrame
+    parameters: dict = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        """The corpus name: its folder (or file stem)."""
+        return self.path.stem if self.path.is_file() else self.path.resolve().name
+
+    @functools.cached_property
+    def nlp(self):
+        """The spaCy pipeline (loaded once per process)."""
+        from analysis.text.nlp import load_pipeline
+
+        return load_pipeline(self.parameters.get("spacy_model", "auto"))
+
+    @functools.cached_property
+    def parsed(self) -> dict:
+        """doc_id -> parsed spaCy ``Doc`` of each body."""
+        from analysis.text.nlp import parse_bodies
+
+        return parse_bodies(self.docs, self.nlp)
+
+    @functools.cached_property
+    def sentences(self) -> pd.DataFrame:
+        """:func:`analysis.text.layer.sentence_table` of the corpus."""
+        from analysis.text.layer import sentence_table
+
+        return sentence_table(self.parsed)
+
+    @functools.cached_property
+    def prose_sentences(self) -> pd.DataFrame:
+        """Sentences of the prose paragraphs (sub-headings left out), for alignment."""
+        paragraphs = corpus_mod.paragraph_table(self.docs)
+        headings = paragraphs[paragraphs["kind"] == "heading"]
+        sentences = self.sentences
+        in_heading = pd.Series(False, index=sentences.index)
+        for doc_id, start, end in headings[["doc_id", "start", "end"]].itertuples(index=False):
+            in_heading |= (sentences["doc_id"] == doc_id) & (sentences["start"] >= start) & (sentences["end"] <= end)
+        return sentences[~in_heading].reset_index(drop=True)
+
+    @functools.cached_property
+    def english_docs(self) -> pd.DataFrame:
+        """The documents the English-only sections analyse (:func:`analysis.corpus.language.english_documents`)."""
+        from analysis.corpus.language import english_documents
+
+        return english_documents(self.docs)
+
+    @property
+    def english_parsed(self) -> dict:
+        """:attr:`parsed` for :attr:`english_docs` only."""
+        return {doc_id: self.parsed[doc_id] for doc_id in self.english_docs["doc_id"]}
+
+    @functools.cached_property
+    def entities(self) -> dict[str, pd.DataFrame]:
+        """The entity tables (:func:`analysis.measures.entities.analyse_entities`) of the English documents, computed once."""
+        from analysis.measures import entities
+
+        aliases = entities.load_aliases(self.path if self.path.is_dir() else self.path.parent)
+        return entities.analyse_entities(self.english_docs, self.english_parsed, self.nlp, aliases,
+                                         self.parameters["capitals_as_governments"])
+
+    @property
+    def n_documents(self) -> int:
+        return len(self.docs)
+
+
+def open_corpus(corpus: str | Path, **parameters) -> CorpusAnalysis:
+    """Load and clean a corpus for analysis.
+
+    Parameters
+    ----------
+    corpus : str or pathlib.Path
+        Corpus folder or file (see :func:`resolve_corpus_path`).
+    **parameters
+        Analysis parameters (see :data:`analysis.report.parameters.PARAMETERS`).
+
+    Returns
+    -------
+    CorpusAnalysis
+
+    Raises
+    ------
+    ParameterError
+        An unknown parameter, or a value of the wrong type or out of range,
+        named as the user wrote it (checked before the corpus is read).
+    CorpusError
+        The corpus cannot be read.
+    """
+    parameters = check_parameters(parameters)
+    path = resolve_corpus_path(corpus)
+    raw = corpus_mod.read_corpus(path)
+    lines = corpus_mod.line_table(raw)
+    docs = corpus_mod.clean_corpus(raw, lines)
+    return CorpusAnalysis(str(corpus), path, raw, lines, docs, parameters)
+
+
+def corpus_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
+    """The corpus section: ``documents``, ``boilerplate`` and ``paragraphs`` tables."""
+    return {
+        "documents": corpus_mod.document_table(analysis.docs, analysis.sentences),
+        "boilerplate": corpus_mod.boilerplate_table(analysis.lines),
+        "paragraphs": corpus_mod.paragraph_table(analysis.docs),
+    }
+
+
+def readability_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
+    """The readability section: ``readability`` (per document) and ``readability_paragraphs``.
+
+    Every document has a row; those in another language than English are not
+    scored (flag ``not_english=<code>``).
+    """
+    from analysis.measures import readability
+
+    paragraphs = corpus_mod.paragraph_table(analysis.docs)
+    return {
+        "readability": readability.readability_table(analysis.docs, paragraphs, parsed=analysis.parsed),
+        "readability_paragraphs": readability.paragraph_readability(analysis.docs, paragraphs),
+    }
+
+
+def entities_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
+    """The entities section: ``entities``, ``entity_aliases``, ``title_entities``, ``entity_suppressed``.
+
+    English-only: documents in another language are left out (:attr:`CorpusAnalysis.english_docs`).
+    """
+    result = analysis.entities
+    return {"entities": result["entities"], "entity_aliases": result["entity_aliases"],
+            "title_entities": result["title_entities"], "entity_suppressed": result["suppressed"]}
+
+
+def cross_source_skip_reason(analysis: CorpusAnalysis) -> str | None:
+    """Why the cross-source sections cannot run on this corpus (None when they can)."""
+    if analysis.n_documents < 2:
+        return (f"This corpus has {analysis.n_documents} document: comparing outlets needs at least two, "
+                "so the overlap, quote-variant and number-conflict comparisons are skipped.")
+    return None
+
+
+def overlap_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
+    """The overlap section: candidate pairs, shared passages, pairwise summary, derivation edges.
+
+    Candidate pairs come from MinHash LSH (every pair for a small corpus); the
+    exact passage alignment runs on candidates only. Empty when the corpus
+    has fewer than two documents.
+    """
+    if cross_source_skip_reason(analysis):
+        return {}
+    from analysis.overlap import candidates, passages as overlap
+
+    from analysis.overlap.alignment import align_sentences
+    from analysis.overlap.embeddings import encode
+
+    docs, params = analysis.docs, analysis.parameters
+    pairs = candidates.candidate_pairs(docs, seed=params["seed"])
+    passages = overlap.shared_passages(docs, pairs, min_words=params["min_passage_words"])
+    sentences = analysis.prose_sentences
+    vectors = encode(sentences["text"].tolist(), backend=params["embedding_backend"])
+    alignment = align_sentences(sentences, vectors, pairs)
+    summary = overlap.overlap_pairs(docs, passages, alignment, pairs=pairs)
+    return {
+        "candidate_pairs": pairs,
+        "passages": passages,
+        "sentence_alignment": alignment,
+        "overlap_pairs": summary,
+        "derivation": overlap.derivation_edges(summary, docs, passages),
+    }
+
+
+def quotes_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
+    """The quotes section: ``quotes`` (quotations and scare quotes) and ``quote_variants``.
+
+    English-only: documents in another language are left out (:attr:`CorpusAnalysis.english_docs`).
+    """
+    from analysis.statements import quotes
+
+    from analysis.measures.entities import canonical_name_function
+
+    speaker_names = canonical_name_function(analysis.entities["mentions"])
+    found = quotes.extract_quotes(analysis.english_docs, analysis.english_parsed, canonicalize=speaker_names)
+    return {"quotes": found, "quote_variants": quotes.quote_variants(found)}
+
+
+def numbers_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
+    """The numbers section: ``numbers``, ``number_claims`` and ``number_conflicts``.
+
+    English-only: documents in another language are left out (:attr:`CorpusAnalysis.english_docs`).
+    """
+    from analysis.statements import numbers
+
+    found = numbers.extract_numbers(analysis.english_docs, analysis.english_parsed)
+    return {"numbers": found, "number_claims": numbers.number_claims(found),
+            "number_conflicts": numbers.number_conflicts(found)}
+
+
+#: Sections in report order: name -> function returning its tables.
+SECTIONS = {
+    "corpus": corpus_tables,
+    "readability": readability_tables,
+    "entities": entities_tables,
+    "overlap": overlap_tables,
+    "quotes": quotes_tables,
+    "numbers": numbers_tables,
+}
+
+
+def analyze(corpus: str | Path, **parameters) -> dict[str, pd.DataFrame]:
+    """Run every section and return all tables by name (``parallax analyze``)."""
+    analysis = open_corpus(corpus, **parameters)
+    tables: dict[str, pd.DataFrame] = {}
+    for section in SECTIONS.values():
+        tables.update(section(analysis))
+    return tables
+
+
+def write_analysis(corpus: str | Path, out: str | Path, parameters: dict | None = None,
+                   wait: bool = True) -> dict[str, pd.DataFrame]:
+    """``parallax analyze``: write every section's tables to ``out/tables/``, with a manifest.
+
+    ``out`` is guarded, locked and replaced like a report folder
+    (:class:`analysis.report.outputs.OutputFolder`); its ``manifest.json`` has
+    ``"kind": "tables"``, so ``parallax verify`` checks it and a later run
+    may replace it.
+
+    Parameters
+    ----------
+    corpus : str or pathlib.Path
+        Corpus folder or file.
+    out : str or pathlib.Path
+        Output folder: ``tables/<name>.csv`` and ``manifest.json``.
+    parameters : dict, optional
+        Analysis parameters (see :data:`DEFAULT_PARAMETERS`), already typed.
+    wait : bool
+        Wait for another run writing ``out`` (True) or fail at once (False).
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        The tables written, by name (as :func:`analyze`).
+    """
+    from analysis.report import manifest as manifest_mod
+    from analysis.report.outputs import OutputFolder
+    from analysis.report.run import models_used
+    from analysis.tables import write_table
+
+    parameters = dict(parameters or {})
+    corpus_path = resolve_corpus_path(corpus)
+    with OutputFolder(out, corpus_path, wait=wait) as folder:
+        tables = analyze(corpus, **parameters)
+        for name, table in tables.items():
+            write_table(table, folder.staging / "tables" / f"{name}.csv")
+        values = {**DEFAULT_PARAMETERS, **parameters}
+        manifest = manifest_mod.build_manifest(folder.staging, str(corpus), corpus_path, values,
+                                               manifest_mod.package_versions(), [], models_used(values),
+                                               kind="tables")
+        manifest_mod.write_manifest(folder.staging, manifest)  # last: it records the hash of every table
+        folder.commit()
+    return tables

@@ -1,0 +1,1 @@
+"""Statements compared across outlets: quotations, numbers and dates."""

@@ -1,0 +1,574 @@
+"""Numeric facts (people, money, casualties, percentages, dates) and their conflicts.
+
+:func:`extract_numbers` finds each figure in a body, normalises its value
+("$100m" = "100 million dollars" = 1e8; "a thousand" = 1000), and records what
+it counts (the noun it quantifies, or for money the verb it is spent/received
+through), its currency, period, hedge and place. :func:`number_claims` groups
+the same quantity across documents and :func:`number_conflicts` flags where the
+outlets disagree: the same figure for a different place (``different_scope``),
+for a differently described thing (``different_description``), or different
+figures for the same thing (``different_value``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Mapping
+
+import pandas as pd
+from text_to_num import text2num
+
+from analysis.corpus.reading import document_labels
+from analysis.tables import check_corpus_table
+from analysis.text.layer import lemma
+
+NUMBER_COLUMNS = ["doc_id", "value", "unit", "what", "text", "start", "end", "label",
+                  "currency", "period", "qualifier", "scope", "is_conversion", "vague"]
+CLAIM_COLUMNS = ["group_id", "claim", "unit", "value", "currency", "period", "what",
+                 "n_docs", "status"]
+CONFLICT_COLUMNS = ["group_id", "doc_id", "value", "what", "text", "conflict", "label",
+                    "unit", "scope", "claim"]
+
+#: Nouns (lemmas) counting people; a figure quantifying one of these has unit "people".
+PEOPLE_NOUNS = frozenset("""
+    people person individual personnel troop soldier fighter mercenary contractor convict
+    prisoner criminal inmate employee civilian member worker resident refugee child man
+    woman official volunteer recruit staff veteran citizen migrant voter student patient
+    victim hostage officer police militant combatant casualty death fatality adult
+""".split())
+#: Stems marking a count of people as casualties.
+CASUALTY_STEMS = ("kill", "die", "dead", "death", "wound", "injur", "casualt", "fatalit")
+#: Nouns of time, skipped when looking for what a bare figure counts.
+TIME_NOUNS = frozenset("day week month year hour minute decade century".split())
+
+_CURRENCY = {"US$": "USD", "$": "USD", "S$": "SGD", "A$": "AUD", "C$": "CAD", "HK$": "HKD",
+             "NZ$": "NZD", "€": "EUR", "£": "GBP", "¥": "JPY", "dollar": "USD", "euro": "EUR",
+             "pound": "GBP", "yuan": "CNY", "won": "KRW", "rouble": "RUB", "ruble": "RUB",
+             "yen": "JPY"}
+_SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9,
+          "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12, "dozen": 12, "hundred": 100}
+#: Number words that may start or continue a number phrase ("forty-two", "three hundred").
+_NUMBER_WORDS = tuple(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy "
+    "eighty ninety".split())
+_SCALE_WORDS = ("hundred", "thousand", "million", "billion", "trillion")
+#: Plural scale words ("thousands of troops", "dozens", "scores of") state an order of
+#: magnitude, not a figure. Such a quantity is kept with ``vague`` set and no value:
+#: any number given to it ("thousands" = 2000, or text2num's 1000) would be a guess
+#: that can make or hide a conflict with a real figure.
+VAGUE_QUANTITY = (r"(?:dozens|scores|tens|hundreds|thousands)\s+of\s+(?:thousands|millions|billions)"
+                  r"|dozens|hundreds|thousands|millions|billions|trillions|scores(?=\s+of\b)")
+
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_SCALE_RE = r"(?:\s?(?P<scale>million|billion|trillion|thousand|bn|mn|tn|m|k)\b)"
+MONEY_RE = re.compile(
+    r"(?P<cur>US\$|S\$|A\$|C\$|HK\$|NZ\$|\$|€|£|¥)\s?(?P<num>" + _NUM + ")" + _SCALE_RE + "?")
+PLAIN_RE = re.compile(
+    r"(?<![\w$€£¥.,/-])(?P<num>" + _NUM + r")(?![\w/-]|[.,]\d)"
+    r"(?:\s(?P<scale>million|billion|trillion|thousand)\b)?"
+    r"(?:\s?(?P<pct>%|per ?cent\b|percent\b))?"
+    r"(?:\s(?P<curword>dollars?|euros?|pounds?|yuan|won|roubles?|rubles?|yen)\b)?", re.I)
+_WORD_ATOM = "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+_WORD_SCALE = "|".join(_SCALE_WORDS) + "|dozen"
+WORD_NUMBER_RE = re.compile(
+    r"\b(?P<num>half\s+an?\s+(?:" + _WORD_SCALE + r")"
+    r"|(?:a|an|" + _WORD_ATOM + r")(?:[\s-]+(?:and\s+)?(?:" + _WORD_ATOM + "|" + _WORD_SCALE + r"))*"
+    r"(?:\s+and\s+a\s+half(?:\s+(?:" + _WORD_SCALE + r"))?)?"
+    r"|(?P<vague>" + VAGUE_QUANTITY + r"))"
+    r"\b(?:\s(?P<curword>dollars?|euros?|pounds?)\b)?", re.I)
+_QUALIFIER_RE = re.compile(
+    r"(?P<q>more than|less than|fewer than|over|under|about|around|nearly|almost|at least|"
+    r"at most|up to|as many as|as much as|as high as|as few as|roughly|approximately|some|"
+    r"an estimated|estimated)\s+$", re.I)
+#: Characters before a figure searched for its hedge ("more than", "as many as"):
+#: the longest hedge and a few spaces.
+QUALIFIER_WINDOW_CHARS = 30
+#: A rate's period ("$100m a month") may follow the figure after a bracketed
+#: conversion of at most PERIOD_BRACKET_MAX_CHARS characters and at most
+#: PERIOD_MAX_WORDS_BETWEEN words ("$100 million (S$135 million) on the war a
+#: month"); further on, "a month" belongs to another phrase.
+PERIOD_BRACKET_MAX_CHARS = 40
+PERIOD_MAX_WORDS_BETWEEN = 4
+_BRACKET = r"(?:\s*\([^)]{0,%d}\))?" % PERIOD_BRACKET_MAX_CHARS
+_PERIOD_RE = re.compile(
+    r"^" + _BRACKET + r"(?:\s+[\w'’-]+){0,%d}?\s+(?:per|a|an|each|every)\s+" % PERIOD_MAX_WORDS_BETWEEN
+    + r"(?P<p>day|week|month|year)\b|^" + _BRACKET + r"\s+(?P<adv>daily|weekly|monthly|"
+    r"annually|yearly)\b", re.I)
+_YEAR_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_CURRENCY_IN_DATE = re.compile(r"[$€£¥]|\b(?:dollars?|euros?|pounds?)\b", re.I)
+_PERIOD_ONLY = re.compile(r"^(?:a|an|per|each|every)\s+(?:day|week|month|year)$|^(?:daily|"
+                          r"weekly|monthly|annually|yearly)$", re.I)
+
+
+def _currency_code(word: str) -> str:
+    """ISO code of a currency word matched by the patterns above ("dollars" -> "USD").
+
+    The patterns admit a closed list of words whose plural adds an "s"; no
+    parse is at hand here, and none is needed.
+    """
+    return _CURRENCY[word.lower().removesuffix("s")]
+
+
+def parse_number_words(text: str) -> float | None:
+    """Value of an English number phrase ("a thousand", "forty-two", "two and a half million").
+
+    The phrase is read by text2num; this function adds only what text2num
+    leaves out: "a"/"an" for one, "dozen" (12), "half a <scale>" and
+    "<number> and a half [<scale>]".
+
+    Returns
+    -------
+    float or None
+        None when ``text`` is not a number phrase, and for a vague plural
+        (:data:`VAGUE_QUANTITY`: "thousands", "dozens"), which has no value.
+    """
+    words = [w for w in re.split(r"[\s-]+", text.lower().strip()) if w]
+    if not words or re.fullmatch(VAGUE_QUANTITY, " ".join(words)):
+        return None
+    if words[0] == "half":                                   # "half a million"
+        scale = _whole_number(["one", *words[2:]]) if words[1:2] in (["a"], ["an"]) else None
+        return None if scale is None else scale / 2
+    if "half" in words:                                       # "two and a half million"
+        at = words.index("half")
+        whole, scale = _whole_number(words[:at - 2]), _whole_number(["one", *words[at + 1:]])
+        if words[at - 2:at] != ["and", "a"] or whole is None or scale is None:
+            return None
+        return (whole + 0.5) * scale
+    return _whole_number(words)
+
+
+def _whole_number(words: list[str]) -> float | None:
+    """Value of a whole-number phrase (lower case, split on spaces and hyphens), or None."""
+    if words[:1] in (["a"], ["an"]):
+        words = ["one", *words[1:]]
+    if words[-1:] == ["dozen"]:                               # text2num has no "dozen"
+        count = _whole_number(words[:-1]) if len(words) > 1 else 1.0
+        return None if count is None else count * 12
+    if not words or "dozen" in words:
+        return None
+    try:
+        return float(text2num(" ".join(words), "en"))
+    except ValueError:
+        return None
+
+
+def extract_numbers(docs: pd.DataFrame, parsed: Mapping | None = None) -> pd.DataFrame:
+    """Numeric facts of every document, normalised.
+
+    Parameters
+    ----------
+    docs : pandas.DataFrame
+        Corpus table (``doc_id``, ``body``; ``label`` used when present).
+    parsed : mapping, optional
+        ``doc_id`` -> spaCy ``Doc`` of the body (:func:`analysis.text.nlp.parse_bodies`);
+        parsed here when omitted.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per figure, sorted by ``doc_id`` and ``start``:
+
+        - ``doc_id``, ``label`` (str);
+        - ``value`` (float): the normalised value (``"$100m"`` -> 1e8, ``"a
+          thousand"`` -> 1000, ``"40%"`` -> 40); for dates the year when one is
+          given, else NaN;
+        - ``unit`` (str): ``money``, ``percent``, ``people``, ``casualties``
+          (people killed, wounded or dead), ``count`` (anything else counted),
+          ``date`` (an absolute date) or ``relative_date`` ("last month");
+        - ``what`` (str): what the figure counts, the singular of the noun it
+          quantifies (``"contractor"``); for money the verb it goes with
+          (``"spend"``, ``"receive"``); ``""`` for dates or when unknown;
+        - ``text`` (str): the figure as written, ``start``/``end`` (int) its offsets;
+        - ``currency`` (str): ISO code for money (``$`` is read as USD), else ``""``;
+        - ``period`` (str): ``day|week|month|year`` for a rate ("per month"), else ``""``;
+        - ``qualifier`` (str): hedge written before it ("more than", "about"), else ``""``;
+        - ``scope`` (str): the place the figure applies to ("Ukraine",
+          "Bakhmut alone"), from an "in <place>" phrase of its clause, else ``""``;
+        - ``is_conversion`` (bool): a currency conversion in brackets after
+          another amount ("US$100 million (S$135 million)");
+        - ``vague`` (bool): an order of magnitude written as a plural
+          ("thousands of troops", "dozens", "scores of"); its ``value`` is NaN
+          and it takes part in no claim (:data:`VAGUE_QUANTITY`).
+    """
+    check_corpus_table(docs)
+    if parsed is None:
+        from analysis.text.nlp import load_pipeline, parse_bodies
+        parsed = parse_bodies(docs, load_pipeline())
+    labels = document_labels(docs)
+    rows = []
+    for doc_id, body in zip(docs["doc_id"].astype(str), docs["body"]):
+        if doc_id not in parsed:
+            raise ValueError(f"parsed has no spaCy Doc for document {doc_id!r}")
+        body = "" if not isinstance(body, str) else body
+        doc = parsed[doc_id]
+        if doc.text != body:
+            raise ValueError(f"parsed Doc for {doc_id!r} is not a parse of its body")
+        for row in _doc_numbers(body, doc):
+            row.update(doc_id=doc_id, label=labels.get(doc_id, doc_id))
+            rows.append(row)
+    table = pd.DataFrame(rows, columns=NUMBER_COLUMNS)
+    table = table.sort_values(["doc_id", "start"], kind="stable").reset_index(drop=True)
+    return table.astype({"value": "float64", "start": "int64", "end": "int64",
+                         "is_conversion": bool, "vague": bool})
+
+
+def _doc_numbers(body: str, doc) -> list[dict]:
+    taken: list[tuple[int, int]] = []
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= s or a >= e for s, e in taken)
+
+    rows = []
+    for ent in doc.ents:
+        if ent.label_ != "DATE" or _PERIOD_ONLY.match(ent.text.strip()):
+            continue
+        if _CURRENCY_IN_DATE.search(ent.text):
+            continue           # the small model tags "two and a half million dollars" DATE
+        text = ent.text
+        year = _YEAR_RE.search(text)
+        absolute = bool(year) or (any(m in text.lower() for m in _MONTHS)
+                                  and re.search(r"\d", text))
+        rows.append(_row(ent.start_char, ent.end_char, text,
+                         float(year.group(1)) if year else math.nan,
+                         "date" if absolute else "relative_date", "", body))
+        taken.append((ent.start_char, ent.end_char))
+
+    for m in MONEY_RE.finditer(body):
+        if not free(m.start(), m.end()):
+            continue
+        value = float(m.group("num").replace(",", "")) * _SCALE.get(
+            (m.group("scale") or "").lower(), 1)
+        row = _row(m.start(), m.end(), m.group(0), value, "money", "", body)
+        row["currency"] = _CURRENCY[m.group("cur")]
+        rows.append(row)
+        taken.append((m.start(), m.end()))
+
+    for m in PLAIN_RE.finditer(body):
+        if not free(m.start(), m.end()):
+            continue
+        value = float(m.group("num").replace(",", "")) * _SCALE.get(
+            (m.group("scale") or "").lower(), 1)
+        unit = "percent" if m.group("pct") else "money" if m.group("curword") else ""
+        if not unit and _is_bare_year(m, body, doc):
+            row = _row(m.start(), m.end(), m.group(0), value, "date", "", body)
+            rows.append(row)
+            taken.append((m.start(), m.end()))
+            continue
+        row = _row(m.start(), m.end(), m.group(0), value, unit, "", body)
+        if m.group("curword"):
+            row["currency"] = _currency_code(m.group("curword"))
+        rows.append(row)
+        taken.append((m.start(), m.end()))
+
+    for m in WORD_NUMBER_RE.finditer(body):
+        if not free(m.start(), m.end()):
+            continue
+        phrase = m.group("num")
+        words = phrase.lower().split()
+        if words[0] in ("a", "an") and len(words) == 1:
+            continue
+        if words == ["one"]:
+            continue           # mostly a pronoun ("one of the ...")
+        vague = m.group("vague") is not None
+        value = math.nan if vague else parse_number_words(phrase)
+        if value is None:
+            continue
+        row = _row(m.start(), m.end(), m.group(0), value, "money" if m.group("curword") else "",
+                   "", body)
+        row["vague"] = vague
+        if m.group("curword"):
+            row["currency"] = _currency_code(m.group("curword"))
+        rows.append(row)
+        taken.append((m.start(), m.end()))
+
+    for row in rows:
+        _describe(row, body, doc)
+    _mark_conversions(rows, body)
+    return rows
+
+
+def _row(start, end, text, value, unit, what, body) -> dict:
+    before = body[max(0, start - QUALIFIER_WINDOW_CHARS):start]
+    q = _QUALIFIER_RE.search(before)
+    return {"value": value, "unit": unit, "what": what, "text": text, "start": start,
+            "end": end, "currency": "", "period": "", "qualifier": q.group("q").lower() if q else "",
+            "scope": "", "is_conversion": False, "vague": False}
+
+
+def _is_bare_year(m, body: str, doc) -> bool:
+    """A four-digit year written as a plain number ("in 2014") is a date, not a count."""
+    num = m.group("num")
+    if m.group("scale") or not re.fullmatch(r"1[89]\d\d|20\d\d", num):
+        return False
+    span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+    if span is not None and span.root.dep_ == "nummod" and span.root.head.pos_ == "NOUN":
+        return False          # "2014 soldiers"
+    return True
+
+
+def _describe(row: dict, body: str, doc) -> None:
+    """Fill in unit, what, period and scope of a figure from its clause."""
+    span = doc.char_span(row["start"], row["end"], alignment_mode="expand")
+    if span is None or len(span) == 0:
+        row["unit"] = row["unit"] or "count"
+        return
+    root = span.root
+    if row["unit"] in ("date", "relative_date"):
+        return
+    if row["unit"] == "money":
+        verb = next((t for t in [root, *root.ancestors] if t.pos_ in ("VERB", "AUX")), None)
+        row["what"] = lemma(verb) if verb is not None else ""
+        tail = body[row["end"]:span.sent.end_char]
+        p = _PERIOD_RE.match(tail)
+        if p:
+            word = (p.group("p") or p.group("adv") or "").lower()
+            row["period"] = {"daily": "day", "weekly": "week", "monthly": "month",
+                             "annually": "year", "yearly": "year"}.get(word, word)
+        row["scope"] = _scope(verb if verb is not None else root)
+        return
+    if row["unit"] == "percent":
+        noun = next((c for c in root.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        obj = next((c for c in noun.children if c.dep_ == "pobj"), None) if noun else None
+        row["what"] = lemma(obj) if obj is not None else ""
+        row["scope"] = _scope(root.head)
+        return
+    noun = _counted_noun(root, span)
+    row["what"] = _noun_phrase(noun) if noun is not None else ""
+    casualty = noun is not None and _is_casualty(noun)
+    if casualty:
+        row["unit"] = "casualties"
+    elif row["what"].split()[-1:] and row["what"].split()[-1] in PEOPLE_NOUNS:
+        row["unit"] = "people"
+    else:
+        row["unit"] = "count"
+    head = noun if noun is not None else root
+    verb = next((t for t in [head, *head.ancestors] if t.pos_ in ("VERB", "AUX")), head)
+    row["scope"] = _scope(verb)
+
+
+def _counted_noun(root, span):
+    """The noun a figure quantifies, or the nearest one before it in its sentence."""
+    if root.dep_ in ("nummod", "quantmod", "compound", "amod") and root.head.pos_ in ("NOUN",
+                                                                                      "PROPN"):
+        return root.head
+    if root.pos_ == "NOUN" and root not in span:
+        return root
+    for child in root.children:        # "1,000 of the fighters"
+        if child.dep_ == "prep" and child.lower_ == "of":
+            obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if obj is not None and obj.pos_ != "PRON":
+                return obj
+    verb = next((t for t in root.ancestors if t.pos_ == "VERB"), None)
+    if verb is not None:                # "places the casualty rate as high as a thousand"
+        obj = next((c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")
+                    and c.pos_ == "NOUN"), None)
+        if obj is not None:
+            return obj
+    for tok in reversed(list(span.sent)[: span.start - span.sent.start]):
+        if tok.pos_ == "NOUN" and lemma(tok) not in TIME_NOUNS:
+            return tok
+    return None
+
+
+def _noun_phrase(noun) -> str:
+    """Lemma of a counted noun with its common-noun compounds ("casualty rate")."""
+    parts = [c.text for c in noun.children if c.dep_ == "compound" and c.text[:1].islower()
+             and c.i < noun.i]
+    return " ".join(parts + [lemma(noun)])
+
+
+def _is_casualty(noun) -> bool:
+    words = [noun, noun.head, *noun.children, *[c for c in noun.head.children if c.pos_ == "VERB"]]
+    words += [c for c in noun.children if c.dep_ == "compound"]
+    return any(w.lower_.startswith(CASUALTY_STEMS) for w in words)
+
+
+def _scope(anchor) -> str:
+    """Place of an "in <place>" phrase under ``anchor`` ("Ukraine", "Bakhmut alone")."""
+    doc = anchor.doc
+    for tok in anchor.subtree:
+        if tok.dep_ == "pobj" and tok.head.lower_ in ("in", "inside", "across") \
+                and tok.ent_type_ in ("GPE", "LOC", "FAC"):
+            ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
+            text = ent.text if ent is not None else tok.text
+            end = ent.end if ent is not None else tok.i + 1
+            if end < len(doc) and doc[end].lower_ in ("alone", "only"):
+                text += " " + doc[end].lower_
+            return text
+    return ""
+
+
+def _mark_conversions(rows: list[dict], body: str) -> None:
+    money = sorted((r for r in rows if r["unit"] == "money"), key=lambda r: r["start"])
+    for prev, row in zip(money, money[1:]):
+        between = body[prev["end"]:row["start"]]
+        if re.fullmatch(r"\s*\(\s*(?:about|around|approx\.?|roughly|~)?\s*", between) \
+                and row["currency"] != prev["currency"]:
+            row["is_conversion"] = True
+            row["what"], row["scope"] = prev["what"], prev["scope"]
+            row["period"] = row["period"] or prev["period"]
+            prev["period"] = prev["period"] or row["period"]
+
+
+# --------------------------------------------------------------------------
+# Claims and conflicts across documents
+# --------------------------------------------------------------------------
+
+#: Figures of quantities below this are too common to be claims ("two officials").
+MIN_CLAIM_VALUE = 10
+
+
+def _family(unit: str) -> str:
+    return "quantity" if unit in ("people", "casualties", "count") else unit
+
+
+def _claim_rows(numbers: pd.DataFrame) -> pd.DataFrame:
+    needed = ["doc_id", "value", "unit", "what", "text"]
+    missing = [c for c in needed if c not in numbers.columns]
+    if missing:
+        raise ValueError(f"numbers table is missing column(s): {', '.join(missing)}")
+    rows = numbers.copy()
+    for col, default in (("currency", ""), ("period", ""), ("scope", ""), ("label", None),
+                         ("is_conversion", False)):
+        if col not in rows.columns:
+            rows[col] = rows["doc_id"] if col == "label" else default
+    rows = rows[rows["unit"].isin(["money", "percent", "people", "casualties", "count"])
+                & rows["value"].notna() & ~rows["is_conversion"].astype(bool)]
+    rows = rows[(rows["unit"].isin(["money", "percent"])) | (rows["value"] >= MIN_CLAIM_VALUE)]
+    rows = rows.fillna({"what": "", "currency": "", "period": "", "scope": ""})
+    return rows.assign(family=rows["unit"].map(_family)).reset_index(drop=True)
+
+
+def _claim_label(unit: str, value: float, currency: str, period: str, what: str) -> str:
+    number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.4g}"
+    if unit == "money":
+        text = f"{currency or '?'} {number}" + (f" per {period}" if period else "")
+        return text + (f" ({what})" if what else "")
+    if unit == "percent":
+        return f"{number}%" + (f" of {what}" if what else "")
+    return f"{number} {what}".strip()
+
+
+def _mode(values: list[str], docs: list[str]) -> str:
+    """Most common non-empty value counted once per document (ties: first seen)."""
+    seen: dict[str, set] = {}
+    for v, d in zip(values, docs):
+        if v:
+            seen.setdefault(v, set()).add(d)
+    if not seen:
+        return ""
+    best = max(len(s) for s in seen.values())
+    return next(v for v in values if v and len(seen[v]) == best)
+
+
+def number_conflicts(numbers: pd.DataFrame) -> pd.DataFrame:
+    """The same quantity across documents, each mention marked agree or conflict.
+
+    A *claim* is a quantity shared by two documents or more: same value, and for
+    money same currency and period (hedges such as "more than" are ignored,
+    bracketed currency conversions skipped, quantities under
+    :data:`MIN_CLAIM_VALUE` ignored). Within a claim the reference description
+    is the ``what`` (and ``scope``) given by most documents. A further claim
+    joins figures for the same ``what``, currency and period that differ in value
+    across documents, when no document gives both values.
+
+    Parameters
+    ----------
+    numbers : pandas.DataFrame
+        Output of :func:`extract_numbers`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per mention in a claim, sorted by ``group_id``, ``doc_id`` and
+        the mention's order: ``group_id`` (``"nc<NN>"``), ``doc_id``, ``value``,
+        ``what``, ``text``, ``conflict`` (``agree``; ``different_scope``: the
+        figure is tied to another place; ``different_description``: it counts a
+        differently described thing, "contractor" against "mercenary", or
+        "spend" against "receive"; ``different_value``: another figure for the
+        same thing), ``label``, ``unit``, ``scope`` and ``claim`` (a readable
+        name of the claim, e.g. ``"USD 100,000,000 per month (spend)"``).
+    """
+    rows = _claim_rows(numbers)
+    out: list[dict] = []
+    groups = []
+    for key, grp in rows.groupby(["family", "value", "currency", "period"], sort=True):
+        if grp["doc_id"].nunique() >= 2:
+            groups.append(("value", key, grp))
+    for key, grp in rows[rows["what"] != ""].groupby(["unit", "what", "currency", "period"],
+                                                     sort=True):
+        values_by_doc = grp.groupby("doc_id")["value"].nunique()
+        if grp["value"].nunique() >= 2 and grp["doc_id"].nunique() >= 2 \
+                and (values_by_doc == 1).all():
+            groups.append(("what", key, grp))
+    groups.sort(key=lambda g: (g[2]["doc_id"].min(), g[2]["start"].min() if "start" in g[2]
+                               else 0, g[0]))
+    for n, (kind, key, grp) in enumerate(groups, start=1):
+        gid = f"nc{n:02d}"
+        docs = grp["doc_id"].tolist()
+        ref_what = _mode(grp["what"].tolist(), docs)
+        ref_scope = _mode(grp["scope"].tolist(), docs)
+        if kind == "value":
+            ref_unit = _mode(grp["unit"].tolist(), docs)
+            ref_value = float(key[1])
+        else:
+            ref_unit = _mode(grp["unit"].tolist(), docs)
+            counts = Counter()
+            for v, d in set(zip(grp["value"], grp["doc_id"])):
+                counts[v] += 1
+            ref_value = max(grp["value"], key=lambda v: counts[v])
+        claim = _claim_label(ref_unit, ref_value, key[2], key[3], ref_what)
+        for _, r in grp.iterrows():
+            if kind == "what":
+                conflict = "agree" if r["value"] == ref_value else "different_value"
+            elif r["scope"] and ref_scope and r["scope"] != ref_scope:
+                conflict = "different_scope"
+            elif r["what"] != ref_what or (r["unit"] != ref_unit and ref_unit):
+                conflict = "different_description"
+            else:
+                conflict = "agree"
+            out.append({"group_id": gid, "doc_id": r["doc_id"], "value": float(r["value"]),
+                        "what": r["what"], "text": r["text"], "conflict": conflict,
+                        "label": r["label"], "unit": r["unit"], "scope": r["scope"],
+                        "claim": claim, "_group": n, "_start": r.get("start", 0)})
+    # sort on the group's number: as strings "nc100" would come before "nc11"
+    table = pd.DataFrame(out, columns=CONFLICT_COLUMNS + ["_group", "_start"])
+    table = table.sort_values(["_group", "doc_id", "_start"], kind="stable")
+    return table.drop(columns=["_group", "_start"]).reset_index(drop=True)
+
+
+def number_claims(numbers: pd.DataFrame) -> pd.DataFrame:
+    """One row per claim shared across documents (see :func:`number_conflicts`).
+
+    Parameters
+    ----------
+    numbers : pandas.DataFrame
+        Output of :func:`extract_numbers`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Sorted by ``group_id``: ``group_id``, ``claim`` (readable name),
+        ``unit``, ``value`` (the reference value), ``currency``, ``period``,
+        ``what`` (the reference description), ``n_docs`` (documents stating it)
+        and ``status`` (``agree`` when every mention agrees, else
+        ``conflict``).
+    """
+    conflicts = number_conflicts(numbers)
+    rows = _claim_rows(numbers)
+    out = []
+    for gid, grp in conflicts.groupby("group_id", sort=False):   # already in group order
+        agree = grp[grp["conflict"] == "agree"]
+        ref = agree.iloc[0] if not agree.empty else grp.iloc[0]
+        match = rows[(rows["doc_id"] == ref["doc_id"]) & (rows["text"] == ref["text"])]
+        currency = match["currency"].iloc[0] if not match.empty else ""
+        period = match["period"].iloc[0] if not match.empty else ""
+        out.append({"group_id": gid, "claim": ref["claim"], "unit": ref["unit"],
+                    "value": float(ref["value"]), "currency": currency, "period": period,
+                    "what": ref["what"], "n_docs": int(grp["doc_id"].nunique()),
+                    "status": "agree" if (grp["conflict"] == "agree").all() else "conflict"})
+    return pd.DataFrame(out, columns=CLAIM_COLUMNS)

@@ -1,0 +1,1 @@
+"""The kit's one text layer: words, paragraphs, sentences, quotation marks, lemmas."""
