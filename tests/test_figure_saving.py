@@ -148,7 +148,7 @@ def test_importing_the_figures_leaves_matplotlib_settings_alone():
     script = ("import matplotlib\n"
               "before = dict(matplotlib.rcParams)\n"
               "import analysis.figures.entities, analysis.figures.overlap, analysis.figures.quotes\n"
-              "import analysis.figures.readability, analysis.figures.save\n"
+              "import analysis.figures.numbers, analysis.figures.readability, analysis.figures.save\n"
               "changed = sorted(k for k, v in matplotlib.rcParams.items() if before[k] != v)\n"
               "assert not changed, changed\n")
     subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True)

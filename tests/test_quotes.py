@@ -175,7 +175,7 @@ def test_quotes_and_overlap_see_the_same_quotation_marks(nlp):
 
 
 def test_connected_groups_join_through_links():
-    from analysis.quotes import connected_groups
+    from analysis.statements.quotes import connected_groups
 
     groups = connected_groups(5, [(0, 3), (3, 1)])
     assert groups[0] == groups[1] == groups[3]

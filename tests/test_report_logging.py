@@ -7,7 +7,7 @@ import logging
 import papermill
 import pytest
 
-from analysis.report import run_report
+from analysis.report.run import run_report
 from conftest import SEEDS
 
 
