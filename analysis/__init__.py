@@ -1,10 +1,11 @@
 """Parallax: compare how news outlets cover the same story.
 
-The package is a set of small, pure functions, one module per concern, in the
-order data flows through them::
+The package is laid out by stage, in the order data flows through it::
 
-    corpus (load, clean) -> readability, entities, overlap, quotes, numbers
-                         -> figures, tables -> report (papermill) -> cli
+    corpus (read, clean, languages) -> text (words, sentences, quotation marks, lemmas)
+        -> measures (readability, entities), overlap (who copied whom),
+           statements (quotes, numbers)
+        -> figures, tables -> report (pipeline, narrative, render, run, manifest) -> cli
 
 Every analysis function takes a corpus table (one row per document, see
 :func:`analysis.corpus.reading.load_corpus`) or plain text, and returns a tidy

@@ -64,7 +64,7 @@ def full_parameters(parameters: dict | None = None) -> dict:
     """The analysis parameters a report runs with: the notebook's defaults updated by ``parameters``.
 
     These are what the report's manifest records and fingerprints (the
-    runner-set ``corpus`` and ``output_dir`` excluded).
+    runner-set ``corpus``, ``output_dir`` and ``staging_dir`` excluded).
     """
     from analysis.report.run import DEFAULT_NOTEBOOK, RUNNER_PARAMETERS, notebook_parameters
 

@@ -26,14 +26,14 @@ from analysis.corpus.reading import printable, read_corpus
 from analysis.errors import OutputError, ParameterError, ReportError
 from analysis.report.outputs import OutputFolder, is_disk_fault
 from analysis.corpus.paths import resolve_corpus_path
-from analysis.report.publish import FIGURE_INDEX, STAGING_ENV
+from analysis.report.publish import FIGURE_INDEX
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
 DEFAULT_NOTEBOOK = NOTEBOOK_DIR / "report.ipynb"
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates"
 #: Parameters the runner sets itself; users give the corpus and --out instead.
-RUNNER_PARAMETERS = ("corpus", "output_dir")
+RUNNER_PARAMETERS = ("corpus", "output_dir", "staging_dir")
 #: Cell and notebook metadata that records when and how long a run took.
 _VOLATILE_KEYS = ("start_time", "end_time", "duration", "input_path", "output_path")
 
@@ -129,9 +129,13 @@ def scrub_notebook(path: str | Path) -> None:
     meta = nb.metadata.get("papermill", {})
     for key in _VOLATILE_KEYS:
         meta.pop(key, None)
+    meta.get("parameters", {}).pop("staging_dir", None)
     for cell in nb.cells:
         if "injected-parameters" in cell.metadata.get("tags", []):
             cell["id"] = "injected-parameters"  # papermill gives it a random id
+            # the run's staging folder has a random name and is gone once the report is in place
+            cell["source"] = "\n".join(line for line in cell["source"].splitlines()
+                                       if not line.startswith("staging_dir = "))
         cell.metadata.pop("execution", None)
         cell_meta = cell.metadata.get("papermill", {})
         for key in _VOLATILE_KEYS:
@@ -235,8 +239,6 @@ def _write_report(folder: OutputFolder, corpus: str | Path, corpus_path: Path, o
 
     staging = folder.staging
     executed = staging / "report.ipynb"
-    previous_env = os.environ.get(STAGING_ENV)
-    os.environ[STAGING_ENV] = str(staging)
     logging.getLogger("papermill").setLevel(logging.WARNING)
     # This process only waits while the kernel runs: prepare the HTML export meanwhile.
     warm_up = threading.Thread(target=_warm_html_exporter, name="parallax-html-warm-up", daemon=True)
@@ -246,7 +248,7 @@ def _write_report(folder: OutputFolder, corpus: str | Path, corpus_path: Path, o
     try:
         papermill.execute_notebook(
             str(notebook), str(executed),
-            parameters={"corpus": str(corpus), "output_dir": str(out), **parameters},
+            parameters={"corpus": str(corpus), "output_dir": str(out), "staging_dir": str(staging), **parameters},
             progress_bar=False, request_save_on_cell_execute=False, cwd=os.getcwd(),
             # ipykernel logs a TCP warning at start and an interrupt at shutdown: noise here;
             # a failing cell is still reported, by papermill
@@ -277,10 +279,6 @@ def _write_report(folder: OutputFolder, corpus: str | Path, corpus_path: Path, o
         stopped = True
         raise
     finally:
-        if previous_env is None:
-            os.environ.pop(STAGING_ENV, None)
-        else:
-            os.environ[STAGING_ENV] = previous_env
         _relay_kernel_stderr(kernel_stderr, show=not stopped)
 
     warm_up.join()
