@@ -71,7 +71,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.overlap import paraphrase
-from analysis.overlap.embeddings import Encoder, model_info
+from analysis.overlap.embedding_model import model_info
+from analysis.overlap.embeddings import Encoder
 from analysis.overlap.paraphrase import (ALIGNMENT_FEATURES, FEATURES, accuracy_f1, alignment_features, best_threshold,
                                  fit_logistic, pair_features, piece_idf)
 

@@ -27,7 +27,7 @@ import pandas as pd
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from analysis.tables import check_corpus_table
-from analysis.text.layer import has_words, normalise_word, words
+from analysis.text.words import has_words, normalise_word, words
 
 CANDIDATE_COLUMNS = ["doc_a", "doc_b", "estimated_jaccard"]
 

@@ -25,7 +25,7 @@ from analysis.report import manifest as manifest_mod
 from analysis.corpus.reading import printable, read_corpus
 from analysis.errors import OutputError, ParameterError, ReportError
 from analysis.report.outputs import OutputFolder, is_disk_fault
-from analysis.report.pipeline import resolve_corpus_path
+from analysis.corpus.paths import resolve_corpus_path
 from analysis.report.publish import FIGURE_INDEX
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -285,7 +285,7 @@ def _write_report(folder: OutputFolder, corpus: str | Path, corpus_path: Path, o
     scrub_notebook(executed)
     corpus_name = corpus_path.stem if corpus_path.is_file() else corpus_path.resolve().name
     export_html(executed, staging / "report.html", f"Parallax report: {corpus_name}")
-    figures = _figure_records(staging)
+    figures = figure_records(staging)
     analysis_parameters = {k: v for k, v in _executed_parameters(executed).items() if k not in RUNNER_PARAMETERS}
     manifest = manifest_mod.build_manifest(staging, str(corpus), corpus_path, analysis_parameters,
                                            manifest_mod.package_versions(), figures,
@@ -340,7 +340,7 @@ def models_used(parameters: dict) -> dict[str, str]:
     """Names and versions of the spaCy pipeline and sentence encoder a run with ``parameters`` uses."""
     from importlib import metadata
 
-    from analysis.overlap.embeddings import model_info
+    from analysis.overlap.embedding_model import model_info
     from analysis.resources import resolve_spacy_model
 
     spacy_model = resolve_spacy_model(parameters.get("spacy_model", "auto"))
@@ -371,8 +371,13 @@ def _executed_parameters(executed: Path) -> dict:
     return values
 
 
-def _figure_records(report_dir: Path) -> list[dict]:
-    """The figure index the notebook wrote (``figures/figures.csv``) as manifest records."""
+def figure_records(report_dir: Path) -> list[dict]:
+    """The figure index the notebook wrote in ``report_dir`` (``figures/figures.csv``) as manifest records.
+
+    One record per figure: ``id``, ``caption``, ``alt`` and ``files`` (paths
+    relative to ``report_dir``); none without an index. Raises
+    :class:`ReportError` if the index lists a file that was not written.
+    """
     from analysis.tables import read_table
 
     index = report_dir / "figures" / FIGURE_INDEX
