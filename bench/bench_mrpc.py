@@ -71,7 +71,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.overlap import paraphrase
-from analysis.overlap.embeddings import Encoder, model_info
+from analysis.overlap.embedding_model import model_info
+from analysis.overlap.embeddings import Encoder
 from analysis.overlap.paraphrase import FEATURES, pair_features
 from bench.bertscore import ALIGNMENT_FEATURES, alignment_features, piece_idf
 from bench.fitting import accuracy_f1, best_threshold, fit_logistic

@@ -12,7 +12,8 @@ import time
 import pandas as pd
 import pytest
 
-from analysis.report.batch import BATCH_COLUMNS, find_corpora, full_parameters, plan_batch
+from analysis.report.batch import BATCH_COLUMNS
+from analysis.report.batch_plan import find_corpora, full_parameters, plan_batch
 from analysis.report.manifest import report_fingerprint
 from conftest import MINI_ARTICLES, ROOT, fake_report
 

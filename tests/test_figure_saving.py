@@ -11,7 +11,7 @@ import pytest
 from analysis.figures import new_figure
 from analysis.figures.save import FORMATS, BackgroundFigureWriter, FigureSaveError, save_figure
 from analysis.report.publish import FIGURE_INDEX, Publisher
-from analysis.report.run import ReportError, _figure_records
+from analysis.report.run import ReportError, figure_records
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -85,7 +85,7 @@ def test_report_refuses_an_index_whose_files_were_not_written(tmp_path):
                    "files": "fig-01-test.png fig-01-test.svg"}]).to_csv(figures / FIGURE_INDEX, index=False)
     (figures / "fig-01-test.png").write_bytes(b"png")
     with pytest.raises(ReportError, match=r"fig-01-test\.svg.*wait_for_figures"):
-        _figure_records(tmp_path)
+        figure_records(tmp_path)
 
 
 def test_a_worker_that_stopped_is_reported_with_the_figure(tmp_path):

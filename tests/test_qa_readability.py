@@ -5,7 +5,9 @@ import math
 import pandas as pd
 
 from analysis.report import narrative
+from analysis.corpus.language import latin_share
 from analysis.measures import readability
+from analysis.measures.paragraph_readability import paragraph_readability
 
 ENGLISH = ("The council met on Monday. It agreed to repair the bridge before winter. "
            "Work will start next month and should take six weeks. Residents welcomed the plan.")
@@ -20,11 +22,11 @@ def corpus(**bodies):
 
 
 def test_latin_share():
-    assert readability.latin_share(ENGLISH) == 1.0
-    assert readability.latin_share(URDU) == 0.0
-    assert readability.latin_share("Café naïve") == 1.0
-    assert readability.latin_share("12 345") == 1.0
-    assert math.isclose(readability.latin_share("ab" + "کک"), 0.5)
+    assert latin_share(ENGLISH) == 1.0
+    assert latin_share(URDU) == 0.0
+    assert latin_share("Café naïve") == 1.0
+    assert latin_share("12 345") == 1.0
+    assert math.isclose(latin_share("ab" + "کک"), 0.5)
 
 
 def test_non_english_non_latin_and_run_on_documents_are_not_scored_but_flagged():
@@ -44,7 +46,7 @@ def test_non_english_non_latin_and_run_on_documents_are_not_scored_but_flagged()
 
 
 def test_paragraph_scores_say_why_they_are_missing():
-    table = readability.paragraph_readability(corpus(en=ENGLISH, ur=URDU, runon=RUN_ON)).set_index("doc_id")
+    table = paragraph_readability(corpus(en=ENGLISH, ur=URDU, runon=RUN_ON)).set_index("doc_id")
     assert table.loc["en", "note"] == ""
     assert table.loc["ur", "note"] == "not english (ur)"
     assert table.loc["runon", "note"] == "no sentence punctuation"

@@ -13,10 +13,13 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
+from analysis.corpus.reading import is_heading
 from analysis.measures import readability as rd
+from analysis.measures import scored_text
+from analysis.measures.paragraph_readability import PARAGRAPH_COLUMNS, PARAGRAPH_MIN_WORDS, paragraph_readability
 from analysis.figures.readability import plot_paragraph_distribution, plot_readability_grades
 from analysis.resources import ensure_cmudict
-from analysis.text.layer import count_words
+from analysis.text.words import count_words
 
 DATA = Path(__file__).parent / "data" / "readability"
 
@@ -51,19 +54,19 @@ def read(name: str) -> str:
 @pytest.mark.parametrize("row", pd.read_csv(DATA / "headings.csv", dtype=str, keep_default_na=False)
                          .to_dict("records"), ids=lambda r: r["reason"])
 def test_is_heading_hand_labelled(row):
-    assert rd.is_heading(row["text"]) is (row["is_heading"] == "True")
+    assert is_heading(row["text"]) is (row["is_heading"] == "True")
 
 
 @pytest.mark.parametrize("row", pd.read_csv(DATA / "repairs.csv").to_dict("records"),
                          ids=lambda r: r["reason"])
 def test_repair_missing_spaces_hand_labelled(row):
-    assert rd.repair_missing_spaces(row["raw"]) == (row["repaired"], row["count"])
+    assert scored_text.repair_missing_spaces(row["raw"]) == (row["repaired"], row["count"])
 
 
 def test_dropped_fragments_counts_two_word_sentences_and_abbreviation_splinters():
-    assert rd.textstat_dropped_fragments("The ship left port early today. He agreed.") == 1
-    assert rd.textstat_dropped_fragments("Officials from the U.S. embassy said so today.") == 1
-    assert rd.textstat_dropped_fragments("Three words here. Four words are here.") == 0
+    assert scored_text.textstat_dropped_fragments("The ship left port early today. He agreed.") == 1
+    assert scored_text.textstat_dropped_fragments("Officials from the U.S. embassy said so today.") == 1
+    assert scored_text.textstat_dropped_fragments("Three words here. Four words are here.") == 0
 
 
 # --------------------------------------------------------------------------- document table
@@ -186,13 +189,13 @@ def test_paragraph_table_kind_is_respected():
 
 def test_spacy_sentence_count_when_parsed_is_given():
     from analysis.text.nlp import load_pipeline, parse_bodies
-    from analysis.text.layer import sentence_table
+    from analysis.text.sentences import sentence_table
 
     docs = corpus(read("article_body.txt"))
     parsed = parse_bodies(docs, load_pipeline())
     row = rd.readability_table(docs, parsed=parsed).iloc[0]
     assert row["sentence_counter"] == "spacy"
-    paras = rd.split_paragraphs(docs)
+    paras = scored_text.split_paragraphs(docs)
     spans = paras[paras["kind"] == "paragraph"][["start", "end"]].to_numpy()
     expected = sum(any(s <= start < e for s, e in spans)
                    for start in sentence_table(parsed)["start"])
@@ -244,8 +247,8 @@ def test_parsed_docs_of_other_text_are_refused():
 
 def test_paragraph_readability(textstat):
     body = read("article_body.txt")
-    table = rd.paragraph_readability(corpus(body))
-    assert list(table.columns) == list(rd.PARAGRAPH_COLUMNS)
+    table = paragraph_readability(corpus(body))
+    assert list(table.columns) == list(PARAGRAPH_COLUMNS)
     for row in table.itertuples():
         assert body[row.start:row.end] == body.split("\n\n")[row.paragraph]
     heading = table[table["kind"] == "heading"]
@@ -263,11 +266,11 @@ def test_paragraph_readability(textstat):
 
 def test_short_paragraph_gets_nan_with_a_reason():
     body = "Talks resume on Friday.\n\n" + read("article_scored.txt")
-    table = rd.paragraph_readability(corpus(body))
+    table = paragraph_readability(corpus(body))
     first = table.iloc[0]
-    assert first["words"] == 4 < rd.PARAGRAPH_MIN_WORDS
+    assert first["words"] == 4 < PARAGRAPH_MIN_WORDS
     assert math.isnan(first["flesch_kincaid_grade"]) and math.isnan(first["flesch_reading_ease"])
-    assert first["note"] == f"fewer than {rd.PARAGRAPH_MIN_WORDS} words"
+    assert first["note"] == f"fewer than {PARAGRAPH_MIN_WORDS} words"
     assert table["flesch_kincaid_grade"].iloc[1:].notna().all()
 
 
@@ -276,7 +279,7 @@ def test_short_paragraph_gets_nan_with_a_reason():
 def test_plots_draw_labelled_figures_and_survive_unscored_documents():
     docs = corpus(read("article_body.txt"), "", labels=["Alpha", "Beta"])
     grades = plot_readability_grades(rd.readability_table(docs))
-    spread = plot_paragraph_distribution(rd.paragraph_readability(docs))
+    spread = plot_paragraph_distribution(paragraph_readability(docs))
     for fig in (grades, spread):
         assert isinstance(fig, Figure)
         ax = fig.axes[0]

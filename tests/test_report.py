@@ -55,6 +55,18 @@ def test_executed_notebook_has_no_timestamps(seed_report):
     assert errors == []
 
 
+def test_staging_folder_reaches_the_notebook_as_a_parameter_not_the_environment(seed_report, monkeypatch):
+    # the run's staging folder (random name, gone afterwards) is not recorded in the report ...
+    text = (seed_report.path / "report.ipynb").read_text(encoding="utf-8")
+    assert ".parallax-staging-" not in text and "staging_dir" in text  # the declared default stays
+    # ... and the Publisher is told by its argument, never by a variable of the process
+    from analysis.report.publish import Publisher
+
+    monkeypatch.setenv("PARALLAX_STAGING_DIR", "/nowhere")
+    assert Publisher("", "c", "f").directory is None
+    assert Publisher("out", "c", "f", staging_dir="stage").directory.name == "stage"
+
+
 def test_html_report_runs_nothing_and_hides_code(seed_report):
     page = (seed_report.path / "report.html").read_text(encoding="utf-8")
     assert "<script" not in page.lower()

@@ -153,7 +153,7 @@ def test_figure_index_is_safe_and_read_back_exactly(tmp_path):
     import matplotlib.pyplot as plt
 
     from analysis.report.publish import FIGURE_INDEX, Publisher
-    from analysis.report.run import _figure_records
+    from analysis.report.run import figure_records
 
     publisher = Publisher(str(tmp_path), "c", "f" * 64)
     fig, ax = plt.subplots()
@@ -162,14 +162,14 @@ def test_figure_index_is_safe_and_read_back_exactly(tmp_path):
     publisher.wait_for_figures()
     plt.close(fig)
     assert_spreadsheet_safe(tmp_path / "figures" / FIGURE_INDEX)
-    (record,) = _figure_records(tmp_path)
+    (record,) = figure_records(tmp_path)
     assert (record["caption"], record["alt"]) == (FORMULA_OUTLETS[0], FORMULA_OUTLETS[1])
 
 
 def test_batch_summary_is_safe(tmp_path):
-    from analysis.report.batch import BATCH_TABLE, _write_summary
+    from analysis.report.batch import BATCH_TABLE, write_summary
 
     results = {name: (name, "failed", 1.5, "", f"-p {name}") for name in FORMULA_OUTLETS}
-    _write_summary(results, tmp_path)
+    write_summary(results, tmp_path)
     assert_spreadsheet_safe(tmp_path / BATCH_TABLE)
     assert sorted(read_table(tmp_path / BATCH_TABLE)["corpus"]) == sorted(FORMULA_OUTLETS)

@@ -8,7 +8,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.text import layer as text
+from analysis.text.lemmas import is_stop_word, lemma, lemmas, stop_words
+from analysis.text.paragraphs import paragraph_spans
+from analysis.text.quotation_marks import QUOTATION_COLUMNS, quotations, quoted_spans
+from analysis.text.sentences import count_sentences, sentence_spans, sentence_table
+from analysis.text.words import count_words, has_words, normalise_word, word_spans, words
 from analysis.text.nlp import parse_bodies
 from conftest import make_docs
 
@@ -33,24 +37,24 @@ QUOTE_CASES = json.loads((DATA / "overlap" / "quotes.json").read_text(encoding="
     (" — … !", []),
 ])
 def test_words_and_offsets(sample, expected):
-    table = text.word_spans(sample)
-    assert table["word"].tolist() == expected == text.words(sample)
+    table = word_spans(sample)
+    assert table["word"].tolist() == expected == words(sample)
     assert [sample[s:e] for s, e in zip(table["start"], table["end"])] == expected
-    assert text.count_words(sample) == len(expected)
-    assert text.has_words(sample) == bool(expected)
+    assert count_words(sample) == len(expected)
+    assert has_words(sample) == bool(expected)
     assert list(table.columns) == ["start", "end", "word"]
     assert str(table["start"].dtype) == str(table["end"].dtype) == "int64"
 
 
 def test_normalise_word_folds_case_and_apostrophes():
-    assert text.normalise_word("Korea’s") == text.normalise_word("KOREA'S") == "korea's"
-    assert text.normalise_word("Straße") == text.normalise_word("STRASSE") == "strasse"
-    assert text.normalise_word("ﬁne") == "fine"                     # NFKC ligature
-    assert text.normalise_word("non\u2011stop") == "non-stop"
+    assert normalise_word("Korea’s") == normalise_word("KOREA'S") == "korea's"
+    assert normalise_word("Straße") == normalise_word("STRASSE") == "strasse"
+    assert normalise_word("ﬁne") == "fine"                     # NFKC ligature
+    assert normalise_word("non\u2011stop") == "non-stop"
 
 
-@pytest.mark.parametrize("function", [text.word_spans, text.words, text.count_words,
-                                      text.paragraph_spans, text.quoted_spans, text.quotations])
+@pytest.mark.parametrize("function", [word_spans, words, count_words,
+                                      paragraph_spans, quoted_spans, quotations])
 def test_non_text_is_refused(function):
     with pytest.raises(ValueError, match="expects a str"):
         function(None)
@@ -66,7 +70,7 @@ def test_non_text_is_refused(function):
     ("", []),
 ])
 def test_paragraph_spans(sample, expected):
-    spans = text.paragraph_spans(sample)
+    spans = paragraph_spans(sample)
     assert [sample[s:e] for s, e in spans] == expected
 
 
@@ -74,9 +78,9 @@ def test_paragraph_spans(sample, expected):
 
 def sentences(nlp, body):
     doc = parse_bodies(make_docs({"d": body}), nlp)["d"]
-    spans = text.sentence_spans(doc)
-    assert text.count_sentences(doc) == len(spans)
-    table = text.sentence_table({"d": doc})
+    spans = sentence_spans(doc)
+    assert count_sentences(doc) == len(spans)
+    table = sentence_table({"d": doc})
     assert table["text"].tolist() == [body[s:e] for s, e in spans]
     assert table["sent"].tolist() == list(range(len(spans)))
     return [body[s:e] for s, e in spans]
@@ -106,14 +110,14 @@ def test_empty_body_has_no_sentences(nlp):
 @pytest.mark.parametrize("row", pd.read_csv(DATA / "readability" / "sentences.csv").to_dict("records"),
                          ids=lambda r: r["reason"])
 def test_sentence_count_hand_counted(nlp, row):
-    assert text.count_sentences(nlp(row["text"])) == row["sentences"]
+    assert count_sentences(nlp(row["text"])) == row["sentences"]
 
 
 # --------------------------------------------------------------------------- quotations
 
 @pytest.mark.parametrize("case", QUOTE_CASES, ids=[c["name"] for c in QUOTE_CASES])
 def test_quoted_spans_match_hand_checked_quotations(case):
-    spans = text.quoted_spans(case["text"])
+    spans = quoted_spans(case["text"])
     assert [case["text"][start:end] for start, end in spans] == case["quoted"]
     assert spans == sorted(spans)
     assert all(end <= next_start for (_, end), (next_start, _) in zip(spans, spans[1:]))
@@ -157,14 +161,14 @@ MARK_CASES = [
 
 @pytest.mark.parametrize("name, sample, expected", MARK_CASES, ids=[c[0] for c in MARK_CASES])
 def test_every_mark_style(name, sample, expected):
-    assert [sample[s:e] for s, e in text.quoted_spans(sample)] == expected
+    assert [sample[s:e] for s, e in quoted_spans(sample)] == expected
 
 
 def test_multi_paragraph_quotation_is_one_quotation_in_pieces():
     sample = ("“First paragraph of the statement.\n\n“Second paragraph.\n\n"
               "“Last one,” he said. “Another.”\n\n“A new quotation.”")
-    table = text.quotations(sample)
-    assert list(table.columns) == text.QUOTATION_COLUMNS
+    table = quotations(sample)
+    assert list(table.columns) == QUOTATION_COLUMNS
     assert table["quotation"].tolist() == [0, 0, 0, 1, 2]
     assert table["paragraph"].tolist() == [0, 1, 2, 2, 3]
     assert table["closed"].tolist() == [False, False, True, True, True]
@@ -176,7 +180,7 @@ def test_multi_paragraph_quotation_is_one_quotation_in_pieces():
 
 
 def test_unclosed_quotation_not_reopened_is_its_own():
-    table = text.quotations("He said “we will win.\n\nThe crowd cheered.")
+    table = quotations("He said “we will win.\n\nThe crowd cheered.")
     assert table["quotation"].tolist() == [0] and not table["closed"].any()
 
 
@@ -184,7 +188,7 @@ def test_unclosed_quotation_not_reopened_is_its_own():
 
 def test_lemmas_from_spacy(nlp):
     doc = nlp("Pyongyang received $100m and receives more; the mercenaries said it was paid.")
-    forms = dict(zip((t.text for t in doc), text.lemmas(doc)))
+    forms = dict(zip((t.text for t in doc), lemmas(doc)))
     assert forms["received"] == forms["receives"] == "receive"
     assert forms["mercenaries"] == "mercenary"
     assert forms["said"] == "say" and forms["paid"] == "pay"
@@ -196,12 +200,12 @@ def test_lemma_without_lemmatizer_is_an_error():
     from analysis.resources import ResourceError
 
     with pytest.raises(ResourceError, match="no lemmatizer"):
-        text.lemma(spacy.blank("en")("received")[0])
+        lemma(spacy.blank("en")("received")[0])
 
 
 def test_stop_words_are_spacys_english_list():
     from spacy.lang.en.stop_words import STOP_WORDS
 
-    assert text.stop_words() == frozenset(STOP_WORDS)
-    assert text.is_stop_word("The") and text.is_stop_word("isn’t") is ("isn't" in STOP_WORDS)
-    assert not text.is_stop_word("Wagner")
+    assert stop_words() == frozenset(STOP_WORDS)
+    assert is_stop_word("The") and is_stop_word("isn’t") is ("isn't" in STOP_WORDS)
+    assert not is_stop_word("Wagner")

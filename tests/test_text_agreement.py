@@ -1,7 +1,7 @@
 """Every section counts the words and sentences of a document as the text layer does.
 
 Runs the sections on the seed corpus (five real articles) and compares each
-table's per-document word and sentence counts with :mod:`analysis.text.layer`.
+table's per-document word and sentence counts with :mod:`analysis.text`.
 Before the one text layer, ``documents.csv`` counted "it's" as one word and
 "4,000" as two, ``overlap_pairs.csv`` "it's" as two and "4,000" as two, and
 the other sections had their own rules again.
@@ -14,7 +14,10 @@ import pytest
 from analysis.corpus import reading as corpus
 from analysis.overlap import passages as overlap
 from analysis.measures import readability
-from analysis.text import layer as text
+from analysis.measures.paragraph_readability import paragraph_readability
+from analysis.text.paragraphs import paragraph_spans
+from analysis.text.sentences import count_sentences, sentence_spans
+from analysis.text.words import count_words
 from analysis.report.pipeline import open_corpus
 from conftest import SEEDS
 
@@ -30,9 +33,9 @@ def test_documents_table_counts_words_and_sentences_as_the_text_layer(seeds):
     analysis, bodies = seeds
     documents = corpus.document_table(analysis.docs, analysis.sentences).set_index("doc_id")
     for doc_id, body in bodies.items():
-        assert documents.loc[doc_id, "n_words"] == text.count_words(body), doc_id
-        assert documents.loc[doc_id, "n_sentences"] == text.count_sentences(analysis.parsed[doc_id]), doc_id
-        assert documents.loc[doc_id, "n_paragraphs"] == len(text.paragraph_spans(body)), doc_id
+        assert documents.loc[doc_id, "n_words"] == count_words(body), doc_id
+        assert documents.loc[doc_id, "n_sentences"] == count_sentences(analysis.parsed[doc_id]), doc_id
+        assert documents.loc[doc_id, "n_paragraphs"] == len(paragraph_spans(body)), doc_id
 
 
 def test_paragraph_table_is_the_text_layers_paragraphs(seeds):
@@ -40,15 +43,15 @@ def test_paragraph_table_is_the_text_layers_paragraphs(seeds):
     paragraphs = corpus.paragraph_table(analysis.docs)
     for doc_id, body in bodies.items():
         rows = paragraphs[paragraphs["doc_id"] == doc_id]
-        assert list(zip(rows["start"], rows["end"])) == text.paragraph_spans(body)
-        assert rows["n_words"].tolist() == [text.count_words(t) for t in rows["text"]]
+        assert list(zip(rows["start"], rows["end"])) == paragraph_spans(body)
+        assert rows["n_words"].tolist() == [count_words(t) for t in rows["text"]]
 
 
 def test_overlap_pairs_count_words_as_the_text_layer(seeds):
     analysis, bodies = seeds
     pairs = overlap.overlap_pairs(analysis.docs, overlap.shared_passages(analysis.docs))
     for doc_a, words_a in zip(pairs["doc_a"], pairs["words_a"]):
-        assert words_a == text.count_words(bodies[doc_a]), doc_a
+        assert words_a == count_words(bodies[doc_a]), doc_a
 
 
 def test_readability_counts_words_and_sentences_as_the_text_layer(seeds):
@@ -57,16 +60,16 @@ def test_readability_counts_words_and_sentences_as_the_text_layer(seeds):
     analysis, bodies = seeds
     paragraphs = corpus.paragraph_table(analysis.docs)
     table = readability.readability_table(analysis.docs, paragraphs, parsed=analysis.parsed)
-    per_paragraph = readability.paragraph_readability(analysis.docs, paragraphs)
+    per_paragraph = paragraph_readability(analysis.docs, paragraphs)
     for doc_id, body in bodies.items():
         prose = paragraphs[(paragraphs["doc_id"] == doc_id) & (paragraphs["kind"] == "paragraph")]
         row = table[table["doc_id"] == doc_id].iloc[0]
-        assert row["words"] == sum(text.count_words(t) for t in prose["text"]), doc_id
-        starts = [s for s, _ in text.sentence_spans(analysis.parsed[doc_id])]
+        assert row["words"] == sum(count_words(t) for t in prose["text"]), doc_id
+        starts = [s for s, _ in sentence_spans(analysis.parsed[doc_id])]
         assert row["sentences_independent"] == sum(
             any(p0 <= s < p1 for p0, p1 in zip(prose["start"], prose["end"])) for s in starts), doc_id
         rows = per_paragraph[per_paragraph["doc_id"] == doc_id]
-        assert rows["words"].tolist() == [text.count_words(body[s:e])
+        assert rows["words"].tolist() == [count_words(body[s:e])
                                           for s, e in zip(rows["start"], rows["end"])], doc_id
 
 
@@ -75,7 +78,7 @@ def test_entity_rates_use_the_text_layers_word_count(seeds):
     table = analysis.entities["entities"]
     assert not table.empty
     for row in table.itertuples():
-        expected = round(1000 * row.mentions / text.count_words(bodies[row.doc_id]), 3)
+        expected = round(1000 * row.mentions / count_words(bodies[row.doc_id]), 3)
         assert row.mentions_per_1k_words == expected, (row.doc_id, row.entity)
 
 

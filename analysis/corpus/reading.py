@@ -69,7 +69,8 @@ import pandas as pd
 
 from analysis.errors import CorpusError
 from analysis.corpus.language import detect_language, document_languages, language_code
-from analysis.text.layer import count_words, normalise_word, paragraph_spans, words
+from analysis.text.paragraphs import paragraph_spans
+from analysis.text.words import count_words, normalise_word, words
 
 #: Files in a corpus folder that are metadata, not articles.
 METADATA_FILES = frozenset({"sources.csv", "aliases.csv"})

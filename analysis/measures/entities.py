@@ -62,8 +62,9 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.tables import require_columns
-from analysis.text.layer import count_words, paragraph_spans
-from analysis.text.layer import words as text_words
+from analysis.text.paragraphs import paragraph_spans
+from analysis.text.words import count_words
+from analysis.text.words import words as text_words
 
 #: NER labels counted as entities (the rest are numbers, dates and amounts).
 COUNTED_LABELS = ("PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT",

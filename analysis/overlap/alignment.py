@@ -33,7 +33,7 @@ import pandas as pd
 
 from analysis.overlap import paraphrase
 from analysis.overlap.paraphrase import numbers_conflict
-from analysis.text.layer import has_words
+from analysis.text.words import has_words
 
 #: Lexical similarity from which a pair is a copy: 0.95 lets one changed word in
 #: about forty through (a 20-word sentence with one word swapped scores 0.95),
@@ -94,7 +94,7 @@ def _check_inputs(sentences: pd.DataFrame, embeddings: np.ndarray) -> np.ndarray
     needed = {"doc_id", "sent", "text"}
     if not isinstance(sentences, pd.DataFrame) or not needed <= set(sentences.columns):
         raise ValueError(f"sentences must be a DataFrame with columns {sorted(needed)} "
-                         "(analysis.text.layer.sentence_table output)")
+                         "(analysis.text.sentences.sentence_table output)")
     vectors = np.asarray(embeddings, dtype=np.float32)
     if vectors.ndim != 2 or len(vectors) != len(sentences):
         raise ValueError(f"embeddings must be a 2-D array with one row per sentence "
@@ -129,7 +129,7 @@ def align_sentences(sentences: pd.DataFrame, embeddings: np.ndarray, pairs: pd.D
     Parameters
     ----------
     sentences : pandas.DataFrame
-        :func:`analysis.text.layer.sentence_table` output (``doc_id``, ``sent``,
+        :func:`analysis.text.sentences.sentence_table` output (``doc_id``, ``sent``,
         ``text``; other columns ignored).
     embeddings : numpy.ndarray
         One sentence vector per row of ``sentences``, same order

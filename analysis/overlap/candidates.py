@@ -28,7 +28,7 @@ from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from analysis.overlap.passages import ALL_PAIRS_MAX_DOCS
 from analysis.tables import check_corpus_table
-from analysis.text.layer import has_words, normalise_word, words
+from analysis.text.words import has_words, normalise_word, words
 
 CANDIDATE_COLUMNS = ["doc_a", "doc_b", "estimated_jaccard"]
 

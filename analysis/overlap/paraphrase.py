@@ -59,7 +59,9 @@ import pandas as pd
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
-from analysis.text.layer import normalise_word, stop_words, words
+from analysis.text.lemmas import stop_words
+
+from analysis.text.words import normalise_word, words
 
 #: Pair features, in model order. All are symmetric in a and b; all but
 #: ``log_min_length`` lie in 0..1. "Precision" of n-grams is the share of one

@@ -40,7 +40,8 @@ from rapidfuzz.distance import Indel
 
 from analysis.corpus.reading import document_labels
 from analysis.tables import check_corpus_table
-from analysis.text.layer import normalise_word, quoted_spans, word_spans
+from analysis.text.quotation_marks import quoted_spans
+from analysis.text.words import normalise_word, word_spans
 
 #: Lexical containment (share of the derived text's words inside passages shared
 #: with the source) from which a text counts as wholly derived, and from which it
@@ -282,17 +283,6 @@ def _shared_words(tok_a: _Tokens, tok_b: _Tokens, quoted_a: np.ndarray, quoted_b
     return shared, shared & (quoted_a | quoted_in_b)
 
 
-def _semantic_coverage(alignment: pd.DataFrame) -> pd.Series:
-    """:func:`analysis.overlap.alignment.semantic_coverage` indexed by (doc_a, doc_b).
-
-    Imported here, not at the top: the alignment module (and the paraphrase
-    model it loads) is only needed when an alignment is given.
-    """
-    from analysis.overlap.alignment import semantic_coverage
-
-    return semantic_coverage(alignment).set_index(["doc_a", "doc_b"])["semantic_coverage"]
-
-
 def lexical_relation(containment: float) -> str:
     """Lexical relation of a text to another from its (unquoted) containment in it.
 
@@ -332,7 +322,7 @@ def pair_relation(unquoted_containment: float, semantic_coverage: float = np.nan
 
 
 def overlap_pairs(docs: pd.DataFrame, passages: pd.DataFrame,
-                  alignment: pd.DataFrame | None = None, *,
+                  coverage: pd.DataFrame | None = None, *,
                   pairs: pd.DataFrame | None = None) -> pd.DataFrame:
     """Pairwise overlap summary, one row per ordered pair of documents.
 
@@ -365,8 +355,8 @@ def overlap_pairs(docs: pd.DataFrame, passages: pd.DataFrame,
     (``shared_passages``) when it rests on one short one.
     A shared word is quoted material when it lies within a's
     quotation marks or is matched, inside the passage, to a word within b's
-    (a quotation that one outlet reports in indirect speech). With an alignment,
-    a pair with ``semantic_coverage >= SEMANTIC_DERIVED_MIN`` is
+    (a quotation that one outlet reports in indirect speech). With a semantic
+    coverage (:func:`analysis.overlap.relations.pair_relations` passes it), a pair with ``semantic_coverage >= SEMANTIC_DERIVED_MIN`` is
     ``wholly_derived`` whatever its lexical containment: a reworded copy keeps
     the sentences, not the words. "Derived from b" means the material is
     shared with b: a and b may also both take it from a third text (see
@@ -378,15 +368,16 @@ def overlap_pairs(docs: pd.DataFrame, passages: pd.DataFrame,
         Corpus table with ``doc_id`` and ``body``.
     passages : pandas.DataFrame
         Output of :func:`shared_passages` on the same docs.
-    alignment : pandas.DataFrame, optional
-        Sentence alignment (``analysis.overlap.alignment.align_sentences``: doc_a,
-        sent_a, doc_b, kind, ...). Without it, ``semantic_coverage`` is NaN and
+    coverage : pandas.DataFrame, optional
+        Semantic coverage per ordered pair (``doc_a``, ``doc_b``,
+        ``semantic_coverage``: :func:`analysis.overlap.alignment.semantic_coverage`
+        of a sentence alignment). Without it, ``semantic_coverage`` is NaN and
         the relation is lexical only.
     pairs : pandas.DataFrame, optional
         Pairs to report (``doc_a``, ``doc_b``; both orientations are reported).
         Default: every ordered pair for corpora of at most
         :data:`ALL_PAIRS_MAX_DOCS` documents, else
-        the pairs that share a passage or appear in ``alignment``.
+        the pairs that share a passage or appear in ``coverage``.
 
     Returns
     -------
@@ -412,11 +403,13 @@ def overlap_pairs(docs: pd.DataFrame, passages: pd.DataFrame,
     if missing:
         raise ValueError(f"passages is missing column(s) {missing}")
     order = {doc_id: k for k, doc_id in enumerate(docs["doc_id"])}
-    coverage = _semantic_coverage(alignment) if alignment is not None else None
+    if coverage is not None:
+        seen_semantic = coverage[["doc_a", "doc_b"]]
+        coverage = coverage.set_index(["doc_a", "doc_b"])["semantic_coverage"]
     if pairs is None and len(docs) > ALL_PAIRS_MAX_DOCS:
         seen = passages[["doc_a", "doc_b"]]
-        if alignment is not None:
-            seen = pd.concat([seen, alignment[["doc_a", "doc_b"]]])
+        if coverage is not None:
+            seen = pd.concat([seen, seen_semantic])
         pairs = seen.drop_duplicates()
     unordered = _pairs_to_compare(docs, pairs)
 

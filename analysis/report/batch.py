@@ -1,7 +1,8 @@
 """Batch reports: one report per corpus folder under a root, in parallel, resumable.
 
-:func:`run_batch` finds the corpus folders under a root (:func:`find_corpora`),
-decides which need a report (:func:`plan_batch`: a corpus whose report's
+:func:`run_batch` finds the corpus folders under a root
+(:func:`analysis.report.batch_plan.find_corpora`),
+decides which need a report (:func:`analysis.report.batch_plan.plan_batch`: a corpus whose report's
 manifest fingerprint matches its current inputs, parameters and software is
 skipped), runs the others with :func:`analysis.report.run.run_report` in worker
 processes, and writes the summary table ``batch.csv``.
@@ -22,146 +23,25 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue as queue_mod
-import signal
 import sys
-import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 
 import pandas as pd
 
-from analysis.corpus.reading import METADATA_FILES, printable
+from analysis.corpus.reading import printable
 from analysis.errors import Interrupted, OutputError
+from analysis.report.batch_plan import plan_batch
+from analysis.report.batch_worker import init_worker, report_one
 from analysis.report.outputs import clean_leftovers
+from analysis.report.workers import StopSignals, stop_processes
 from analysis.tables import write_table
-from analysis.report.workers import StopSignals, die_with_parent, stop_processes
 
 #: Columns of :func:`run_batch`'s summary table, as written to ``batch.csv``.
 BATCH_COLUMNS = ["corpus", "status", "seconds", "report", "error"]
-#: Columns of :func:`plan_batch`'s table.
-PLAN_COLUMNS = ["corpus", "corpus_path", "report", "fingerprint", "action", "reason"]
 BATCH_TABLE = "batch.csv"
-#: File suffixes that make a folder a corpus.
-ARTICLE_SUFFIXES = frozenset({".txt", ".csv", ".jsonl"})
 #: Seconds between checks for progress events and finished reports.
 _POLL_SECONDS = 0.2
-
-
-def find_corpora(root: str | Path, exclude: tuple[str | Path, ...] = ()) -> list[Path]:
-    """The corpus folders directly under ``root``, sorted by name.
-
-    A corpus folder holds at least one article file (``.txt``, ``.csv`` or
-    ``.jsonl``; ``sources.csv`` alone does not count). Hidden folders, and
-    folders in or equal to one of ``exclude`` (such as the batch's own output
-    folder), are left out.
-
-    Parameters
-    ----------
-    root : str or pathlib.Path
-        The folder holding one sub-folder per corpus.
-    exclude : tuple of str or pathlib.Path
-        Folders never to treat as corpora.
-
-    Returns
-    -------
-    list of pathlib.Path
-        ``root / name`` for each corpus folder.
-
-    Raises
-    ------
-    ValueError
-        ``root`` is not a folder.
-    """
-    root = Path(root)
-    if not root.is_dir():
-        raise ValueError(f"{root}: no such folder (give the folder that holds one sub-folder per corpus)")
-    excluded = [Path(e).resolve() for e in exclude]
-    corpora = []
-    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        resolved = folder.resolve()
-        if any(resolved == e or e in resolved.parents for e in excluded):
-            continue
-        if any(f.is_file() and f.suffix.lower() in ARTICLE_SUFFIXES and f.name.lower() not in METADATA_FILES
-               for f in folder.iterdir()):
-            corpora.append(folder)
-    return corpora
-
-
-def full_parameters(parameters: dict | None = None) -> dict:
-    """The analysis parameters a report runs with: the notebook's defaults updated by ``parameters``.
-
-    These are what the report's manifest records and fingerprints (the
-    runner-set ``corpus`` and ``output_dir`` excluded).
-    """
-    from analysis.report.run import DEFAULT_NOTEBOOK, RUNNER_PARAMETERS, notebook_parameters
-
-    values = {p.name: p.default for p in notebook_parameters(DEFAULT_NOTEBOOK) if p.name not in RUNNER_PARAMETERS}
-    values.update(parameters or {})
-    return values
-
-
-def plan_batch(root: str | Path, out: str | Path, parameters: dict | None = None,
-               force: bool = False) -> pd.DataFrame:
-    """Decide, for every corpus under ``root``, whether its report must be (re)written.
-
-    A corpus is skipped when ``out/<corpus>/manifest.json`` exists, its
-    fingerprint equals :func:`analysis.report.manifest.report_fingerprint` of the
-    corpus with the same parameters now (same input files, parameters and
-    package versions), and every output file it lists is still there. The
-    staging folder of an interrupted run (``.<corpus>.parallax-staging-*``,
-    hidden) never counts as a report.
-
-    Parameters
-    ----------
-    root : str or pathlib.Path
-        Folder of corpus folders (see :func:`find_corpora`).
-    out : str or pathlib.Path
-        Folder that holds one report folder per corpus.
-    parameters : dict, optional
-        Notebook parameters (already coerced), applied to every corpus.
-    force : bool
-        Run every corpus, whatever its report.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per corpus, sorted by ``corpus``: ``corpus`` (folder name),
-        ``corpus_path`` (str, ``root/corpus``), ``report`` (str,
-        ``out/corpus``), ``fingerprint`` (str, current; empty when the corpus
-        cannot be hashed), ``action`` (``run`` or ``skip``), ``reason`` (why).
-    """
-    from analysis.report.manifest import MANIFEST_NAME, read_manifest, report_fingerprint
-
-    corpora = find_corpora(root, exclude=(out,))
-    values = full_parameters(parameters) if corpora else {}
-    rows = []
-    for corpus_path in corpora:
-        report = Path(out) / corpus_path.name
-        try:
-            current = report_fingerprint(corpus_path, values)
-        except OSError as exc:
-            rows.append((corpus_path.name, str(corpus_path), str(report), "", "run", f"cannot hash inputs: {exc}"))
-            continue
-        if force:
-            action, reason = "run", "--force"
-        elif not (report / MANIFEST_NAME).is_file():
-            action, reason = "run", "no finished report"
-        else:
-            try:
-                manifest = read_manifest(report)
-            except ValueError:
-                manifest = None
-            if not isinstance(manifest, dict):
-                action, reason = "run", "the report's manifest cannot be read"
-            elif manifest.get("fingerprint") != current:
-                action, reason = "run", "inputs, parameters or versions changed"
-            elif any(not (report / str(r.get("path", ""))).is_file() for r in manifest.get("outputs", [])):
-                action, reason = "run", "files of the report are missing"
-            else:
-                action, reason = "skip", "inputs, parameters and versions unchanged"
-        rows.append((corpus_path.name, str(corpus_path), str(report), current, action, reason))
-    table = pd.DataFrame(rows, columns=PLAN_COLUMNS)
-    return table.sort_values("corpus", kind="stable").reset_index(drop=True)
 
 
 def run_batch(root: str | Path, out: str | Path, parameters: dict | None = None, jobs: int = 1,
@@ -277,12 +157,12 @@ def _run_batch(root: str | Path, out: str | Path, parameters: dict | None, jobs:
                 results[row.corpus] = (row.corpus, "failed", 0.0, "", "interrupted before the report finished")
                 # the workers have stopped: a staging folder a killed one left is only clutter now
                 clean_leftovers(row.report)
-        _write_summary(results, out)
+        write_summary(results, out)
         overall.close()
         _log("batch interrupted: the finished reports are kept; run the same command again to resume")
         raise
     overall.close()
-    return _write_summary(results, out)
+    return write_summary(results, out)
 
 
 def _run_reports(to_run: pd.DataFrame, parameters: dict, jobs: int, results: dict, overall, progress: bool,
@@ -302,12 +182,12 @@ def _run_reports(to_run: pd.DataFrame, parameters: dict, jobs: int, results: dic
     events = context.Queue()
     stop_requested = context.Event()  # set on interrupt: a worker starts no further report
     bars = _CorpusBars(jobs, progress)
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(to_run)), mp_context=context, initializer=_init_worker,
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(to_run)), mp_context=context, initializer=init_worker,
                                initargs=(events, stop_requested, os.getpid()))
     pending = {}
     try:
         for row in to_run.itertuples(index=False):
-            pending[pool.submit(_report_one, row.corpus, row.corpus_path, row.report, parameters,
+            pending[pool.submit(report_one, row.corpus, row.corpus_path, row.report, parameters,
                                 wait_for_lock)] = row.corpus
         # From here a stop signal is a real interrupt only while a report is pending;
         # a result is stored before its future leaves `pending`, so none is lost.
@@ -404,7 +284,26 @@ def _unreadable(corpus_path: str) -> str:
     return ""
 
 
-def _write_summary(results: dict, out: Path) -> pd.DataFrame:
+def write_summary(results: dict, out: Path) -> pd.DataFrame:
+    """Write the batch's summary table ``out/batch.csv`` and return it.
+
+    Parameters
+    ----------
+    results : dict
+        corpus -> row tuple in :data:`BATCH_COLUMNS` order.
+    out : pathlib.Path
+        The batch's output folder.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows sorted by ``corpus``, as written (see :func:`run_batch`).
+
+    Raises
+    ------
+    OutputError
+        ``batch.csv`` cannot be written.
+    """
     table = pd.DataFrame(list(results.values()), columns=BATCH_COLUMNS)
     table = table.sort_values("corpus", kind="stable").reset_index(drop=True)
     try:
@@ -423,121 +322,3 @@ def _log(message: str) -> None:
     from tqdm import tqdm
 
     tqdm.write(message, file=sys.stderr)
-
-
-# ---------------------------------------------------------------------------
-# Worker side (runs in the pool's processes)
-# ---------------------------------------------------------------------------
-
-_EVENTS = None
-_STOP_REQUESTED = None
-_CURRENT_CORPUS = ""
-_RUNNING = False
-_INTERRUPTED = False
-
-
-def _on_stop_signal(signum, frame) -> None:
-    """SIGINT or SIGTERM: stop the running report (run_report cleans up), or exit if idle.
-
-    Ctrl-C reaches every worker; the batch sends SIGTERM when interrupted, and
-    Linux sends it when the batch dies. A repeated signal does not interrupt
-    the cleanup of the first.
-    """
-    global _INTERRUPTED
-    first = not _INTERRUPTED
-    _INTERRUPTED = True
-    if not _RUNNING:
-        sys.exit(128 + signum)
-    if first:
-        raise KeyboardInterrupt
-
-
-def _install_stop_handlers() -> None:
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, _on_stop_signal)
-
-
-def _init_worker(events, stop_requested, parent_pid: int) -> None:
-    """Keep the event queue, die with the batch, and make papermill's default engine report each cell.
-
-    Parameters
-    ----------
-    events : multiprocessing.Queue
-        Where progress events go (best effort).
-    stop_requested : multiprocessing.Event
-        Set by the batch when it is interrupted: no further report starts.
-    parent_pid : int
-        The batch's pid; the worker stops and exits when its parent is no
-        longer this process (:func:`analysis.report.workers.die_with_parent`).
-    """
-    global _EVENTS, _STOP_REQUESTED
-    from papermill.engines import papermill_engines
-
-    _EVENTS, _STOP_REQUESTED = events, stop_requested
-    # progress is best effort: a worker whose batch is gone must not wait at exit
-    # to flush events nobody will read
-    events.cancel_join_thread()
-    _install_stop_handlers()
-    die_with_parent(parent_pid, running=lambda: _RUNNING)
-    # run_report uses papermill's default engine; in this dedicated worker
-    # process it is replaced by one that also posts per-cell progress.
-    papermill_engines.register(None, _progress_engine())
-
-
-def _progress_engine():
-    from papermill.engines import NBClientEngine
-
-    class ProgressEngine(NBClientEngine):
-        """papermill's nbclient engine, posting ``("cell", corpus, done, total)`` after each cell."""
-
-        @classmethod
-        def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
-            total = len(nb_man.nb.cells)
-            finished = 0
-            original = nb_man.cell_complete
-
-            def cell_complete(cell, cell_index=None, **more):
-                nonlocal finished
-                original(cell, cell_index=cell_index, **more)
-                finished += 1
-                _post("cell", finished, total)
-
-            nb_man.cell_complete = cell_complete
-            return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
-
-    return ProgressEngine
-
-
-def _post(kind: str, done: int = 0, total: int = 0) -> None:
-    if _EVENTS is not None:
-        try:
-            _EVENTS.put_nowait((kind, _CURRENT_CORPUS, done, total))
-        except (queue_mod.Full, ValueError, OSError):  # progress is best effort
-            pass
-
-
-def _report_one(corpus: str, corpus_path: str, report: str, parameters: dict, wait: bool = True) -> tuple:
-    """Run one report; return a ``batch.csv`` row, never raise for a report that failed."""
-    global _CURRENT_CORPUS, _RUNNING
-    from analysis.corpus.reading import CorpusError
-    from analysis.report.run import ReportError, run_report
-
-    if _INTERRUPTED or (_STOP_REQUESTED is not None and _STOP_REQUESTED.is_set()):
-        raise KeyboardInterrupt  # a job queued before the interrupt: do not start it
-    _CURRENT_CORPUS, _RUNNING = corpus, True
-    _post("start")
-    start = time.monotonic()
-    try:
-        run_report(corpus_path, report, parameters, wait=wait)
-    except Exception as exc:  # one failing corpus must not stop the others
-        message = " ".join(str(exc).split())
-        if not isinstance(exc, (ReportError, CorpusError)) or not message:
-            message = f"{type(exc).__name__}: {message}".rstrip(": ")
-        return corpus, "failed", round(time.monotonic() - start, 1), "", message
-    finally:
-        # nbclient handles SIGINT and SIGTERM with its event loop while a kernel
-        # runs (by shutting the kernel down), then resets them to Python's
-        # defaults, under which SIGTERM would kill this worker without cleanup
-        _install_stop_handlers()
-        _RUNNING = False
-    return corpus, "ok", round(time.monotonic() - start, 1), report, ""

@@ -270,7 +270,7 @@ def verify_report(report_dir: str | Path, corpus_path: str | Path | None = None)
         corpus_root = Path(corpus_path)
     else:  # as recorded, found like `parallax report` finds it (here or in a parent folder)
         from analysis.corpus.reading import CorpusError
-        from analysis.report.pipeline import resolve_corpus_path
+        from analysis.corpus.paths import resolve_corpus_path
 
         try:
             corpus_root = resolve_corpus_path(manifest["corpus"])

@@ -50,7 +50,7 @@ def _installed_spacy_pipelines() -> tuple[str, ...]:
 
 
 def _embedding_backends() -> tuple[str, ...]:
-    from analysis.overlap.embeddings import BACKENDS
+    from analysis.overlap.embedding_model import BACKENDS
 
     return BACKENDS
 

@@ -22,35 +22,12 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.corpus import reading as corpus_mod
-from analysis.corpus.reading import CorpusError
+from analysis.corpus.paths import resolve_corpus_path
 from analysis.report.parameters import DEFAULTS, check_parameters
 
 #: Default values of the analysis parameters (one source: :data:`analysis.report.parameters.DEFAULTS`;
 #: the report notebook's parameters cell repeats them, and tests check the two agree).
 DEFAULT_PARAMETERS = DEFAULTS
-
-
-def resolve_corpus_path(corpus: str | Path) -> Path:
-    """Find a corpus given relative to the working folder or to the project root.
-
-    A notebook opened in JupyterLab runs in ``notebooks/``, papermill and the
-    command line in the project root: ``seeds/nk-wagner-arms`` must work in both.
-
-    Raises
-    ------
-    CorpusError
-        If no such folder or file exists.
-    """
-    path = Path(corpus).expanduser()
-    if path.exists() or path.is_absolute():
-        if not path.exists():
-            raise CorpusError(f"{path}: no such corpus folder or file")
-        return path
-    for ancestor in Path.cwd().resolve().parents:
-        candidate = ancestor / path
-        if candidate.exists():
-            return candidate
-    raise CorpusError(f"{corpus}: no such corpus folder or file (looked in {Path.cwd()} and its parents)")
 
 
 @dataclass
@@ -98,8 +75,8 @@ class CorpusAnalysis:
 
     @functools.cached_property
     def sentences(self) -> pd.DataFrame:
-        """:func:`analysis.text.layer.sentence_table` of the corpus."""
-        from analysis.text.layer import sentence_table
+        """:func:`analysis.text.sentences.sentence_table` of the corpus."""
+        from analysis.text.sentences import sentence_table
 
         return sentence_table(self.parsed)
 
@@ -186,11 +163,12 @@ def readability_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     scored (flag ``not_english=<code>``).
     """
     from analysis.measures import readability
+    from analysis.measures.paragraph_readability import paragraph_readability
 
     paragraphs = corpus_mod.paragraph_table(analysis.docs)
     return {
         "readability": readability.readability_table(analysis.docs, paragraphs, parsed=analysis.parsed),
-        "readability_paragraphs": readability.paragraph_readability(analysis.docs, paragraphs),
+        "readability_paragraphs": paragraph_readability(analysis.docs, paragraphs),
     }
 
 
@@ -225,6 +203,7 @@ def overlap_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
 
     from analysis.overlap.alignment import align_sentences
     from analysis.overlap.embeddings import encode
+    from analysis.overlap.relations import pair_relations
 
     docs, params = analysis.docs, analysis.parameters
     pairs = candidates.candidate_pairs(docs, seed=params["seed"])
@@ -232,7 +211,7 @@ def overlap_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     sentences = analysis.prose_sentences
     vectors = encode(sentences["text"].tolist(), backend=params["embedding_backend"])
     alignment = align_sentences(sentences, vectors, pairs)
-    summary = overlap.overlap_pairs(docs, passages, alignment, pairs=pairs)
+    summary = pair_relations(docs, passages, alignment, pairs=pairs)
     return {
         "candidate_pairs": pairs,
         "passages": passages,

@@ -4,15 +4,15 @@ A :class:`Publisher` writes into the report folder (``tables/``, ``figures/``)
 and returns what the notebook displays; the markup comes from
 :mod:`analysis.report.render`, which escapes all text.
 
-When ``parallax report`` runs the notebook it sets ``PARALLAX_STAGING_DIR``:
-files then go to the staging folder that is moved into place only once the
-whole report is complete, while the notebook still names the final folder.
+When ``parallax report`` runs the notebook it passes the hidden parameter
+``staging_dir``: files then go to the run's staging folder, moved into place
+only once the whole report is complete, while the notebook still names the
+final folder.
 """
 
 from __future__ import annotations
 
 import io
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +24,6 @@ from analysis.figures import drawing
 from analysis.figures.save import BackgroundFigureWriter, FigureRecord
 from analysis.tables import write_table
 
-STAGING_ENV = "PARALLAX_STAGING_DIR"
 #: Resolution of the figure embedded in the notebook and HTML report (the
 #: saved PNG is 300 dpi and is written in the background, see
 #: :meth:`Publisher.wait_for_figures`).
@@ -44,11 +43,15 @@ class Publisher:
         Used in figure citations.
     fingerprint : str
         The run's fingerprint (see :func:`analysis.report.manifest.fingerprint`).
+    staging_dir : str
+        Where files are written instead of ``output_dir`` until the report is
+        complete (set by :func:`analysis.report.run.run_report`); empty: ``output_dir``.
     """
 
     output_dir: str
     corpus_name: str
     fingerprint: str
+    staging_dir: str = ""
     figures: list[FigureRecord] = field(default_factory=list)
     _writer: BackgroundFigureWriter = field(default_factory=BackgroundFigureWriter, repr=False)
 
@@ -58,9 +61,8 @@ class Publisher:
 
     @property
     def directory(self) -> Path | None:
-        staging = os.environ.get(STAGING_ENV)
-        if staging:
-            return Path(staging)
+        if self.staging_dir:
+            return Path(self.staging_dir)
         return Path(self.output_dir) if self.output_dir else None
 
     def tables(self, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:

@@ -25,7 +25,7 @@ from markupsafe import Markup
 
 from analysis.corpus.reading import document_labels
 from analysis.report.narrative import most_related_pairs
-from analysis.text.layer import WORD_RE, normalise_word
+from analysis.text.words import WORD_RE, normalise_word
 
 #: Rows a table shows before saying how many it left out.
 TABLE_MAX_ROWS = 30

@@ -25,15 +25,15 @@ from analysis.report import manifest as manifest_mod
 from analysis.corpus.reading import printable, read_corpus
 from analysis.errors import OutputError, ParameterError, ReportError
 from analysis.report.outputs import OutputFolder, is_disk_fault
-from analysis.report.pipeline import resolve_corpus_path
-from analysis.report.publish import FIGURE_INDEX, STAGING_ENV
+from analysis.corpus.paths import resolve_corpus_path
+from analysis.report.publish import FIGURE_INDEX
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
 DEFAULT_NOTEBOOK = NOTEBOOK_DIR / "report.ipynb"
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates"
 #: Parameters the runner sets itself; users give the corpus and --out instead.
-RUNNER_PARAMETERS = ("corpus", "output_dir")
+RUNNER_PARAMETERS = ("corpus", "output_dir", "staging_dir")
 #: Cell and notebook metadata that records when and how long a run took.
 _VOLATILE_KEYS = ("start_time", "end_time", "duration", "input_path", "output_path")
 
@@ -129,9 +129,13 @@ def scrub_notebook(path: str | Path) -> None:
     meta = nb.metadata.get("papermill", {})
     for key in _VOLATILE_KEYS:
         meta.pop(key, None)
+    meta.get("parameters", {}).pop("staging_dir", None)
     for cell in nb.cells:
         if "injected-parameters" in cell.metadata.get("tags", []):
             cell["id"] = "injected-parameters"  # papermill gives it a random id
+            # the run's staging folder has a random name and is gone once the report is in place
+            cell["source"] = "\n".join(line for line in cell["source"].splitlines()
+                                       if not line.startswith("staging_dir = "))
         cell.metadata.pop("execution", None)
         cell_meta = cell.metadata.get("papermill", {})
         for key in _VOLATILE_KEYS:
@@ -235,8 +239,6 @@ def _write_report(folder: OutputFolder, corpus: str | Path, corpus_path: Path, o
 
     staging = folder.staging
     executed = staging / "report.ipynb"
-    previous_env = os.environ.get(STAGING_ENV)
-    os.environ[STAGING_ENV] = str(staging)
     # papermill logs every cell at INFO: quiet while this report runs, as it was after
     papermill_log = logging.getLogger("papermill")
     previous_level = papermill_log.level
@@ -249,7 +251,7 @@ def _write_report(folder: OutputFolder, corpus: str | Path, corpus_path: Path, o
     try:
         papermill.execute_notebook(
             str(notebook), str(executed),
-            parameters={"corpus": str(corpus), "output_dir": str(out), **parameters},
+            parameters={"corpus": str(corpus), "output_dir": str(out), "staging_dir": str(staging), **parameters},
             progress_bar=False, request_save_on_cell_execute=False, cwd=os.getcwd(),
             # ipykernel logs a TCP warning at start and an interrupt at shutdown: noise here;
             # a failing cell is still reported, by papermill
@@ -281,17 +283,13 @@ def _write_report(folder: OutputFolder, corpus: str | Path, corpus_path: Path, o
         raise
     finally:
         papermill_log.setLevel(previous_level)
-        if previous_env is None:
-            os.environ.pop(STAGING_ENV, None)
-        else:
-            os.environ[STAGING_ENV] = previous_env
         _relay_kernel_stderr(kernel_stderr, show=not stopped)
 
     warm_up.join()
     scrub_notebook(executed)
     corpus_name = corpus_path.stem if corpus_path.is_file() else corpus_path.resolve().name
     export_html(executed, staging / "report.html", f"Parallax report: {corpus_name}")
-    figures = _figure_records(staging)
+    figures = figure_records(staging)
     analysis_parameters = {k: v for k, v in _executed_parameters(executed).items() if k not in RUNNER_PARAMETERS}
     manifest = manifest_mod.build_manifest(staging, str(corpus), corpus_path, analysis_parameters,
                                            manifest_mod.package_versions(), figures,
@@ -346,7 +344,7 @@ def models_used(parameters: dict) -> dict[str, str]:
     """Names and versions of the spaCy pipeline and sentence encoder a run with ``parameters`` uses."""
     from importlib import metadata
 
-    from analysis.overlap.embeddings import model_info
+    from analysis.overlap.embedding_model import model_info
     from analysis.resources import resolve_spacy_model
 
     spacy_model = resolve_spacy_model(parameters.get("spacy_model", "auto"))
@@ -377,8 +375,13 @@ def _executed_parameters(executed: Path) -> dict:
     return values
 
 
-def _figure_records(report_dir: Path) -> list[dict]:
-    """The figure index the notebook wrote (``figures/figures.csv``) as manifest records."""
+def figure_records(report_dir: Path) -> list[dict]:
+    """The figure index the notebook wrote in ``report_dir`` (``figures/figures.csv``) as manifest records.
+
+    One record per figure: ``id``, ``caption``, ``alt`` and ``files`` (paths
+    relative to ``report_dir``); none without an index. Raises
+    :class:`ReportError` if the index lists a file that was not written.
+    """
     from analysis.tables import read_table
 
     index = report_dir / "figures" / FIGURE_INDEX

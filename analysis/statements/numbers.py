@@ -22,7 +22,7 @@ from text_to_num import text2num
 
 from analysis.corpus.reading import document_labels
 from analysis.tables import check_corpus_table
-from analysis.text.layer import lemma
+from analysis.text.lemmas import lemma
 
 NUMBER_COLUMNS = ["doc_id", "value", "unit", "what", "text", "start", "end", "label",
                   "currency", "period", "qualifier", "scope", "is_conversion", "vague"]

@@ -28,7 +28,10 @@ import pandas as pd
 
 from analysis.corpus.reading import document_labels
 from analysis.tables import check_corpus_table
-from analysis.text.layer import lemma, normalise_word, paragraph_spans, quotations, stop_words, words
+from analysis.text.lemmas import lemma, stop_words
+from analysis.text.paragraphs import paragraph_spans
+from analysis.text.quotation_marks import quotations
+from analysis.text.words import normalise_word, words
 
 #: Speaker value when no speaker can be determined (never a guess).
 UNKNOWN_SPEAKER = "unknown"

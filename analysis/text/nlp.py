@@ -3,7 +3,7 @@
 A corpus is parsed once (:func:`parse_bodies`) and the parsed ``Doc`` objects are
 handed to the sections that need tokens, sentences, lemmas or entities, so no
 section loads a model or parses the text a second time. Sentences and lemmas
-are read from the parse through :mod:`analysis.text.layer`.
+are read from the parse through :mod:`analysis.text`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pandas as pd
 from analysis.resources import resolve_spacy_model
 
 #: Components the kit never uses; excluding them saves load and parse time.
-#: None today: the lemmatizer (:func:`analysis.text.layer.lemma`) costs 2-3 % of the
+#: None today: the lemmatizer (:func:`analysis.text.lemmas.lemma`) costs 2-3 % of the
 #: parse's CPU time (0.6 s of 27 s on 200 BBC articles; see the commit that
 #: re-enabled it).
 UNUSED_COMPONENTS: tuple[str, ...] = ()

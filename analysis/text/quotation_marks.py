@@ -1,234 +1,20 @@
-"""The kit's one text layer: words, paragraphs, sentences, quotation marks, lemmas, stop words.
+"""Quotation marks: one scanner for every quotation-mark style.
 
-Every section counts, splits and normalises text through these functions, so a
-document has one word count, one set of paragraphs, one set of sentences and
-one set of quoted spans whichever table reports them. The functions are pure
-(one text or one parsed spaCy ``Doc`` in; plain values or a tidy table out),
-load no model, and the lexical ones are language-neutral (Unicode word
-characters plus combining marks), so they work on Urdu as well as English.
-
-words
-    :data:`WORD_RE`: a run of word characters (letters, digits, combining
-    marks, zero-width (non-)joiners), with inner apostrophes (``it's``,
-    ``Korea’s``), hyphens (``Jong-un``), commas between digits (``4,000``) and
-    periods (``U.S``, ``3.5``, ``bbc.co.uk``) kept inside the word. A period
-    between a lower-case letter and a capitalised word (``weapons.Kirby``, a
-    missing space after a full stop) separates two words.
-paragraphs
-    Blank-line separated (:func:`paragraph_spans`), as the corpus layer joins
-    the kept lines of an article.
-sentences
-    spaCy's sentences, never across a paragraph break (:func:`sentence_spans`).
-quotations
-    One scanner for every quotation-mark style (:func:`quotations`,
-    :func:`quoted_spans`).
-lemmas and stop words
-    spaCy's lemmatizer (:func:`lemma`) and spaCy's English stop words
-    (:func:`stop_words`).
+:func:`quotations` lists the quoted pieces of a text from its marks alone
+(straight, curly, single, „…“, «…», ‹…›, doubled singles, corner brackets);
+:func:`quoted_spans` merges them into character spans. Apostrophes, inch marks,
+``'90s``, elisions and possessives are not quotation marks.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
-from collections.abc import Mapping
 
-import numpy as np
 import pandas as pd
 
-# --------------------------------------------------------------------------- words
-
-# Combining marks (Arabic-script diacritics, Devanagari vowel signs, ...) and the
-# zero-width (non-)joiners belong inside a word: ``\w`` alone would split on them.
-_MARKS = "".join(chr(c) for c in range(0x10000)
-                 if unicodedata.category(chr(c)).startswith("M"))
-_RUN = "[\\w" + re.escape(_MARKS) + "\u200c\u200d]+"
-# What may join two runs into one word: an apostrophe, a hyphen (ASCII, U+2010,
-# non-breaking U+2011), a comma between digits, or a period, except a period
-# after a lower-case letter before a capitalised word ("weapons.Kirby" is two
-# words with a missing space; "U.S", "e.g", "3.5", "bbc.co.uk" are one).
-_JOINER = "(?:['\u2019\\-\u2010\u2011]|(?<=\\d),(?=\\d)|(?<![a-z])\\.|\\.(?![A-Z][a-z]))"
-#: The kit's one word pattern (see the module docstring).
-WORD_RE = re.compile(f"{_RUN}(?:{_JOINER}{_RUN})*")
-
-# Spellings of one character that must not make two words differ.
-_WORD_FOLDING = str.maketrans({"\u2019": "'", "\u2010": "-", "\u2011": "-"})
-
-
-def _check_text(text, caller: str) -> None:
-    if not isinstance(text, str):
-        raise ValueError(f"{caller} expects a str, got {type(text).__name__}")
-
-
-def word_spans(text: str) -> pd.DataFrame:
-    """The words of ``text`` with their character offsets.
-
-    Parameters
-    ----------
-    text : str
-        Any text, e.g. a document body.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per word (:data:`WORD_RE`), in text order: ``start``, ``end``
-        (int64, ``text[start:end]`` is the word as written) and ``word`` (str).
-    """
-    _check_text(text, "word_spans")
-    matches = list(WORD_RE.finditer(text))
-    return pd.DataFrame({
-        "start": np.array([m.start() for m in matches], dtype=np.int64),
-        "end": np.array([m.end() for m in matches], dtype=np.int64),
-        "word": pd.Series([m.group() for m in matches], dtype=object),
-    })
-
-
-def words(text: str) -> list[str]:
-    """The words of ``text`` as written, in order (:data:`WORD_RE`)."""
-    _check_text(text, "words")
-    return WORD_RE.findall(text)
-
-
-def count_words(text: str) -> int:
-    """Number of words in ``text``: the count every table of the kit reports.
-
-    Examples
-    --------
-    >>> count_words("Kim Jong-un's envoy paid $4,000 in the U.S. weapons.Kirby said")
-    11
-    """
-    _check_text(text, "count_words")
-    return sum(1 for _ in WORD_RE.finditer(text))
-
-
-def has_words(text: str) -> bool:
-    """Whether ``text`` holds at least one word."""
-    _check_text(text, "has_words")
-    return WORD_RE.search(text) is not None
-
-
-def normalise_word(word: str) -> str:
-    """The form under which two spellings of a word compare equal.
-
-    Lower case (ASCII) or NFKC-normalised and casefolded (any other script),
-    with the curly apostrophe and the Unicode hyphens written as ``'`` and
-    ``-``: "Korea’s" and "korea's" are one word, "Straße" and "STRASSE" too.
-    """
-    if word.isascii():
-        return word.lower()
-    return unicodedata.normalize("NFKC", word).casefold().translate(_WORD_FOLDING)
-
-
-# --------------------------------------------------------------------------- paragraphs
-
-# A line break, a line holding nothing but spaces, a line break: a blank line.
-_PARAGRAPH_BREAK_RE = re.compile(r"\n[^\S\n]*\n")
-
-
-def paragraph_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of the paragraphs of ``text``.
-
-    Paragraphs are separated by one or more blank lines (a line with nothing
-    but spaces counts as blank), as :func:`analysis.corpus.reading.clean_corpus` joins
-    an article's kept lines. Each span is trimmed of surrounding whitespace;
-    blank paragraphs are left out, so ``""`` has none.
-
-    Parameters
-    ----------
-    text : str
-        Any text, e.g. a document body.
-
-    Returns
-    -------
-    list of tuple of int
-        ``(start, end)`` of each paragraph, in text order.
-    """
-    _check_text(text, "paragraph_spans")
-    spans = []
-    start = 0
-    for brk in (*_PARAGRAPH_BREAK_RE.finditer(text), None):
-        stop = brk.start() if brk is not None else len(text)
-        piece = text[start:stop]
-        stripped = piece.strip()
-        if stripped:
-            lead = start + len(piece) - len(piece.lstrip())
-            spans.append((lead, lead + len(stripped)))
-        if brk is not None:
-            start = brk.end()
-    return spans
-
-
-# --------------------------------------------------------------------------- sentences
-
-def sentence_spans(doc) -> list[tuple[int, int]]:
-    """Character spans of the sentences of a parsed text: the kit's one segmenter.
-
-    spaCy's sentences (parser-based), cut at every paragraph break
-    (:func:`paragraph_spans`): the parser sometimes runs a sentence across a
-    blank line (a heading with no full stop, say), but a paragraph break
-    always ends a sentence here. Spans are trimmed of whitespace; blank ones
-    are left out.
-
-    Parameters
-    ----------
-    doc : spacy.tokens.Doc
-        A parsed text (:func:`analysis.text.nlp.parse_bodies`).
-
-    Returns
-    -------
-    list of tuple of int
-        ``(start, end)`` character offsets into ``doc.text``, in text order.
-    """
-    text = doc.text
-    paragraphs = paragraph_spans(text)
-    spans = []
-    first = 0                       # first paragraph that may overlap the sentence
-    for sent in doc.sents:
-        start, end = sent.start_char, sent.end_char
-        while first < len(paragraphs) and paragraphs[first][1] <= start:
-            first += 1
-        k = first
-        while k < len(paragraphs) and paragraphs[k][0] < end:
-            piece_start, piece_end = max(start, paragraphs[k][0]), min(end, paragraphs[k][1])
-            piece = text[piece_start:piece_end]
-            stripped = piece.strip()
-            if stripped:
-                lead = piece_start + len(piece) - len(piece.lstrip())
-                spans.append((lead, lead + len(stripped)))
-            k += 1
-    return spans
-
-
-def count_sentences(doc) -> int:
-    """Number of sentences of a parsed text (:func:`sentence_spans`)."""
-    return len(sentence_spans(doc))
-
-
-def sentence_table(parsed: Mapping[str, object]) -> pd.DataFrame:
-    """One row per sentence of each parsed text (:func:`sentence_spans`).
-
-    Parameters
-    ----------
-    parsed : mapping
-        ``doc_id`` -> spaCy ``Doc`` (from :func:`analysis.text.nlp.parse_bodies`).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``doc_id``, ``sent`` (0-based index within the document),
-        ``start``, ``end`` (character offsets into the text) and ``text``,
-        in the mapping's order.
-    """
-    rows = []
-    for doc_id, doc in parsed.items():
-        for index, (start, end) in enumerate(sentence_spans(doc)):
-            rows.append((doc_id, index, start, end, doc.text[start:end]))
-    table = pd.DataFrame(rows, columns=["doc_id", "sent", "start", "end", "text"])
-    return table.astype({"sent": "int64", "start": "int64", "end": "int64"})
-
-
-# --------------------------------------------------------------------------- quotations
+from analysis.text.paragraphs import paragraph_spans
+from analysis.text.words import require_text
 
 # Quotation marks. Doubled single marks (’’…‘‘ in Urdu typesetting, ``…'' in
 # ASCII text) act as double marks. The role says what a glyph usually does; the
@@ -425,7 +211,7 @@ def quotations(text: str) -> pd.DataFrame:
         quoted words, surrounding spaces excluded), ``close_at`` (offset of
         the closing mark; ``end`` when unclosed) and ``closed`` (bool).
     """
-    _check_text(text, "quotations")
+    require_text(text, "quotations")
     rows = []
     quotation = -1
     previous_open = False           # the last piece of the previous paragraph is unclosed
@@ -469,7 +255,7 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
         ``(start, end)`` character offsets of the quoted content (without the
         marks or surrounding spaces), sorted and non-overlapping.
     """
-    _check_text(text, "quoted_spans")
+    require_text(text, "quoted_spans")
     table = quotations(text)
     merged: list[tuple[int, int]] = []
     for start, end in zip(table["start"].tolist(), table["end"].tolist()):
@@ -478,50 +264,3 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
         else:
             merged.append((start, end))
     return merged
-
-
-# --------------------------------------------------------------------------- lemmas
-
-def lemma(token) -> str:
-    """Dictionary form of a parsed token, lower case: "received" and "receives" give "receive".
-
-    spaCy's own lemmatizer (rule-based, from the pinned pipeline package;
-    :func:`analysis.text.nlp.load_pipeline` loads it), so the form depends on the
-    token's part of speech ("saw" the verb is "see", the noun "saw").
-
-    Raises
-    ------
-    analysis.resources.ResourceError
-        If the text was parsed by a pipeline without a lemmatizer.
-    """
-    form = token.lemma_
-    if not form and token.text.strip():
-        from analysis.resources import ResourceError
-
-        raise ResourceError("the spaCy pipeline that parsed this text has no lemmatizer; "
-                            "load it with analysis.text.nlp.load_pipeline")
-    return form.lower()
-
-
-def lemmas(doc) -> list[str]:
-    """:func:`lemma` of every token of a parsed text, in order."""
-    return [lemma(token) for token in doc]
-
-
-# --------------------------------------------------------------------------- stop words
-
-@functools.cache
-def stop_words() -> frozenset[str]:
-    """spaCy's English stop words (lower case), the kit's one list.
-
-    Read on first use: importing spaCy takes about two seconds, and most
-    callers of this module never need it.
-    """
-    from spacy.lang.en.stop_words import STOP_WORDS
-
-    return frozenset(STOP_WORDS)
-
-
-def is_stop_word(word: str) -> bool:
-    """Whether ``word`` (any case, any apostrophe) is one of :func:`stop_words`."""
-    return normalise_word(word) in stop_words()
