@@ -18,9 +18,9 @@ from collections import Counter
 from collections.abc import Mapping
 
 import pandas as pd
-from text_to_num import text2num
 
 from analysis.corpus.reading import document_labels
+from analysis.statements.number_words import WORD_NUMBER_RE, parse_number_words
 from analysis.tables import check_corpus_table
 from analysis.text.lemmas import lemma
 
@@ -49,19 +49,6 @@ _CURRENCY = {"US$": "USD", "$": "USD", "S$": "SGD", "A$": "AUD", "C$": "CAD", "H
              "yen": "JPY"}
 _SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9,
           "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12, "dozen": 12, "hundred": 100}
-#: Number words that may start or continue a number phrase ("forty-two", "three hundred").
-_NUMBER_WORDS = tuple(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy "
-    "eighty ninety".split())
-_SCALE_WORDS = ("hundred", "thousand", "million", "billion", "trillion")
-#: Plural scale words ("thousands of troops", "dozens", "scores of") state an order of
-#: magnitude, not a figure. Such a quantity is kept with ``vague`` set and no value:
-#: any number given to it ("thousands" = 2000, or text2num's 1000) would be a guess
-#: that can make or hide a conflict with a real figure.
-VAGUE_QUANTITY = (r"(?:dozens|scores|tens|hundreds|thousands)\s+of\s+(?:thousands|millions|billions)"
-                  r"|dozens|hundreds|thousands|millions|billions|trillions|scores(?=\s+of\b)")
-
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE_RE = r"(?:\s?(?P<scale>million|billion|trillion|thousand|bn|mn|tn|m|k)\b)"
 MONEY_RE = re.compile(
@@ -71,14 +58,6 @@ PLAIN_RE = re.compile(
     r"(?:\s(?P<scale>million|billion|trillion|thousand)\b)?"
     r"(?:\s?(?P<pct>%|per ?cent\b|percent\b))?"
     r"(?:\s(?P<curword>dollars?|euros?|pounds?|yuan|won|roubles?|rubles?|yen)\b)?", re.I)
-_WORD_ATOM = "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
-_WORD_SCALE = "|".join(_SCALE_WORDS) + "|dozen"
-WORD_NUMBER_RE = re.compile(
-    r"\b(?P<num>half\s+an?\s+(?:" + _WORD_SCALE + r")"
-    r"|(?:a|an|" + _WORD_ATOM + r")(?:[\s-]+(?:and\s+)?(?:" + _WORD_ATOM + "|" + _WORD_SCALE + r"))*"
-    r"(?:\s+and\s+a\s+half(?:\s+(?:" + _WORD_SCALE + r"))?)?"
-    r"|(?P<vague>" + VAGUE_QUANTITY + r"))"
-    r"\b(?:\s(?P<curword>dollars?|euros?|pounds?)\b)?", re.I)
 _QUALIFIER_RE = re.compile(
     r"(?P<q>more than|less than|fewer than|over|under|about|around|nearly|almost|at least|"
     r"at most|up to|as many as|as much as|as high as|as few as|roughly|approximately|some|"
@@ -111,49 +90,6 @@ def _currency_code(word: str) -> str:
     parse is at hand here, and none is needed.
     """
     return _CURRENCY[word.lower().removesuffix("s")]
-
-
-def parse_number_words(text: str) -> float | None:
-    """Value of an English number phrase ("a thousand", "forty-two", "two and a half million").
-
-    The phrase is read by text2num; this function adds only what text2num
-    leaves out: "a"/"an" for one, "dozen" (12), "half a <scale>" and
-    "<number> and a half [<scale>]".
-
-    Returns
-    -------
-    float or None
-        None when ``text`` is not a number phrase, and for a vague plural
-        (:data:`VAGUE_QUANTITY`: "thousands", "dozens"), which has no value.
-    """
-    words = [w for w in re.split(r"[\s-]+", text.lower().strip()) if w]
-    if not words or re.fullmatch(VAGUE_QUANTITY, " ".join(words)):
-        return None
-    if words[0] == "half":                                   # "half a million"
-        scale = _whole_number(["one", *words[2:]]) if words[1:2] in (["a"], ["an"]) else None
-        return None if scale is None else scale / 2
-    if "half" in words:                                       # "two and a half million"
-        at = words.index("half")
-        whole, scale = _whole_number(words[:at - 2]), _whole_number(["one", *words[at + 1:]])
-        if words[at - 2:at] != ["and", "a"] or whole is None or scale is None:
-            return None
-        return (whole + 0.5) * scale
-    return _whole_number(words)
-
-
-def _whole_number(words: list[str]) -> float | None:
-    """Value of a whole-number phrase (lower case, split on spaces and hyphens), or None."""
-    if words[:1] in (["a"], ["an"]):
-        words = ["one", *words[1:]]
-    if words[-1:] == ["dozen"]:                               # text2num has no "dozen"
-        count = _whole_number(words[:-1]) if len(words) > 1 else 1.0
-        return None if count is None else count * 12
-    if not words or "dozen" in words:
-        return None
-    try:
-        return float(text2num(" ".join(words), "en"))
-    except ValueError:
-        return None
 
 
 def extract_numbers(docs: pd.DataFrame, parsed: Mapping | None = None) -> pd.DataFrame:
@@ -192,7 +128,8 @@ def extract_numbers(docs: pd.DataFrame, parsed: Mapping | None = None) -> pd.Dat
           another amount ("US$100 million (S$135 million)");
         - ``vague`` (bool): an order of magnitude written as a plural
           ("thousands of troops", "dozens", "scores of"); its ``value`` is NaN
-          and it takes part in no claim (:data:`VAGUE_QUANTITY`).
+          and it takes part in no claim
+          (:data:`analysis.statements.number_words.VAGUE_QUANTITY`).
     """
     check_corpus_table(docs)
     if parsed is None:
