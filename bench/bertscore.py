@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from analysis.text.layer import stop_words
+from analysis.text.lemmas import stop_words
 
 #: Soft word-alignment features (BERTScore, Zhang et al. 2020, with the
 #: contextual word-piece vectors of all-MiniLM-L6-v2, [CLS]/[SEP] left out).
