@@ -73,8 +73,9 @@ import pandas as pd
 from analysis.overlap import paraphrase
 from analysis.overlap.embedding_model import model_info
 from analysis.overlap.embeddings import Encoder
-from analysis.overlap.paraphrase import (ALIGNMENT_FEATURES, FEATURES, accuracy_f1, alignment_features, best_threshold,
-                                 fit_logistic, pair_features, piece_idf)
+from analysis.overlap.paraphrase import FEATURES, pair_features
+from bench.bertscore import ALIGNMENT_FEATURES, alignment_features, piece_idf
+from bench.fitting import accuracy_f1, best_threshold, fit_logistic
 
 TARGET = {"accuracy": 0.77, "f1": 0.84}
 L2_GRID = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0)
@@ -141,12 +142,12 @@ def token_vectors_of(table: pd.DataFrame, encoder: Encoder) -> tuple[list, list]
 
 
 def alignment_table(tokens: tuple[list, list], idf: dict | None) -> pd.DataFrame:
-    """:func:`analysis.overlap.paraphrase.alignment_features` of a split."""
+    """:func:`bench.bertscore.alignment_features` of a split."""
     return alignment_features(tokens[0], tokens[1], idf)
 
 
 def idf_of(table: pd.DataFrame, encoder: Encoder) -> dict:
-    """Word-piece IDF over the distinct sentences of a split (:func:`analysis.overlap.paraphrase.piece_idf`)."""
+    """Word-piece IDF over the distinct sentences of a split (:func:`bench.bertscore.piece_idf`)."""
     texts = sorted(set(table["text_a"]) | set(table["text_b"]))
     return piece_idf([item.tokens for item in encoder.token_vectors(texts)])
 
@@ -155,21 +156,23 @@ def idf_of(table: pd.DataFrame, encoder: Encoder) -> dict:
 
 
 def sentence_groups(table: pd.DataFrame) -> np.ndarray:
-    """Group id per pair: pairs linked by a shared sentence string share a group (union-find)."""
-    parent: dict[str, str] = {}
+    """Group id per pair: pairs linked by a shared sentence string share a group.
 
-    def root(x):
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
+    Groups are scipy's connected components of the graph of sentences (a pair
+    is an edge), numbered in the order of each group's first sentence in
+    sorted order.
+    """
+    from scipy.sparse import coo_array
+    from scipy.sparse.csgraph import connected_components
 
-    for a, b in zip(table["text_a"], table["text_b"]):
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    roots = [root(a) for a in table["text_a"]]
-    return pd.factorize(pd.Series(roots), sort=True)[0]
+    n_pairs = len(table)
+    sentences, node = np.unique(np.concatenate([table["text_a"].to_numpy(str), table["text_b"].to_numpy(str)]),
+                                return_inverse=True)
+    graph = coo_array((np.ones(n_pairs), (node[:n_pairs], node[n_pairs:])), shape=(len(sentences),) * 2)
+    component = connected_components(graph, directed=False)[1]
+    first_sentence = np.full(component.max() + 1, len(sentences))
+    np.minimum.at(first_sentence, component, np.arange(len(sentences)))
+    return pd.factorize(pd.Series(first_sentence[component[node[:n_pairs]]]), sort=True)[0]
 
 
 def grouped_dev_mask(groups: np.ndarray, share: float = DEV_SHARE, seed: int = SEED) -> np.ndarray:
@@ -388,7 +391,7 @@ def seed_alignment_overhead(corpus: Path = SEED_CORPUS) -> dict[str, float]:
 
     On ``corpus`` (default: the seed corpus), after the report's own work
     (sentences parsed and embedded, weights loaded, alignment done): word-piece
-    vectors of every prose sentence plus :func:`analysis.overlap.paraphrase.alignment_features`
+    vectors of every prose sentence plus :func:`bench.bertscore.alignment_features`
     of every aligned pair, once with an empty disk cache ("cold") and once from
     a new encoder reading that cache ("warm").
     """

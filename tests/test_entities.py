@@ -245,3 +245,33 @@ def test_f1_against_hand_checked_gold(nlp):
     overall = _f1(pd.concat(found_all), pd.concat(gold_all))
     assert overall >= 0.90, scores
     assert min(scores.values()) >= 0.85, scores
+
+
+def _tagged(nlp, text, *spans):
+    """A tokenized Doc whose only entities are ``spans`` (start token, end token, label)."""
+    from spacy.tokens import Span
+
+    doc = nlp.make_doc(text)
+    doc.ents = [Span(doc, start, end, label=label) for start, end, label in spans]
+    return doc
+
+
+def test_corpus_names_are_found_where_the_model_missed_them(nlp):
+    parsed = {"a": _tagged(nlp, "M&S hired Wagner staff in North Korea.",
+                           (0, 1, "ORG"), (2, 3, "ORG"), (5, 7, "GPE")),
+              "b": _tagged(nlp, "Shares rose at M&S. Wagner's rivals left North Korea, "
+                                "paid in $Wagner tokens by NorthKorea.")}
+    added = E.extract_mentions(parsed).query("doc_id == 'b'")
+    assert added[["text", "label"]].values.tolist() == [
+        ["M&S", "ORG"], ["Wagner's", "ORG"], ["North Korea", "GPE"]]
+    assert set(added["rule"]) == {"added: untagged name tagged elsewhere in the corpus"}
+
+
+def test_alias_patterns_carry_the_canonical_entity():
+    ruler = E.alias_ruler(E.load_aliases())
+    spans = ruler.match(ruler.nlp.make_doc("U.S. and DPRK"))
+    assert [(s.text, s.id_) for s in spans] == [("U.S.", "United States"), ("DPRK", "North Korea")]
+    assert {s.label_ for s in spans} == {"alias (built-in alias table)"}
+    capitals = E.load_aliases().query("kind == 'capital'")["alias"]
+    assert not E.alias_ruler(E.load_aliases(), capitals_as_governments=False).match(
+        ruler.nlp.make_doc(" ".join(capitals)))

@@ -140,3 +140,27 @@ def test_article_text_in_labels_prints_as_written_and_missing_glyphs_stay_quiet(
         report.figure(fig, "fig-01-test", "c", "a")
         report.wait_for_figures()
     assert (tmp_path / "figures" / "fig-01-test.svg").read_text(encoding="utf-8").count("costs $5 or $10") == 1
+
+
+def test_importing_the_figures_leaves_matplotlib_settings_alone():
+    # The kit set text.parse_math and svg.hashsalt in matplotlib.rcParams at import,
+    # changing every other figure of the notebook or script that imported it.
+    script = ("import matplotlib\n"
+              "before = dict(matplotlib.rcParams)\n"
+              "import analysis.figures.entities, analysis.figures.overlap, analysis.figures.quotes\n"
+              "import analysis.figures.numbers, analysis.figures.readability, analysis.figures.save\n"
+              "changed = sorted(k for k, v in matplotlib.rcParams.items() if before[k] != v)\n"
+              "assert not changed, changed\n")
+    subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True)
+
+
+def test_plot_functions_draw_article_text_as_written():
+    from analysis.figures.readability import GRADE_FORMULA_STYLE, plot_readability_grades
+    from matplotlib.text import Text
+
+    table = pd.DataFrame({"doc_id": ["a", "b"], "label": ["Costs $5 or $10", "Daily $"]})
+    for column in ("text_standard_grade", *GRADE_FORMULA_STYLE):
+        table[column] = [8.0, 9.0]
+    fig = plot_readability_grades(table)
+    texts = [t for t in fig.findobj(Text) if "$" in t.get_text()]
+    assert texts and not any(t.get_parse_math() for t in texts)

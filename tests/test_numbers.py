@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from analysis.text.nlp import parse_bodies
-from analysis.statements.numbers import (extract_numbers, number_claims, number_conflicts,
-                              parse_number_words)
+from analysis.statements.number_words import parse_number_words
+from analysis.statements.numbers import extract_numbers, number_claims, number_conflicts
 from conftest import make_docs
 
 DATA = Path(__file__).parent / "data" / "quotes_numbers"
@@ -25,9 +25,40 @@ def bridge(nlp):
 
 @pytest.mark.parametrize("text, value", [("a thousand", 1000), ("forty-two", 42),
                                          ("two million", 2e6), ("three hundred and five", 305),
-                                         ("the", None)])
+                                         ("three hundred", 300), ("a dozen", 12),
+                                         ("two dozen", 24), ("two and a half million", 2.5e6),
+                                         ("half a million", 5e5), ("the", None),
+                                         ("twenty twenty", None)])
 def test_parse_number_words(text, value):
     assert parse_number_words(text) == value
+
+
+@pytest.mark.parametrize("text", ["thousands", "hundreds", "dozens", "millions",
+                                  "tens of thousands", "hundreds of thousands"])
+def test_vague_plurals_have_no_value(text):
+    # The hand-written parser guessed "thousands" = 2000 (text2num alone says 1000).
+    assert parse_number_words(text) is None
+
+
+def test_vague_quantity_is_flagged_not_guessed(nlp):
+    docs = make_docs({"a": "Thousands of troops crossed the border, and scores of tanks.",
+                      "b": "Officials said two and a half million dollars had been paid."})
+    numbers = extract_numbers(docs, parse_bodies(docs, nlp)).set_index("text")
+    for text in ("Thousands", "scores"):
+        assert numbers.loc[text, "vague"], text
+        assert math.isnan(numbers.loc[text, "value"]), text
+    assert numbers.loc["two and a half million dollars", "value"] == 2.5e6
+    assert not numbers.loc["two and a half million dollars", "vague"]
+
+
+def test_a_guessed_vague_value_makes_no_conflict(nlp):
+    # "thousands" read as 2000 made a different_value conflict with a real figure.
+    docs = make_docs({"a": "Thousands of troops were deployed to the border.",
+                      "b": "Some 3,000 troops were deployed to the border.",
+                      "c": "The army deployed 3,000 troops to the border."})
+    conflicts = number_conflicts(extract_numbers(docs, parse_bodies(docs, nlp)))
+    assert "different_value" not in set(conflicts["conflict"])
+    assert "a" not in set(conflicts["doc_id"])
 
 
 def test_numbers_match_hand_annotations(bridge):

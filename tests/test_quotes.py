@@ -172,3 +172,12 @@ def test_quotes_and_overlap_see_the_same_quotation_marks(nlp):
         for s, e in spans:
             assert any(start <= s and e <= end for start, end in zip(found["start"], found["end"])
                        ) or "Bridges of the North" in body[s:e], (doc_id, body[s:e])
+
+
+def test_connected_groups_join_through_links():
+    from analysis.statements.quotes import connected_groups
+
+    groups = connected_groups(5, [(0, 3), (3, 1)])
+    assert groups[0] == groups[1] == groups[3]
+    assert len({groups[0], groups[2], groups[4]}) == 3
+    assert len(set(connected_groups(2, []))) == 2

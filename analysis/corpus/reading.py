@@ -107,6 +107,13 @@ UTF16_MIN_NUL_SHARE = 0.1
 #: ... and at most this share of the other half: a character U+xx00 (U+0100
 #: "Ā", U+4E00 "一") puts a NUL there now and then; a binary file has many.
 UTF16_MAX_STRAY_NUL_SHARE = 0.01
+#: A decoded file with more control characters (other than tab, newlines and
+#: form feed) than this share of its characters, and more than
+#: BINARY_MIN_CONTROLS, is binary, not text. Set by hand with the reader: text
+#: copied from web pages carries a stray control character or two; a binary
+#: file decoded as cp1252 or latin-1 has several per hundred bytes.
+BINARY_CONTROL_SHARE = 0.01
+BINARY_MIN_CONTROLS = 2
 
 #: Characters removed from every line, title and outlet (see :func:`normalize_line`):
 #: zero-width characters and the BOM; bidirectional marks, embeddings, overrides
@@ -332,7 +339,7 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
             except UnicodeDecodeError:  # the five bytes cp1252 leaves undefined
                 text, encoding = data.decode("latin-1"), "latin-1"
     controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f")
-    if controls > max(2, len(text) // 100):
+    if controls > max(BINARY_MIN_CONTROLS, int(len(text) * BINARY_CONTROL_SHARE)):
         raise _error(name, f"this looks like a binary file ({controls} control characters), not text")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
@@ -565,6 +572,23 @@ _CLOSERS = "\"'”’»)]"
 _BULLETS = "-\u2013\u2014\u2022*"
 #: A sub-heading has at most this many words.
 HEADING_MAX_WORDS = 15
+#: A first line is the headline when it has 2 to this many words (and no closing
+#: full stop). Set by hand with the line rules: news headlines run to 15-20
+#: words; 30 leaves room for long ones while a paragraph of prose is longer.
+HEADLINE_MAX_WORDS = 30
+#: Site furniture after a title separator ("... | Russia-Ukraine war News",
+#: "... - Mothership.SG") is cut when it has at most this many words: section
+#: and site names are a few words, the tail of a headline after a spaced dash
+#: is usually longer. Set by hand on the seed pages' titles.
+SITE_SUFFIX_MAX_WORDS = 5
+#: Lines after an "About the author" heading are the bio when at most this many
+#: are left before the end (a bio is a line or two; more is article text).
+AUTHOR_BIO_MAX_LINES = 3
+#: rapidfuzz ``partial_ratio`` (0-100) from which a line next to an image
+#: caption is the image's alt text (a shortened copy of the caption). Set by
+#: hand on the seed corpus: Al Jazeera's alt text scores 78.6 against its
+#: caption, the prose lines around it 37-44.
+ALT_TEXT_MIN_SIMILARITY = 75
 
 
 def normalize_line(line: str) -> str:
@@ -610,7 +634,7 @@ def is_heading(text: str) -> bool:
     return bool(core) and core[-1].isalnum()
 
 
-def is_headline(text: str, max_words: int = 30) -> bool:
+def is_headline(text: str, max_words: int = HEADLINE_MAX_WORDS) -> bool:
     """Whether the first line of an article reads as its headline.
 
     A headline has 2 to ``max_words`` words and does not end with a full stop
@@ -625,7 +649,7 @@ def is_headline(text: str, max_words: int = 30) -> bool:
 _SITE_SEPARATOR = re.compile(r"\s+[|\u2013\u2014-]\s+")
 
 
-def strip_site_suffix(title: str, outlet: str = "", max_words: int = 5) -> str:
+def strip_site_suffix(title: str, outlet: str = "", max_words: int = SITE_SUFFIX_MAX_WORDS) -> str:
     """A headline without the site furniture pages append to it.
 
     ``"N Korea denies arms | Russia-Ukraine war News"`` and ``"... to Russia -
@@ -727,9 +751,9 @@ def classify_lines(text: str, given_title: str = "") -> pd.DataFrame:
 
 
 def _mark_author_bio(lines: list[str], roles: list[str], rules: list[str], heading: int) -> None:
-    """Lines after an "About the author" heading are the bio, up to 3 lines to the end."""
+    """Lines after an "About the author" heading are the bio, up to :data:`AUTHOR_BIO_MAX_LINES`."""
     rest = [j for j in range(heading + 1, len(lines)) if lines[j]]
-    if len(rest) <= 3:
+    if len(rest) <= AUTHOR_BIO_MAX_LINES:
         for j in rest:
             roles[j], rules[j] = "boilerplate", "author_bio"
 
@@ -747,7 +771,7 @@ def _mark_caption_alt_text(lines: list[str], roles: list[str], rules: list[str])
     for i in captions:
         for j in (i - 1, i + 1):
             if 0 <= j < len(lines) and not roles[j] and lines[j]:
-                if not ends_like_sentence(lines[j]) and fuzz.partial_ratio(lines[j], lines[i]) >= 75:
+                if not ends_like_sentence(lines[j]) and fuzz.partial_ratio(lines[j], lines[i]) >= ALT_TEXT_MIN_SIMILARITY:
                     roles[j], rules[j] = "boilerplate", "caption_alt_text"
 
 

@@ -10,17 +10,52 @@ stable id, byte-identically on re-run.
 from __future__ import annotations
 
 import contextlib
+import functools
 import warnings
 from typing import NamedTuple
 
 import matplotlib
 from matplotlib.colors import to_hex, to_rgb
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
-# Labels carry article text (outlet names, speakers, claims): two dollar signs in
-# one would switch matplotlib to mathtext, and an invalid formula fails at draw
-# time. The kit draws no mathematics, so text is always printed as written.
-matplotlib.rcParams["text.parse_math"] = False
+#: matplotlib settings of every kit figure, applied with ``matplotlib.rc_context``
+#: while a plot function draws (:func:`kit_style`) and while a figure is saved
+#: (:mod:`analysis.figures.save`); never set globally, so importing the kit
+#: leaves a notebook's own settings alone. Labels carry article text (outlet
+#: names, speakers, claims): two dollar signs in one would switch matplotlib to
+#: mathtext, and an invalid formula fails at draw time. The kit draws no
+#: mathematics, so text is always printed as written.
+RC_PARAMS = {"text.parse_math": False}
+
+
+def kit_style(plot):
+    """Decorator: run a ``plot_*`` function inside ``matplotlib.rc_context(RC_PARAMS)``.
+
+    Text objects keep the settings they were made with, so the figure shows
+    article text as written wherever it is drawn or saved later.
+    """
+    @functools.wraps(plot)
+    def styled(*args, **kwargs):
+        with matplotlib.rc_context(RC_PARAMS):
+            return plot(*args, **kwargs)
+
+    return styled
+
+
+@contextlib.contextmanager
+def drawing(fig: Figure, rc: dict | None = None):
+    """Context in which to render ``fig`` (``savefig``): the kit's settings, text as written.
+
+    Every text of the figure, including those made outside :func:`kit_style`,
+    is set to print as written; :data:`RC_PARAMS` (and ``rc``, if given) are
+    in force; a missing glyph gives no warning (:func:`missing_glyphs_quiet`).
+    """
+    for text in fig.findobj(Text):
+        text.set_parse_math(RC_PARAMS["text.parse_math"])
+    with missing_glyphs_quiet(), matplotlib.rc_context({**RC_PARAMS, **(rc or {})}):
+        yield
+
 
 #: Warning text matplotlib gives for a character its font cannot draw (an emoji
 #: in an outlet name): the glyph prints as an empty box, which is shown as is,

@@ -7,7 +7,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from analysis.figures import PALETTE, SEQUENTIAL_CMAP, new_figure, outlet_colors
+from analysis.figures import PALETTE, SEQUENTIAL_CMAP, kit_style, new_figure, outlet_colors
 from analysis.corpus.reading import document_labels
 from analysis.figures.layout import MAX_COLUMNS, capped_width, tick_font_size
 
@@ -15,6 +15,7 @@ from analysis.figures.layout import MAX_COLUMNS, capped_width, tick_font_size
 MAX_UNIQUE_BARS = 60
 
 
+@kit_style
 def plot_entity_heatmap(entities: pd.DataFrame, docs: pd.DataFrame, top_n: int = 20) -> Figure:
     """Heatmap of the most-named entities (rows) by outlet (columns), per 1,000 words.
 
@@ -83,6 +84,7 @@ def plot_entity_heatmap(entities: pd.DataFrame, docs: pd.DataFrame, top_n: int =
     return fig
 
 
+@kit_style
 def plot_unique_entities(entities: pd.DataFrame, docs: pd.DataFrame, top_n: int = 10) -> Figure:
     """Entities that only one outlet names, grouped by that outlet (bar length = mentions).
 

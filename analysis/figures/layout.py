@@ -15,6 +15,14 @@ MAX_WIDTH = 10.0
 MAX_COLUMNS = 12
 #: Smallest tick-label font size, in points.
 MIN_FONT_SIZE = 5.0
+#: A heatmap prints each cell's value when it has at most this many rows and
+#: columns; beyond, an 8-point "100%" no longer fits in a cell of a figure
+#: capped at MAX_WIDTH.
+LABELLED_CELLS_MAX_ITEMS = 15
+#: Share of the colour scale (viridis) below which a cell's text is white, above
+#: black: at 0.6 white has a WCAG contrast of 3.0 on the cell, black 7.0, and
+#: each side of it the colour chosen keeps at least 3.0.
+DARK_CELL_SHARE = 0.6
 
 
 def capped_width(base: float, per_item: float, n_items: int, minimum: float = 5.0) -> float:

@@ -8,7 +8,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 
 from analysis.corpus.reading import document_labels
-from analysis.figures import PALETTE, new_figure
+from analysis.figures import PALETTE, kit_style, new_figure
 from analysis.figures.layout import MAX_COLUMNS, capped_width, short_label, tick_font_size
 
 #: Cell states of the claims matrix, in colour order.
@@ -18,6 +18,7 @@ _STATE_MARKS = {"absent": "", "agree": "agree", "different_scope": "scope",
                 "different_description": "descr.", "different_value": "value"}
 
 
+@kit_style
 def plot_claims_matrix(conflicts: pd.DataFrame, docs: pd.DataFrame):
     """Claims (rows) by outlet (columns), each cell marked agree or its conflict type.
 

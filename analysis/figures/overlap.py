@@ -15,8 +15,9 @@ from matplotlib.ticker import PercentFormatter
 
 from analysis.corpus.reading import document_labels
 from analysis.report.narrative import edges_alt_text, pairs_alt_text
-from analysis.figures import SEQUENTIAL_CMAP, ReportFigure, new_figure, outlet_colors
-from analysis.figures.layout import MAX_COLUMNS, MAX_WIDTH, tick_font_size
+from analysis.figures import SEQUENTIAL_CMAP, ReportFigure, kit_style, new_figure, outlet_colors
+from analysis.figures.layout import (DARK_CELL_SHARE, LABELLED_CELLS_MAX_ITEMS, MAX_COLUMNS, MAX_WIDTH,
+                                     tick_font_size)
 
 HEATMAP_VALUES = {"lexical_containment": "Share of row's words in passages shared with column",
                   "unquoted_containment": "Share of row's words in passages shared with column,\n"
@@ -26,6 +27,7 @@ HEATMAP_VALUES = {"lexical_containment": "Share of row's words in passages share
                   "semantic_coverage": "Share of row's sentences matched in column"}
 
 
+@kit_style
 def plot_overlap_heatmap(pairs: pd.DataFrame, docs: pd.DataFrame,
                          value: str = "lexical_containment") -> Figure:
     """Heatmap of an overlap_pairs measure: row document a, column document b.
@@ -63,12 +65,12 @@ def plot_overlap_heatmap(pairs: pd.DataFrame, docs: pd.DataFrame,
     ax.set_yticks(range(len(ids)), names, fontsize=font_size)
     ax.set_xlabel("document b")
     ax.set_ylabel("document a")
-    if len(ids) <= 15:
+    if len(ids) <= LABELLED_CELLS_MAX_ITEMS:
         for row in range(len(ids)):
             for col in range(len(ids)):
                 if not np.isnan(matrix[row, col]):
                     ax.text(col, row, f"{matrix[row, col]:.0%}", ha="center", va="center",
-                            fontsize=8, color="white" if matrix[row, col] < 0.6 else "black")
+                            fontsize=8, color="white" if matrix[row, col] < DARK_CELL_SHARE else "black")
     ax.set_title(HEATMAP_VALUES[value])
     fig.colorbar(image, ax=ax, shrink=0.8, format=PercentFormatter(xmax=1, decimals=0))
     return fig
@@ -78,6 +80,7 @@ def plot_overlap_heatmap(pairs: pd.DataFrame, docs: pd.DataFrame,
 MAX_GRAPH_NODES = 12
 
 
+@kit_style
 def plot_derivation_graph(edges: pd.DataFrame, docs: pd.DataFrame) -> Figure:
     """Derivation graph on a circle: an arrow from source to derived text.
 

@@ -6,10 +6,11 @@ import numpy as np
 import pandas as pd
 
 from analysis.corpus.reading import document_labels
-from analysis.figures import SEQUENTIAL_CMAP, new_figure
-from analysis.figures.layout import short_label
+from analysis.figures import SEQUENTIAL_CMAP, kit_style, new_figure
+from analysis.figures.layout import DARK_CELL_SHARE, short_label
 
 
+@kit_style
 def plot_quotes_by_outlet(quotes: pd.DataFrame, docs: pd.DataFrame, max_speakers: int = 15):
     """Heatmap of quotation counts: outlets (rows) by speaker (columns).
 
@@ -51,7 +52,7 @@ def plot_quotes_by_outlet(quotes: pd.DataFrame, docs: pd.DataFrame, max_speakers
     for (i, j), value in np.ndenumerate(data):
         if value:
             ax.text(j, i, str(value), ha="center", va="center",
-                    color="white" if value < data.max() * 0.6 else "black")
+                    color="white" if value < data.max() * DARK_CELL_SHARE else "black")
     ax.set_xticks(range(len(speakers)), [short_label(s, 28) for s in speakers], rotation=45, ha="right")
     ax.set_yticks(range(len(rows)), rows)
     ax.set_xlabel("Speaker")

@@ -7,7 +7,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis.tables import require_columns
-from analysis.figures import new_figure, outlet_colors, text_color
+from analysis.figures import kit_style, new_figure, outlet_colors, text_color
 
 #: Display names and marker shapes of the grade-level formulas, in plot order.
 GRADE_FORMULA_STYLE = {
@@ -20,6 +20,7 @@ GRADE_FORMULA_STYLE = {
 }
 
 
+@kit_style
 def plot_readability_grades(table: pd.DataFrame) -> Figure:
     """Dot plot: each outlet's grade level by every grade formula, consensus marked.
 
@@ -67,6 +68,7 @@ def plot_readability_grades(table: pd.DataFrame) -> Figure:
     return fig
 
 
+@kit_style
 def plot_paragraph_distribution(paragraph_table: pd.DataFrame, *, seed: int = 0) -> Figure:
     """Per-outlet box plot of paragraph Flesch–Kincaid grades, paragraphs as dots.
 

@@ -19,19 +19,19 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-import matplotlib
 from matplotlib.figure import Figure
 
 from analysis.errors import ParallaxError
-from analysis.figures import missing_glyphs_quiet
+from analysis.figures import RC_PARAMS, drawing
 
 #: Formats every figure is saved in, and the resolution of the raster one.
 FORMATS = ("png", "svg", "pdf")
 PNG_DPI = 300
 _ID = re.compile(r"^fig-\d{2}-[a-z0-9]+(-[a-z0-9]+)*$")
 
-# SVG element ids are random unless salted; a fixed salt makes them stable.
-matplotlib.rcParams["svg.hashsalt"] = "parallax"
+#: Settings while a figure is written: the kit's (:data:`analysis.figures.RC_PARAMS`)
+#: and a fixed salt for SVG element ids, which are random unless salted.
+SAVE_RC_PARAMS = {**RC_PARAMS, "svg.hashsalt": "parallax"}
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def save_figure(fig: Figure, directory: str | Path, fig_id: str, caption: str, a
             path = directory / name
             fmt = path.suffix[1:]
             tmp = path.with_name(path.name + ".tmp")
-            with missing_glyphs_quiet():
+            with drawing(fig, SAVE_RC_PARAMS):
                 fig.savefig(tmp, format=fmt, dpi=PNG_DPI if fmt == "png" else None, metadata=_metadata(fmt))
             tmp.replace(path)
             # The first format fixed the layout; the others reuse it (a fifth of the time saved).
@@ -136,8 +136,8 @@ class BackgroundFigureWriter:
     to one worker process (``python -m analysis.figures.save``), which saves
     figures in the order they came, so a figure saved twice under one id ends
     with the later version. :meth:`wait` returns once every file is on disk and
-    raises if any failed. The worker imports the same ``analysis.figures``
-    (same rcParams and SVG salt), so the files are the bytes
+    raises if any failed. The worker saves with the same
+    :data:`SAVE_RC_PARAMS` (settings and SVG salt), so the files are the bytes
     :func:`save_figure` writes in-process.
 
     The worker is a plain subprocess, not :mod:`multiprocessing`: spawning

