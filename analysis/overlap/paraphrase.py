@@ -104,7 +104,7 @@ def _words(text: str) -> list[str]:
     """The features' tokens: the text layer's words, normalised, hyphenated
     compounds cut at the hyphen.
 
-    The cut is the one step beyond :func:`analysis.text.layer.words`: the model's
+    The cut is the one step beyond :func:`analysis.text.words.words`: the model's
     weights were fitted on MRPC with "well-known" read as two tokens, so its
     n-gram, stem and length features keep reading it so.
     """
