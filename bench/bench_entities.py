@@ -41,7 +41,9 @@ def load_bbc(limit: int | None = None) -> pd.DataFrame:
 
 
 def main(argv=None) -> dict:
-    from analysis.measures.entities import canonicalize_mentions, entity_mentions_from_texts, entity_table
+    from analysis.measures.canonical_entities import canonicalize_mentions
+    from analysis.measures.entities import entity_table
+    from analysis.measures.entity_mentions import entity_mentions_from_texts
     from analysis.text.nlp import load_pipeline
 
     parser = argparse.ArgumentParser(description=__doc__)

@@ -13,7 +13,7 @@ import pytest
 from analysis.corpus import reading as corpus
 from analysis.report import manifest
 from analysis.corpus.reading import CorpusError
-from analysis.measures.entities import load_aliases
+from analysis.measures.name_matching import load_aliases
 
 ARTICLE = "A headline about ports\n\nDock workers walked out on Monday, the union said.\n"
 

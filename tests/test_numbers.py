@@ -9,7 +9,8 @@ import pytest
 
 from analysis.text.nlp import parse_bodies
 from analysis.statements.number_words import parse_number_words
-from analysis.statements.numbers import extract_numbers, number_claims, number_conflicts
+from analysis.statements.number_claims import number_claims, number_conflicts
+from analysis.statements.numbers import extract_numbers
 from conftest import make_docs
 
 DATA = Path(__file__).parent / "data" / "quotes_numbers"

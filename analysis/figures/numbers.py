@@ -25,7 +25,7 @@ def plot_claims_matrix(conflicts: pd.DataFrame, docs: pd.DataFrame):
     Parameters
     ----------
     conflicts : pandas.DataFrame
-        Output of :func:`analysis.statements.numbers.number_conflicts`. A document with
+        Output of :func:`analysis.statements.number_claims.number_conflicts`. A document with
         several mentions of a claim shows its worst state (value > description
         > scope > agree).
     docs : pandas.DataFrame

@@ -107,8 +107,9 @@ class CorpusAnalysis:
     def entities(self) -> dict[str, pd.DataFrame]:
         """The entity tables (:func:`analysis.measures.entities.analyse_entities`) of the English documents, computed once."""
         from analysis.measures import entities
+        from analysis.measures.name_matching import load_aliases
 
-        aliases = entities.load_aliases(self.path if self.path.is_dir() else self.path.parent)
+        aliases = load_aliases(self.path if self.path.is_dir() else self.path.parent)
         return entities.analyse_entities(self.english_docs, self.english_parsed, self.nlp, aliases,
                                          self.parameters["capitals_as_governments"])
 
@@ -228,7 +229,7 @@ def quotes_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     """
     from analysis.statements import quotes
 
-    from analysis.measures.entities import canonical_name_function
+    from analysis.measures.canonical_entities import canonical_name_function
 
     speaker_names = canonical_name_function(analysis.entities["mentions"])
     found = quotes.extract_quotes(analysis.english_docs, analysis.english_parsed, canonicalize=speaker_names)
@@ -241,10 +242,11 @@ def numbers_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     English-only: documents in another language are left out (:attr:`CorpusAnalysis.english_docs`).
     """
     from analysis.statements import numbers
+    from analysis.statements.number_claims import number_claims, number_conflicts
 
     found = numbers.extract_numbers(analysis.english_docs, analysis.english_parsed)
-    return {"numbers": found, "number_claims": numbers.number_claims(found),
-            "number_conflicts": numbers.number_conflicts(found)}
+    return {"numbers": found, "number_claims": number_claims(found),
+            "number_conflicts": number_conflicts(found)}
 
 
 #: Sections in report order: name -> function returning its tables.

@@ -334,7 +334,7 @@ def _preflight(corpus_path: Path) -> None:
     The same checks run again inside the notebook; here they fail in a second
     with the corpus module's message instead of as a failed cell.
     """
-    from analysis.measures.entities import load_aliases
+    from analysis.measures.name_matching import load_aliases
 
     read_corpus(corpus_path)
     load_aliases(corpus_path if corpus_path.is_dir() else corpus_path.parent)
