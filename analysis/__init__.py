@@ -8,7 +8,7 @@ The package is laid out by stage, in the order data flows through it::
         -> figures, tables -> report (pipeline, narrative, render, run, manifest) -> cli
 
 Every analysis function takes a corpus table (one row per document, see
-:func:`analysis.corpus.reading.load_corpus`) or plain text, and returns a tidy
+:func:`analysis.corpus.cleaning.load_corpus`) or plain text, and returns a tidy
 :class:`pandas.DataFrame` with one row per observation.
 """
 

@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _COMMANDS[args.command](args)
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: what was being written has been removed
-        from analysis.corpus.reading import printable
+        from analysis.corpus.inputs import printable
 
         exc = Interrupted(f"interrupted; {printable(args.out)} was left as it was" if hasattr(args, "out")
                           else "interrupted")

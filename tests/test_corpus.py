@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from analysis.corpus import reading as corpus
+from analysis.corpus import boilerplate, cleaning, decoding, reading
 from analysis.corpus.reading import CorpusError
 
 ARTICLE = """Ministers agree new fishing quotas after all-night talks
@@ -44,7 +44,7 @@ def write(folder, name, content, encoding="utf-8"):
 
 
 def roles(text):
-    lines = corpus.classify_lines(text)
+    lines = boilerplate.classify_lines(text)
     return {row.text: (row.role, row.rule) for row in lines.itertuples() if row.text}
 
 
@@ -58,14 +58,14 @@ def roles(text):
     ("utf-16", "Café owners say “no”.\n".encode("utf-16")),
 ])
 def test_decodes_common_encodings(encoding, data):
-    text, found = corpus.decode_text(data, "a.txt")
+    text, found = decoding.decode_text(data, "a.txt")
     assert found == encoding
     assert text.startswith("Caf\u00e9 owners say")
     assert "\ufeff" not in text
 
 
 def test_crlf_line_ends_are_normalised():
-    text, _ = corpus.decode_text(b"Line one.\r\nLine two.\rLine three.\r\n", "a.txt")
+    text, _ = decoding.decode_text(b"Line one.\r\nLine two.\rLine three.\r\n", "a.txt")
     assert text == "Line one.\nLine two.\nLine three.\n"
 
 
@@ -79,22 +79,22 @@ def test_empty_and_binary_files_are_named_in_the_error(tmp_path, data, problem):
     write(tmp_path, "good.txt", "A headline here\n\nSome body text follows here.")
     write(tmp_path, "bad.txt", data)
     with pytest.raises(CorpusError, match=rf"bad\.txt.*{problem}"):
-        corpus.read_corpus(tmp_path)
+        reading.read_corpus(tmp_path)
 
 
 def test_missing_folder_and_folder_without_documents(tmp_path):
     with pytest.raises(CorpusError, match="no such corpus"):
-        corpus.read_corpus(tmp_path / "nope")
+        reading.read_corpus(tmp_path / "nope")
     write(tmp_path, "notes.md", "not an article")
     with pytest.raises(CorpusError, match="no documents found"):
-        corpus.read_corpus(tmp_path)
+        reading.read_corpus(tmp_path)
 
 
 def test_sources_csv_is_joined_and_extra_columns_carried(tmp_path):
     write(tmp_path, "b.txt", "Headline two\n\nBody two is here.")
     write(tmp_path, "a.txt", "Headline one\n\nBody one is here.")
     write(tmp_path, "sources.csv", "doc_id,outlet,published\na,Daily Planet,2022-12-23\nb,,2022-12-24\n")
-    docs = corpus.load_corpus(tmp_path)
+    docs = cleaning.load_corpus(tmp_path)
     assert docs["doc_id"].tolist() == ["a", "b"]
     assert docs["outlet"].tolist() == ["Daily Planet", ""]
     assert docs["label"].tolist() == ["Daily Planet", "b"]
@@ -110,19 +110,19 @@ def test_bad_sources_csv_is_named(tmp_path, sources, problem):
     write(tmp_path, "a.txt", "Headline one\n\nBody one is here.")
     write(tmp_path, "sources.csv", sources)
     with pytest.raises(CorpusError, match=rf"sources\.csv.*{problem}"):
-        corpus.read_corpus(tmp_path)
+        reading.read_corpus(tmp_path)
 
 
 def test_outlet_shared_by_two_documents_gets_distinct_labels(tmp_path):
     write(tmp_path, "a.txt", "Headline one\n\nBody one is here.")
     write(tmp_path, "b.txt", "Headline two\n\nBody two is here.")
     write(tmp_path, "sources.csv", "doc_id,outlet\na,Wire\nb,Wire\n")
-    assert corpus.load_corpus(tmp_path)["label"].tolist() == ["Wire (a)", "Wire (b)"]
+    assert cleaning.load_corpus(tmp_path)["label"].tolist() == ["Wire (a)", "Wire (b)"]
 
 
 def test_outlet_equal_to_another_documents_doc_id_keeps_labels_unique():
     docs = pd.DataFrame({"doc_id": ["Wire", "b"], "outlet": ["", "Wire"]})
-    assert corpus.display_labels(docs) == ["Wire", "Wire (b)"]
+    assert cleaning.display_labels(docs) == ["Wire", "Wire (b)"]
 
 
 @pytest.mark.parametrize("name, content", [
@@ -136,18 +136,18 @@ def test_input_columns_that_would_overwrite_computed_ones_are_refused(tmp_path, 
     write(tmp_path, "a.txt", "Headline one\n\nBody one is here.")
     write(tmp_path, name, content)
     with pytest.raises(CorpusError, match=r"reserved by the kit"):
-        corpus.read_corpus(tmp_path)
+        reading.read_corpus(tmp_path)
 
 
 def test_empty_csv_and_non_object_jsonl_line_are_named(tmp_path):
     write(tmp_path, "a.txt", "Headline one\n\nBody one is here.")
     write(tmp_path, "empty.csv", "")
     with pytest.raises(CorpusError, match=r"empty\.csv: cannot be read as CSV"):
-        corpus.read_corpus(tmp_path)
+        reading.read_corpus(tmp_path)
     (tmp_path / "empty.csv").unlink()
     write(tmp_path, "b.jsonl", '{"text": "ok"}\n["not", "an", "object"]\n')
     with pytest.raises(CorpusError, match=r"b\.jsonl: line 2 is not a JSON object"):
-        corpus.read_corpus(tmp_path)
+        reading.read_corpus(tmp_path)
 
 
 def test_csv_and_jsonl_inputs(tmp_path):
@@ -155,7 +155,7 @@ def test_csv_and_jsonl_inputs(tmp_path):
                   "text": ["First paragraph here.\n\nSecond paragraph here."]}).to_csv(tmp_path / "batch.csv", index=False)
     with open(tmp_path / "more.jsonl", "w", encoding="utf-8") as handle:
         handle.write(json.dumps({"content": "A headline from JSON\n\nThe body from JSON."}) + "\n")
-    docs = corpus.load_corpus(tmp_path).set_index("doc_id")
+    docs = cleaning.load_corpus(tmp_path).set_index("doc_id")
     assert docs.loc["x1", "title"] == "Given title"
     assert docs.loc["x1", "body"] == "First paragraph here.\n\nSecond paragraph here."
     assert docs.loc["x1", "outlet"] == "Gazette"
@@ -165,21 +165,21 @@ def test_csv_and_jsonl_inputs(tmp_path):
 def test_csv_without_text_column_or_with_empty_text(tmp_path):
     pd.DataFrame({"headline": ["x"]}).to_csv(tmp_path / "a.csv", index=False)
     with pytest.raises(CorpusError, match=r"a\.csv: no text column"):
-        corpus.read_corpus(tmp_path)
+        reading.read_corpus(tmp_path)
     pd.DataFrame({"doc_id": ["d1", "d2"], "text": ["fine text", " "]}).to_csv(tmp_path / "a.csv", index=False)
     with pytest.raises(CorpusError, match=r"a\.csv: row 2 .* empty"):
-        corpus.read_corpus(tmp_path)
+        reading.read_corpus(tmp_path)
 
 
 def test_invalid_jsonl_line_is_named(tmp_path):
     write(tmp_path, "a.jsonl", '{"text": "ok"}\n{"text": broken\n')
     with pytest.raises(CorpusError, match=r"a\.jsonl: line 2 is not valid JSON"):
-        corpus.read_corpus(tmp_path)
+        reading.read_corpus(tmp_path)
 
 
 def test_one_document_corpus_loads(tmp_path):
     write(tmp_path, "only.txt", ARTICLE)
-    docs = corpus.load_corpus(tmp_path)
+    docs = cleaning.load_corpus(tmp_path)
     assert len(docs) == 1
 
 
@@ -194,14 +194,14 @@ def test_boilerplate_rules_and_repeated_paragraphs():
     assert found["Related stories"][1] == "related"
     assert found["Comments are closed."][1] == "comment_footer"
     assert found["Why the talks nearly failed"] == ("heading", "heading")
-    lines = corpus.classify_lines(ARTICLE)
+    lines = boilerplate.classify_lines(ARTICLE)
     repeated = lines[lines["role"] == "duplicate"]
     assert repeated["text"].tolist() == ["Negotiators disagreed until dawn over how to count catches landed abroad."]
 
 
 def test_clean_body_keeps_prose_and_headings_only(tmp_path):
     write(tmp_path, "a.txt", ARTICLE)
-    doc = corpus.load_corpus(tmp_path).iloc[0]
+    doc = cleaning.load_corpus(tmp_path).iloc[0]
     assert doc["body"].split("\n\n") == [
         "Ministers from eight countries agreed new fishing quotas on Tuesday after talks that ran through the night.",
         "The deal cuts cod catches by 12% next year, officials said.",
@@ -216,7 +216,7 @@ def test_first_line_that_is_prose_is_not_a_title():
     text = ("Listen to this article\n"
             "The council voted on Monday to close the bridge for repairs, a decision residents had opposed for months.\n"
             "Work starts in March.")
-    lines = corpus.classify_lines(text)
+    lines = boilerplate.classify_lines(text)
     assert "title" not in set(lines["role"])
     assert lines.loc[0, "rule"] == "audio_notice"
     assert lines.loc[1, "role"] == "body"
@@ -237,7 +237,7 @@ def test_prose_that_only_starts_like_boilerplate_stays_flagged():
     text = ("Budget row deepens\n\nRelated: the finance minister said on Monday that the budget would be "
             "revised after months of talks with unions, employers and the central bank, and that any "
             "new taxes would wait until the next parliament had been elected.")
-    lines = corpus.classify_lines(text)
+    lines = boilerplate.classify_lines(text)
     prose = lines[lines["text"].str.startswith("Related:")].iloc[0]
     assert prose["role"] == "body"
     assert prose["flag"] == "uncertain:related"
@@ -247,15 +247,15 @@ def test_article_text_is_never_a_path_or_markup_source(tmp_path):
     # HTML in an article is text: it is kept verbatim in the body (escaping is the
     # presentation layer's job, tested in test_report) and doc_id comes from the file name.
     write(tmp_path, "a.txt", "Headline here\n\n<script>alert('x')</script> said the ../../etc/passwd minister.")
-    doc = corpus.load_corpus(tmp_path).iloc[0]
+    doc = cleaning.load_corpus(tmp_path).iloc[0]
     assert doc["doc_id"] == "a"
     assert "<script>" in doc["body"]
 
 
 def test_paragraph_table_offsets_index_the_body(tmp_path):
     write(tmp_path, "a.txt", ARTICLE)
-    docs = corpus.load_corpus(tmp_path)
-    paragraphs = corpus.paragraph_table(docs)
+    docs = cleaning.load_corpus(tmp_path)
+    paragraphs = cleaning.paragraph_table(docs)
     body = docs.iloc[0]["body"]
     for row in paragraphs.itertuples():
         assert body[row.start:row.end] == row.text
@@ -263,13 +263,13 @@ def test_paragraph_table_offsets_index_the_body(tmp_path):
 
 
 def test_non_breaking_and_zero_width_spaces_are_normalised():
-    assert corpus.normalize_line("in\u00a0November\u200b 2022 ") == "in November 2022"
+    assert boilerplate.normalize_line("in\u00a0November\u200b 2022 ") == "in November 2022"
 
 
 def test_boilerplate_table_lists_every_removed_line(tmp_path):
     write(tmp_path, "a.txt", ARTICLE)
-    raw = corpus.read_corpus(tmp_path)
-    table = corpus.boilerplate_table(corpus.line_table(raw))
+    raw = reading.read_corpus(tmp_path)
+    table = cleaning.boilerplate_table(boilerplate.line_table(raw))
     assert list(table.columns) == ["doc_id", "line", "text", "rule"]
     assert set(table["rule"]) == {"headline", "social_prompt", "image_credit", "read_also", "related",
                                   "comment_footer", "repeated_paragraph"}
@@ -283,9 +283,9 @@ def test_boilerplate_table_lists_every_removed_line(tmp_path):
     ("Strike ends | but talks go on and on without any end in sight", "", "Strike ends | but talks go on and on without any end in sight"),
 ])
 def test_site_furniture_is_stripped_from_titles(title, outlet, expected):
-    assert corpus.strip_site_suffix(title, outlet) == expected
+    assert boilerplate.strip_site_suffix(title, outlet) == expected
 
 
 def test_title_in_the_corpus_table_has_no_site_suffix(tmp_path):
     write(tmp_path, "a.txt", "Port strike halts exports | World News\n\nDock workers walked out on Monday.")
-    assert corpus.load_corpus(tmp_path).iloc[0]["title"] == "Port strike halts exports"
+    assert cleaning.load_corpus(tmp_path).iloc[0]["title"] == "Port strike halts exports"

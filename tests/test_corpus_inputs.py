@@ -10,7 +10,7 @@ import zipfile
 
 import pytest
 
-from analysis.corpus import reading as corpus
+from analysis.corpus import boilerplate, cleaning, decoding, inputs, reading
 from analysis.report import manifest
 from analysis.corpus.reading import CorpusError
 from analysis.measures.name_matching import load_aliases
@@ -34,7 +34,7 @@ def folder(tmp_path):
 def test_symlink_leading_out_of_the_corpus_is_refused(folder):
     (folder / "zz.txt").symlink_to(folder.parent / "secret.txt")
     with pytest.raises(CorpusError, match=r"zz\.txt: a symbolic link to .*secret\.txt, outside the corpus"):
-        corpus.read_corpus(folder)
+        reading.read_corpus(folder)
 
 
 @pytest.mark.parametrize("relative", [True, False])
@@ -42,7 +42,7 @@ def test_symlinked_sources_csv_leading_out_is_refused(folder, relative):
     target = folder.parent / "secret.csv"
     (folder / "sources.csv").symlink_to(os.path.relpath(target, folder) if relative else target)
     with pytest.raises(CorpusError, match=r"sources\.csv: a symbolic link to .*secret\.csv, outside"):
-        corpus.read_corpus(folder)
+        reading.read_corpus(folder)
 
 
 def test_symlinked_aliases_csv_leading_out_is_refused(folder):
@@ -62,14 +62,14 @@ def test_symlink_loops_and_dangling_links_are_reported(folder, links, name, prob
     for link, target in links.items():
         (folder / link).symlink_to(target)
     with pytest.raises(CorpusError, match=rf"{name}: a symbolic link .*{problem}"):
-        corpus.read_corpus(folder)
+        reading.read_corpus(folder)
 
 
 def test_symlink_to_a_file_inside_the_corpus_is_read(folder):
     (folder / "drafts").mkdir()
     (folder / "drafts" / "b.txt").write_text("Another headline here\n\nA second body.\n", encoding="utf-8")
     (folder / "b.txt").symlink_to("drafts/b.txt")
-    raw = corpus.read_corpus(folder)
+    raw = reading.read_corpus(folder)
     assert raw["doc_id"].tolist() == ["a", "b"]
     assert raw.loc[1, "source_file"] == "b.txt"
 
@@ -77,8 +77,8 @@ def test_symlink_to_a_file_inside_the_corpus_is_read(folder):
 def test_corpus_named_through_a_symlinked_folder_is_read(folder, tmp_path):
     (folder / "b.txt").symlink_to("a.txt")
     (tmp_path / "link").symlink_to(folder, target_is_directory=True)
-    assert corpus.read_corpus(tmp_path / "link")["doc_id"].tolist() == ["a", "b"]
-    assert [p.name for p in corpus.corpus_files(tmp_path / "link")] == ["a.txt", "b.txt"]
+    assert reading.read_corpus(tmp_path / "link")["doc_id"].tolist() == ["a", "b"]
+    assert [p.name for p in inputs.corpus_files(tmp_path / "link")] == ["a.txt", "b.txt"]
 
 
 # --- item 4: dot files ---------------------------------------------------------
@@ -89,7 +89,7 @@ DOT_FILES = [".hidden.txt", "..txt", ".txt", ".#a.txt", ".DS_Store", ".notes.csv
 def test_dot_files_are_never_documents(folder):
     for name in DOT_FILES:
         (folder / name).write_text(ARTICLE, encoding="utf-8")
-    assert corpus.read_corpus(folder)["doc_id"].tolist() == ["a"]
+    assert reading.read_corpus(folder)["doc_id"].tolist() == ["a"]
 
 
 def test_corpus_files_is_the_one_list_of_inputs(folder):
@@ -100,9 +100,9 @@ def test_corpus_files_is_the_one_list_of_inputs(folder):
     (folder / "sub" / "c.txt").write_text(ARTICLE, encoding="utf-8")
     for name in DOT_FILES:
         (folder / name).write_text(ARTICLE, encoding="utf-8")
-    assert [p.name for p in corpus.corpus_files(folder)] == ["a.txt", "aliases.csv", "sources.csv"]
+    assert [p.name for p in inputs.corpus_files(folder)] == ["a.txt", "aliases.csv", "sources.csv"]
     single = folder / "sub" / "c.txt"
-    assert corpus.corpus_files(single) == [single]
+    assert inputs.corpus_files(single) == [single]
 
 
 def test_every_file_read_is_fingerprinted(folder):
@@ -111,8 +111,8 @@ def test_every_file_read_is_fingerprinted(folder):
     for name in DOT_FILES:
         (folder / name).write_text(ARTICLE, encoding="utf-8")
     fingerprinted = {record["path"] for record in manifest.file_records(folder)}
-    assert set(corpus.read_corpus(folder)["source_file"]) <= fingerprinted
-    assert {p.name for p in corpus.corpus_files(folder)} <= fingerprinted
+    assert set(reading.read_corpus(folder)["source_file"]) <= fingerprinted
+    assert {p.name for p in inputs.corpus_files(folder)} <= fingerprinted
 
 
 # --- item 8: huge documents ------------------------------------------------------
@@ -123,10 +123,10 @@ def test_file_too_big_to_be_a_document_is_refused_before_it_is_read(folder):
         handle.truncate(100 * 2**20)
     # Read, the file would be refused as binary (all NUL bytes); the size check comes first.
     with pytest.raises(CorpusError, match=r"big\.txt: 104,857,600 bytes.*limit.*per document"):
-        corpus.read_corpus(folder)
+        reading.read_corpus(folder)
 
 
-LIMIT = corpus.MAX_DOCUMENT_CHARS
+LIMIT = reading.MAX_DOCUMENT_CHARS
 
 
 @pytest.mark.parametrize("text", [
@@ -137,13 +137,13 @@ LIMIT = corpus.MAX_DOCUMENT_CHARS
 def test_document_over_the_character_limit_is_refused_naming_it(folder, text):
     (folder / "long.txt").write_text(text, encoding="utf-8")
     with pytest.raises(CorpusError, match=rf"long\.txt: {len(text):,} characters; the limit is {LIMIT:,}"):
-        corpus.read_corpus(folder)
+        reading.read_corpus(folder)
 
 
 def test_limit_leaves_room_for_the_longest_news_articles():
     # The longest BBC article of the benchmark set has 25,485 characters.
     assert LIMIT >= 5 * 25_485
-    assert corpus.MAX_FILE_BYTES >= 4 * LIMIT  # UTF-8 takes up to 4 bytes a character
+    assert reading.MAX_FILE_BYTES >= 4 * LIMIT  # UTF-8 takes up to 4 bytes a character
 
 
 def test_csv_and_jsonl_field_over_the_limit_names_file_and_row(folder):
@@ -151,35 +151,35 @@ def test_csv_and_jsonl_field_over_the_limit_names_file_and_row(folder):
     (folder / "a.txt").unlink()
     (folder / "t.csv").write_text(f"doc_id,text\nok,Fine text here.\nbig,{huge}\n", encoding="utf-8")
     with pytest.raises(CorpusError, match=rf"t\.csv: row 2 \(doc_id 'big'\): column 'text' has {LIMIT + 1:,} char"):
-        corpus.read_corpus(folder)
+        reading.read_corpus(folder)
     (folder / "t.csv").unlink()
     (folder / "t.jsonl").write_text(json.dumps({"text": "ok", "title": huge}) + "\n", encoding="utf-8")
     with pytest.raises(CorpusError, match=rf"t\.jsonl: row 1 .*column 'title' has {LIMIT + 1:,} characters"):
-        corpus.read_corpus(folder)
+        reading.read_corpus(folder)
 
 
 def test_oversized_sources_csv_field_is_named(folder):
     (folder / "sources.csv").write_text(f"doc_id,outlet\na,{'z' * (LIMIT + 1)}\n", encoding="utf-8")
     with pytest.raises(CorpusError, match=rf"sources\.csv: row 1: column 'outlet' has {LIMIT + 1:,} characters"):
-        corpus.read_corpus(folder)
+        reading.read_corpus(folder)
 
 
 def test_oversized_table_file_is_refused_before_it_is_read(folder, monkeypatch):
-    monkeypatch.setattr(corpus, "MAX_TABLE_BYTES", 100)
+    monkeypatch.setattr(reading, "MAX_TABLE_BYTES", 100)
     (folder / "t.csv").write_text("doc_id,text\n" + "d,Some text.\n" * 10, encoding="utf-8")
     with pytest.raises(CorpusError, match=r"t\.csv: 142 bytes; the limit is 100 bytes per table file"):
-        corpus.read_corpus(folder)
+        reading.read_corpus(folder)
 
 
 def test_body_over_the_limit_is_refused_before_parsing(folder, monkeypatch):
     # Lines become paragraphs joined by a blank line, so a body can be longer
     # than its file: the limit is checked again on the body spaCy will parse.
     text = "\n".join(f"w{i}" for i in range(10, 19))
-    monkeypatch.setattr(corpus, "MAX_DOCUMENT_CHARS", len(text) + 2)
+    monkeypatch.setattr(reading, "MAX_DOCUMENT_CHARS", len(text) + 2)
     (folder / "a.txt").write_text(text, encoding="utf-8")
-    raw = corpus.read_corpus(folder)
+    raw = reading.read_corpus(folder)
     with pytest.raises(CorpusError, match=r"a\.txt: the body to analyse has 43 characters; the limit is 37"):
-        corpus.clean_corpus(raw)
+        cleaning.clean_corpus(raw)
 
 
 # --- item 11: control characters ----------------------------------------------------
@@ -187,16 +187,16 @@ def test_body_over_the_limit_is_refused_before_parsing(folder, monkeypatch):
 @pytest.mark.parametrize("control", ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067",
                                      "\u2068", "\u2069", "\u200e", "\u200f", "\u061c", "\x1b", "\x07", "\x9b"])
 def test_bidi_and_terminal_controls_are_removed_from_lines(control):
-    assert corpus.normalize_line(f"John {control}Kirby{control} said") == "John Kirby said"
+    assert boilerplate.normalize_line(f"John {control}Kirby{control} said") == "John Kirby said"
 
 
 def test_removed_controls_are_counted_per_document(folder):
     (folder / "a.txt").write_text("Headline about \u202eKirby\u202c\n\nJohn \u202eybriK\u202c said it.\u200f\n",
                                   encoding="utf-8")
-    docs = corpus.load_corpus(folder)
+    docs = cleaning.load_corpus(folder)
     assert docs.loc[0, "body"] == "John ybriK said it."  # reversed text is what the file holds
     assert docs.loc[0, "controls_removed"] == 5
-    table = corpus.document_table(docs)
+    table = cleaning.document_table(docs)
     assert table.loc[0, "controls_removed"] == 5
 
 
@@ -204,20 +204,20 @@ def test_titles_and_outlets_from_tables_lose_controls_too(folder):
     (folder / "a.txt").unlink()
     (folder / "t.csv").write_text("doc_id,title,outlet,text\nd1,\u202eTitle,Wire\u2066,Body text here.\n",
                                   encoding="utf-8")
-    docs = corpus.load_corpus(folder)
+    docs = cleaning.load_corpus(folder)
     assert (docs.loc[0, "title"], docs.loc[0, "outlet"]) == ("Title", "Wire")
     assert docs.loc[0, "controls_removed"] == 2
 
 
 def test_printable_escapes_control_and_format_characters():
-    assert corpus.printable("a\x1b[31m\u202eb\nc\udcff.txt") == "a\\x1b[31m\\u202eb\\nc\\udcff.txt"
-    assert corpus.printable("Café “ok”.txt") == "Café “ok”.txt"
+    assert inputs.printable("a\x1b[31m\u202eb\nc\udcff.txt") == "a\\x1b[31m\\u202eb\\nc\\udcff.txt"
+    assert inputs.printable("Café “ok”.txt") == "Café “ok”.txt"
 
 
 def test_file_names_in_errors_are_printed_escaped(folder):
     (folder / "\x1b[31mred.txt").write_bytes(b"")
     with pytest.raises(CorpusError) as info:
-        corpus.read_corpus(folder)
+        reading.read_corpus(folder)
     assert "\x1b" not in str(info.value)
     assert "\\x1b[31mred.txt: the file is empty" in str(info.value)
 
@@ -226,7 +226,7 @@ def test_file_names_in_errors_are_printed_escaped(folder):
 def test_doc_ids_that_cannot_be_shown_are_refused(folder, name):
     (folder / name).write_text(ARTICLE, encoding="utf-8")
     with pytest.raises(CorpusError, match="doc_id .* cannot be shown") as info:
-        corpus.read_corpus(folder)
+        reading.read_corpus(folder)
     assert "\x1b" not in str(info.value) and "\u202e" not in str(info.value)
 
 
@@ -235,7 +235,7 @@ def test_doc_ids_that_cannot_be_shown_are_refused(folder, name):
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
 def test_utf16_without_bom_is_decoded(encoding):
     data = "Café owners say “no” to a 2,000-word rule.\r\nSecond line.\r\n".encode(encoding)
-    text, found = corpus.decode_text(data, "a.txt")
+    text, found = decoding.decode_text(data, "a.txt")
     assert found == encoding
     assert text == "Café owners say “no” to a 2,000-word rule.\nSecond line.\n"
 
@@ -254,7 +254,7 @@ def _zip_bytes():
 ])
 def test_binaries_are_still_refused(data):
     with pytest.raises(CorpusError, match="binary"):
-        corpus.decode_text(data, "a.txt")
+        decoding.decode_text(data, "a.txt")
 
 
 # --- what the user sees ------------------------------------------------------------------

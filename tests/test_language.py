@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from analysis.report import narrative, pipeline
-from analysis.corpus.reading import CorpusError, load_corpus
+from analysis.corpus.cleaning import load_corpus
+from analysis.errors import CorpusError
 from analysis.corpus.language import (MIN_LETTERS, UNDETERMINED, detect_language, english_documents, is_english,
                                language_code, not_english_note)
 from conftest import ROOT, make_docs

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from analysis.report import narrative, pipeline
-from analysis.corpus.reading import document_labels
+from analysis.corpus.cleaning import document_labels
 from conftest import make_docs
 
 def test_describe_functions_name_outlets_not_ids(mini_corpus):

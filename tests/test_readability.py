@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from analysis.corpus.reading import is_heading
+from analysis.corpus.boilerplate import is_heading
 from analysis.measures import readability as rd
 from analysis.measures import scored_text
 from analysis.measures.paragraph_readability import PARAGRAPH_COLUMNS, PARAGRAPH_MIN_WORDS, paragraph_readability

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.corpus import reading as corpus
+from analysis.corpus import cleaning
 from analysis.overlap import passages as overlap
 from analysis.measures import readability
 from analysis.measures.paragraph_readability import paragraph_readability
@@ -31,7 +31,7 @@ def seeds():
 
 def test_documents_table_counts_words_and_sentences_as_the_text_layer(seeds):
     analysis, bodies = seeds
-    documents = corpus.document_table(analysis.docs, analysis.sentences).set_index("doc_id")
+    documents = cleaning.document_table(analysis.docs, analysis.sentences).set_index("doc_id")
     for doc_id, body in bodies.items():
         assert documents.loc[doc_id, "n_words"] == count_words(body), doc_id
         assert documents.loc[doc_id, "n_sentences"] == count_sentences(analysis.parsed[doc_id]), doc_id
@@ -40,7 +40,7 @@ def test_documents_table_counts_words_and_sentences_as_the_text_layer(seeds):
 
 def test_paragraph_table_is_the_text_layers_paragraphs(seeds):
     analysis, bodies = seeds
-    paragraphs = corpus.paragraph_table(analysis.docs)
+    paragraphs = cleaning.paragraph_table(analysis.docs)
     for doc_id, body in bodies.items():
         rows = paragraphs[paragraphs["doc_id"] == doc_id]
         assert list(zip(rows["start"], rows["end"])) == paragraph_spans(body)
@@ -58,7 +58,7 @@ def test_readability_counts_words_and_sentences_as_the_text_layer(seeds):
     """Readability scores the body without its sub-headings: its counts are the
     text layer's counts of the other paragraphs."""
     analysis, bodies = seeds
-    paragraphs = corpus.paragraph_table(analysis.docs)
+    paragraphs = cleaning.paragraph_table(analysis.docs)
     table = readability.readability_table(analysis.docs, paragraphs, parsed=analysis.parsed)
     per_paragraph = paragraph_readability(analysis.docs, paragraphs)
     for doc_id, body in bodies.items():
@@ -85,7 +85,7 @@ def test_entity_rates_use_the_text_layers_word_count(seeds):
 def test_sections_agree_with_each_other_on_the_seeds(seeds):
     """The figure a reader compares across tables: one count per document."""
     analysis, bodies = seeds
-    documents = corpus.document_table(analysis.docs, analysis.sentences).set_index("doc_id")
+    documents = cleaning.document_table(analysis.docs, analysis.sentences).set_index("doc_id")
     pairs = overlap.overlap_pairs(analysis.docs, overlap.shared_passages(analysis.docs))
     words_a = pairs.groupby("doc_a")["words_a"].first()
     assert documents["n_words"].to_dict() == words_a.to_dict()

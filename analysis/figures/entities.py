@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from analysis.figures import PALETTE, SEQUENTIAL_CMAP, kit_style, new_figure, outlet_colors
-from analysis.corpus.reading import document_labels
+from analysis.corpus.cleaning import document_labels
 from analysis.figures.layout import MAX_COLUMNS, capped_width, tick_font_size
 
 #: Most bars drawn in :func:`plot_unique_entities` (fewer per outlet when there are many outlets).

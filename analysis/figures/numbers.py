@@ -7,7 +7,7 @@ import pandas as pd
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 
-from analysis.corpus.reading import document_labels
+from analysis.corpus.cleaning import document_labels
 from analysis.figures import PALETTE, kit_style, new_figure
 from analysis.figures.layout import MAX_COLUMNS, capped_width, short_label, tick_font_size
 

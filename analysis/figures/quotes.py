@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.corpus.reading import document_labels
+from analysis.corpus.cleaning import document_labels
 from analysis.figures import SEQUENTIAL_CMAP, kit_style, new_figure
 from analysis.figures.layout import DARK_CELL_SHARE, short_label
 

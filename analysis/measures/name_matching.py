@@ -132,7 +132,7 @@ def load_aliases(corpus_dir: str | Path | None = None) -> pd.DataFrame:
     """
     tables = [_read_alias_file(BUILTIN_ALIASES, "built-in")]
     if corpus_dir is not None:
-        from analysis.corpus.reading import check_inside_corpus  # refuses a link leading out of the corpus
+        from analysis.corpus.inputs import check_inside_corpus  # refuses a link leading out of the corpus
 
         path = check_inside_corpus(Path(corpus_dir) / "aliases.csv", corpus_dir)
         if path.is_file():

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 
 from analysis.corpus.language import document_languages, is_english
-from analysis.corpus.reading import document_labels
+from analysis.corpus.cleaning import document_labels
 from analysis.measures.scored_text import (REQUIRED_DOC_COLUMNS, scored_text, split_paragraphs,
                                            textstat_instance, unscorable_reason)
 from analysis.tables import check_corpus_table

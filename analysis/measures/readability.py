@@ -5,7 +5,7 @@ computed on a *scored text* built from the cleaned body. Building that text is
 where textstat's known traps on news text are handled:
 
 headings
-    A short line without final punctuation (:func:`analysis.corpus.reading.is_heading`) is not a
+    A short line without final punctuation (:func:`analysis.corpus.boilerplate.is_heading`) is not a
     sentence. textstat's sentence regex runs across the blank line and glues it
     onto the next sentence, inflating words per sentence. Headings are left out
     of the scored text and counted in ``headings_excluded``.
@@ -44,7 +44,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from analysis.corpus.language import document_languages
-from analysis.corpus.reading import document_labels
+from analysis.corpus.cleaning import document_labels
 from analysis.measures.scored_text import (REQUIRED_DOC_COLUMNS, scored_text, split_paragraphs,
                                            textstat_dropped_fragments, textstat_instance,
                                            unscorable_reason)

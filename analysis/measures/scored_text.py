@@ -16,7 +16,8 @@ from collections.abc import Mapping
 import pandas as pd
 
 from analysis.corpus.language import is_english, latin_share
-from analysis.corpus.reading import is_heading, paragraph_table
+from analysis.corpus.boilerplate import is_heading
+from analysis.corpus.cleaning import paragraph_table
 from analysis.tables import check_corpus_table
 from analysis.text.words import has_words
 

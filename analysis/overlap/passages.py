@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz.distance import Indel
 
-from analysis.corpus.reading import document_labels
+from analysis.corpus.cleaning import document_labels
 from analysis.tables import check_corpus_table
 from analysis.text.quotation_marks import quoted_spans
 from analysis.text.words import normalise_word, word_spans

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.corpus.reading import printable
+from analysis.corpus.inputs import printable
 from analysis.errors import Interrupted, OutputError
 from analysis.report.batch_plan import plan_batch
 from analysis.report.batch_worker import init_worker, report_one

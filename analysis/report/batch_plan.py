@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.corpus.reading import METADATA_FILES
+from analysis.corpus.inputs import METADATA_FILES
 
 #: Columns of :func:`plan_batch`'s table.
 PLAN_COLUMNS = ["corpus", "corpus_path", "report", "fingerprint", "action", "reason"]

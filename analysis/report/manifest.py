@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.corpus.reading import printable
+from analysis.corpus.inputs import printable
 from analysis.errors import ManifestError, OutputError
 from analysis.report.outputs import GENERATOR, MANIFEST_NAME, folder_entries
 

@@ -6,7 +6,7 @@ numbers (``*_alt_text``). The small tables those sentences read (median grade
 per outlet, mentions of the most named entities, ...) are computed here too,
 so that a sentence and the figure beside it cannot disagree.
 
-Sentences name documents by their label (:func:`analysis.corpus.reading.document_labels`),
+Sentences name documents by their label (:func:`analysis.corpus.cleaning.document_labels`),
 never by doc_id, and are plain text: :mod:`analysis.report.render` escapes them.
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.corpus.reading import document_labels
+from analysis.corpus.cleaning import document_labels
 from analysis.corpus.language import not_english_note
 from analysis.report.pipeline import CorpusAnalysis, cross_source_skip_reason
 from analysis.tables import require_columns
@@ -54,7 +54,7 @@ def corpus_summary(docs: pd.DataFrame) -> dict[str, int]:
     Parameters
     ----------
     docs : pandas.DataFrame
-        :func:`analysis.corpus.reading.clean_corpus` output.
+        :func:`analysis.corpus.cleaning.clean_corpus` output.
 
     Returns
     -------

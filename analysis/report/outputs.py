@@ -54,7 +54,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from analysis.corpus.reading import printable
+from analysis.corpus.inputs import printable
 from analysis.errors import OutputBusyError, OutputError
 
 MANIFEST_NAME = "manifest.json"  # the same name as analysis.report.manifest.MANIFEST_NAME (that module imports pandas)

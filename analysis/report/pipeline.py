@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.corpus import reading as corpus_mod
+from analysis.corpus import boilerplate, cleaning, reading
 from analysis.corpus.paths import resolve_corpus_path
 from analysis.report.parameters import DEFAULTS, check_parameters
 
@@ -41,8 +41,8 @@ class CorpusAnalysis:
     path : pathlib.Path
         Where it was found.
     raw, lines, docs : pandas.DataFrame
-        :func:`analysis.corpus.reading.read_corpus`, :func:`~analysis.corpus.reading.line_table`
-        and :func:`~analysis.corpus.reading.clean_corpus` outputs.
+        :func:`analysis.corpus.reading.read_corpus`, :func:`~analysis.corpus.boilerplate.line_table`
+        and :func:`~analysis.corpus.cleaning.clean_corpus` outputs.
     parameters : dict
         Analysis parameters (see :data:`DEFAULT_PARAMETERS`).
     """
@@ -83,7 +83,7 @@ class CorpusAnalysis:
     @functools.cached_property
     def prose_sentences(self) -> pd.DataFrame:
         """Sentences of the prose paragraphs (sub-headings left out), for alignment."""
-        paragraphs = corpus_mod.paragraph_table(self.docs)
+        paragraphs = cleaning.paragraph_table(self.docs)
         headings = paragraphs[paragraphs["kind"] == "heading"]
         sentences = self.sentences
         in_heading = pd.Series(False, index=sentences.index)
@@ -142,18 +142,18 @@ def open_corpus(corpus: str | Path, **parameters) -> CorpusAnalysis:
     """
     parameters = check_parameters(parameters)
     path = resolve_corpus_path(corpus)
-    raw = corpus_mod.read_corpus(path)
-    lines = corpus_mod.line_table(raw)
-    docs = corpus_mod.clean_corpus(raw, lines)
+    raw = reading.read_corpus(path)
+    lines = boilerplate.line_table(raw)
+    docs = cleaning.clean_corpus(raw, lines)
     return CorpusAnalysis(str(corpus), path, raw, lines, docs, parameters)
 
 
 def corpus_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     """The corpus section: ``documents``, ``boilerplate`` and ``paragraphs`` tables."""
     return {
-        "documents": corpus_mod.document_table(analysis.docs, analysis.sentences),
-        "boilerplate": corpus_mod.boilerplate_table(analysis.lines),
-        "paragraphs": corpus_mod.paragraph_table(analysis.docs),
+        "documents": cleaning.document_table(analysis.docs, analysis.sentences),
+        "boilerplate": cleaning.boilerplate_table(analysis.lines),
+        "paragraphs": cleaning.paragraph_table(analysis.docs),
     }
 
 
@@ -166,7 +166,7 @@ def readability_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     from analysis.measures import readability
     from analysis.measures.paragraph_readability import paragraph_readability
 
-    paragraphs = corpus_mod.paragraph_table(analysis.docs)
+    paragraphs = cleaning.paragraph_table(analysis.docs)
     return {
         "readability": readability.readability_table(analysis.docs, paragraphs, parsed=analysis.parsed),
         "readability_paragraphs": paragraph_readability(analysis.docs, paragraphs),

@@ -23,7 +23,7 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from analysis.corpus.reading import document_labels
+from analysis.corpus.cleaning import document_labels
 from analysis.report.narrative import most_related_pairs
 from analysis.text.words import WORD_RE, normalise_word
 

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analysis.report import manifest as manifest_mod
-from analysis.corpus.reading import printable, read_corpus
+from analysis.corpus.inputs import printable
+from analysis.corpus.reading import read_corpus
 from analysis.errors import OutputError, ParameterError, ReportError
 from analysis.report.outputs import OutputFolder, is_disk_fault
 from analysis.corpus.paths import resolve_corpus_path

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from analysis.corpus.reading import document_labels
+from analysis.corpus.cleaning import document_labels
 from analysis.statements.number_words import WORD_NUMBER_RE, parse_number_words
 from analysis.tables import check_corpus_table
 from analysis.text.lemmas import lemma

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from analysis.corpus.reading import document_labels
+from analysis.corpus.cleaning import document_labels
 from analysis.tables import check_corpus_table
 from analysis.text.lemmas import lemma, stop_words
 from analysis.text.paragraphs import paragraph_spans

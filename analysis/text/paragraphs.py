@@ -14,7 +14,7 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of the paragraphs of ``text``.
 
     Paragraphs are separated by one or more blank lines (a line with nothing
-    but spaces counts as blank), as :func:`analysis.corpus.reading.clean_corpus` joins
+    but spaces counts as blank), as :func:`analysis.corpus.cleaning.clean_corpus` joins
     an article's kept lines. Each span is trimmed of surrounding whitespace;
     blank paragraphs are left out, so ``""`` has none.
 

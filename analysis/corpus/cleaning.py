@@ -1,0 +1,225 @@
+"""The corpus table every section uses: title and cleaned body of every document.
+
+:func:`clean_corpus` builds it from the raw table of
+:func:`analysis.corpus.reading.read_corpus` and the line roles of
+:func:`analysis.corpus.boilerplate.line_table`; :func:`load_corpus` does all
+three. This module also gives each document its display label
+(:func:`document_labels`) and builds the corpus section's tables
+(``documents.csv``, ``boilerplate.csv``, ``paragraphs.csv``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.corpus.boilerplate import INVISIBLE_CHARACTERS, is_heading, line_table, normalize_line, strip_site_suffix
+from analysis.corpus.inputs import printable
+from analysis.corpus.language import detect_language, document_languages, language_code
+from analysis.corpus.reading import CORPUS_COLUMNS, RAW_COLUMNS, check_document_length, read_corpus
+from analysis.text.paragraphs import paragraph_spans
+from analysis.text.words import count_words
+
+
+def clean_corpus(raw: pd.DataFrame, lines: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Build the corpus table: title and cleaned body of every document.
+
+    Parameters
+    ----------
+    raw : pandas.DataFrame
+        From :func:`analysis.corpus.reading.read_corpus`.
+    lines : pandas.DataFrame, optional
+        From :func:`analysis.corpus.boilerplate.line_table` (computed when not given).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per document: ``doc_id``; ``label`` (display name: the outlet,
+        made unique with the doc_id when two documents share one, or the doc_id
+        when the outlet is unknown); ``outlet``; ``title`` (empty when the
+        article has no headline); ``body`` (body and heading lines, each a
+        paragraph, joined by a blank line; boilerplate and repeated paragraphs
+        left out); ``source_file``; ``encoding``; ``language`` (ISO 639 code
+        of the title and body, :func:`analysis.corpus.language.detect_language`, or
+        ``"und"`` when undetermined; a ``language`` column of ``sources.csv``
+        or of tabular input, where not empty, is taken instead); ``n_paragraphs``; ``n_words``;
+        ``boilerplate_lines``; ``duplicate_paragraphs``; ``controls_removed``
+        (invisible characters removed from the text, title and outlet, see
+        :data:`analysis.corpus.boilerplate.INVISIBLE_CHARACTERS`); ``flags``
+        (``;``-separated: ``no_title``, ``uncertain_line:<n>:<rule>``, ``encoding:<enc>``,
+        ``empty_body``); then the other columns of ``sources.csv``.
+
+    Raises
+    ------
+    CorpusError
+        A body longer than :data:`analysis.corpus.reading.MAX_DOCUMENT_CHARS` (lines become paragraphs
+        joined by a blank line, so a body may be longer than its file), named
+        by its source file, before any section parses it; a given ``language``
+        that is not an ISO 639 code.
+    """
+    if lines is None:
+        lines = line_table(raw)
+    grouped = dict(tuple(lines.groupby("doc_id", sort=False)))
+    records = []
+    for row in raw.to_dict("records"):
+        doc_lines = grouped[row["doc_id"]]
+        kept = doc_lines[doc_lines["role"].isin(["body", "heading"])]
+        body = "\n\n".join(kept["text"])
+        check_document_length(body, f"{printable(row['source_file'])}: the body to analyse has")
+        outlet, given_title = normalize_line(row["outlet"]), normalize_line(row["given_title"])
+        title_rows = doc_lines.loc[doc_lines["role"] == "title", "text"]
+        title = given_title or (strip_site_suffix(title_rows.iloc[0], outlet) if len(title_rows) else "")
+        flags = []
+        if not title:
+            flags.append("no_title")
+        if not body:
+            flags.append("empty_body")
+        if row["encoding"] not in {"utf-8", "utf-8-sig"}:
+            flags.append(f"encoding:{row['encoding']}")
+        for number, flag in doc_lines.loc[doc_lines["flag"].str.startswith("uncertain"), ["line", "flag"]].itertuples(index=False):
+            flags.append(f"uncertain_line:{number}:{flag.split(':', 1)[1]}")
+        records.append({
+            "doc_id": row["doc_id"], "outlet": outlet, "title": title, "body": body,
+            "source_file": row["source_file"], "encoding": row["encoding"],
+            "language": _language(row, title, body),
+            "n_paragraphs": len(kept), "n_words": count_words(body),
+            "boilerplate_lines": int((doc_lines["role"] == "boilerplate").sum()),
+            "duplicate_paragraphs": int((doc_lines["role"] == "duplicate").sum()),
+            "controls_removed": sum(len(INVISIBLE_CHARACTERS.findall(row[k]))
+                                    for k in ("text", "given_title", "outlet")),
+            "flags": ";".join(flags),
+            **{k: v for k, v in row.items() if k not in RAW_COLUMNS and k not in ("outlet", "language")},
+        })
+    docs = pd.DataFrame.from_records(records)
+    docs.insert(1, "label", display_labels(docs))
+    return docs[CORPUS_COLUMNS + [c for c in docs.columns if c not in CORPUS_COLUMNS]]
+
+
+def _language(row: dict, title: str, body: str) -> str:
+    """The document's language: as given in its input table (checked on reading), else detected."""
+    value = row.get("language")
+    given = normalize_line(value) if isinstance(value, str) else ""
+    return language_code(given) if given else detect_language(f"{title}\n\n{body}")
+
+
+def display_labels(docs: pd.DataFrame) -> list[str]:
+    """A unique, readable label per document: its outlet, else its doc_id.
+
+    An outlet shared by two documents, or equal to the doc_id of a document
+    without an outlet, is made unique as ``"<outlet> (<doc_id>)"``.
+
+    Parameters
+    ----------
+    docs : pandas.DataFrame
+        Table with ``doc_id`` and ``outlet`` (``""`` when unknown).
+
+    Returns
+    -------
+    list of str
+        One label per row, in row order.
+    """
+    counts = docs["outlet"].value_counts()
+    bare_ids = set(docs.loc[docs["outlet"] == "", "doc_id"])
+    labels = []
+    for doc_id, outlet in docs[["doc_id", "outlet"]].itertuples(index=False):
+        if not outlet:
+            labels.append(doc_id)
+        elif counts[outlet] > 1 or outlet in bare_ids:
+            labels.append(f"{outlet} ({doc_id})")
+        else:
+            labels.append(outlet)
+    return labels
+
+
+def document_labels(docs: pd.DataFrame) -> dict[str, str]:
+    """doc_id -> display label of each document, the one lookup every section and figure uses.
+
+    Parameters
+    ----------
+    docs : pandas.DataFrame
+        Corpus table with ``doc_id`` and, optionally, ``label`` (see
+        :func:`display_labels`); without a ``label`` column each document is
+        labelled by its doc_id.
+
+    Returns
+    -------
+    dict of str to str
+        Keys and labels as strings, in corpus order.
+    """
+    ids = docs["doc_id"].astype(str)
+    labels = docs["label"].astype(str) if "label" in docs.columns else ids
+    return dict(zip(ids, labels))
+
+
+def load_corpus(path: str | Path) -> pd.DataFrame:
+    """Read and clean a corpus: :func:`analysis.corpus.reading.read_corpus` then :func:`clean_corpus`."""
+    return clean_corpus(read_corpus(path))
+
+
+def boilerplate_table(lines: pd.DataFrame) -> pd.DataFrame:
+    """Every line kept out of the analysed body, and why.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``boilerplate.csv``: ``doc_id``, ``line`` (1-based line number in the
+        file), ``text``, ``rule`` (the boilerplate rule, ``headline`` for the
+        title, or ``repeated_paragraph``).
+    """
+    out = lines[lines["role"].isin(["boilerplate", "duplicate", "title"])]
+    return out[["doc_id", "line", "text", "rule"]].reset_index(drop=True)
+
+
+def paragraph_table(docs: pd.DataFrame) -> pd.DataFrame:
+    """One row per paragraph of each body (:func:`analysis.text.paragraphs.paragraph_spans`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``doc_id``, ``paragraph`` (0-based), ``start``, ``end`` (character
+        offsets into ``body``), ``kind`` (``paragraph`` or ``heading``, see
+        :func:`analysis.corpus.boilerplate.is_heading`), ``n_words`` (:func:`analysis.text.words.count_words`)
+        and ``text``.
+    """
+    rows = []
+    for doc_id, body in docs[["doc_id", "body"]].itertuples(index=False):
+        for index, (start, end) in enumerate(paragraph_spans(body)):
+            text = body[start:end]
+            rows.append((doc_id, index, start, end,
+                         "heading" if is_heading(text) else "paragraph", count_words(text), text))
+    return pd.DataFrame(rows, columns=["doc_id", "paragraph", "start", "end", "kind", "n_words", "text"])
+
+
+def document_table(docs: pd.DataFrame, sentences: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``documents.csv``: one row per document with its size and cleaning record.
+
+    Parameters
+    ----------
+    docs : pandas.DataFrame
+        The corpus table.
+    sentences : pandas.DataFrame, optional
+        :func:`analysis.text.sentences.sentence_table` output; without it ``n_sentences``
+        is left empty.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``doc_id``, ``outlet``, ``title``, ``language`` (ISO 639 code, ``"und"``
+        when undetermined: documents in another language than English are
+        left out of the English-only sections), ``n_paragraphs``, ``n_sentences``,
+        ``n_words``, ``boilerplate_lines``, ``duplicate_paragraphs``,
+        ``controls_removed`` (invisible characters such as bidi controls removed
+        from the document: its text was altered), ``flags``.
+    """
+    out = docs[["doc_id", "outlet", "title"]].copy()
+    out["language"] = document_languages(docs)
+    out["n_paragraphs"] = docs["n_paragraphs"]
+    if sentences is not None:
+        counts = sentences.groupby("doc_id").size()
+        out["n_sentences"] = docs["doc_id"].map(counts).fillna(0).astype(int)
+    else:
+        out["n_sentences"] = pd.NA
+    for column in ["n_words", "boilerplate_lines", "duplicate_paragraphs", "controls_removed", "flags"]:
+        out[column] = docs[column]
+    return out
