@@ -227,12 +227,13 @@ def quotes_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     English-only: documents in another language are left out (:attr:`CorpusAnalysis.english_docs`).
     """
     from analysis.statements import quotes
+    from analysis.statements.quote_variants import quote_variants
 
     from analysis.measures.entities import canonical_name_function
 
     speaker_names = canonical_name_function(analysis.entities["mentions"])
     found = quotes.extract_quotes(analysis.english_docs, analysis.english_parsed, canonicalize=speaker_names)
-    return {"quotes": found, "quote_variants": quotes.quote_variants(found)}
+    return {"quotes": found, "quote_variants": quote_variants(found)}
 
 
 def numbers_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
