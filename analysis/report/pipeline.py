@@ -200,6 +200,7 @@ def overlap_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     if cross_source_skip_reason(analysis):
         return {}
     from analysis.overlap import candidates, passages as overlap
+    from analysis.overlap.derivation import derivation_edges
 
     from analysis.overlap.alignment import align_sentences
     from analysis.overlap.embeddings import encode
@@ -217,7 +218,7 @@ def overlap_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
         "passages": passages,
         "sentence_alignment": alignment,
         "overlap_pairs": summary,
-        "derivation": overlap.derivation_edges(summary, docs, passages),
+        "derivation": derivation_edges(summary, docs, passages),
     }
 
 
