@@ -3,7 +3,7 @@
 For each of COUNTER's 600 source/derived pairs the kit's passages are computed
 and the derived text's unquoted containment in its source (shared words outside
 quotation marks, the kit's rule) is turned into a relation
-(:func:`analysis.overlap.passages.lexical_relation`); the same is done with all shared
+(:func:`analysis.overlap.containment.lexical_relation`); the same is done with all shared
 words (the rule before quotations were set apart) for a before/after comparison. COUNTER labels each pair
 WD (wholly derived), PD (partially derived) or ND (non derived); derived = WD or
 PD. Reported: derived-vs-non-derived F1 (positive class "derived"), 3-class
@@ -34,7 +34,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.overlap import passages as overlap
+from analysis.overlap.containment import PARTIALLY_DERIVED_MIN, WHOLLY_DERIVED_MIN, overlap_pairs
+from analysis.overlap.derivation import direction_cues
+from analysis.overlap.passages import shared_passages
 
 LABELS = ("WD", "PD", "ND")
 RELATION_OF = {"wholly_derived": "WD", "partially_derived": "PD", "independent": "ND"}
@@ -69,10 +71,10 @@ def measure(counter: pd.DataFrame, **passage_options) -> pd.DataFrame:
     for pair in counter.itertuples(index=False):
         docs = pd.DataFrame({"doc_id": ["derived", "source"],
                              "body": [pair.derived, pair.source]})
-        passages = overlap.shared_passages(docs, **passage_options)
-        summary = overlap.overlap_pairs(docs, passages).set_index(["doc_a", "doc_b"])
-        cues = overlap.direction_cues(docs, passages, summary.reset_index()).iloc[0]
-        long_only = overlap.overlap_pairs(docs, passages[passages["n_words"] >= 7])
+        passages = shared_passages(docs, **passage_options)
+        summary = overlap_pairs(docs, passages).set_index(["doc_a", "doc_b"])
+        cues = direction_cues(docs, passages, summary.reset_index()).iloc[0]
+        long_only = overlap_pairs(docs, passages[passages["n_words"] >= 7])
         long_only = long_only.set_index(["doc_a", "doc_b"]).loc[("derived", "source")]
         words = summary.loc[("derived", "source"), "words_a"]
         rows.append({
@@ -190,13 +192,13 @@ def main(argv=None) -> dict:
         if name == "default":
             scores = result[name]
             containment = table["unquoted_derived"].to_numpy()
-            kit = relation_labels(containment, overlap.WHOLLY_DERIVED_MIN,
-                                  overlap.PARTIALLY_DERIVED_MIN)
+            kit = relation_labels(containment, WHOLLY_DERIVED_MIN,
+                                  PARTIALLY_DERIVED_MIN)
             scores["kit_derived_f1_test"] = f1(kit[~tune] != "ND", derived[~tune])
             scores["kit_derived_f1_all"] = f1(kit != "ND", derived)
             scores["kit_macro_f1_all"] = macro_f1(kit, labels)
             print(f"  kit constants on unquoted containment (PD >= "
-                  f"{overlap.PARTIALLY_DERIVED_MIN}, WD >= {overlap.WHOLLY_DERIVED_MIN}): "
+                  f"{PARTIALLY_DERIVED_MIN}, WD >= {WHOLLY_DERIVED_MIN}): "
                   f"derived F1 held-out {scores['kit_derived_f1_test']:.3f}, all "
                   f"{scores['kit_derived_f1_all']:.3f}, 3-class macro F1 all "
                   f"{scores['kit_macro_f1_all']:.3f}")
@@ -227,7 +229,7 @@ def short_phrase_rules(table: pd.DataFrame, labels: np.ndarray, tune: np.ndarray
         "at_least_2_passages": (None, table["passages"].to_numpy() >= 2),
     }
     single_six = (table["passages"].to_numpy() == 1) & (table["unquoted_derived_min7"] == 0)
-    single_six &= containment >= overlap.PARTIALLY_DERIVED_MIN
+    single_six &= containment >= PARTIALLY_DERIVED_MIN
     print(f"  pairs made derived by one passage of < 7 words (kit rule): "
           f"{int(single_six.sum())}, of which labelled derived "
           f"{int((single_six & derived).sum())}")

@@ -29,7 +29,9 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.overlap.candidates import candidate_pairs
-from analysis.overlap.passages import derivation_edges, overlap_pairs, shared_passages
+from analysis.overlap.containment import overlap_pairs
+from analysis.overlap.derivation import derivation_edges
+from analysis.overlap.passages import shared_passages
 
 
 def benchmarks_dir() -> Path:

@@ -15,10 +15,11 @@ import time
 import pandas as pd
 import pytest
 
-from analysis.report import outputs
+from analysis.report import output_guard, outputs
 from analysis.errors import OutputBusyError, OutputError
 from analysis.report.manifest import file_sha256, verify_report
-from analysis.report.outputs import OutputFolder, acquire_lock, check_failed_folder, check_output_folder, output_path
+from analysis.report.output_guard import check_failed_folder, check_output_folder, output_path
+from analysis.report.outputs import OutputFolder, acquire_lock
 from conftest import MINI_ARTICLES, ROOT, fake_report
 
 CLI = [sys.executable, "-m", "analysis.cli"]
@@ -153,7 +154,7 @@ def test_a_failed_folder_is_replaced_only_when_the_kit_wrote_it(tmp_path):
     check_failed_folder(tmp_path / "out.failed")  # absent: fine
     ours = tmp_path / "ours.failed"
     ours.mkdir()
-    (ours / outputs.FAILED_MARKER).write_text("", encoding="utf-8")
+    (ours / output_guard.FAILED_MARKER).write_text("", encoding="utf-8")
     check_failed_folder(ours)
     foreign = tmp_path / "out.failed"
     foreign.mkdir()
@@ -183,7 +184,8 @@ def test_a_file_added_during_the_run_stops_the_replacement(tmp_path):
 
 _HOLD_LOCK = textwrap.dedent("""
     import sys
-    from analysis.report.outputs import acquire_lock, output_path
+    from analysis.report.output_guard import output_path
+    from analysis.report.outputs import acquire_lock
     descriptor = acquire_lock(output_path(sys.argv[1]))
     print("locked", flush=True)
     sys.stdin.readline()  # hold the lock until the test says so

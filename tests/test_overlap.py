@@ -1,4 +1,4 @@
-"""Tests for analysis.overlap.passages, analysis.figures.overlap and the side-by-side view (hand-checked data)."""
+"""Tests for analysis.overlap.passages, .containment, .derivation, analysis.figures.overlap and the side-by-side view (hand-checked data)."""
 
 import json
 from pathlib import Path
@@ -8,7 +8,11 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from analysis.overlap import passages as overlap
+from analysis.overlap.containment import (
+    PARTIALLY_DERIVED_MIN, SEMANTIC_DERIVED_MIN, WHOLLY_DERIVED_MIN, lexical_relation, overlap_pairs, pair_relation,
+)
+from analysis.overlap.derivation import EDGE_COLUMNS, derivation_edges, direction_cues
+from analysis.overlap.passages import shared_passages
 from analysis.overlap.relations import pair_relations
 from analysis.figures.overlap import plot_derivation_graph, plot_overlap_heatmap, report_figures
 from analysis.report.render import side_by_side
@@ -26,7 +30,7 @@ def corpus(*bodies, **extra):
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
 def test_shared_passages_match_hand_checked_spans(case):
     docs = corpus(case["a"], case["b"])
-    found = overlap.shared_passages(docs)
+    found = shared_passages(docs)
     got = [(r.text_a, r.text_b, r.kind) for r in found.itertuples()]
     assert got == [(e["text_a"], e["text_b"], e["kind"]) for e in case["expected"]]
     for r in found.itertuples():
@@ -39,18 +43,18 @@ def test_shared_passages_match_hand_checked_spans(case):
 def test_min_words_and_gap_parameters_are_honoured():
     case = CASES[0]
     docs = corpus(case["a"], case["b"])
-    assert overlap.shared_passages(docs, min_words=30).empty
+    assert shared_passages(docs, min_words=30).empty
     # Without gap tolerance the substituted word splits the passage in two.
-    assert len(overlap.shared_passages(docs, max_gap=0)) == 2
+    assert len(shared_passages(docs, max_gap=0)) == 2
 
 
 def test_passages_and_pairs_are_deterministic():
     docs = corpus(*(c["a"] for c in CASES), *(c["b"] for c in CASES))
-    first = overlap.shared_passages(docs)
-    second = overlap.shared_passages(docs.sample(frac=1.0, random_state=3).sort_index())
+    first = shared_passages(docs)
+    second = shared_passages(docs.sample(frac=1.0, random_state=3).sort_index())
     assert first.to_csv(index=False) == second.to_csv(index=False)
-    pairs = overlap.overlap_pairs(docs, first)
-    assert pairs.to_csv(index=False) == overlap.overlap_pairs(docs, first).to_csv(index=False)
+    pairs = overlap_pairs(docs, first)
+    assert pairs.to_csv(index=False) == overlap_pairs(docs, first).to_csv(index=False)
 
 
 def test_overlap_pairs_containment_jaccard_and_relation():
@@ -59,7 +63,7 @@ def test_overlap_pairs_containment_jaccard_and_relation():
     b = shared + " " + " ".join(f"w{k}" for k in range(30))  # 40 words, 10 shared
     c = "completely different words here"
     docs = corpus(a, b, c)
-    pairs = overlap.overlap_pairs(docs, overlap.shared_passages(docs)).set_index(["doc_a", "doc_b"])
+    pairs = overlap_pairs(docs, shared_passages(docs)).set_index(["doc_a", "doc_b"])
     assert len(pairs) == 6
     assert pairs.loc[("d0", "d1"), "lexical_containment"] == pytest.approx(1.0)
     assert pairs.loc[("d1", "d0"), "lexical_containment"] == pytest.approx(0.25)
@@ -78,7 +82,7 @@ MINISTER_REPORT = ("“We will open the new bridge over the river in early sprin
 def test_shared_quotation_is_not_derivation_evidence():
     # a: 3 + 14 + 6 = 23 words; the 14 shared words are the quotation, quoted in both.
     docs = corpus(MINISTER_QUOTED, MINISTER_REPORT)
-    pairs = overlap.overlap_pairs(docs, overlap.shared_passages(docs)).set_index(["doc_a", "doc_b"])
+    pairs = overlap_pairs(docs, shared_passages(docs)).set_index(["doc_a", "doc_b"])
     row = pairs.loc[("d0", "d1")]
     assert row["words_a"] == 23
     assert row["lexical_containment"] == pytest.approx(14 / 23, abs=1e-6)
@@ -88,7 +92,7 @@ def test_shared_quotation_is_not_derivation_evidence():
     # The same words copied as the reporter's own prose are derivation evidence.
     unquoted = corpus(MINISTER_QUOTED.replace("“", "").replace("”", ""),
                       MINISTER_REPORT.replace("“", "").replace("”", ""))
-    row = overlap.overlap_pairs(unquoted, overlap.shared_passages(unquoted)).iloc[0]
+    row = overlap_pairs(unquoted, shared_passages(unquoted)).iloc[0]
     assert row["quoted_containment"] == 0
     assert row["unquoted_containment"] == pytest.approx(14 / 23, abs=1e-6)
     assert (row["relation"], row["basis"]) == ("wholly_derived", "shared_text")
@@ -101,7 +105,7 @@ def test_quotation_reported_in_indirect_speech_counts_as_quoted():
     reporting = ("North Korea delivered infantry rockets and missiles into Russia for use by "
                  "Wagner last month, Kirby said, citing intelligence.")
     docs = corpus(quoting, reporting)
-    pairs = overlap.overlap_pairs(docs, overlap.shared_passages(docs)).set_index(["doc_a", "doc_b"])
+    pairs = overlap_pairs(docs, shared_passages(docs)).set_index(["doc_a", "doc_b"])
     assert pairs.loc[("d1", "d0"), "lexical_containment"] == pytest.approx(15 / 19, abs=1e-6)
     assert pairs.loc[("d1", "d0"), "quoted_containment"] == pytest.approx(15 / 19, abs=1e-6)
     assert pairs.loc[("d1", "d0"), "relation"] == "independent"
@@ -112,7 +116,7 @@ def test_quoted_words_are_set_apart_in_urdu_too():
     a = f"وزیر نے کہا کہ ’’{quote}‘‘ اور چلے گئے"                   # 4 + 12 + 3 words
     b = f"کپتان نے بتایا \"{quote}\" جس پر شائقین خوش ہوئے"
     docs = corpus(a, b)
-    row = overlap.overlap_pairs(docs, overlap.shared_passages(docs)).iloc[0]
+    row = overlap_pairs(docs, shared_passages(docs)).iloc[0]
     assert row["words_a"] == 19
     assert row["lexical_containment"] == pytest.approx(12 / 19, abs=1e-6)
     assert row["quoted_containment"] == pytest.approx(12 / 19, abs=1e-6)
@@ -126,15 +130,15 @@ def test_inch_marks_and_elisions_quote_nothing(marks):
     copied = (f"The hotel bought a {marks} television for the lounge, and guests "
               "watched the final there until late on Sunday night.")
     docs = corpus(copied, "Local news: " + copied)
-    row = overlap.overlap_pairs(docs, overlap.shared_passages(docs)).iloc[0]
+    row = overlap_pairs(docs, shared_passages(docs)).iloc[0]
     assert row["quoted_containment"] == 0
     assert (row["relation"], row["basis"]) == ("wholly_derived", "shared_text")
 
 
 def test_relation_rule_thresholds():
-    assert overlap.lexical_relation(overlap.WHOLLY_DERIVED_MIN) == "wholly_derived"
-    assert overlap.lexical_relation(overlap.PARTIALLY_DERIVED_MIN) == "partially_derived"
-    assert overlap.lexical_relation(overlap.PARTIALLY_DERIVED_MIN / 2) == "independent"
+    assert lexical_relation(WHOLLY_DERIVED_MIN) == "wholly_derived"
+    assert lexical_relation(PARTIALLY_DERIVED_MIN) == "partially_derived"
+    assert lexical_relation(PARTIALLY_DERIVED_MIN / 2) == "independent"
 
 
 def test_semantic_coverage_from_hand_built_alignment():
@@ -145,7 +149,7 @@ def test_semantic_coverage_from_hand_built_alignment():
         "doc_b": ["d1"] * 4 + ["d0"] * 2,
         "kind": ["copy", "paraphrase", "none", "none", "near_copy", "none"],
     })
-    pairs = pair_relations(docs, overlap.shared_passages(docs), alignment)
+    pairs = pair_relations(docs, shared_passages(docs), alignment)
     cov = pairs.set_index(["doc_a", "doc_b"])["semantic_coverage"]
     assert cov[("d0", "d1")] == pytest.approx(0.5)
     assert cov[("d1", "d0")] == pytest.approx(0.5)
@@ -153,11 +157,11 @@ def test_semantic_coverage_from_hand_built_alignment():
 
 
 def test_pair_relation_semantic_lift():
-    cut = overlap.SEMANTIC_DERIVED_MIN
-    assert overlap.pair_relation(0.0, cut) == "wholly_derived"
-    assert overlap.pair_relation(0.0, cut - 0.01) == "independent"
-    assert overlap.pair_relation(0.0) == "independent"
-    assert overlap.pair_relation(overlap.PARTIALLY_DERIVED_MIN, np.nan) == "partially_derived"
+    cut = SEMANTIC_DERIVED_MIN
+    assert pair_relation(0.0, cut) == "wholly_derived"
+    assert pair_relation(0.0, cut - 0.01) == "independent"
+    assert pair_relation(0.0) == "independent"
+    assert pair_relation(PARTIALLY_DERIVED_MIN, np.nan) == "partially_derived"
 
 
 def test_reworded_copy_is_derived_through_the_alignment():
@@ -174,7 +178,7 @@ def test_reworded_copy_is_derived_through_the_alignment():
         "kind": ["paraphrase", "paraphrase", "paraphrase", "near_copy",
                  "paraphrase", "paraphrase", "none", "none"],
     })
-    passages = overlap.shared_passages(docs)
+    passages = shared_passages(docs)
     assert passages.empty
     pairs = pair_relations(docs, passages, alignment).set_index(["doc_a", "doc_b"])
     assert pairs.loc[("d0", "d1"), "semantic_coverage"] == pytest.approx(1.0)
@@ -182,18 +186,18 @@ def test_reworded_copy_is_derived_through_the_alignment():
     assert tuple(pairs.loc[("d1", "d0"), ["relation", "basis"]]) == ("independent", "none")
     assert pairs.loc[("d0", "d2"), "relation"] == "independent"
     # Without the alignment the spun copy is invisible to the lexical rule.
-    assert (overlap.overlap_pairs(docs, passages)["relation"] == "independent").all()
-    edges = overlap.derivation_edges(pairs.reset_index(), docs, passages)
+    assert (overlap_pairs(docs, passages)["relation"] == "independent").all()
+    edges = derivation_edges(pairs.reset_index(), docs, passages)
     assert edges[["source", "derived", "relation", "basis"]].values.tolist() == [
         ["d1", "d0", "wholly_derived", "reworded"]]
 
 
 def test_pairs_sharing_only_quotations_get_no_derivation_edge():
     docs = corpus(MINISTER_QUOTED, MINISTER_REPORT)
-    passages = overlap.shared_passages(docs)
-    edges = overlap.derivation_edges(overlap.overlap_pairs(docs, passages), docs, passages)
+    passages = shared_passages(docs)
+    edges = derivation_edges(overlap_pairs(docs, passages), docs, passages)
     assert edges.empty
-    assert list(edges.columns) == overlap.EDGE_COLUMNS
+    assert list(edges.columns) == EDGE_COLUMNS
 
 
 def _related_pair(**extra):
@@ -205,9 +209,9 @@ def _related_pair(**extra):
 
 def test_derivation_edges_use_publication_order_over_asymmetry():
     docs = _related_pair(published=["2024-01-01", "2024-01-02"])
-    passages = overlap.shared_passages(docs)
-    pairs = overlap.overlap_pairs(docs, passages)
-    edges = overlap.derivation_edges(pairs, docs, passages)
+    passages = shared_passages(docs)
+    pairs = overlap_pairs(docs, passages)
+    edges = derivation_edges(pairs, docs, passages)
     # Asymmetry says d0 (wholly inside d1) is derived; the dates say d1 is later.
     assert edges[["source", "derived"]].values.tolist() == [["d0", "d1"]]
     assert edges.loc[0, "confidence"] == pytest.approx((3 - 1) / 6)
@@ -217,12 +221,12 @@ def test_derivation_edges_use_publication_order_over_asymmetry():
 def test_derivation_edges_attribution_and_undetermined_direction():
     docs = _related_pair(outlet=["Daily Wire Service", ""])
     docs.loc[1, "body"] = "According to the Daily Wire Service, " + docs.loc[1, "body"]
-    passages = overlap.shared_passages(docs)
-    edges = overlap.derivation_edges(overlap.overlap_pairs(docs, passages), docs, passages)
+    passages = shared_passages(docs)
+    edges = derivation_edges(overlap_pairs(docs, passages), docs, passages)
     assert edges[["source", "derived"]].values.tolist() == [["d0", "d1"]]
     same = corpus("alpha beta gamma delta epsilon zeta eta theta", "alpha beta gamma delta epsilon zeta eta theta")
-    passages = overlap.shared_passages(same)
-    edges = overlap.derivation_edges(overlap.overlap_pairs(same, passages), same, passages)
+    passages = shared_passages(same)
+    edges = derivation_edges(overlap_pairs(same, passages), same, passages)
     assert edges.loc[0, "confidence"] == 0
     assert edges.loc[0, "evidence"].startswith("direction undetermined")
 
@@ -232,11 +236,11 @@ def test_derivation_evidence_follows_the_chosen_direction_when_cues_cancel():
     # contained text (+1): the votes cancel, d1 is taken as derived.
     docs = _related_pair(outlet=["", "Daily Wire Service"], published=["2024-01-01", "2024-01-02"])
     docs.loc[0, "body"] = "As the Daily Wire Service put it, " + docs.loc[0, "body"]
-    passages = overlap.shared_passages(docs)
-    pairs = overlap.overlap_pairs(docs, passages)
-    cues = overlap.direction_cues(docs, passages, pairs)
+    passages = shared_passages(docs)
+    pairs = overlap_pairs(docs, passages)
+    cues = direction_cues(docs, passages, pairs)
     assert cues[["published", "attribution", "asymmetry"]].values.tolist() == [[-1, 1, 1]]
-    edges = overlap.derivation_edges(pairs, docs, passages)
+    edges = derivation_edges(pairs, docs, passages)
     assert edges[["source", "derived", "confidence"]].values.tolist() == [["d0", "d1", 0.0]]
     evidence = edges.loc[0, "evidence"]
     assert "published after d0" in evidence and "(against)" in evidence
@@ -245,22 +249,22 @@ def test_derivation_evidence_follows_the_chosen_direction_when_cues_cancel():
 
 def test_bad_input_raises_clear_errors():
     with pytest.raises(ValueError, match="missing column"):
-        overlap.shared_passages(pd.DataFrame({"doc_id": ["a"]}))
+        shared_passages(pd.DataFrame({"doc_id": ["a"]}))
     with pytest.raises(ValueError, match="duplicate doc_id"):
-        overlap.shared_passages(pd.DataFrame({"doc_id": ["a", "a"], "body": ["x", "y"]}))
+        shared_passages(pd.DataFrame({"doc_id": ["a", "a"], "body": ["x", "y"]}))
     with pytest.raises(ValueError, match="ngram"):
-        overlap.shared_passages(corpus("a", "b"), ngram=0)
+        shared_passages(corpus("a", "b"), ngram=0)
     with pytest.raises(ValueError, match="not in docs"):
-        overlap.shared_passages(corpus("a", "b"), pd.DataFrame({"doc_a": ["d0"], "doc_b": ["zz"]}))
+        shared_passages(corpus("a", "b"), pd.DataFrame({"doc_a": ["d0"], "doc_b": ["zz"]}))
 
 
 def test_figures_and_html_escape_untrusted_text():
     case = CASES[0]
     docs = corpus(case["a"] + " <script>alert(1)</script>", case["b"])
-    passages = overlap.shared_passages(docs)
+    passages = shared_passages(docs)
     passages.loc[0, "text_a"] = passages.loc[0, "text_a"] + " <script>alert(1)</script>"
-    pairs = overlap.overlap_pairs(docs, passages)
-    edges = overlap.derivation_edges(pairs, docs, passages)
+    pairs = overlap_pairs(docs, passages)
+    edges = derivation_edges(pairs, docs, passages)
     assert isinstance(plot_overlap_heatmap(pairs, docs), Figure)
     assert isinstance(plot_overlap_heatmap(pairs, docs, value="semantic_coverage"), Figure)
     assert isinstance(plot_overlap_heatmap(pairs, docs, value="unquoted_containment"), Figure)
@@ -275,9 +279,9 @@ def test_figures_and_html_escape_untrusted_text():
 def test_report_figures_carry_the_ids_captions_and_alt_texts_of_the_overlap_cell():
     case = CASES[0]
     docs = corpus(case["a"], case["b"])
-    passages = overlap.shared_passages(docs)
-    pairs = overlap.overlap_pairs(docs, passages)
-    result = {"overlap_pairs": pairs, "derivation": overlap.derivation_edges(pairs, docs, passages)}
+    passages = shared_passages(docs)
+    pairs = overlap_pairs(docs, passages)
+    result = {"overlap_pairs": pairs, "derivation": derivation_edges(pairs, docs, passages)}
     shown = report_figures(result, docs)
     assert [f.fig_id for f in shown] == ["fig-05-overlap-lexical", "fig-06-overlap-semantic", "fig-07-derivation"]
     assert all(isinstance(f.figure, Figure) and f.caption for f in shown)
@@ -297,9 +301,9 @@ def test_one_shared_name_phrase_counts_only_through_the_partial_threshold():
 
     short, long_, other = text("a", 150), text("c", 200), text("b", 300)
     docs = corpus(short, long_, other)
-    passages = overlap.shared_passages(docs)
+    passages = shared_passages(docs)
     assert sorted(passages["text_a"]) == [phrase] * 3
-    pairs = overlap.overlap_pairs(docs, passages).set_index(["doc_a", "doc_b"])
+    pairs = overlap_pairs(docs, passages).set_index(["doc_a", "doc_b"])
     assert pairs.loc[("d0", "d2"), "unquoted_containment"] == pytest.approx(6 / 150)
     assert tuple(pairs.loc[("d0", "d2"), ["relation", "basis"]]) == ("partially_derived",
                                                                       "shared_text")

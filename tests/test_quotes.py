@@ -7,7 +7,9 @@ import pandas as pd
 import pytest
 
 from analysis.text.nlp import parse_bodies
-from analysis.statements.quotes import UNKNOWN_SPEAKER, diff_segments, extract_quotes, quote_variants
+from analysis.statements.quote_variants import diff_segments, quote_variants
+from analysis.statements.quotes import extract_quotes
+from analysis.statements.speakers import UNKNOWN_SPEAKER
 from conftest import make_docs
 
 DATA = Path(__file__).parent / "data" / "quotes_numbers"
@@ -132,7 +134,7 @@ def test_more_than_99_variant_groups_stay_in_group_order():
 
 
 def test_blank_speaker_is_unknown_not_a_crash():
-    from analysis.statements.quotes import speakers_agree
+    from analysis.statements.speakers import speakers_agree
     assert speakers_agree(" ", "John Kirby") is None
     assert speakers_agree("Kirby", "John Kirby") is True
 
@@ -155,7 +157,7 @@ def test_every_quotation_mark_style_is_read(nlp, body, quoted):
 def test_quotes_and_overlap_see_the_same_quotation_marks(nlp):
     """One scanner: every quotation the quotes table lists lies inside the spans
     the overlap section sets apart as quoted, and the other way round."""
-    from analysis.overlap.passages import quoted_spans
+    from analysis.text.quotation_marks import quoted_spans
 
     bodies = {p.stem: p.read_text(encoding="utf-8").strip() for p in sorted(DATA.glob("*.txt"))}
     bodies["german"] = "Er sagte: „Das ist eine absurde Lüge.“ Dann ging er."
@@ -175,7 +177,7 @@ def test_quotes_and_overlap_see_the_same_quotation_marks(nlp):
 
 
 def test_connected_groups_join_through_links():
-    from analysis.statements.quotes import connected_groups
+    from analysis.statements.quote_variants import connected_groups
 
     groups = connected_groups(5, [(0, 3), (3, 1)])
     assert groups[0] == groups[1] == groups[3]

@@ -13,6 +13,7 @@ import pytest
 
 from analysis.corpus import cleaning
 from analysis.overlap import passages as overlap
+from analysis.overlap.containment import overlap_pairs
 from analysis.measures import readability
 from analysis.measures.paragraph_readability import paragraph_readability
 from analysis.text.paragraphs import paragraph_spans
@@ -49,7 +50,7 @@ def test_paragraph_table_is_the_text_layers_paragraphs(seeds):
 
 def test_overlap_pairs_count_words_as_the_text_layer(seeds):
     analysis, bodies = seeds
-    pairs = overlap.overlap_pairs(analysis.docs, overlap.shared_passages(analysis.docs))
+    pairs = overlap_pairs(analysis.docs, overlap.shared_passages(analysis.docs))
     for doc_a, words_a in zip(pairs["doc_a"], pairs["words_a"]):
         assert words_a == count_words(bodies[doc_a]), doc_a
 
@@ -86,6 +87,6 @@ def test_sections_agree_with_each_other_on_the_seeds(seeds):
     """The figure a reader compares across tables: one count per document."""
     analysis, bodies = seeds
     documents = cleaning.document_table(analysis.docs, analysis.sentences).set_index("doc_id")
-    pairs = overlap.overlap_pairs(analysis.docs, overlap.shared_passages(analysis.docs))
+    pairs = overlap_pairs(analysis.docs, overlap.shared_passages(analysis.docs))
     words_a = pairs.groupby("doc_a")["words_a"].first()
     assert documents["n_words"].to_dict() == words_a.to_dict()

@@ -35,7 +35,7 @@ def plot_overlap_heatmap(pairs: pd.DataFrame, docs: pd.DataFrame,
     Parameters
     ----------
     pairs : pandas.DataFrame
-        Output of :func:`analysis.overlap.passages.overlap_pairs`.
+        Output of :func:`analysis.overlap.containment.overlap_pairs`.
     docs : pandas.DataFrame
         Corpus table (``doc_id``, ``label``), gives order and axis labels.
     value : {"lexical_containment", "unquoted_containment", "quoted_containment", \
@@ -93,7 +93,7 @@ def plot_derivation_graph(edges: pd.DataFrame, docs: pd.DataFrame) -> Figure:
     Parameters
     ----------
     edges : pandas.DataFrame
-        Output of :func:`analysis.overlap.passages.derivation_edges`.
+        Output of :func:`analysis.overlap.derivation.derivation_edges`.
     docs : pandas.DataFrame
         Corpus table (``doc_id``, ``label``): every document is a node, except
         in a corpus of more than :data:`MAX_GRAPH_NODES` documents, where only

@@ -1,7 +1,8 @@
 """Pair relations from both kinds of evidence: shared passages, then the sentence alignment.
 
 The overlap stages run one way: :mod:`analysis.overlap.passages` finds the
-passages two texts share (lexical evidence), :mod:`analysis.overlap.alignment`
+passages two texts share (lexical evidence, measured per pair by
+:mod:`analysis.overlap.containment`), :mod:`analysis.overlap.alignment`
 matches their sentences (semantic evidence), and this module combines the two
 into one relation per ordered pair. Neither earlier stage imports a later one.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.overlap.alignment import semantic_coverage
-from analysis.overlap.passages import overlap_pairs
+from analysis.overlap.containment import overlap_pairs
 
 
 def pair_relations(docs: pd.DataFrame, passages: pd.DataFrame,
@@ -19,10 +20,10 @@ def pair_relations(docs: pd.DataFrame, passages: pd.DataFrame,
                    pairs: pd.DataFrame | None = None) -> pd.DataFrame:
     """Pairwise overlap summary with the semantic coverage of a sentence alignment.
 
-    :func:`analysis.overlap.passages.overlap_pairs` given the
+    :func:`analysis.overlap.containment.overlap_pairs` given the
     :func:`analysis.overlap.alignment.semantic_coverage` of ``alignment``: a
     pair whose coverage reaches
-    :data:`analysis.overlap.passages.SEMANTIC_DERIVED_MIN` is
+    :data:`analysis.overlap.containment.SEMANTIC_DERIVED_MIN` is
     ``wholly_derived`` (basis ``reworded``) whatever its lexical containment.
 
     Parameters
@@ -41,7 +42,7 @@ def pair_relations(docs: pd.DataFrame, passages: pd.DataFrame,
     Returns
     -------
     pandas.DataFrame
-        The columns of :func:`analysis.overlap.passages.overlap_pairs`
+        The columns of :func:`analysis.overlap.containment.overlap_pairs`
         (``doc_a``, ``doc_b``, ``words_a``, ``lexical_containment``,
         ``quoted_containment``, ``unquoted_containment``,
         ``semantic_coverage``, ``jaccard``, ``relation``, ``basis``), one row

@@ -24,7 +24,7 @@ import pandas as pd
 
 from analysis.corpus.inputs import printable
 from analysis.errors import ManifestError, OutputError
-from analysis.report.outputs import GENERATOR, MANIFEST_NAME, folder_entries
+from analysis.report.output_guard import GENERATOR, MANIFEST_NAME, folder_entries
 
 #: What a manifest describes: a ``parallax report`` folder or ``parallax analyze`` tables.
 KINDS = ("report", "tables")

@@ -201,6 +201,7 @@ def overlap_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     if cross_source_skip_reason(analysis):
         return {}
     from analysis.overlap import candidates, passages as overlap
+    from analysis.overlap.derivation import derivation_edges
 
     from analysis.overlap.alignment import align_sentences
     from analysis.overlap.embeddings import encode
@@ -218,7 +219,7 @@ def overlap_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
         "passages": passages,
         "sentence_alignment": alignment,
         "overlap_pairs": summary,
-        "derivation": overlap.derivation_edges(summary, docs, passages),
+        "derivation": derivation_edges(summary, docs, passages),
     }
 
 
@@ -228,12 +229,13 @@ def quotes_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     English-only: documents in another language are left out (:attr:`CorpusAnalysis.english_docs`).
     """
     from analysis.statements import quotes
+    from analysis.statements.quote_variants import quote_variants
 
     from analysis.measures.canonical_entities import canonical_name_function
 
     speaker_names = canonical_name_function(analysis.entities["mentions"])
     found = quotes.extract_quotes(analysis.english_docs, analysis.english_parsed, canonicalize=speaker_names)
-    return {"quotes": found, "quote_variants": quotes.quote_variants(found)}
+    return {"quotes": found, "quote_variants": quote_variants(found)}
 
 
 def numbers_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:

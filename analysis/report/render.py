@@ -145,7 +145,7 @@ def altered_quotes(variants: pd.DataFrame) -> RichHTML:
     Parameters
     ----------
     variants : pandas.DataFrame
-        Output of :func:`analysis.statements.quotes.quote_variants`.
+        Output of :func:`analysis.statements.quote_variants.quote_variants`.
 
     Returns
     -------
@@ -161,7 +161,7 @@ def altered_quotes(variants: pd.DataFrame) -> RichHTML:
     ValueError
         If ``variants`` lacks a column it needs.
     """
-    from analysis.statements.quotes import diff_segments
+    from analysis.statements.quote_variants import diff_segments
 
     needed = ["group_id", "speaker", "doc_id", "text", "differs", "diff"]
     missing = [c for c in needed if c not in variants.columns]
