@@ -49,7 +49,7 @@ def test_threshold_rule_accuracy_plus_f1():
 
 
 class _Tokens:
-    """Stand-in for analysis.embeddings.TokenVectors with hand-made unit vectors."""
+    """Stand-in for analysis.overlap.embeddings.TokenVectors with hand-made unit vectors."""
 
     def __init__(self, tokens, vectors):
         self.tokens, self.vectors = tuple(tokens), np.asarray(vectors, dtype=np.float32)

@@ -75,7 +75,7 @@ def plot_paragraph_distribution(paragraph_table: pd.DataFrame, *, seed: int = 0)
     Parameters
     ----------
     paragraph_table : pandas.DataFrame
-        Output of :func:`analysis.measures.readability.paragraph_readability` (needs
+        Output of :func:`analysis.measures.paragraph_readability.paragraph_readability` (needs
         ``label`` and ``flesch_kincaid_grade``; NaN rows, i.e. headings and
         short paragraphs, are left out and the number scored is shown).
     seed : int
