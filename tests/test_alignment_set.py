@@ -64,7 +64,7 @@ def set_sentences(nlp) -> pd.DataFrame:
 
 def test_every_pair_has_both_texts():
     ids = pair_ids()
-    assert 8 <= len(ids) <= 12
+    assert 8 <= len(ids) <= 12, ids
     for pair_id in ids:
         for side in ("source", "derived"):
             assert (SET_DIR / f"{pair_id}.{side}.txt").is_file(), f"{pair_id}.{side}.txt missing"
