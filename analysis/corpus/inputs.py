@@ -20,7 +20,7 @@ those are, and the refusals that come with it (file names are untrusted):
   is refused with a :class:`CorpusError` naming the link and its target, as is
   a dangling link or a loop, rather than skipped: silently leaving out a file
   the user put in the folder would publish a report on a different corpus.
-  :func:`check_inside_corpus` applies the rule; ``entities.load_aliases`` calls it too.
+  :func:`check_inside_corpus` applies the rule; ``analysis.measures.name_matching.load_aliases`` calls it too.
 - **Size.** :func:`read_limited` refuses a file from its size alone, before it
   is read (the limits are in :mod:`analysis.corpus.reading`).
 - **Names in messages.** Every message naming a file or a doc_id prints it

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.errors import AliasTableError
 from analysis.measures.entity_names import APOSTROPHES, COUNTED_LABELS
 
 BUILTIN_ALIASES = Path(__file__).resolve().parents[1] / "data" / "aliases.csv"
@@ -78,10 +79,10 @@ def _read_alias_file(path: Path, source: str) -> pd.DataFrame:
     try:
         table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise ValueError(f"{path}: not a readable CSV file ({exc})") from None
+        raise AliasTableError(f"{path}: not a readable CSV file ({exc})") from None
     missing = {"alias", "entity"} - set(table.columns)
     if missing:
-        raise ValueError(f"{path}: missing column(s) {sorted(missing)}; "
+        raise AliasTableError(f"{path}: missing column(s) {sorted(missing)}; "
                          "expected alias,entity[,label,kind,note]")
     for column, default in (("label", ""), ("kind", "alias"), ("note", "")):
         if column not in table:
@@ -90,14 +91,14 @@ def _read_alias_file(path: Path, source: str) -> pd.DataFrame:
         line = index + 2
         alias, entity = row["alias"].strip(), row["entity"].strip()
         if not alias or not entity:
-            raise ValueError(f"{path}, line {line}: alias and entity must both be filled in")
+            raise AliasTableError(f"{path}, line {line}: alias and entity must both be filled in")
         kind = row["kind"].strip() or "alias"
         if kind not in ("alias", "capital"):
-            raise ValueError(f"{path}, line {line}: kind must be 'alias' or 'capital', "
+            raise AliasTableError(f"{path}, line {line}: kind must be 'alias' or 'capital', "
                              f"not {row['kind']!r}")
         label = row["label"].strip()
         if label and label not in COUNTED_LABELS:
-            raise ValueError(f"{path}, line {line}: unknown label {label!r}; "
+            raise AliasTableError(f"{path}, line {line}: unknown label {label!r}; "
                              f"use one of {', '.join(COUNTED_LABELS)} or leave it empty")
         table.loc[index, ["alias", "entity", "kind", "label"]] = [
             " ".join(alias.translate(APOSTROPHES).split()),
@@ -127,8 +128,8 @@ def load_aliases(corpus_dir: str | Path | None = None) -> pd.DataFrame:
 
     Raises
     ------
-    ValueError
-        Naming the file and line of a malformed row.
+    analysis.errors.AliasTableError
+        Naming the file and line of a malformed row (a ``ValueError``, exit 2).
     """
     tables = [_read_alias_file(BUILTIN_ALIASES, "built-in")]
     if corpus_dir is not None:
