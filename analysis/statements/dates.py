@@ -25,7 +25,7 @@ from analysis.text.lemmas import lemma
 from analysis.text.sentences import sentence_spans
 
 DATE_COLUMNS = ["doc_id", "label", "sentence", "text", "start", "end", "value", "granularity",
-                "resolution", "reference", "event", "event_kind", "tense"]
+                "resolution", "reference", "event", "event_kind", "tense", "keywords"]
 
 #: Characters at the head of a body searched for a dateline: a date line of its
 #: own ("22 December 2022", "Published: 3 May 2021") or a wire dateline
@@ -113,7 +113,11 @@ def extract_dates(docs: pd.DataFrame, parsed: Mapping) -> pd.DataFrame:
           phrase attaches to, with the verb's object (``"deliver rocket"``,
           ``"seizure"``); ``event_kind`` (str): ``statement`` (a verb of saying:
           the date is when it was said), ``action`` (another verb), ``noun``,
-          or ``""``; ``tense`` (str): ``future`` for a date to come, else ``past``.
+          ``dateline`` (the article's own dateline, dating no event) or ``""``; ``tense`` (str): ``future`` for a date to come, else ``past``;
+        - ``keywords`` (str): the lemmas of the content words of its sentence
+          (nouns, names, verbs, adjectives, numbers; stop words, verbs of
+          saying and the date phrases left out), sorted and space-separated: what
+          :mod:`analysis.statements.date_claims` compares across outlets.
     """
     check_corpus_table(docs)
     labels = document_labels(docs)
@@ -156,11 +160,12 @@ def _is_name(text: str, start: int, body: str) -> bool:
 def doc_dates(body: str, doc, ref: Reference) -> list[dict]:
     """Date rows (see :func:`extract_dates`) of one parsed body."""
     sentences = sentence_spans(doc)
+    spans = date_spans(body, doc)
     rows = []
-    for start, end in date_spans(body, doc):
+    for start, end in spans:
         text = body[start:end]
         span = doc.char_span(start, end, alignment_mode="expand")
-        event, kind, future = ("", "", False) if _is_dateline_span(body, start) else _event(span)
+        event, kind, future = ("", "dateline", False) if _is_dateline_span(body, start) else _event(span)
         value = read_date(text, ref, future)
         if value is None:
             continue
@@ -169,8 +174,7 @@ def doc_dates(body: str, doc, ref: Reference) -> list[dict]:
             resolution = "explicit" if known else "unresolved"
         else:
             resolution = ref.source if known and ref.source else "unresolved"
-        if ref.source == "dateline" and start < DATELINE_WINDOW_CHARS and value.relative is False \
-                and _is_dateline_span(body, start):
+        if kind == "dateline":
             resolution = "dateline"
         if ref.source and value.value and "X" in value.value and value.relative and ref.month:
             resolution = ref.source          # month known from a dateline without year
@@ -178,12 +182,31 @@ def doc_dates(body: str, doc, ref: Reference) -> list[dict]:
         rows.append({"sentence": sentence, "text": text, "start": start, "end": end,
                      "value": value.value, "granularity": value.granularity,
                      "resolution": resolution, "reference": _reference_text(ref),
-                     "event": event, "event_kind": kind, "tense": "future" if future else "past"})
+                     "event": event, "event_kind": kind, "tense": "future" if future else "past",
+                     "keywords": _keywords(doc, sentences[sentence] if sentence >= 0 else (start, end),
+                                           spans)})
     return rows
 
 
+def _keywords(doc, bounds: tuple[int, int], dates: list[tuple[int, int]]) -> str:
+    """Content lemmas of a sentence, date phrases left out (see :func:`extract_dates`)."""
+    words = set()
+    for tok in doc.char_span(bounds[0], bounds[1], alignment_mode="expand") or []:
+        if tok.is_stop or tok.pos_ not in ("NOUN", "PROPN", "VERB", "ADJ", "NUM") \
+                or lemma(tok) in STATEMENT_VERBS \
+                or any(s <= tok.idx < e for s, e in dates):
+            continue
+        words.add(lemma(tok).lower())
+    return " ".join(sorted(words))
+
+
 def _is_dateline_span(body: str, start: int) -> bool:
-    return dateline(body) is not None and not body[:start].strip()
+    """Whether the phrase at ``start`` is the date of the body's dateline."""
+    if dateline(body) is None:
+        return False
+    head = body[:DATELINE_WINDOW_CHARS]
+    m = _WIRE_DATELINE.match(head) or _DATE_LINE.match(head)
+    return bool(m) and m.start("date") <= start < m.end("date")
 
 
 def _reference_text(ref: Reference) -> str:
