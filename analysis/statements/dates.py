@@ -36,10 +36,12 @@ _DATE_LINE = re.compile(r"^\s*(?:(?:published|updated|last\s+updated|posted)\s*(
 _WIRE_DATELINE = re.compile(r"^\s*(?:[A-Z][A-Za-z .'-]*,\s*)?(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2}"
                             r"(?:,\s*\d{4})?)\s*\([A-Z][\w .&-]{1,30}\)\s*[-\u2013\u2014]")
 #: Date phrases spaCy's small model tags as numbers or misses: decades
-#: ("the 30's", "the '90s", "the 1930s") and days ("yesterday", "on Thursday").
+#: ("the 30's", "the '90s", "the 1930s"), days ("yesterday", "on Thursday") and
+#: years after a preposition ("in 2014").
 _EXTRA_DATES = re.compile(
     r"(?i:\bthe\s+(?:early\s+|late\s+|mid-?)?(?:'?\d0'?s|1[5-9]\d0'?s|20[0-2]0'?s)\b"
     r"|\b(?:yesterday|today|tomorrow)\b)"
+    r"|\b(?i:in|since|by|until|from|before|after)\s+(?P<year>1[89]\d\d|20\d\d)\b(?![,.]?\d|%)"
     r"|\b(?:on\s+)?(?P<day>(?:last\s+|next\s+|this\s+)?(?:Monday|Tuesday|Wednesday|Thursday|"
     r"Friday|Saturday|Sunday))\b")
 #: Governing verbs marking a date as one to come ("expected to debate it in March").
@@ -142,7 +144,7 @@ def date_spans(body: str, doc) -> list[tuple[int, int]]:
         if ent.label_ == "DATE" and read_date(ent.text) is not None and not _is_name(ent.text, ent.start_char, body):
             found.append((ent.start_char, ent.end_char))
     for m in _EXTRA_DATES.finditer(body):
-        start = m.start("day") if m.group("day") else m.start()
+        start = m.start("day") if m.group("day") else m.start("year") if m.group("year") else m.start()
         if all(m.end() <= s or start >= e for s, e in found) and not _is_name(m.group(0), m.start(), body):
             found.append((start, m.end()))
     return sorted(found)

@@ -17,6 +17,7 @@ VERB_FAMILIES = {
     "vote": frozenset("pass clear approve back".split()),
     "delivery": frozenset("deliver supply send ship provide transfer".split()),
     "filing": frozenset("file apply seek".split()),
+    "cost": frozenset("cost put estimate value price".split()),
 }
 _FAMILY_OF = {verb: name for name, verbs in VERB_FAMILIES.items() for verb in verbs}
 
