@@ -15,6 +15,8 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from analysis.statements.date_rules import strip_lead
+from analysis.statements.dates import STATEMENT_VERBS
 from analysis.statements.frames import verb_family
 
 DATE_CONFLICT_COLUMNS = ["group_id", "doc_id", "label", "text", "value", "granularity",
@@ -58,10 +60,12 @@ def _overlap(a: set, b: set) -> float:
 
 
 def _same_event(a: str, b: str) -> bool:
-    """Whether two ``event`` values name one event: same verb (or verb family) and compatible objects."""
+    """Whether two ``event`` values name one event: same verb, or verbs of one family (not verbs of saying)."""
     if not a or not b:
         return False
     va, vb = a.split()[0], b.split()[0]
+    if va in STATEMENT_VERBS or vb in STATEMENT_VERBS:
+        return False        # "said" dates every statement of a story alike
     return va == vb or verb_family(va) == verb_family(vb)
 
 
@@ -71,8 +75,10 @@ def date_conflicts(dates: pd.DataFrame) -> pd.DataFrame:
     Two mentions (of different documents) are paired when their sentences
     share :data:`SAME_STATEMENT_MIN` of their content words, their dates have
     the same granularity (or share :data:`SAME_EVENT_MIN` and date the same
-    event), and either the dates can be the same or both date the same kind
-    of event (a statement, or an action). Paired mentions are
+    event), and either the dates can be the same, or they date the same
+    event (one verb, or verbs of one transaction:
+    :mod:`analysis.statements.frames`), or both are unknown and written
+    alike ("last month" and "last month"). Paired mentions are
     grouped (connected components). The group's reference date is the known
     value given by most documents (ties: the first document), its reference
     event kind the most common.
@@ -112,7 +118,9 @@ def date_conflicts(dates: pd.DataFrame) -> pd.DataFrame:
             if share < SAME_STATEMENT_MIN and not (share >= SAME_EVENT_MIN
                                                    and _same_event(a["event"], b["event"])):
                 continue
-            if compatible(a["value"], b["value"]) or a["event_kind"] == b["event_kind"]:
+            if compatible(a["value"], b["value"]) or _same_event(a["event"], b["event"]) \
+                    or (not _known(a["value"]) and not _known(b["value"])
+                        and strip_lead(a["text"]).lower() == strip_lead(b["text"]).lower()):
                 edges.append((i, j))
     if not edges:
         return pd.DataFrame(columns=DATE_CONFLICT_COLUMNS)

@@ -13,9 +13,8 @@ from __future__ import annotations
 VERB_FAMILIES = {
     "sale": frozenset("buy sell purchase acquire auction".split()),
     "loan": frozenset("lend borrow loan raise finance fund".split()),
-    "payment": frozenset("pay receive spend".split()),
     "vote": frozenset("pass clear approve back".split()),
-    "delivery": frozenset("deliver supply send ship provide transfer".split()),
+    "delivery": frozenset("deliver supply send ship provide transfer receive".split()),
     "filing": frozenset("file apply seek".split()),
     "cost": frozenset("cost put estimate value price".split()),
 }
