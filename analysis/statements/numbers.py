@@ -285,7 +285,7 @@ def _describe(row: dict, body: str, doc) -> None:
             verb = next((t for t in root.ancestors if t.pos_ == "VERB"), None)
             obj = next((c for c in verb.children if c.dep_ == "nsubj" and c.pos_ in ("NOUN", "PROPN")),
                        None) if verb is not None else None
-        row["what"] = noun_key(obj) if obj is not None else ""
+        row["what"] = _noun_phrase(obj) if obj is not None else ""
         row["noun"] = noun_as_written(obj) if obj is not None else ""
         row["scope"] = _scope(root.head)
         return
