@@ -49,14 +49,17 @@ def percent_of(root):
     return obj
 
 
-def name_number(body: str, start: int) -> str:
+def name_number(body: str, start: int, doc) -> str:
     """The name a figure belongs to ("Chapter 11", "Radio 4"), or "" when it is a figure of its own.
 
-    A figure right after a capitalised word that is neither a stop word
-    ("In 2003", "About 30"), a month or a day is part of a name.
+    A figure is part of a name when it right follows a capitalised word that
+    is neither a stop word ("In 2003", "About 30"), a month nor a day, and the
+    parse attaches it to that word ("Chapter 11", not "in Ukraine 50,000
+    individuals", where 50,000 counts the individuals).
     """
     m = _NAME_BEFORE.search(body[max(0, start - 30):start])
-    if not m:
+    span = doc.char_span(start, start + 1, alignment_mode="expand")
+    if not m or span is None or span.root.head.i != span.root.i - 1:
         return ""
     word = m.group("word")
     if word.lower() in STOP_WORDS or word.lower() in MONTHS or word.lower() in WEEKDAYS:

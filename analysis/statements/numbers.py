@@ -17,7 +17,7 @@ import pandas as pd
 
 from analysis.corpus.cleaning import document_labels
 from analysis.statements.date_rules import read_date
-from analysis.statements.dates import date_spans
+from analysis.statements.dates import date_spans, is_month_word
 from analysis.statements.number_labels import name_number, noun_as_written, noun_key, percent_of
 from analysis.statements.number_words import WORD_NUMBER_RE, parse_number_words
 from analysis.tables import check_corpus_table
@@ -167,8 +167,11 @@ def _doc_numbers(body: str, doc) -> list[dict]:
         text = body[start:end]
         year = _YEAR_RE.search(text)
         value = read_date(text)
+        # absolute: the phrase names its time ("the 1930s", "November 20"), even without a year
+        absolute = (value is not None and not value.relative) or bool(year) or (
+            re.search(r"\d", text) and any(is_month_word(w) for w in re.findall(r"[A-Za-z]+", text)))
         rows.append(_row(start, end, text, float(year.group(1)) if year else math.nan,
-                         "relative_date" if value is None or value.relative else "date", "", body))
+                         "date" if absolute else "relative_date", "", body))
         taken.append((start, end))
     for ent in doc.ents:               # durations: "10 years", "three months"
         if ent.label_ != "DATE" or _PERIOD_ONLY.match(ent.text.strip()) \
@@ -195,7 +198,7 @@ def _doc_numbers(body: str, doc) -> list[dict]:
         value = float(m.group("num").replace(",", "")) * _SCALE.get(
             (m.group("scale") or "").lower(), 1)
         unit = "percent" if m.group("pct") else "money" if m.group("curword") else ""
-        name = "" if unit or m.group("scale") else name_number(body, m.start())
+        name = "" if unit or m.group("scale") else name_number(body, m.start(), doc)
         if name:
             row = _row(m.start(), m.end(), m.group(0), value, "name", name, body)
             row["noun"] = name
