@@ -194,3 +194,19 @@ def test_large_values_are_written_as_plain_decimals(tmp_path, corpus):
 def test_bad_dates_table_raises():
     with pytest.raises(ValueError, match="missing"):
         date_conflicts(pd.DataFrame({"doc_id": ["a"]}))
+
+
+def test_one_bridging_pair_does_not_join_two_statements():
+    # Connected components joined Kirby's "last month" shipment and the White House's
+    # November claim through one sentence sharing words with both.
+    rows = [("a", "shipment rocket missile wagner korea", "deliver rocket"),
+            ("b", "shipment rocket missile wagner korea", "receive rocket"),
+            ("c", "shipment rocket missile claim shell artillery", "supply rocket"),
+            ("d", "claim shell artillery house covert", "send shell"),
+            ("e", "claim shell artillery house covert", "send shell")]
+    dates = pd.DataFrame([{"doc_id": d, "text": "November", "value": "2022-11", "granularity": "month",
+                           "event": ev, "event_kind": "action", "keywords": kw, "start": 0, "sentence": 0}
+                          for d, kw, ev in rows])
+    groups = date_conflicts(dates).groupby("group_id")["doc_id"].apply(set).tolist()
+    assert {"a", "b"} in [g & {"a", "b"} for g in groups]
+    assert not any({"a", "d"} <= g for g in groups)
