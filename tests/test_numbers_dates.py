@@ -210,3 +210,12 @@ def test_one_bridging_pair_does_not_join_two_statements():
     groups = date_conflicts(dates).groupby("group_id")["doc_id"].apply(set).tolist()
     assert {"a", "b"} in [g & {"a", "b"} for g in groups]
     assert not any({"a", "d"} <= g for g in groups)
+
+
+def test_same_value_of_different_kinds_is_no_claim(nlp):
+    # BBC politics: "30 times" in one story was a claim with "up to 30 Labour MPs" in another.
+    from conftest import make_docs
+    docs = make_docs({"a": "The minister was asked 30 times about the plan.",
+                      "b": "Up to 30 Labour MPs could oppose the scheme."})
+    numbers = extract_numbers(docs, parse_bodies(docs, nlp))
+    assert number_conflicts(numbers).empty

@@ -78,6 +78,17 @@ def _description(unit: str, what: str) -> str:
     return "workforce" if what.split()[-1:] and what.split()[-1] in WORKFORCE_NOUNS else what
 
 
+def _same_kind(grp: pd.DataFrame) -> pd.DataFrame:
+    """Mentions of one value that can be one quantity: of the most common unit (people and
+    casualties go together) or of its description. "30 times" is not "30 MPs" told differently."""
+    ref_unit = _mode(grp["unit"].tolist(), grp["doc_id"].tolist())
+    ref_description = _mode(grp["description"].tolist(), grp["doc_id"].tolist())
+    people = {"people", "casualties"}
+    keep = [u == ref_unit or {u, ref_unit} <= people or bool(d and d == ref_description)
+            for u, d in zip(grp["unit"], grp["description"])]
+    return grp[pd.Series(keep, index=grp.index, dtype=bool)]
+
+
 def _qualifier_kind(qualifier: str, reference: str) -> str:
     """How a mention's hedge departs from the claim's: "" (it does not), dropped, added or changed."""
     if _QUALIFIER_CLASS.get(qualifier, qualifier) == _QUALIFIER_CLASS.get(reference, reference):
@@ -143,7 +154,8 @@ def number_conflicts(numbers: pd.DataFrame) -> pd.DataFrame:
     A *claim* is a quantity shared by two documents or more: same value, and for
     money same currency and period (hedges such as "more than" do not split a
     claim, bracketed currency conversions are skipped, quantities under
-    :data:`MIN_CLAIM_VALUE` ignored). Within a claim the reference description
+    :data:`MIN_CLAIM_VALUE` ignored; a count of things and a count of people
+    are not one quantity). Within a claim the reference description
     is the ``what`` (and ``scope``) given by most documents; the verbs of one
     transaction (sold, bought: :mod:`analysis.statements.frames`) and the words
     for a workforce (:data:`WORKFORCE_NOUNS`) are one description. A further
@@ -190,6 +202,7 @@ def number_conflicts(numbers: pd.DataFrame) -> pd.DataFrame:
                 by_what.append(("what", key, sub))
     covered = [set(g[2].index) for g in by_what]
     for key, grp in rows.groupby(["family", "value", "currency", "period"], sort=True):
+        grp = _same_kind(grp)
         # a figure the what-claim already holds is not a claim of its own a second time
         if grp["doc_id"].nunique() >= 2 and not any(set(grp.index) <= c for c in covered):
             groups.append(("value", key, grp))
