@@ -13,11 +13,12 @@ speaker the other leaves out) is an omission, not a change, and is not reported.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
-from analysis.statements.speakers import speakers_agree
-from analysis.statements.statement_facts import SentenceFacts
+from analysis.statements.speakers import SPEECH_VERBS, speakers_agree
+from analysis.statements.statement_facts import PLACE_LABELS, SentenceFacts, place_key
 from analysis.statements.time_anchors import conflicting_anchors
-from analysis.text.lemmas import is_stop_word
+from analysis.text.lemmas import is_stop_word, lemma
 
 #: The kinds of change, in the order rows are listed for one sentence pair
 #: (the vocabulary the findings share, issue 14).
@@ -146,8 +147,70 @@ def dates(a: SentenceFacts, b: SentenceFacts) -> list[Change]:
     return [_change("changed_date", "date", ", ".join(t.text for t in ta), ", ".join(t.text for t in tb))]
 
 
+def _proper_runs(tokens) -> list:
+    """Runs of consecutive proper nouns among ``tokens`` (a slice of a parse)."""
+    runs, current = [], []
+    for tok in tokens:
+        if tok.pos_ == "PROPN":
+            current.append(tok)
+        elif current:
+            runs.append(current)
+            current = []
+    return runs + ([current] if current else [])
+
+
+def _run_role(run) -> tuple[str, str]:
+    """Dependency and head of a run's root, the head read as its lemma ("to" of "diverted to X")."""
+    root = next((t for t in run if t.head not in run or t.head is t), run[-1])
+    return root.dep_, lemma(root.head).lower()
+
+
+def _is_speaker_role(dep: str, head: str) -> bool:
+    return dep in ("nsubj", "nsubjpass") and head in SPEECH_VERBS
+
+
+def _replaced_places(a: SentenceFacts, b: SentenceFacts) -> tuple[str, str] | None:
+    """A place of a replaced in b by another proper noun in the same role ("in Seville" -> "in Bilbao").
+
+    The two sentences' words are aligned (difflib); a replaced run of proper
+    nouns on each side, with the same dependency to the same head word, at
+    least one side tagged a place, is a changed place even where the parser
+    tags the other side a person or an organisation.
+    """
+    if a.span is None or b.span is None:
+        return None
+    tokens_a, tokens_b = list(a.span), list(b.span)
+    matcher = SequenceMatcher(None, [t.lower_ for t in tokens_a], [t.lower_ for t in tokens_b],
+                              autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op != "replace":
+            continue
+        for run_a in _proper_runs(tokens_a[i1:i2]):
+            for run_b in _proper_runs(tokens_b[j1:j2]):
+                role = _run_role(run_a)
+                if role != _run_role(run_b) or _is_speaker_role(*role) or _is_according_to(run_a):
+                    continue
+                if not any(t.ent_type_ in PLACE_LABELS for t in (*run_a, *run_b)):
+                    continue
+                text_a = " ".join(t.text for t in run_a)
+                text_b = " ".join(t.text for t in run_b)
+                if place_key(text_a, a.aliases) != place_key(text_b, b.aliases):
+                    return text_a, text_b
+    return None
+
+
+def _is_according_to(run) -> bool:
+    head = run[-1].head
+    return head.lower_ == "to" and head.head.lower_ == "according"
+
+
 def places(a: SentenceFacts, b: SentenceFacts) -> list[Change]:
-    """``changed_place``: each side names a place the other does not, or a shared place changes role (to/from)."""
+    """``changed_place``: a place replaced by another, or a shared place changes role (to/from).
+
+    Replaced: each side names a place (GPE, LOC) the other does not, or a
+    place is replaced by another proper noun in the same role
+    (:func:`_replaced_places`).
+    """
     keys_a = {k for k, _, _ in a.places}
     keys_b = {k for k, _, _ in b.places}
     only_a = [t for k, _, t in a.places if k not in keys_b]
@@ -155,6 +218,9 @@ def places(a: SentenceFacts, b: SentenceFacts) -> list[Change]:
     if only_a and only_b:
         return [_change("changed_place", "place", ", ".join(dict.fromkeys(only_a)),
                         ", ".join(dict.fromkeys(only_b)))]
+    replaced = _replaced_places(a, b)
+    if replaced:
+        return [_change("changed_place", "place", *replaced)]
     roles_a = {k: (r, t) for k, r, t in a.places if r}
     roles_b = {k: (r, t) for k, r, t in b.places if r}
     for key in sorted(roles_a.keys() & roles_b.keys()):
@@ -211,4 +277,7 @@ RULES = (attribution, roles, numbers, dates, places, negation, quote_marks)
 def compare(a: SentenceFacts, b: SentenceFacts) -> list[Change]:
     """Every change between two aligned sentences, in :data:`CHANGE_KINDS` order."""
     found = [change for rule in RULES for change in rule(a, b)]
+    if any(c.kind == "role_reversal" for c in found):
+        # "A accused B" -> "B accused A": the speaker changes with the roles; one change, not two
+        found = [c for c in found if c.kind != "attribution_change"]
     return sorted(found, key=lambda c: CHANGE_KINDS.index(c.kind))

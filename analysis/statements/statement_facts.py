@@ -10,10 +10,12 @@ documents.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
 
+from analysis.statements.number_words import parse_number_words
 from analysis.statements.numbers import extract_numbers
 from analysis.statements.speakers import attribution_events, full_names, resolve_speaker
 from analysis.statements.time_anchors import TimeAnchor, time_anchors
@@ -34,8 +36,15 @@ NEGATION_WORDS = frozenset("not n't never no nobody nothing none neither nor wit
 #: change of polarity, while "confirmed" -> "denied" is.
 NEGATIVE_LEMMAS = frozenset("deny refute reject dismiss refuse fail false untrue baseless "
                             "groundless unfounded fake".split())
-#: Figure units that are times, compared as time anchors, not as numbers.
+#: Figure units that are times, compared as time anchors, not as numbers
+#: (a duration, "for three years", is kept as a figure: its unit is ``duration``).
 DATE_UNITS = ("date", "relative_date")
+#: Lower-case words inside a person's name ("Erik ten Hag", "Ursula von der Leyen").
+NAME_PARTICLES = frozenset("ten van von der de den da di du la le al el bin ibn".split())
+#: Personal pronouns whose speaker is the nearest person named before them.
+PERSON_PRONOUNS = frozenset({"he", "she"})
+_DURATION_RE = re.compile(r"^(?:for\s+|over\s+|in\s+)?(?:the\s+)?(?:(?:last|past|next)\s+)?"
+                          r"(?P<num>[\w-]+(?:\s+[\w-]+)?)\s+(?P<unit>day|week|month|year|decade|hour)s$", re.I)
 
 
 @dataclass(frozen=True)
@@ -64,6 +73,10 @@ class SentenceFacts:
     ----------
     text : str
         The sentence.
+    span : spacy.tokens.Span or None
+        Its parse.
+    aliases : dict of str to str
+        Place alias -> canonical name, as in ``places``.
     speakers : list of str
         Who its words are attributed to (speech verbs, "according to"), pronouns resolved.
     roles : list of (Party, Party, str)
@@ -84,6 +97,8 @@ class SentenceFacts:
     """
 
     text: str
+    span: object = None
+    aliases: dict = field(default_factory=dict)
     speakers: list = field(default_factory=list)
     roles: list = field(default_factory=list)
     numbers: list = field(default_factory=list)
@@ -181,6 +196,30 @@ def _negations(span) -> list[str]:
     return found
 
 
+def _name_run(doc, start: int, end: int) -> str | None:
+    """The whole name around the characters ``start``..``end``: neighbouring proper nouns and particles.
+
+    spaCy's small model often cuts a name ("Erik" of "Erik ten Hag"); the
+    speaker is carried to the run of proper nouns around it.
+    """
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not any(t.pos_ == "PROPN" for t in span):
+        return None
+    lo, hi = span.start, span.end
+    while lo > 0 and (doc[lo - 1].pos_ == "PROPN" or (doc[lo - 1].lower_ in NAME_PARTICLES
+                                                      and lo > 1 and doc[lo - 2].pos_ == "PROPN")):
+        lo -= 1
+    while hi < len(doc) and (doc[hi].pos_ == "PROPN" or (doc[hi].lower_ in NAME_PARTICLES
+                                                         and hi + 1 < len(doc) and doc[hi + 1].pos_ == "PROPN")):
+        hi += 1
+    return doc[lo:hi].text
+
+
+def _subject_pronoun(verb) -> str | None:
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return subject.lower_ if subject is not None and subject.pos_ == "PRON" else None
+
+
 class DocumentFacts:
     """The parts of one parsed document that sentences need their context for.
 
@@ -207,25 +246,36 @@ class DocumentFacts:
         self.events = attribution_events(doc, in_quote, paragraph_spans(body))
         names = full_names(doc)
         descriptions: list[str] = []
+        named: list = []                 # (position, speaker) of speakers named so far
         for e in self.events:
             e.speaker = resolve_speaker(e.speaker, names, descriptions)
             if e.speaker and " " in e.speaker and not e.is_person:
                 descriptions.append(e.speaker)
-        keep = ~numbers["unit"].isin(DATE_UNITS) & ~numbers["is_conversion"] & ~numbers["vague"]
-        self.numbers = numbers[keep]
+            if e.speaker is None and _subject_pronoun(doc[e.token_i]) in PERSON_PRONOUNS and named:
+                e.speaker = named[-1]     # "he said" after a speaker the parse did not mark a person
+            elif e.speaker:
+                at = body.find(e.speaker, doc[e.token_i].sent.start_char, doc[e.token_i].sent.end_char)
+                fuller = _name_run(doc, at, at + len(e.speaker)) if at >= 0 else None
+                if fuller and len(fuller) > len(e.speaker):
+                    e.speaker = fuller
+                named.append(e.speaker)
+        dates = numbers["unit"].isin(DATE_UNITS)
+        keep = ~dates & ~numbers["is_conversion"] & ~numbers["vague"]
+        self.numbers = pd.concat([numbers[keep], _durations(numbers[dates])], ignore_index=True)
 
     def sentence(self, start: int, end: int) -> SentenceFacts:
         """:class:`SentenceFacts` of the sentence at character offsets ``start``..``end``."""
         doc = self.doc
         span = doc.char_span(start, end, alignment_mode="expand")
         text = doc.text[start:end]
-        facts = SentenceFacts(text)
+        facts = SentenceFacts(text, span, self.aliases)
         if span is None:
             return facts
         facts.speakers = [e.speaker for e in self.events if e.speaker and start <= e.pos < end]
         facts.roles = clause_roles(span)
         inside = self.numbers[(self.numbers["start"] >= start) & (self.numbers["end"] <= end)]
-        facts.numbers = inside[["value", "unit", "text", "qualifier"]].to_dict("records")
+        facts.numbers = inside.sort_values("start", kind="mergesort")[
+            ["value", "unit", "text", "qualifier"]].to_dict("records")
         facts.times = time_anchors(span)
         facts.places = _places(span, self.aliases)
         facts.negations = _negations(span)
@@ -237,6 +287,19 @@ class DocumentFacts:
             inside_quote = any(a <= at < b for a, b in pieces)
             (facts.words_quoted if inside_quote else facts.words_unquoted).add(normalise_word(match.group()))
         return facts
+
+
+def _durations(dates: pd.DataFrame) -> pd.DataFrame:
+    """Durations among the date figures ("for three years"), as figures of unit ``duration``."""
+    rows = []
+    for row in dates.to_dict("records"):
+        m = _DURATION_RE.match(row["text"].strip())
+        value = parse_number_words(m.group("num")) if m else None
+        if value is None and m and m.group("num").replace(",", "").isdigit():
+            value = float(m.group("num").replace(",", ""))
+        if value is not None:
+            rows.append({**row, "value": value, "unit": "duration"})
+    return pd.DataFrame(rows, columns=dates.columns)
 
 
 def place_aliases(aliases: pd.DataFrame | None) -> dict[str, str]:

@@ -39,7 +39,7 @@ _YEAR_PREPOSITIONS = frozenset({"in", "since", "by", "of", "until", "till", "fro
 _DIRECTION = {"last": "past", "past": "past", "previous": "past", "recent": "past",
               "next": "future", "coming": "future", "following": "future", "upcoming": "future",
               "this": "current", "current": "current"}
-_UNITS = r"(day|week|weekend|fortnight|month|quarter|year|decade|summer|winter|spring|autumn)s?"
+_UNITS = r"(?P<unit>day|week|weekend|fortnight|month|quarter|year|decade|summer|winter|spring|autumn)s?"
 _RELATIVE_RE = re.compile(
     r"\b(?:earlier |later )?(?P<dir>last|past|previous|recent|next|coming|following|upcoming|this|current)"
     r"\s+(?:(?:few|two|three|several|couple of|\d+)\s+)?" + _UNITS + r"\b"
@@ -123,7 +123,7 @@ def time_anchors(span) -> list[TimeAnchor]:
     for m in _RELATIVE_RE.finditer(text):
         if m.group("dir"):
             direction = _DIRECTION[m.group("dir").lower()]
-            unit = m.group(3).lower()
+            unit = m.group("unit").lower()
         else:
             direction = "future" if m.group("dir2").lower() == "ahead" else "past"
             unit = m.group("unit2").lower()
