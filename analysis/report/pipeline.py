@@ -192,7 +192,8 @@ def cross_source_skip_reason(analysis: CorpusAnalysis) -> str | None:
 
 
 def overlap_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
-    """The overlap section: candidate pairs, shared passages, pairwise summary, derivation edges.
+    """The overlap section: candidate pairs, shared passages, aligned sentences and what changed
+    between them (``statement_changes``, English documents), pairwise summary, derivation edges.
 
     Candidate pairs come from MinHash LSH (every pair for a small corpus); the
     exact passage alignment runs on candidates only. Empty when the corpus
@@ -214,10 +215,16 @@ def overlap_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     vectors = encode(sentences["text"].tolist(), backend=params["embedding_backend"])
     alignment = align_sentences(sentences, vectors, pairs)
     summary = pair_relations(docs, passages, alignment, pairs=pairs)
+    from analysis.measures.name_matching import load_aliases
+    from analysis.statements.changes import statement_changes
+
+    aliases = load_aliases(analysis.path if analysis.path.is_dir() else analysis.path.parent)
+    changes = statement_changes(alignment, sentences, analysis.english_parsed, aliases)
     return {
         "candidate_pairs": pairs,
         "passages": passages,
         "sentence_alignment": alignment,
+        "statement_changes": changes,
         "overlap_pairs": summary,
         "derivation": derivation_edges(summary, docs, passages),
     }

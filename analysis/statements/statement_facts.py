@@ -33,7 +33,9 @@ PLACE_ROLES = {"to": "to", "into": "to", "towards": "to", "toward": "to", "onto"
 NEGATION_WORDS = frozenset("not n't never no nobody nothing none neither nor without".split())
 #: Lemmas that deny or reject what follows: "denied it sent arms" has the
 #: polarity of "said it did not send arms", so a rewrite between the two is no
-#: change of polarity, while "confirmed" -> "denied" is.
+#: change of polarity. They only ever excuse a difference: a negation change
+#: needs a grammatical negation on one side ("confirmed" -> "denied" is a
+#: change of word, like "rose" -> "fell", which this table does not judge).
 NEGATIVE_LEMMAS = frozenset("deny refute reject dismiss refuse fail false untrue baseless "
                             "groundless unfounded fake".split())
 #: Figure units that are times, compared as time anchors, not as numbers
@@ -41,6 +43,8 @@ NEGATIVE_LEMMAS = frozenset("deny refute reject dismiss refuse fail false untrue
 DATE_UNITS = ("date", "relative_date")
 #: Lower-case words inside a person's name ("Erik ten Hag", "Ursula von der Leyen").
 NAME_PARTICLES = frozenset("ten van von der de den da di du la le al el bin ibn".split())
+#: Subjects that make a speech verb no attribution ("This suggests that ...").
+DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
 #: Personal pronouns whose speaker is the nearest person named before them.
 PERSON_PRONOUNS = frozenset({"he", "she"})
 _DURATION_RE = re.compile(r"^(?:for\s+|over\s+|in\s+)?(?:the\s+)?(?:(?:last|past|next)\s+)?"
@@ -77,6 +81,9 @@ class SentenceFacts:
         Its parse.
     aliases : dict of str to str
         Place alias -> canonical name, as in ``places``.
+    affiliations : dict of str to frozenset
+        Surname -> words of what the document describes the person as part
+        of (:func:`affiliations`).
     speakers : list of str
         Who its words are attributed to (speech verbs, "according to"), pronouns resolved.
     roles : list of (Party, Party, str)
@@ -89,7 +96,9 @@ class SentenceFacts:
         (key, role, text) of each place: key the canonical name, role ``to``,
         ``from`` or ``""``.
     negations : list of str
-        The negating words.
+        The grammatical negations ("not expected", "never", "no").
+    denials : list of str
+        Words that deny or reject (:data:`NEGATIVE_LEMMAS`).
     quoted : list of (str, list of str)
         The quoted pieces inside the sentence: text and normalised words.
     words_quoted, words_unquoted : set of str
@@ -99,12 +108,14 @@ class SentenceFacts:
     text: str
     span: object = None
     aliases: dict = field(default_factory=dict)
+    affiliations: dict = field(default_factory=dict)
     speakers: list = field(default_factory=list)
     roles: list = field(default_factory=list)
     numbers: list = field(default_factory=list)
     times: list = field(default_factory=list)
     places: list = field(default_factory=list)
     negations: list = field(default_factory=list)
+    denials: list = field(default_factory=list)
     quoted: list = field(default_factory=list)
     words_quoted: set = field(default_factory=set)
     words_unquoted: set = field(default_factory=set)
@@ -112,7 +123,7 @@ class SentenceFacts:
 
 def place_key(name: str, aliases: dict[str, str]) -> str:
     """Canonical key of a place name: the alias table's entity, else the name without "the", casefolded."""
-    name = name.strip()
+    name = re.sub(r"[’']s$", "", name.strip())
     for candidate in (name, name.removeprefix("the ").removeprefix("The ")):
         if candidate in aliases:
             return aliases[candidate].casefold()
@@ -171,29 +182,49 @@ def clause_roles(span) -> list[tuple[Party, Party, str]]:
     return roles
 
 
+def _preposition_of(root) -> str | None:
+    """The preposition a place hangs from ("in", "to"), through conjuncts; None outside a prepositional phrase."""
+    tok = root
+    while tok.dep_ == "conj" and tok.head is not tok:
+        tok = tok.head
+    if tok.dep_ != "pobj" or tok.head.dep_ not in ("prep", "pcomp"):
+        return None
+    prep = tok.head
+    if prep.lower_ == "of" or (prep.lower_ == "to" and prep.head.lower_ == "according"):
+        return None                       # "the name of North Korea", "according to Washington"
+    return prep.lower_
+
+
 def _places(span, aliases: dict[str, str]) -> list[tuple[str, str, str]]:
+    """Places in a prepositional phrase ("in Ukraine", "from Odesa to Egypt"): (key, role, text).
+
+    A place named as an actor ("Moscow said") or a modifier ("US officials")
+    is not where something happens; the rule of replaced proper nouns
+    (:mod:`analysis.statements.change_rules`) covers those.
+    """
     places = []
     for ent in span.ents:
         if ent.label_ not in PLACE_LABELS:
             continue
-        root = ent.root
-        role = ""
-        if root.dep_ == "pobj" and root.head.dep_ == "prep":
-            role = PLACE_ROLES.get(root.head.lower_, "")
-            if root.head.lower_ == "of" and root.head.head.lower_ == "out":
-                role = "from"
+        prep = _preposition_of(ent.root)
+        if prep is None:
+            continue
+        role = PLACE_ROLES.get(prep, "")
+        if prep == "of" and ent.root.head.head.lower_ == "out":
+            role = "from"
         places.append((place_key(ent.text, aliases), role, ent.text))
     return places
 
 
-def _negations(span) -> list[str]:
-    found = []
+def _negations(span) -> tuple[list[str], list[str]]:
+    """(grammatical negations, denying words) of a sentence."""
+    negations, denials = [], []
     for tok in span:
         if tok.dep_ == "neg" or tok.lower_ in NEGATION_WORDS:
-            found.append(f"{tok.text} {tok.head.text}" if tok.head is not tok else tok.text)
+            negations.append(f"{tok.text} {tok.head.text}" if tok.head is not tok else tok.text)
         elif lemma(tok).lower() in NEGATIVE_LEMMAS:
-            found.append(tok.text)
-    return found
+            denials.append(tok.text)
+    return negations, denials
 
 
 def _name_run(doc, start: int, end: int) -> str | None:
@@ -213,6 +244,44 @@ def _name_run(doc, start: int, end: int) -> str | None:
                                                          and hi + 1 < len(doc) and doc[hi + 1].pos_ == "PROPN")):
         hi += 1
     return doc[lo:hi].text
+
+
+def affiliations(doc) -> dict[str, frozenset]:
+    """Surname -> proper-noun words of the phrases describing each person named in a document.
+
+    "John Kirby, a spokesman for the White House National Security Council"
+    and "White House National Security Council spokesperson John Kirby" both
+    give ``kirby`` -> {white, house, national, security, council}: the name's
+    own phrase, with its apposition, or the phrase it stands in apposition to.
+    """
+    found: dict[str, set] = {}
+    for ent in doc.ents:
+        if ent.label_ != "PERSON":
+            continue
+        root = ent.root
+        tokens = list(root.subtree)
+        if root.dep_ == "appos" and root.head.pos_ in ("NOUN", "PROPN"):
+            tokens += [t for t in root.head.subtree if t.dep_ not in ("relcl", "acl")]
+        words = {normalise_word(t.text) for t in tokens
+                 if t.pos_ == "PROPN" and not ent.start <= t.i < ent.end}
+        if words:
+            found.setdefault(normalise_word(ent[-1].text), set()).update(words)
+    return {name: frozenset(words) for name, words in found.items()}
+
+
+def _is_passive(verb) -> bool:
+    return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+
+
+def _passive_speaker(verb) -> str | None:
+    """Speaker of a passive speech verb: its ``by`` phrase ("was accused by the union"), else unknown."""
+    for child in verb.children:
+        if child.dep_ == "agent":
+            obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if obj is not None and obj.pos_ != "PRON":
+                party = _party(obj)
+                return party.text if party is not None else None
+    return None
 
 
 def _subject_pronoun(verb) -> str | None:
@@ -244,10 +313,15 @@ class DocumentFacts:
             return any(a <= pos < b for a, b in quoted)
 
         self.events = attribution_events(doc, in_quote, paragraph_spans(body))
+        self.affiliations = affiliations(doc)
         names = full_names(doc)
         descriptions: list[str] = []
         named: list = []                 # (position, speaker) of speakers named so far
         for e in self.events:
+            if _subject_pronoun(doc[e.token_i]) in DEMONSTRATIVES:
+                e.speaker = None                                # "this suggests that": no speaker
+            elif e.speaker is not None and _is_passive(doc[e.token_i]):
+                e.speaker = _passive_speaker(doc[e.token_i])   # "X was accused by Y": Y speaks
             e.speaker = resolve_speaker(e.speaker, names, descriptions)
             if e.speaker and " " in e.speaker and not e.is_person:
                 descriptions.append(e.speaker)
@@ -268,7 +342,7 @@ class DocumentFacts:
         doc = self.doc
         span = doc.char_span(start, end, alignment_mode="expand")
         text = doc.text[start:end]
-        facts = SentenceFacts(text, span, self.aliases)
+        facts = SentenceFacts(text, span, self.aliases, self.affiliations)
         if span is None:
             return facts
         facts.speakers = [e.speaker for e in self.events if e.speaker and start <= e.pos < end]
@@ -278,7 +352,7 @@ class DocumentFacts:
             ["value", "unit", "text", "qualifier"]].to_dict("records")
         facts.times = time_anchors(span)
         facts.places = _places(span, self.aliases)
-        facts.negations = _negations(span)
+        facts.negations, facts.denials = _negations(span)
         pieces = [(max(a, start), min(b, end)) for a, b in self.quoted if a < end and b > start]
         facts.quoted = [(doc.text[a:b], [normalise_word(w) for w in WORD_RE.findall(doc.text[a:b])])
                         for a, b in pieces]
