@@ -12,12 +12,12 @@ speaker the other leaves out) is an omission, not a change, and is not reported.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from analysis.statements.speakers import SPEECH_VERBS, speakers_agree
+from analysis.statements.speakers import SPEECH_VERBS
+from analysis.statements.statement_speakers import DESCRIPTION_WORD_MIN_RATIO, same_source
 from analysis.statements.statement_facts import PLACE_LABELS, SentenceFacts, place_key
 from analysis.statements.time_anchors import conflicting_anchors
 from analysis.text.lemmas import is_stop_word, lemma
@@ -49,15 +49,6 @@ QUALIFIER_GROUPS = {
 #: rumour") and leaves out a sentence that merely shares a word with it; the
 #: hand-annotated set in tests/data/changes measures it.
 QUOTE_SHARED_MIN = 0.5
-#: Words that say someone speaks for a source, not who the source is: "a
-#: spokesperson for the ministry" and "the ministry" are one source.
-SPOKESPERSON_WORDS = frozenset("""spokesperson spokesman spokeswoman spokespeople representative
-    representatives official officials source sources aide aides""".split())
-#: rapidfuzz ``ratio`` (0-100) from which two words of speaker descriptions are
-#: one word spelt two ways: "korea"/"korean" 90.9, a typo "norther"/"north"
-#: 83.3; different places stay apart ("russia"/"prussia" is 92 but
-#: "russia"/"ukraine" 46). Set by hand on those examples.
-DESCRIPTION_WORD_MIN_RATIO = 80
 #: Relative tolerance under which two figures are one value ($100m = 100 million dollars).
 VALUE_TOLERANCE = 1e-9
 
@@ -86,55 +77,6 @@ def _clip(text: str) -> str:
 def _change(kind: str, label: str, a: str, b: str) -> Change:
     a, b = _clip(a) or "(none)", _clip(b) or "(none)"
     return Change(kind, f"{label}: {a} -> {b}", a, b)
-
-
-def _description_words(speaker: str) -> set[str]:
-    words = {normalise_word(w) for w in WORD_RE.findall(speaker)}
-    words = {re.sub(r"['’]s$", "", w) for w in words}
-    return {w for w in words if w not in SPOKESPERSON_WORDS and not is_stop_word(w)}
-
-
-def _is_spokesperson(speaker: str) -> bool:
-    return any(normalise_word(w) in SPOKESPERSON_WORDS for w in WORD_RE.findall(speaker))
-
-
-def _affiliated(person: str, body: str, affiliations: dict) -> bool:
-    """Whether ``body`` (a speaker description) names what ``person`` is described as part of."""
-    words = WORD_RE.findall(person)
-    known = affiliations.get(normalise_word(words[-1])) if words else None
-    described = _description_words(body)
-    return bool(known and described) and all(
-        any(fuzz.ratio(w, v) >= DESCRIPTION_WORD_MIN_RATIO for v in known) for w in described)
-
-
-def same_source(x: str, y: str, affiliations: dict | None = None) -> bool:
-    """Whether two speaker strings name one source.
-
-    :func:`~analysis.statements.speakers.speakers_agree` (names), or two
-    descriptions whose words, spokesperson words (:data:`SPOKESPERSON_WORDS`)
-    and stop words set aside, are one inside the other up to spelling
-    (rapidfuzz ratio :data:`DESCRIPTION_WORD_MIN_RATIO`): "a representative
-    for the North Korean foreign ministry" and "North Korean foreign ministry
-    spokesperson" are one source; "Ukraine's foreign minister" and "Russia's
-    foreign minister" are two. A description left empty ("a spokesman"),
-    or one naming a spokesperson opposite a name ("a White House official",
-    "John Kirby"), agrees with any speaker: it cannot be told apart. A person
-    and the body a document describes them as part of (``affiliations``,
-    surname -> words of their description, "John Kirby, a spokesman for the
-    White House") are one source.
-    """
-    if speakers_agree(x, y):
-        return True
-    affiliations = affiliations or {}
-    if _affiliated(x, y, affiliations) or _affiliated(y, x, affiliations):
-        return True       # "John Kirby, a spokesman for the White House" and "the White House"
-    if _is_spokesperson(x) != _is_spokesperson(y):
-        return True       # "a White House official" may be the "John Kirby" of the other side
-    wx, wy = _description_words(x), _description_words(y)
-    if not wx or not wy:
-        return True
-    small, large = sorted((wx, wy), key=len)
-    return all(any(fuzz.ratio(w, v) >= DESCRIPTION_WORD_MIN_RATIO for v in large) for w in small)
 
 
 def attribution(a: SentenceFacts, b: SentenceFacts) -> list[Change]:

@@ -17,10 +17,9 @@ import pandas as pd
 
 from analysis.statements.number_words import parse_number_words
 from analysis.statements.numbers import extract_numbers
-from analysis.statements.speakers import attribution_events, full_names, resolve_speaker
-from analysis.statements.time_anchors import TimeAnchor, time_anchors
+from analysis.statements.statement_speakers import affiliations, resolved_events
+from analysis.statements.time_anchors import time_anchors
 from analysis.text.lemmas import lemma
-from analysis.text.paragraphs import paragraph_spans
 from analysis.text.quotation_marks import quoted_spans
 from analysis.text.words import WORD_RE, normalise_word
 
@@ -41,12 +40,6 @@ NEGATIVE_LEMMAS = frozenset("deny refute reject dismiss refuse fail false untrue
 #: Figure units that are times, compared as time anchors, not as numbers
 #: (a duration, "for three years", is kept as a figure: its unit is ``duration``).
 DATE_UNITS = ("date", "relative_date")
-#: Lower-case words inside a person's name ("Erik ten Hag", "Ursula von der Leyen").
-NAME_PARTICLES = frozenset("ten van von der de den da di du la le al el bin ibn".split())
-#: Subjects that make a speech verb no attribution ("This suggests that ...").
-DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
-#: Personal pronouns whose speaker is the nearest person named before them.
-PERSON_PRONOUNS = frozenset({"he", "she"})
 _DURATION_RE = re.compile(r"^(?:for\s+|over\s+|in\s+)?(?:the\s+)?(?:(?:last|past|next)\s+)?"
                           r"(?P<num>[\w-]+(?:\s+[\w-]+)?)\s+(?P<unit>day|week|month|year|decade|hour)s$", re.I)
 
@@ -227,68 +220,6 @@ def _negations(span) -> tuple[list[str], list[str]]:
     return negations, denials
 
 
-def _name_run(doc, start: int, end: int) -> str | None:
-    """The whole name around the characters ``start``..``end``: neighbouring proper nouns and particles.
-
-    spaCy's small model often cuts a name ("Erik" of "Erik ten Hag"); the
-    speaker is carried to the run of proper nouns around it.
-    """
-    span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None or not any(t.pos_ == "PROPN" for t in span):
-        return None
-    lo, hi = span.start, span.end
-    while lo > 0 and (doc[lo - 1].pos_ == "PROPN" or (doc[lo - 1].lower_ in NAME_PARTICLES
-                                                      and lo > 1 and doc[lo - 2].pos_ == "PROPN")):
-        lo -= 1
-    while hi < len(doc) and (doc[hi].pos_ == "PROPN" or (doc[hi].lower_ in NAME_PARTICLES
-                                                         and hi + 1 < len(doc) and doc[hi + 1].pos_ == "PROPN")):
-        hi += 1
-    return doc[lo:hi].text
-
-
-def affiliations(doc) -> dict[str, frozenset]:
-    """Surname -> proper-noun words of the phrases describing each person named in a document.
-
-    "John Kirby, a spokesman for the White House National Security Council"
-    and "White House National Security Council spokesperson John Kirby" both
-    give ``kirby`` -> {white, house, national, security, council}: the name's
-    own phrase, with its apposition, or the phrase it stands in apposition to.
-    """
-    found: dict[str, set] = {}
-    for ent in doc.ents:
-        if ent.label_ != "PERSON":
-            continue
-        root = ent.root
-        tokens = list(root.subtree)
-        if root.dep_ == "appos" and root.head.pos_ in ("NOUN", "PROPN"):
-            tokens += [t for t in root.head.subtree if t.dep_ not in ("relcl", "acl")]
-        words = {normalise_word(t.text) for t in tokens
-                 if t.pos_ == "PROPN" and not ent.start <= t.i < ent.end}
-        if words:
-            found.setdefault(normalise_word(ent[-1].text), set()).update(words)
-    return {name: frozenset(words) for name, words in found.items()}
-
-
-def _is_passive(verb) -> bool:
-    return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
-
-
-def _passive_speaker(verb) -> str | None:
-    """Speaker of a passive speech verb: its ``by`` phrase ("was accused by the union"), else unknown."""
-    for child in verb.children:
-        if child.dep_ == "agent":
-            obj = next((c for c in child.children if c.dep_ == "pobj"), None)
-            if obj is not None and obj.pos_ != "PRON":
-                party = _party(obj)
-                return party.text if party is not None else None
-    return None
-
-
-def _subject_pronoun(verb) -> str | None:
-    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    return subject.lower_ if subject is not None and subject.pos_ == "PRON" else None
-
-
 class DocumentFacts:
     """The parts of one parsed document that sentences need their context for.
 
@@ -312,27 +243,8 @@ class DocumentFacts:
         def in_quote(pos: int) -> bool:
             return any(a <= pos < b for a, b in quoted)
 
-        self.events = attribution_events(doc, in_quote, paragraph_spans(body))
+        self.events = resolved_events(doc, in_quote)
         self.affiliations = affiliations(doc)
-        names = full_names(doc)
-        descriptions: list[str] = []
-        named: list = []                 # (position, speaker) of speakers named so far
-        for e in self.events:
-            if _subject_pronoun(doc[e.token_i]) in DEMONSTRATIVES:
-                e.speaker = None                                # "this suggests that": no speaker
-            elif e.speaker is not None and _is_passive(doc[e.token_i]):
-                e.speaker = _passive_speaker(doc[e.token_i])   # "X was accused by Y": Y speaks
-            e.speaker = resolve_speaker(e.speaker, names, descriptions)
-            if e.speaker and " " in e.speaker and not e.is_person:
-                descriptions.append(e.speaker)
-            if e.speaker is None and _subject_pronoun(doc[e.token_i]) in PERSON_PRONOUNS and named:
-                e.speaker = named[-1]     # "he said" after a speaker the parse did not mark a person
-            elif e.speaker:
-                at = body.find(e.speaker, doc[e.token_i].sent.start_char, doc[e.token_i].sent.end_char)
-                fuller = _name_run(doc, at, at + len(e.speaker)) if at >= 0 else None
-                if fuller and len(fuller) > len(e.speaker):
-                    e.speaker = fuller
-                named.append(e.speaker)
         dates = numbers["unit"].isin(DATE_UNITS)
         keep = ~dates & ~numbers["is_conversion"] & ~numbers["vague"]
         self.numbers = pd.concat([numbers[keep], _durations(numbers[dates])], ignore_index=True)
