@@ -58,8 +58,15 @@ class Party:
     text: str
 
     def same_as(self, other: "Party") -> bool:
-        """Same head word and compatible modifiers (one set inside the other)."""
-        return self.head == other.head and (self.mods <= other.mods or other.mods <= self.mods)
+        """Same head word (singular or plural) and compatible modifiers (one set inside the other)."""
+        return (_singular(self.head) == _singular(other.head)
+                and (self.mods <= other.mods or other.mods <= self.mods))
+
+
+def _singular(word: str) -> str:
+    """A plural's singular for comparison ("ministers" = "minister"); the lemmatizer leaves a
+    capitalised plural ("Ministers" opening a sentence, tagged a proper noun) as it is."""
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
 @dataclass
@@ -149,8 +156,9 @@ def clause_roles(span) -> list[tuple[Party, Party, str]]:
 
     The agent is the active subject (``nsubj``) or the ``by`` phrase of a
     passive (``agent``); the patient is the direct object (``dobj``) or the
-    passive subject (``nsubjpass``). A relative pronoun stands for the noun
-    its clause describes; other pronouns are left out.
+    passive subject (``nsubjpass``) or the indirect object (``dative``). A
+    relative pronoun stands for the noun its clause describes; other pronouns
+    are left out.
     """
     roles = []
     for verb in span:
@@ -164,7 +172,7 @@ def clause_roles(span) -> list[tuple[Party, Party, str]]:
             elif child.dep_ == "nsubjpass":
                 patients.extend(_with_conjuncts(verb.head if child.tag_ in ("WP", "WDT")
                                                 and verb.dep_ == "relcl" else child))
-            elif child.dep_ == "dobj":
+            elif child.dep_ in ("dobj", "dative"):      # "fined the bank €20m": the bank
                 patients.extend(_with_conjuncts(child))
             elif child.dep_ == "agent":
                 agents.extend(t for c in child.children if c.dep_ == "pobj" for t in _with_conjuncts(c))
