@@ -10,6 +10,7 @@ documents.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -17,7 +18,7 @@ import pandas as pd
 
 from analysis.statements.number_words import parse_number_words
 from analysis.statements.numbers import extract_numbers
-from analysis.statements.statement_speakers import affiliations, resolved_events
+from analysis.statements.statement_speakers import affiliations, entity_of, resolved_events
 from analysis.statements.time_anchors import time_anchors
 from analysis.text.lemmas import lemma
 from analysis.text.quotation_marks import quoted_spans
@@ -134,8 +135,7 @@ def _party(tok) -> Party | None:
     """The participant headed by ``tok``; None for pronouns and relative words."""
     if tok.pos_ == "PRON" or tok.tag_ in ("WP", "WDT", "PRP", "PRP$", "EX"):
         return None
-    doc = tok.doc
-    ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None) if tok.ent_type_ else None
+    ent = entity_of(tok)
     if ent is not None:
         words = [t.lower_ for t in ent if not t.is_punct and t.lower_ not in ("the", "'s", "’s")]
         if not words:
@@ -204,9 +204,10 @@ def _places(span, aliases: dict[str, str]) -> list[tuple[str, str, str]]:
     (:mod:`analysis.statements.change_rules`) covers those.
     """
     places = []
-    for ent in span.ents:
-        if ent.label_ not in PLACE_LABELS:
+    for tok in span:
+        if tok.ent_iob_ != "B" or tok.ent_type_ not in PLACE_LABELS:
             continue
+        ent = entity_of(tok)
         prep = _preposition_of(ent.root)
         if prep is None:
             continue
@@ -244,37 +245,41 @@ class DocumentFacts:
     def __init__(self, doc, numbers: pd.DataFrame, aliases: dict[str, str]):
         self.doc = doc
         self.aliases = aliases
-        body = doc.text
+        self.body = body = doc.text
         self.quoted = quoted_spans(body)
         quoted = self.quoted
 
+        starts = [a for a, _ in quoted]
+
         def in_quote(pos: int) -> bool:
-            return any(a <= pos < b for a, b in quoted)
+            k = bisect.bisect_right(starts, pos) - 1
+            return k >= 0 and pos < quoted[k][1]
 
         self.events = resolved_events(doc, in_quote)
         self.affiliations = affiliations(doc)
         dates = numbers["unit"].isin(DATE_UNITS)
         keep = ~dates & ~numbers["is_conversion"] & ~numbers["vague"]
-        self.numbers = pd.concat([numbers[keep], _durations(numbers[dates])], ignore_index=True)
+        figures = pd.concat([numbers[keep], _durations(numbers[dates])], ignore_index=True)
+        self.numbers = figures.sort_values("start", kind="mergesort")[
+            ["start", "end", "value", "unit", "text", "qualifier"]].to_dict("records")
 
     def sentence(self, start: int, end: int) -> SentenceFacts:
         """:class:`SentenceFacts` of the sentence at character offsets ``start``..``end``."""
         doc = self.doc
         span = doc.char_span(start, end, alignment_mode="expand")
-        text = doc.text[start:end]
+        body = self.body                      # Doc.text joins every token on each call
+        text = body[start:end]
         facts = SentenceFacts(text, span, self.aliases, self.affiliations)
         if span is None:
             return facts
         facts.speakers = [e.speaker for e in self.events if e.speaker and start <= e.pos < end]
         facts.roles = clause_roles(span)
-        inside = self.numbers[(self.numbers["start"] >= start) & (self.numbers["end"] <= end)]
-        facts.numbers = inside.sort_values("start", kind="mergesort")[
-            ["value", "unit", "text", "qualifier"]].to_dict("records")
+        facts.numbers = [n for n in self.numbers if n["start"] >= start and n["end"] <= end]
         facts.times = time_anchors(span)
         facts.places = _places(span, self.aliases)
         facts.negations, facts.denials = _negations(span)
         pieces = [(max(a, start), min(b, end)) for a, b in self.quoted if a < end and b > start]
-        facts.quoted = [(doc.text[a:b], [normalise_word(w) for w in WORD_RE.findall(doc.text[a:b])])
+        facts.quoted = [(body[a:b], [normalise_word(w) for w in WORD_RE.findall(body[a:b])])
                         for a, b in pieces]
         for match in WORD_RE.finditer(text):
             at = start + match.start()
