@@ -49,6 +49,9 @@ QUALIFIER_GROUPS = {
 #: rumour") and leaves out a sentence that merely shares a word with it; the
 #: hand-annotated set in tests/data/changes measures it.
 QUOTE_SHARED_MIN = 0.5
+#: Shortest place name whose adjective is recognised by its stem ("korea" ->
+#: "korean"): below it, names too short to tell apart by spelling ("iran" / "iraq").
+PLACE_STEM_MIN_CHARS = 5
 #: Relative tolerance under which two figures are one value ($100m = 100 million dollars).
 VALUE_TOLERANCE = 1e-9
 
@@ -233,13 +236,17 @@ def _is_according_to(run) -> bool:
 
 def same_place(x: str, y: str) -> bool:
     """Whether two place keys name one place: equal, one inside the other ("ukraine" in
-    "eastern ukraine"), or one spelt as the other's adjective ("ukrainian", :data:`DESCRIPTION_WORD_MIN_RATIO`)."""
+    "eastern ukraine"), or a name and its adjective ("ukraine"/"ukrainian", "russia"/"russian":
+    the shorter, but for its last letter, begins the longer, and is at least
+    :data:`PLACE_STEM_MIN_CHARS` long)."""
     if x == y:
         return True
     wx, wy = set(x.split()), set(y.split())
     if wx <= wy or wy <= wx:
         return True
-    return fuzz.ratio(x, y) >= DESCRIPTION_WORD_MIN_RATIO
+    short, long_ = sorted((x, y), key=len)
+    stem = short[:-1] if len(short) > PLACE_STEM_MIN_CHARS else short
+    return len(stem) >= PLACE_STEM_MIN_CHARS - 1 and long_.startswith(stem) and " " not in short
 
 
 def places(a: SentenceFacts, b: SentenceFacts) -> list[Change]:

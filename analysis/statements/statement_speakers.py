@@ -123,13 +123,23 @@ def _subject_pronoun(verb) -> str | None:
     return subject.lower_ if subject is not None and subject.pos_ == "PRON" else None
 
 
+def _person_before(doc, i: int, names: dict[str, str]) -> str | None:
+    """The last person named before token ``i`` (full name where the document gives one)."""
+    last = None
+    for tok in doc[:i]:
+        if tok.ent_iob_ == "B" and tok.ent_type_ == "PERSON":
+            last = entity_of(tok).text
+    return resolve_speaker(last, names, []) if last else None
+
+
 def resolved_events(doc, in_quote) -> list[AttributionEvent]:
     """A document's attributions, speakers resolved as the statement comparison needs them.
 
     On top of :func:`~analysis.statements.speakers.attribution_events` and
     :func:`~analysis.statements.speakers.resolve_speaker`: a name cut by the
     parser is made whole ("Erik" -> "Erik ten Hag"); "he"/"she" left
-    without a speaker takes the last speaker named; a passive speech verb's
+    without a speaker takes the last speaker named, or before any speaker
+    the last person named; a passive speech verb's
     speaker is its ``by`` phrase ("was accused by the union"), not its
     subject; a demonstrative subject ("this suggests") is no speaker.
 
@@ -157,8 +167,9 @@ def resolved_events(doc, in_quote) -> list[AttributionEvent]:
         e.speaker = resolve_speaker(e.speaker, names, descriptions)
         if e.speaker and " " in e.speaker and not e.is_person:
             descriptions.append(e.speaker)
-        if e.speaker is None and _subject_pronoun(doc[e.token_i]) in PERSON_PRONOUNS and named:
-            e.speaker = named[-1]     # "he said" after a speaker the parse did not mark a person
+        if e.speaker is None and _subject_pronoun(doc[e.token_i]) in PERSON_PRONOUNS:
+            # "he said" after a speaker the parse did not mark a person, else after a person named
+            e.speaker = named[-1] if named else _person_before(doc, e.token_i, names)
         elif e.speaker:
             at = body.find(e.speaker, doc[e.token_i].sent.start_char, doc[e.token_i].sent.end_char)
             fuller = _name_run(doc, at, at + len(e.speaker)) if at >= 0 else None

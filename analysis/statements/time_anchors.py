@@ -79,10 +79,10 @@ def _day_next_to(tokens, k: int) -> str | None:
 
 def _is_bare_year(tokens, k: int) -> bool:
     tok = tokens[k]
+    if tok.dep_ == "nummod" and tok.head.pos_ == "NOUN" and tok.head.i > tok.i:
+        return False                      # "2014 soldiers"
     if tok.ent_type_ == "DATE":
         return True
-    if tok.dep_ == "nummod" and tok.head.pos_ == "NOUN":
-        return False                      # "2014 soldiers"
     before = tokens[k - 1].lower_.rstrip(".") if k > 0 else ""
     return before in _YEAR_PREPOSITIONS or before in _MONTHS or before == ","
 
