@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 from analysis.statements.speakers import SPEECH_VERBS
 from analysis.statements.statement_speakers import DESCRIPTION_WORD_MIN_RATIO, same_source
 from analysis.statements.statement_facts import PLACE_LABELS, SentenceFacts, place_key
-from analysis.statements.time_anchors import conflicting_anchors
+from analysis.statements.time_anchors import conflicting_anchors, is_time_word
 from analysis.text.lemmas import is_stop_word, lemma
 from analysis.text.words import WORD_RE, normalise_word
 
@@ -214,7 +214,8 @@ def _replaced_places(a: SentenceFacts, b: SentenceFacts) -> tuple[str, str] | No
     differing = []
     for role in sorted(roles_a.keys() & roles_b.keys()):
         run_a, run_b = roles_a[role], roles_b[role]
-        if not any(t.ent_type_ in PLACE_LABELS for t in (*run_a, *run_b)):
+        if not any(t.ent_type_ in PLACE_LABELS for t in (*run_a, *run_b)) or any(
+                is_time_word(t.text) for t in (*run_a, *run_b)):
             continue
         text_a = " ".join(t.text for t in run_a)
         text_b = " ".join(t.text for t in run_b)

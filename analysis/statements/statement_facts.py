@@ -19,7 +19,7 @@ import pandas as pd
 from analysis.statements.number_words import parse_number_words
 from analysis.statements.numbers import extract_numbers
 from analysis.statements.statement_speakers import affiliations, entity_of, resolved_events
-from analysis.statements.time_anchors import time_anchors
+from analysis.statements.time_anchors import is_time_word, time_anchors
 from analysis.text.lemmas import lemma
 from analysis.text.quotation_marks import quoted_spans
 from analysis.text.words import WORD_RE, normalise_word
@@ -208,6 +208,8 @@ def _places(span, aliases: dict[str, str]) -> list[tuple[str, str, str]]:
         if tok.ent_iob_ != "B" or tok.ent_type_ not in PLACE_LABELS:
             continue
         ent = entity_of(tok)
+        if is_time_word(ent.text):
+            continue                      # "in November" tagged a place
         prep = _preposition_of(ent.root)
         if prep is None:
             continue

@@ -47,6 +47,11 @@ _RELATIVE_RE = re.compile(
     re.I)
 
 
+def is_time_word(word: str) -> bool:
+    """Whether ``word`` is a month or weekday name (the parser sometimes tags "November" a place)."""
+    return word.lower().rstrip(".") in _MONTHS or word.lower() in _WEEKDAYS
+
+
 @dataclass(frozen=True)
 class TimeAnchor:
     """One time anchor of a sentence.
