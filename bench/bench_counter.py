@@ -121,16 +121,19 @@ def choose_thresholds(model: dict, features: pd.DataFrame, labels: np.ndarray) -
     """Thresholds maximising 3-class macro F1 + derived F1 on ``features`` (ties: lowest).
 
     The probabilities come from the kit's :func:`analysis.overlap.relation_model.model_relations`;
-    the grid applies its rule (wholly if P(wholly) >= t_w, else partially if P(derived) >= t_d).
+    the grid applies its rule (wholly if P(wholly) >= t_w, else partially if P(derived) >= t_d,
+    independent below :data:`analysis.overlap.relation_model.CHAR_CONTAINMENT_MIN`).
     """
     probabilities = relation_model.model_relations(
         features, dict(model, thresholds={"derived": 0.5, "wholly": 0.5}))
     derived = probabilities["derived_probability"].to_numpy()
     wholly = probabilities["wholly_probability"].to_numpy()
+    floor = features["char_containment"].to_numpy() < relation_model.CHAR_CONTAINMENT_MIN
     best = None
     for t_derived in GRID:
         for t_wholly in GRID:
             predicted = np.where(wholly >= t_wholly, "WD", np.where(derived >= t_derived, "PD", "ND"))
+            predicted[floor] = "ND"
             s = scores(predicted, labels)
             value = round(s["macro_f1"] + s["derived_f1"], 9)
             if best is None or value > best[0]:
@@ -139,9 +142,11 @@ def choose_thresholds(model: dict, features: pd.DataFrame, labels: np.ndarray) -
 
 
 def fit_model(features: pd.DataFrame, labels: np.ndarray) -> dict:
-    """Both heads and both thresholds, fitted on ``features`` / ``labels`` only."""
+    """Both heads, both thresholds and the feature ranges, from ``features`` / ``labels`` only."""
     x = features[list(relation_model.FEATURES)].to_numpy(dtype=np.float64)
     model = {"features": list(relation_model.FEATURES), "l2": L2,
+             "clip": [[round(float(low), 6), round(float(high), 6)]
+                      for low, high in zip(x.min(axis=0), x.max(axis=0))],
              "derived": _head(x, labels != "ND"), "wholly": _head(x, labels == "WD")}
     model["thresholds"] = choose_thresholds(model, features, labels)
     return model
