@@ -30,7 +30,7 @@ from spaCy or the embedding model). This benchmark
 
 The last line printed is ``COUNTER held-out derived F1 0.xxx macro F1 0.xxx``.
 
-Run: ``python -m bench.bench_counter [--fit] [--data DIR]`` (about a minute).
+Run: ``python -m bench.bench_counter [--fit] [--data DIR]`` (about two minutes of CPU).
 """
 
 from __future__ import annotations

@@ -78,7 +78,6 @@ CHAR_NGRAM = 4
 #: ND, so it costs nothing there, and it stops the length prior from making a
 #: short text that shares nothing "derived".
 CHAR_CONTAINMENT_MIN = 0.10
-RELATIONS = ("wholly_derived", "partially_derived", "independent")
 
 
 def _unquoted_spans(body: str) -> pd.DataFrame:
