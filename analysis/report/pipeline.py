@@ -206,6 +206,7 @@ def overlap_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     from analysis.overlap.alignment import align_sentences
     from analysis.overlap.embeddings import encode
     from analysis.overlap.relations import pair_relations
+    from analysis.overlap.reuse import mark_reuse
 
     docs, params = analysis.docs, analysis.parameters
     pairs = candidates.candidate_pairs(docs, seed=params["seed"])
@@ -216,7 +217,7 @@ def overlap_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     summary = pair_relations(docs, passages, alignment, pairs=pairs)
     return {
         "candidate_pairs": pairs,
-        "passages": passages,
+        "passages": mark_reuse(passages, docs),  # which passages count as reuse: listed and highlighted
         "sentence_alignment": alignment,
         "overlap_pairs": summary,
         "derivation": derivation_edges(summary, docs, passages),

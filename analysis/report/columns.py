@@ -1,0 +1,58 @@
+"""Which columns of each table the HTML report shows, under which heading.
+
+A reader needs a few columns of each table; the CSV files in ``tables/``
+keep every column (their docstrings document them). Each mapping is
+column -> heading, in the order shown, for :func:`analysis.report.render.reader_table`.
+"""
+
+from __future__ import annotations
+
+#: ``readability.csv`` (26 columns, too wide for a page): the outlet, the
+#: grade-level formulas of the figure, reading ease, the consensus and the size.
+READABILITY_SHOWN = {
+    "label": "Outlet",
+    "text_standard_grade": "Consensus grade",
+    "flesch_kincaid_grade": "Flesch-Kincaid",
+    "gunning_fog": "Gunning fog",
+    "smog_index": "SMOG",
+    "coleman_liau_index": "Coleman-Liau",
+    "flesch_reading_ease": "Reading ease",
+    "words": "Words",
+    "sentences_independent": "Sentences",
+    "flags": "Flags",
+}
+
+#: ``overlap_pairs.csv``: who shares how much with whom.
+OVERLAP_PAIRS_SHOWN = {
+    "doc_a": "Document",
+    "doc_b": "Other document",
+    "relation": "Relation",
+    "basis": "Basis",
+    "lexical_containment": "Words in shared passages",
+    "unquoted_containment": "Of them outside quotes",
+    "semantic_coverage": "Sentences aligned",
+}
+
+#: ``passages.csv``: the passage and where it is; character offsets stay in the CSV.
+PASSAGES_SHOWN = {
+    "doc_a": "Document",
+    "doc_b": "Other document",
+    "n_words": "Words",
+    "kind": "Match",
+    "text_a": "Passage",
+}
+
+#: ``documents.csv`` in the report's document list (:func:`analysis.report.render.document_list`).
+DOCUMENTS_SHOWN = {
+    "label": "Document",
+    "title": "Headline",
+    "language": "Language",
+    "n_words": "Words",
+    "flags": "Flags",
+}
+
+#: ``sources.csv`` columns taken as the publication date, then as the article's address, first found first.
+DATE_COLUMNS = ("published", "date", "published_at", "publication_date")
+URL_COLUMNS = ("url", "link", "source_url")
+#: Schemes a link in the report may have; any other address is shown as text.
+LINK_SCHEMES = ("http", "https")
