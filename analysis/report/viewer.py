@@ -159,8 +159,10 @@ def pair_view(docs: pd.DataFrame, sentences: pd.DataFrame, passages: pd.DataFram
         sides[side] = document_view(bodies[doc_id], own_sentences, spans, aligned,
                                     f"{view['id']}-{side}", f"{view['id']}-{other_side}")
         view[f"aligned_{side}"] = int(aligned["kind"].isin(ALIGNED_KINDS).sum())
-    if view["identical"]:
-        sides["b"] = []  # shown once
+    if view["identical"]:  # shown once, without links to the copy that is not shown
+        sides["a"] = document_view(bodies[source], sentences[sentences["doc_id"] == source], [],
+                                   alignment.iloc[:0], f"{view['id']}-a", f"{view['id']}-b")
+        sides["b"] = []
     view["paragraphs_a"], view["paragraphs_b"] = sides["a"], sides["b"]
     return view
 
