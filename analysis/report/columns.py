@@ -42,6 +42,15 @@ PASSAGES_SHOWN = {
     "text_a": "Passage",
 }
 
+#: ``number_conflicts.csv``: the renderings that disagree with their claim.
+NUMBER_CONFLICTS_SHOWN = {
+    "label": "Outlet",
+    "claim": "Claim",
+    "text": "As written",
+    "scope": "Scope",
+    "conflict": "Conflict",
+}
+
 #: ``documents.csv`` in the report's document list (:func:`analysis.report.render.document_list`).
 DOCUMENTS_SHOWN = {
     "label": "Document",

@@ -207,6 +207,8 @@ def reader_table(data: pd.DataFrame, shown: dict[str, str], caption: str = "",
     kept = data[[c for c in shown if c in data.columns]].copy()
     for column in kept.columns:  # pandas shows a line break as "\n": mark paragraphs
         kept[column] = kept[column].map(lambda v: PARAGRAPH_BREAK.sub(" \u00b6 ", v) if isinstance(v, str) else v)
+    if "flags" in kept.columns:  # "a=1;b" flags may wrap after each ";"
+        kept["flags"] = kept["flags"].map(lambda v: v.replace(";", "; ") if isinstance(v, str) else v)
     if labels:
         for column in DOCUMENT_ID_COLUMNS:
             if column in kept.columns:
