@@ -85,3 +85,15 @@ def test_tables_fit_the_page_and_prose_is_left_aligned(page):
     aligns = page.eval_on_selector_all(".pxr p, .pxr-index li, table.parallax-table td",
                                        "els => [...new Set(els.map(e => getComputedStyle(e).textAlign))]")
     assert set(aligns) <= {"left", "start"}, aligns
+
+
+def test_the_overlap_section_lists_reuse_only_and_links_the_viewer(page):
+    captions = page.eval_on_selector_all("p.parallax-caption", "ps => ps.map(p => p.textContent)")
+    passages = [c for c in captions if c.startswith("Shared passages counted as reuse")]
+    assert len(passages) == 1  # the table is shown
+    cells = page.eval_on_selector_all("p.parallax-caption + table td", "tds => tds.map(td => td.textContent.trim())")
+    assert "to a media report on the" not in cells  # a trivial six-word match is not listed as reuse
+    pairs = page.eval_on_selector_all(".pxr-index a", "links => links.map(a => a.getAttribute('href'))")
+    sections = page.eval_on_selector_all("section.pxr-pair", "ss => ss.map(s => '#' + s.id)")
+    assert pairs and pairs == sections  # one link per pair of the viewer, in the same order
+
