@@ -197,7 +197,7 @@ def test_report_notebook_runs_all_cells_in_jupyterlab(lab_server):
             assert first.get_attribute("alt"), "the figure has no alt text"
             # JupyterLab right-aligns table cells; the report's prose and tables read left-aligned here too
             aligns = page.eval_on_selector_all(
-                ".pxr p, .pxr-index li, table.parallax-documents td",
+                ".pxr p, .pxr-index li, table.parallax-documents td, table.parallax-table td, table.parallax-table th",
                 "els => els.map(e => getComputedStyle(e).textAlign)")
             assert aligns and set(aligns) <= {"left", "start"}, set(aligns)
             viewer = page.locator("section.pxr-pair").first

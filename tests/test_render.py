@@ -81,7 +81,7 @@ def test_rich_html_is_kept_from_mathjax_and_never_trusts_plain_text():
 def test_table_escapes_cells_column_names_and_caption():
     table = pd.DataFrame({HOSTILE: [HOSTILE, "plain"], "n": [1, 2]})
     shown = render.table(table, caption=HOSTILE)
-    parsed = assert_inert(shown.markup, {"p", "table", "thead", "tbody", "tr", "th", "td"})
+    parsed = assert_inert(shown.markup, {"p", "table", "thead", "tbody", "tr", "th", "td", "style"})
     assert parsed.text.count(HOSTILE) == 3  # caption, column name, cell
     assert parsed.tags[:2] == ["p", "table"]
 
@@ -185,7 +185,8 @@ def test_overlap_details_show_related_pairs_links_and_only_passages_that_count_a
     derivation = pd.DataFrame({"source": ["b"], "derived": ["a"], "relation": ["partially_derived"]})
     result = {"overlap_pairs": summary, "passages": passages, "derivation": derivation}
     shown = render.overlap_details(result, docs)
-    parsed = assert_inert(shown.markup, {"p", "div", "ul", "li", "a", "table", "thead", "tbody", "tr", "th", "td"})
+    parsed = assert_inert(shown.markup, {"p", "div", "ul", "li", "a", "table", "thead", "tbody", "tr", "th", "td",
+                                         "style"})
     captions = [p for p in parsed.text_parts if p.startswith(("Related pairs", "Shared passages", "Derived pairs"))]
     assert captions == ["Related pairs (1 of 2 ordered pairs; all are in tables/overlap_pairs.csv)",
                         "Derived pairs, side by side in the reuse viewer (appendix):",
