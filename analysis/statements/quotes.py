@@ -318,8 +318,9 @@ def _doc_quotes(doc_id: str, body: str, doc, label: str, canon) -> list[dict]:
         if event is not None and not event.speaker and event.cue.startswith("according to a "):
             event = _statement_source(event, events)
         speaker, cue = (event.speaker, event.cue) if event and event.speaker else (None, "")
+        sent_start, sent_end = _sentence_bounds(doc, span)
         kind = "quote"
-        if len(words(text)) <= SCARE_MAX_WORDS and not (
+        if len(words(text)) <= SCARE_MAX_WORDS and not _whole_sentence(body, span, sent_start) and not (
                 speaker and _governs(doc, event, span) and not _has_scare_cue(body, span)):
             kind, speaker, cue = "scare", None, ""
         if event is None and kind == "quote":
@@ -327,7 +328,6 @@ def _doc_quotes(doc_id: str, body: str, doc, label: str, canon) -> list[dict]:
             if prior is not None:
                 speaker, cue = prior.speaker, CONTINUED_CUE
         speaker = canon(speaker) if speaker else UNKNOWN_SPEAKER
-        sent_start, sent_end = _sentence_bounds(doc, span)
         rows.append({"doc_id": doc_id, "quote_id": f"{doc_id}-q{n:02d}", "text": text,
                      "speaker": speaker, "cue": cue if speaker != UNKNOWN_SPEAKER else "",
                      "start": span.start, "end": span.end, "kind": kind, "label": label,
@@ -343,6 +343,13 @@ def _governs(doc, event: AttributionEvent | None, span: _Span) -> bool:
         return False
     verb = doc[event.token_i]
     return any(verb.is_ancestor(t) for t in doc if span.start <= t.idx < span.end)
+
+
+def _whole_sentence(body: str, span: _Span, sent_start: int) -> bool:
+    """A short quotation that is a sentence of its own (“For what?”): it opens its
+    sentence and ends with the sentence's punctuation inside the marks."""
+    return (_rendering(body, span, sent_start) == DIRECT and span.closed
+            and body[span.start:span.end].rstrip().endswith((".", "?", "!")))
 
 
 def _has_scare_cue(body: str, span: _Span) -> bool:
