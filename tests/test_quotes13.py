@@ -103,3 +103,41 @@ def test_multi_paragraph_quotation_is_whole(annotated):
     body = analysis.docs.set_index("doc_id").at["n1_harbour", "body"]
     row = long.iloc[0]
     assert body[row.sentence_start:row.sentence_end].count("“") >= 1
+
+
+@pytest.fixture(scope="module")
+def merged(annotated):
+    from analysis.statements.speaker_aliases import speaker_aliases
+
+    analysis, quotes, _ = annotated
+    return speaker_aliases(quotes, analysis.docs, analysis.entities["mentions"])
+
+
+def test_one_source_many_names_merge(annotated, merged):
+    _, _, expected = annotated
+    quotes, aliases = merged
+    canonical = dict(zip(quotes["speaker"], quotes["canonical_speaker"]))
+    for names in expected["speaker_groups"]["same"]:
+        assert len({canonical[n] for n in names}) == 1, names
+    for a, b in expected["speaker_groups"]["apart"]:
+        assert canonical[a] != canonical[b], (a, b)
+    merged_names = set(aliases.loc[aliases["speaker"] != aliases["canonical_speaker"], "speaker"])
+    assert merged_names == {s for s, c in canonical.items() if s != c}
+    assert aliases["reason"].str.len().gt(0).all()
+    spelt = aliases[aliases["speaker"] == "Norwegien official"]
+    assert spelt["reason"].iloc[0].startswith("spelling: 'norwegien' read as 'norwegian'")
+
+
+def test_people_and_named_organisations_are_not_merged(merged):
+    quotes, _ = merged
+    for name in ("Lars Hovden", "European Commission", "Kenji Morita", "Arctic Watch"):
+        assert set(quotes.loc[quotes["speaker"] == name, "canonical_speaker"]) == {name}
+
+
+def test_speaker_aliases_deterministic(annotated, merged):
+    from analysis.statements.speaker_aliases import speaker_aliases
+
+    analysis, quotes, _ = annotated
+    again = speaker_aliases(quotes, analysis.docs, analysis.entities["mentions"])
+    assert again[1].to_csv(index=False) == merged[1].to_csv(index=False)
+    assert list(merged[1].columns) == ["speaker", "canonical_speaker", "reason", "documents", "quotes"]
