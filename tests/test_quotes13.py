@@ -141,3 +141,50 @@ def test_speaker_aliases_deterministic(annotated, merged):
     again = speaker_aliases(quotes, analysis.docs, analysis.entities["mentions"])
     assert again[1].to_csv(index=False) == merged[1].to_csv(index=False)
     assert list(merged[1].columns) == ["speaker", "canonical_speaker", "reason", "documents", "quotes"]
+
+
+@pytest.fixture(scope="module")
+def sections(annotated):
+    from analysis.report.pipeline import quotes_tables
+
+    analysis, _, _ = annotated
+    return quotes_tables(analysis)
+
+
+def _group_of(variants, text):
+    rows = variants[variants["text"].str.startswith(text)]
+    assert len(rows) == 1, (text, rows["text"].tolist())
+    return rows["group_id"].iloc[0]
+
+
+def test_renderings_of_one_statement_are_grouped_and_the_departing_outlet_named(annotated, sections):
+    _, _, expected = annotated
+    variants = sections["quote_variants"]
+    for case in expected["variants"]:
+        groups = {_group_of(variants, t) for t in case["texts"]}
+        assert len(groups) == 1, case
+        group = variants[variants["group_id"] == groups.pop()]
+        assert group["differs"].sum() >= 1, case
+        if "departs" in case:
+            assert set(group.loc[group["differs"], "doc_id"]) == {case["departs"]}, case
+            assert set(group["reference_basis"]) == {"derivation source"}
+
+
+def test_unrelated_short_quotes_of_one_speaker_stay_apart(sections):
+    variants = sections["quote_variants"]
+    texts = set(variants["text"])
+    assert "fabricated" not in texts or _group_of(variants, "fabricated") != _group_of(variants, "groundless")
+    assert "never happened" not in texts
+
+
+def test_quotes_section_tables(sections):
+    assert {"quotes", "quote_variants", "speaker_aliases"} <= set(sections)
+    quotes = sections["quotes"]
+    assert {"rendering", "canonical_speaker", "sentence_start", "sentence_end"} <= set(quotes.columns)
+    variants = sections["quote_variants"]
+    assert list(variants.columns[:8]) == ["group_id", "speaker", "doc_id", "quote_id", "text",
+                                          "differs", "diff", "label"]
+    for row in variants.itertuples():
+        ref = variants[variants["quote_id"] == row.reference_quote_id]
+        assert len(ref) == 1 and ref["group_id"].iloc[0] == row.group_id
+        assert ref["doc_id"].iloc[0] == row.reference_doc_id

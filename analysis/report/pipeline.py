@@ -113,6 +113,11 @@ class CorpusAnalysis:
         return entities.analyse_entities(self.english_docs, self.english_parsed, self.nlp, aliases,
                                          self.parameters["capitals_as_governments"])
 
+    @functools.cached_property
+    def overlap(self) -> dict[str, pd.DataFrame]:
+        """The overlap section's tables (:func:`overlap_tables`), computed once: the quotes section reads its derivation."""
+        return compute_overlap(self)
+
     @property
     def n_documents(self) -> int:
         return len(self.docs)
@@ -192,6 +197,11 @@ def cross_source_skip_reason(analysis: CorpusAnalysis) -> str | None:
 
 
 def overlap_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
+    """The overlap section's tables (:func:`compute_overlap`, computed once per corpus)."""
+    return dict(analysis.overlap)
+
+
+def compute_overlap(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     """The overlap section: candidate pairs, shared passages, pairwise summary, derivation edges.
 
     Candidate pairs come from MinHash LSH (every pair for a small corpus); the
@@ -224,7 +234,7 @@ def overlap_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
 
 
 def quotes_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
-    """The quotes section: ``quotes`` (quotations and scare quotes) and ``quote_variants``.
+    """The quotes section: ``quotes`` (quotations and scare quotes), ``quote_variants`` and ``speaker_aliases``.
 
     English-only: documents in another language are left out (:attr:`CorpusAnalysis.english_docs`).
     """
@@ -233,9 +243,14 @@ def quotes_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
 
     from analysis.measures.canonical_entities import canonical_name_function
 
+    from analysis.statements.speaker_aliases import speaker_aliases
+
     speaker_names = canonical_name_function(analysis.entities["mentions"])
     found = quotes.extract_quotes(analysis.english_docs, analysis.english_parsed, canonicalize=speaker_names)
-    return {"quotes": found, "quote_variants": quote_variants(found)}
+    found, aliases = speaker_aliases(found, analysis.english_docs, analysis.entities["mentions"])
+    derivation = analysis.overlap.get("derivation")
+    return {"quotes": found, "quote_variants": quote_variants(found, derivation, analysis.english_docs),
+            "speaker_aliases": aliases}
 
 
 def numbers_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
