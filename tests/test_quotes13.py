@@ -188,3 +188,19 @@ def test_quotes_section_tables(sections):
         ref = variants[variants["quote_id"] == row.reference_quote_id]
         assert len(ref) == 1 and ref["group_id"].iloc[0] == row.group_id
         assert ref["doc_id"].iloc[0] == row.reference_doc_id
+
+
+def test_renderings_without_marks_are_linked(annotated, sections):
+    _, _, expected = annotated
+    renderings = sections["quote_renderings"]
+    quotes = sections["quotes"].set_index("quote_id")
+    for case in expected["unmarked"]:
+        source_doc, start = case["renders"]
+        rows = renderings[(renderings["rendering_doc_id"] == case["doc_id"])
+                          & (renderings["doc_id"] == source_doc)
+                          & renderings["text"].str.startswith(start)]
+        assert len(rows) == 1, case
+        assert rows["rendering"].iloc[0] == case["rendering"]
+        assert rows["sentence"].iloc[0].startswith(case["text"][:30])
+        assert set(rows["quote_id"]) <= set(quotes.index)
+    assert set(renderings["rendering"]) <= {"marks_lost", "indirect"}

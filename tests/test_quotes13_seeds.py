@@ -68,3 +68,14 @@ def test_one_word_quotes_of_one_statement_are_compared(seeds, words):
     rows = variants[variants["text"].str.rstrip(".,").isin(words)]
     assert rows["group_id"].nunique() == 1 and set(rows["text"].str.rstrip(".,")) == set(words)
     assert rows["differs"].sum() == len(words) - 1
+
+
+@pytest.mark.parametrize("start, doc, rendering", [
+    ("We can confirm", SPUN, "marks_lost"),                    # 000 dropped Kirby's marks
+    ("The fact that President Putin", SPUN, "marks_lost"),     # ... and Cleverly's
+    ("We can confirm", "004_5c7526d44fab62b2", "indirect"),    # Mothership: reported speech
+])
+def test_renderings_without_marks(seeds, start, doc, rendering):
+    renderings = seeds["quote_renderings"]
+    rows = renderings[renderings["text"].str.startswith(start) & (renderings["rendering_doc_id"] == doc)]
+    assert len(rows) == 1 and rows["rendering"].iloc[0] == rendering

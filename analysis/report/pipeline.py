@@ -234,7 +234,8 @@ def compute_overlap(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
 
 
 def quotes_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
-    """The quotes section: ``quotes`` (quotations and scare quotes), ``quote_variants`` and ``speaker_aliases``.
+    """The quotes section: ``quotes`` (quotations and scare quotes), ``quote_variants``, ``speaker_aliases``
+    and ``quote_renderings`` (quotations rendered without marks elsewhere).
 
     English-only: documents in another language are left out (:attr:`CorpusAnalysis.english_docs`).
     """
@@ -248,9 +249,13 @@ def quotes_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     speaker_names = canonical_name_function(analysis.entities["mentions"])
     found = quotes.extract_quotes(analysis.english_docs, analysis.english_parsed, canonicalize=speaker_names)
     found, aliases = speaker_aliases(found, analysis.english_docs, analysis.entities["mentions"])
-    derivation = analysis.overlap.get("derivation")
-    return {"quotes": found, "quote_variants": quote_variants(found, derivation, analysis.english_docs),
-            "speaker_aliases": aliases}
+    from analysis.statements.unmarked_renderings import unmarked_renderings
+
+    variants = quote_variants(found, analysis.overlap.get("derivation"), analysis.english_docs)
+    renderings = unmarked_renderings(found, variants, analysis.overlap.get("sentence_alignment", pd.DataFrame()),
+                                     analysis.sentences, analysis.english_docs, analysis.entities["mentions"])
+    return {"quotes": found, "quote_variants": variants, "speaker_aliases": aliases,
+            "quote_renderings": renderings}
 
 
 def numbers_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
