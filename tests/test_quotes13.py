@@ -204,3 +204,37 @@ def test_renderings_without_marks_are_linked(annotated, sections):
         assert rows["sentence"].iloc[0].startswith(case["text"][:30])
         assert set(rows["quote_id"]) <= set(quotes.index)
     assert set(renderings["rendering"]) <= {"marks_lost", "indirect"}
+
+
+def _mentions(rows):
+    import pandas as pd
+
+    return pd.DataFrame(rows, columns=["text", "entity", "label"])
+
+
+def test_place_names_read_demonyms():
+    from analysis.statements.speaker_aliases import place_names
+
+    places = place_names(_mentions([("Norway", "Norway", "GPE"), ("Norwegian", "Norwegian", "NORP"),
+                                    ("Oslo", "Norway", "GPE"), ("North Korean", "North Korean", "NORP"),
+                                    ("North Korea", "North Korea", "GPE"), ("Korean", "Korean", "NORP"),
+                                    ("South Korea", "South Korea", "GPE")]))
+    assert places["norwegian"] == places["oslo"] == "Norway"
+    assert places["north korean"] == "North Korea"
+    assert "korean" not in places          # no place "Korea" in the corpus: not guessed
+    assert places["british"] == "United Kingdom"
+
+
+def test_describe_reads_place_organisation_and_voice():
+    from analysis.statements.speaker_aliases import describe, place_names
+
+    places = place_names(_mentions([("Jordan", "Jordan", "GPE"), ("Austria", "Austria", "GPE"),
+                                    ("Austrian", "Austrian", "NORP"), ("Australia", "Australia", "GPE"),
+                                    ("Australian", "Australian", "NORP")]))
+    assert describe("Jordan Peterson", places) is None          # a person, not a place's voice
+    assert describe("defence minister", places) is None         # an office held by a person
+    austrian = describe("Austrian foreign ministry official", places)
+    assert austrian.place == "Austria" and austrian.org == {"foreign", "ministry"} and austrian.voice
+    assert describe("Austrain official", places).place == "Austria"    # misspelt, corrected
+    assert describe("ministry of foreign affairs of Jordan", places).org == {"ministry", "foreign"}
+    assert describe("European Commission", places).named
