@@ -263,7 +263,9 @@ def speaker_aliases(quotes: pd.DataFrame, docs: pd.DataFrame,
     -------
     (pandas.DataFrame, pandas.DataFrame)
         The quotes table with a ``canonical_speaker`` column added (the speaker
-        itself when nothing was merged), and ``speaker_aliases``: one row per
+        itself when nothing was merged; for a merged source, the institution's
+        own name where an outlet uses one, "North Korea's foreign ministry",
+        else its most quoted name), and ``speaker_aliases``: one row per
         speaker name merged into another, and per canonical name that others
         were merged into: ``speaker``, ``canonical_speaker``, ``reason`` (the
         rules applied), ``documents`` (``;``-joined doc_ids, corpus order) and
@@ -306,10 +308,12 @@ def speaker_aliases(quotes: pd.DataFrame, docs: pd.DataFrame,
     for key in sorted(set(group.values()), key=str):
         members = [p for p, k in group.items() if k == key]
         exact = [p for p in members if anchored[p].key == key and not anchored[p].note] or members
-        per_name = Counter()
+        per_name, voice = Counter(), {}
         for p in exact:
             per_name[p[1]] += counts[p]
-        canonical[key] = min(per_name, key=lambda n: (-per_name[n], len(n), n))
+            voice[p[1]] = voice.get(p[1], False) or anchored[p].voice
+        # the institution itself ("North Korea's foreign ministry") before a voice of it
+        canonical[key] = min(per_name, key=lambda n: (voice[n], -per_name[n], len(n), n))
     names = {p: canonical[k] for p, k in group.items()}
     multi = {k for k in canonical if len({p[1] for p, g in group.items() if g == k}) > 1}
     out = quotes.copy()
@@ -324,7 +328,7 @@ def speaker_aliases(quotes: pd.DataFrame, docs: pd.DataFrame,
         reason = "; ".join(reasons[pair]) or "same place and organisation"
         if pair[1] == name:
             reason = (f"canonical: the most quoted name of the {' '.join(sorted(key[1]))}"
-                      + (f" ({key[0]})" if key[0] else ""))
+                      + (f" ({key[0]})" if key[0] else "") + ", the institution's own before its voices'")
         row = rows.setdefault((pair[1], name, reason), {"docs": set(), "quotes": 0})
         row["docs"].add(pair[0])
         row["quotes"] += counts[pair]
