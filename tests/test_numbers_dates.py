@@ -219,3 +219,10 @@ def test_same_value_of_different_kinds_is_no_claim(nlp):
                       "b": "Up to 30 Labour MPs could oppose the scheme."})
     numbers = extract_numbers(docs, parse_bodies(docs, nlp))
     assert number_conflicts(numbers).empty
+
+
+def test_a_date_column_is_a_publication_date_too(nlp):
+    from conftest import make_docs
+    docs = make_docs({"a": "The bill cleared the Commons last month."}).assign(date="2005-02-10")
+    dates = extract_dates(docs, parse_bodies(docs, nlp))
+    assert dates[["value", "resolution"]].values.tolist() == [["2005-01", "published"]]

@@ -44,6 +44,9 @@ _EXTRA_DATES = re.compile(
     r"|\b(?i:in|since|by|until|from|before|after)\s+(?P<year>1[89]\d\d|20\d\d)\b(?![,.]?\d|%)"
     r"|\b(?:on\s+)?(?P<day>(?:last\s+|next\s+|this\s+)?(?:Monday|Tuesday|Wednesday|Thursday|"
     r"Friday|Saturday|Sunday))\b")
+#: Columns of sources.csv read as the publication date, first found first (the
+#: report's :data:`analysis.report.columns.DATE_COLUMNS`, which this layer may not import).
+PUBLISHED_COLUMNS = ("published", "date", "published_at", "publication_date")
 #: Governing verbs marking a date as one to come ("expected to debate it in March").
 FUTURE_HEADS = frozenset("expect plan schedule due set hope intend aim prepare".split())
 #: Verbs that report a statement; a date attached to one dates the statement, not its content.
@@ -89,7 +92,8 @@ def extract_dates(docs: pd.DataFrame, parsed: Mapping) -> pd.DataFrame:
     Parameters
     ----------
     docs : pandas.DataFrame
-        Corpus table (``doc_id``, ``body``; ``label`` and ``published`` used when present).
+        Corpus table (``doc_id``, ``body``; ``label`` and the publication date,
+        :data:`PUBLISHED_COLUMNS`, used when present).
     parsed : mapping
         ``doc_id`` -> spaCy ``Doc`` of the body.
 
@@ -123,7 +127,8 @@ def extract_dates(docs: pd.DataFrame, parsed: Mapping) -> pd.DataFrame:
     """
     check_corpus_table(docs)
     labels = document_labels(docs)
-    published = docs["published"] if "published" in docs.columns else pd.Series(None, index=docs.index)
+    column = next((c for c in PUBLISHED_COLUMNS if c in docs.columns), None)
+    published = docs[column] if column else pd.Series(None, index=docs.index)
     rows = []
     for doc_id, body, pub in zip(docs["doc_id"].astype(str), docs["body"], published):
         if doc_id not in parsed:
