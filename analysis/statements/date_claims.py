@@ -36,10 +36,13 @@ SAME_EVENT_MIN = 0.25
 #: one word in common and half their words.
 MIN_SHARED_WORDS = 2
 #: Mean link (word share of linked pairs, 0 for unlinked pairs of different
-#: documents) from which two groups of mentions are one (average linkage). Set
-#: by hand to :data:`SAME_EVENT_MIN`: on the seeds (with publication dates) the
-#: mentions of Kirby's shipment "last month" link to those of the White House's
-#: November claim with a mean of 0.22, those of each group at 0.29 or more.
+#: documents) from which two groups of mentions are one (average linkage).
+#: :data:`SAME_EVENT_MIN`, by argument rather than fit: two groups join when
+#: their mean link is at least the word share one pair of mentions needs to be
+#: linked at all, so a group is never held together more loosely than its
+#: weakest admissible link. Read afterwards on the seeds (with publication dates): the mentions of
+#: Kirby's shipment "last month" link to those of the White House's November
+#: claim with a mean of 0.22, those of each group at 0.29 or more.
 GROUP_MIN = SAME_EVENT_MIN
 
 
