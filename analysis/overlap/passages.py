@@ -86,12 +86,13 @@ def _shingle_index(ids: list[int], ngram: int) -> dict[tuple, list[int]]:
     return index
 
 
-def _seed_runs(index_a, index_b, ngram, max_occurrences):
+def _seed_runs(index_a, index_b, ngram, max_occurrences, rare_a=None):
     """Maximal runs of consecutive shared shingles on one diagonal.
 
     Returns ``[a_start, a_end, b_start, b_end]`` word spans (end exclusive).
     Shingles repeated more than ``max_occurrences`` times in either text are
-    boilerplate and seed nothing.
+    boilerplate and seed nothing; so do those starting where ``rare_a`` (one
+    flag per shingle start in a, optional) is False.
     """
     if len(index_b) < len(index_a):
         shared = [key for key in index_b if key in index_a]
@@ -101,7 +102,8 @@ def _seed_runs(index_a, index_b, ngram, max_occurrences):
     for key in shared:
         positions_a, positions_b = index_a[key], index_b[key]
         if len(positions_a) <= max_occurrences and len(positions_b) <= max_occurrences:
-            seeds.extend((j - i, i) for i in positions_a for j in positions_b)
+            seeds.extend((j - i, i) for i in positions_a if rare_a is None or rare_a[i]
+                         for j in positions_b)
     seeds.sort()
     runs = []
     for diagonal, i in seeds:
@@ -170,7 +172,7 @@ def pairs_to_compare(docs: pd.DataFrame, pairs) -> list[tuple[str, str]]:
 
 def shared_passages(docs: pd.DataFrame, pairs: pd.DataFrame | None = None, *,
                     ngram: int = 3, min_words: int = 6, max_gap: int = 3,
-                    max_occurrences: int = 5) -> pd.DataFrame:
+                    max_occurrences: int = 5, anchors: dict | None = None) -> pd.DataFrame:
     """Verbatim and near-verbatim passages shared by pairs of documents.
 
     Seeds are word ``ngram``-grams (casefolded) that occur in both bodies.
@@ -195,6 +197,11 @@ def shared_passages(docs: pd.DataFrame, pairs: pd.DataFrame | None = None, *,
     max_occurrences : int
         Shingles occurring more often than this in one body are ignored
         (boilerplate such as repeated bylines would otherwise seed everything).
+    anchors : dict of str to numpy.ndarray, optional
+        Per document, which shingle starts are of rare form
+        (:func:`analysis.overlap.shingle_frequency.anchor_masks`): a shingle
+        of common form (a wire formula, boilerplate) seeds nothing, so
+        passages are made of the rest. Default: every shingle seeds.
 
     Returns
     -------
@@ -221,7 +228,8 @@ def shared_passages(docs: pd.DataFrame, pairs: pd.DataFrame | None = None, *,
         for doc_id, tokens in ((doc_a, tok_a), (doc_b, tok_b)):
             if doc_id not in indexes:
                 indexes[doc_id] = _shingle_index(tokens.ids, ngram)
-        runs = _seed_runs(indexes[doc_a], indexes[doc_b], ngram, max_occurrences)
+        runs = _seed_runs(indexes[doc_a], indexes[doc_b], ngram, max_occurrences,
+                          None if anchors is None else anchors[doc_a])
         for a0, a1, b0, b1 in sorted(_merge_runs(runs, max_gap, ngram)):
             if min(a1 - a0, b1 - b0) < min_words:
                 continue

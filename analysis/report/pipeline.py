@@ -83,13 +83,33 @@ class CorpusAnalysis:
     @functools.cached_property
     def prose_sentences(self) -> pd.DataFrame:
         """Sentences of the prose paragraphs (sub-headings left out), for alignment."""
+        from analysis.overlap.scope import sentences_outside
+
         paragraphs = cleaning.paragraph_table(self.docs)
-        headings = paragraphs[paragraphs["kind"] == "heading"]
-        sentences = self.sentences
-        in_heading = pd.Series(False, index=sentences.index)
-        for doc_id, start, end in headings[["doc_id", "start", "end"]].itertuples(index=False):
-            in_heading |= (sentences["doc_id"] == doc_id) & (sentences["start"] >= start) & (sentences["end"] <= end)
-        return sentences[~in_heading].reset_index(drop=True)
+        return sentences_outside(self.sentences, paragraphs[paragraphs["kind"] == "heading"])
+
+    @functools.cached_property
+    def common_forms(self) -> frozenset:
+        """Shingle forms shared by many documents (:func:`analysis.overlap.shingle_frequency.common_forms`)."""
+        from analysis.overlap.shingle_frequency import common_forms
+
+        return common_forms(self.docs)
+
+    @functools.cached_property
+    def candidates(self) -> pd.DataFrame:
+        """Candidate pairs (:func:`analysis.overlap.candidates.candidate_pairs`), wire formulas left out."""
+        from analysis.overlap.candidates import candidate_pairs
+        from analysis.overlap.shingle_frequency import rare_shingle_sets
+
+        sets = rare_shingle_sets(self.docs, self.common_forms) if self.common_forms else None
+        return candidate_pairs(self.docs, seed=self.parameters["seed"], shingle_sets=sets)
+
+    @functools.cached_property
+    def stories(self) -> pd.DataFrame:
+        """``stories.csv``: the story of each document (:func:`analysis.overlap.stories.find_stories`)."""
+        from analysis.overlap.stories import find_stories
+
+        return find_stories(self.docs, self.candidates)
 
     @functools.cached_property
     def english_docs(self) -> pd.DataFrame:
@@ -192,34 +212,42 @@ def cross_source_skip_reason(analysis: CorpusAnalysis) -> str | None:
 
 
 def overlap_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
-    """The overlap section: candidate pairs, shared passages, pairwise summary, derivation edges.
+    """The overlap section: stories, candidate pairs, shared passages, pairwise summary, derivation edges.
 
-    Candidate pairs come from MinHash LSH (every pair for a small corpus); the
-    exact passage alignment runs on candidates only. Empty when the corpus
-    has fewer than two documents.
+    Candidate pairs come from MinHash LSH (every pair for a small corpus) over
+    shingles that are not wire formulas; documents are grouped into stories
+    (:mod:`analysis.overlap.stories`) and only pairs within a story are
+    compared; the exact passage alignment runs on those pairs, and only the
+    sentences of their documents are embedded. Every comparison table has a
+    ``story_id`` column. Empty when the corpus has fewer than two documents.
     """
     if cross_source_skip_reason(analysis):
         return {}
-    from analysis.overlap import candidates, passages as overlap
+    from analysis.overlap import passages as overlap
     from analysis.overlap.derivation import derivation_edges
+    from analysis.overlap.scope import sentences_in_pairs
+    from analysis.overlap.shingle_frequency import anchor_masks
+    from analysis.overlap.stories import with_story_id, within_stories
 
     from analysis.overlap.alignment import align_sentences
     from analysis.overlap.embeddings import encode
     from analysis.overlap.relations import pair_relations
 
-    docs, params = analysis.docs, analysis.parameters
-    pairs = candidates.candidate_pairs(docs, seed=params["seed"])
-    passages = overlap.shared_passages(docs, pairs, min_words=params["min_passage_words"])
-    sentences = analysis.prose_sentences
+    docs, params, stories = analysis.docs, analysis.parameters, analysis.stories
+    pairs = within_stories(analysis.candidates, stories)
+    anchors = anchor_masks(docs, analysis.common_forms) if analysis.common_forms else None
+    passages = overlap.shared_passages(docs, pairs, min_words=params["min_passage_words"], anchors=anchors)
+    sentences = sentences_in_pairs(analysis.prose_sentences, pairs)
     vectors = encode(sentences["text"].tolist(), backend=params["embedding_backend"])
     alignment = align_sentences(sentences, vectors, pairs)
     summary = pair_relations(docs, passages, alignment, pairs=pairs)
     return {
+        "stories": stories,
         "candidate_pairs": pairs,
-        "passages": passages,
-        "sentence_alignment": alignment,
-        "overlap_pairs": summary,
-        "derivation": derivation_edges(summary, docs, passages),
+        "passages": with_story_id(passages, stories),
+        "sentence_alignment": with_story_id(alignment, stories),
+        "overlap_pairs": with_story_id(summary, stories),
+        "derivation": with_story_id(derivation_edges(summary, docs, passages), stories, "source"),
     }
 
 
