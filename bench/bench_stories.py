@@ -25,12 +25,14 @@ of the longest shared passage, for reading; the judgement is recorded in
 bench/reuters_edge_sample.md (no article text beyond a few words). Also, on
 BBC News (all 2,225 articles): stories, largest story, duplicate pairs in one story.
 
-Run: ``python -m bench.bench_stories [--n N] [--data DIR]`` (full Reuters: a few minutes).
+Run: ``python -m bench.bench_stories [--n N] [--data DIR]`` (full Reuters: a few minutes);
+``--growth 1000 5000`` times the kit's path on two sizes and prints its growth exponent.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import random
 import time
 
@@ -120,6 +122,23 @@ def print_sample(docs: pd.DataFrame, result: dict, extra: pd.DataFrame, size: in
               f"|| {len(pair)} passages; longest: {shared}")
 
 
+def growth(root, n_small: int, n_large: int) -> dict:
+    """Time exponent of the kit's path from n_small to n_large stories (1 = linear)."""
+    times = {}
+    for n in (n_small, n_large):
+        docs = load_reuters(root, n)
+        result = lexical_path(docs, discount=True)
+        times[len(docs)] = (result["stage_seconds"], result["total_seconds"], len(result["pairs"]))
+        print(f"{len(docs):,} stories: candidates {len(result['pairs']):,}, candidate+passage stages "
+              f"{result['stage_seconds']:.1f} s, with relations and edges {result['total_seconds']:.1f} s",
+              flush=True)
+    (n0, a), (n1, b) = sorted(times.items())
+    exponents = {name: math.log(b[k] / a[k]) / math.log(n1 / n0)
+                 for k, name in enumerate(("stages", "total", "pairs"))}
+    print("growth exponents in n: " + ", ".join(f"{k} n^{v:.2f}" for k, v in exponents.items()))
+    return exponents
+
+
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=__import__("pathlib").Path, default=benchmarks_dir())
@@ -127,9 +146,14 @@ def main(argv=None) -> dict:
     parser.add_argument("--sample", type=int, default=50)
     parser.add_argument("--seed", type=int, default=15)
     parser.add_argument("--no-before", action="store_true", help="skip the path without discount")
+    parser.add_argument("--growth", type=int, nargs=2, metavar=("N1", "N2"),
+                        help="only time the kit's path (after) on the first N1 and N2 stories and "
+                             "print the growth exponent of each stage")
     args = parser.parse_args(argv)
     if not (args.data / "reuters21578").is_dir():
         raise SystemExit(f"benchmarks not found at {args.data} (pass --data DIR)")
+    if args.growth:
+        return growth(args.data / "reuters21578", *args.growth)
     docs = load_reuters(args.data / "reuters21578", args.n)
     duplicates = known_duplicates(args.data / "reuters21578" / "duplicates.tsv", set(docs["doc_id"]))
     baseline_seconds, baseline_found = plain_minhash(docs)
