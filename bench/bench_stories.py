@@ -44,7 +44,7 @@ from analysis.overlap.containment import overlap_pairs
 from analysis.overlap.derivation import derivation_edges
 from analysis.overlap.passages import shared_passages
 from analysis.overlap.shingle_frequency import anchor_masks, common_forms, rare_shingle_sets
-from analysis.overlap.stories import find_stories, story_sizes, within_stories
+from analysis.overlap.stories import find_stories, pair_cosines, story_sizes, story_vectors, within_stories
 from analysis.text.words import normalise_word, words
 from bench.bench_overlap import benchmarks_dir, known_duplicates, load_bbc, load_reuters
 
@@ -108,6 +108,7 @@ def first_words(text: str, n: int) -> str:
 def print_sample(docs: pd.DataFrame, result: dict, extra: pd.DataFrame, size: int, seed: int) -> None:
     """The sample to read: story, ids, relation, title words, first words of the longest passage."""
     titles = {d: first_words(b.split("\n\n")[0], 8) for d, b in zip(docs["doc_id"], docs["body"])}
+    vectors, order = story_vectors(docs), {d: k for k, d in enumerate(docs["doc_id"])}
     story = dict(zip(result["stories"]["doc_id"], result["stories"]["story_id"]))
     passages = result["passages"]
     rows = sorted(random.Random(seed).sample(range(len(extra)), min(size, len(extra))))
@@ -117,8 +118,9 @@ def print_sample(docs: pd.DataFrame, result: dict, extra: pd.DataFrame, size: in
                         | ((passages["doc_a"] == row.derived) & (passages["doc_b"] == row.source))]
         longest = pair.loc[pair["n_words"].idxmax()] if len(pair) else None
         shared = f"{first_words(longest['text_a'], 10)} ({longest['n_words']} w)" if longest is not None else "-"
+        cosine = pair_cosines(vectors, [order[row.source]], [order[row.derived]])[0]
         print(f"{k:2d} {story[row.source]} {row.source}->{row.derived} {row.relation} "
-              f"c={row.containment_derived:.2f} | {titles[row.source]} | {titles[row.derived]} "
+              f"c={row.containment_derived:.2f} cos={cosine:.2f} | {titles[row.source]} | {titles[row.derived]} "
               f"|| {len(pair)} passages; longest: {shared}")
 
 

@@ -102,7 +102,17 @@ def test_formulas_make_no_candidate_pair():
 
 
 def test_small_corpus_has_no_common_form():
+    # The pipeline passes anchors only when some form is common: a small corpus runs as before.
     docs = formula_corpus().iloc[:COMMON_MIN_DOCUMENTS].reset_index(drop=True)
     assert common_forms(docs) == frozenset()
-    masks = anchor_masks(docs, frozenset())
-    assert shared_passages(docs, anchors=masks).equals(shared_passages(docs))
+    assert all(mask.all() for mask in anchor_masks(docs, frozenset()).values())
+
+
+def test_a_changed_figure_is_not_bridged():
+    docs = pd.DataFrame({"doc_id": ["monday", "tuesday"], "body": [
+        "The Bank of England said it gave the money market a further 191 mln stg assistance this afternoon.",
+        "The Bank of England said it gave the money market a further 152 mln stg assistance this afternoon."]})
+    plain = shared_passages(docs)
+    assert len(plain) == 1 and plain["kind"].tolist() == ["near"]  # bridged over the figure
+    split = shared_passages(docs, anchors=anchor_masks(docs, frozenset()))
+    assert split["text_a"].tolist() == ["The Bank of England said it gave the money market a further"]

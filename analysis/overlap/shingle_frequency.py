@@ -25,8 +25,10 @@ applies the same rule to the kit's word 3-grams:
   :func:`anchor_masks`) builds passages from shared shingles of rare form
   only, so a formula is never part of a shared passage and never counts as
   shared text, while the rest of a copied story does. A passage still bridges
-  up to ``max_gap`` unmatched words, and a formula line that a copy shares
-  word for word with its source is bridged when it is that short.
+  up to ``max_gap`` unmatched words, except a gap holding a number in either
+  text: a template filled with another figure ("given a further 191 mln stg"
+  vs "152 mln stg") is two fragments, not one passage, as the sentence
+  alignment never calls sentences with different figures copies.
 
 Known limit of the rule: a story made of nothing but formulas ("Qtly div 25
 cts vs 25 cts prior" under a company's name) shares with its exact copy only
