@@ -43,6 +43,7 @@ agency's wire against more clients than that needs a higher bound.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 
@@ -75,8 +76,10 @@ NUMBER_WORDS = frozenset(
 _DIGIT = re.compile(r"\d")
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def word_form(normal: str) -> str:
-    """The form of one normalised word: ``#`` for a number, else the word itself."""
+    """The form of one normalised word: ``#`` for a number, else the word itself (cached: a corpus
+    has far fewer distinct words than words)."""
     return "#" if normal in NUMBER_WORDS or _DIGIT.search(normal) else normal
 
 
