@@ -28,7 +28,8 @@ comparisons therefore run within a story. The rule, deterministic:
 A corpus of a few articles about one event is one story, and the comparisons
 behave as without stories. On a large corpus two reports of one event that
 share no text are not a candidate pair, so they can end in different stories:
-the stories are as wide as the text the articles share.
+the stories are as wide as the text the articles share. The rule is lexical:
+a report and its translation share no words and are two stories.
 """
 
 from __future__ import annotations
