@@ -124,13 +124,18 @@ class CorpusAnalysis:
         return {doc_id: self.parsed[doc_id] for doc_id in self.english_docs["doc_id"]}
 
     @functools.cached_property
+    def aliases(self) -> pd.DataFrame:
+        """The alias table (:func:`analysis.measures.name_matching.load_aliases`), read once."""
+        from analysis.measures.name_matching import load_aliases
+
+        return load_aliases(self.path if self.path.is_dir() else self.path.parent)
+
+    @functools.cached_property
     def entities(self) -> dict[str, pd.DataFrame]:
         """The entity tables (:func:`analysis.measures.entities.analyse_entities`) of the English documents, computed once."""
         from analysis.measures import entities
-        from analysis.measures.name_matching import load_aliases
 
-        aliases = load_aliases(self.path if self.path.is_dir() else self.path.parent)
-        return entities.analyse_entities(self.english_docs, self.english_parsed, self.nlp, aliases,
+        return entities.analyse_entities(self.english_docs, self.english_parsed, self.nlp, self.aliases,
                                          self.parameters["capitals_as_governments"])
 
     @property
@@ -212,7 +217,8 @@ def cross_source_skip_reason(analysis: CorpusAnalysis) -> str | None:
 
 
 def overlap_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
-    """The overlap section: stories, candidate pairs, shared passages, pairwise summary, derivation edges.
+    """The overlap section: stories, candidate pairs, shared passages, aligned sentences and what
+    changed between them (``statement_changes``, English documents), pairwise summary, derivation edges.
 
     Candidate pairs come from MinHash LSH (every pair for a small corpus) over
     shingles that are not wire formulas; documents are grouped into stories
@@ -241,11 +247,15 @@ def overlap_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     vectors = encode(sentences["text"].tolist(), backend=params["embedding_backend"])
     alignment = align_sentences(sentences, vectors, pairs)
     summary = pair_relations(docs, passages, alignment, pairs=pairs)
+    from analysis.statements.changes import statement_changes
+
+    changes = statement_changes(alignment, sentences, analysis.english_parsed, analysis.aliases)
     return {
         "stories": stories,
         "candidate_pairs": pairs,
         "passages": with_story_id(passages, stories),
         "sentence_alignment": with_story_id(alignment, stories),
+        "statement_changes": with_story_id(changes, stories),
         "overlap_pairs": with_story_id(summary, stories),
         "derivation": with_story_id(derivation_edges(summary, docs, passages), stories, "source"),
     }
