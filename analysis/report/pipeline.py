@@ -138,6 +138,11 @@ class CorpusAnalysis:
         return entities.analyse_entities(self.english_docs, self.english_parsed, self.nlp, self.aliases,
                                          self.parameters["capitals_as_governments"])
 
+    @functools.cached_property
+    def overlap(self) -> dict[str, pd.DataFrame]:
+        """The overlap section's tables (:func:`overlap_tables`), computed once: the quotes section reads its derivation."""
+        return compute_overlap(self)
+
     @property
     def n_documents(self) -> int:
         return len(self.docs)
@@ -217,6 +222,11 @@ def cross_source_skip_reason(analysis: CorpusAnalysis) -> str | None:
 
 
 def overlap_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
+    """The overlap section's tables (:func:`compute_overlap`, computed once per corpus)."""
+    return dict(analysis.overlap)
+
+
+def compute_overlap(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     """The overlap section: stories, candidate pairs, shared passages, aligned sentences and what
     changed between them (``statement_changes``, English documents), pairwise summary, derivation edges.
 
@@ -238,6 +248,7 @@ def overlap_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     from analysis.overlap.alignment import align_sentences
     from analysis.overlap.embeddings import encode
     from analysis.overlap.relations import pair_relations
+    from analysis.overlap.reuse import mark_reuse
 
     docs, params, stories = analysis.docs, analysis.parameters, analysis.stories
     pairs = within_stories(analysis.candidates, stories)
@@ -253,7 +264,7 @@ def overlap_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     return {
         "stories": stories,
         "candidate_pairs": pairs,
-        "passages": with_story_id(passages, stories),
+        "passages": with_story_id(mark_reuse(passages, docs), stories),  # reuse: listed and highlighted
         "sentence_alignment": with_story_id(alignment, stories),
         "statement_changes": with_story_id(changes, stories),
         "overlap_pairs": with_story_id(summary, stories),
@@ -262,7 +273,8 @@ def overlap_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
 
 
 def quotes_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
-    """The quotes section: ``quotes`` (quotations and scare quotes) and ``quote_variants``.
+    """The quotes section: ``quotes`` (quotations and scare quotes), ``quote_variants``, ``speaker_aliases``
+    and ``quote_renderings`` (quotations rendered without marks elsewhere).
 
     English-only: documents in another language are left out (:attr:`CorpusAnalysis.english_docs`).
     """
@@ -271,9 +283,18 @@ def quotes_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
 
     from analysis.measures.canonical_entities import canonical_name_function
 
+    from analysis.statements.speaker_aliases import speaker_aliases
+
     speaker_names = canonical_name_function(analysis.entities["mentions"])
     found = quotes.extract_quotes(analysis.english_docs, analysis.english_parsed, canonicalize=speaker_names)
-    return {"quotes": found, "quote_variants": quote_variants(found)}
+    found, aliases = speaker_aliases(found, analysis.english_docs, analysis.entities["mentions"])
+    from analysis.statements.unmarked_renderings import unmarked_renderings
+
+    variants = quote_variants(found, analysis.overlap.get("derivation"), analysis.english_docs)
+    renderings = unmarked_renderings(found, variants, analysis.overlap.get("sentence_alignment", pd.DataFrame()),
+                                     analysis.sentences, analysis.english_docs, analysis.entities["mentions"])
+    return {"quotes": found, "quote_variants": variants, "speaker_aliases": aliases,
+            "quote_renderings": renderings}
 
 
 def numbers_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
