@@ -9,14 +9,16 @@ carries, which separates a *partial* copy (one clause of the source, or the
 source plus a new claim) from a paraphrase.
 
 All checks read the two texts only (the text layer's words, spaCy's English
-stop words): the alignment stage runs them on every aligned pair, so they stay
-cheap. They are deliberately conservative: a pronoun speaker ("he said") or a
+stop words and, for roles, its parse): the alignment stage runs them on every aligned pair, so they stay
+cheap (only the role check parses, and only pairs whose word order already
+suggests a swap). They are deliberately conservative: a pronoun speaker ("he said") or a
 role noun ("the official") is never taken to differ from a named one, since
 the aligner cannot resolve who it refers to.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -24,7 +26,7 @@ from analysis.overlap.paraphrase import numbers_conflict
 from analysis.text.lemmas import stop_words
 from analysis.text.words import normalise_word, words
 
-__all__ = ["numbers_conflict", "names_conflict", "speakers", "speaker_conflict", "roles_swapped",
+__all__ = ["numbers_conflict", "names_conflict", "speaker_phrases", "speakers", "speaker_conflict", "roles_swapped",
            "content_words", "carried_share", "extra_content"]
 
 #: Letters a content word is cut to before comparison ("sanctions"/"sanctioned").
@@ -36,6 +38,11 @@ SPEECH_VERBS = ("said", "says", "say", "stated", "states", "told", "tells", "add
                 "argued", "argues", "insisted", "insists", "remarked", "asserted", "asserts",
                 "noted", "explained", "denied", "denies", "alleged", "alleges", "reported",
                 "reports", "acknowledged", "admitted", "wrote", "writes", "tweeted", "posted")
+#: Verbs that state a judgement: their subject is the one who said it, but
+#: unlike the reporting verbs above they can be the pivot of swapped roles.
+JUDGEMENT_VERBS = ("condemned", "condemns", "criticised", "criticized", "accused", "accuses",
+                "dismissed", "dismisses", "rejected", "rejects", "welcomed", "welcomes", "praised",
+                "urged", "urges", "vowed", "vows", "promised", "predicted", "estimated", "believes")
 #: Words that name a role rather than a person ("the official", "a spokesman"):
 #: the aligner cannot tell which person they refer to, so a role noun never
 #: conflicts with a name.
@@ -46,18 +53,19 @@ ROLE_NOUNS = frozenset({
     "analyst", "analysts", "adviser", "advisor", "governor", "envoy", "aide", "statement",
     "report", "reports", "document", "ministry", "department", "office", "agency",
     "government", "administration", "authorities", "authority", "company", "firm", "group",
+    "owner", "founder", "member", "members", "people", "person", "man", "woman",
 })
 _PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "who", "which", "that", "this"})
 
-_VERBS = "|".join(SPEECH_VERBS)
+_VERBS = "|".join(SPEECH_VERBS + JUDGEMENT_VERBS)
 # "X said", "X has said", "X told reporters"; X = up to five words after a clause start.
 _SPEAKER_BEFORE = re.compile(
-    r"(?:^|[,;:\u201c\u201d\"]\s*|\bthat\s+)((?:[\w'\u2019.-]+\s+){0,4}?[\w'\u2019.-]+)\s+"
+    r"(?:^|[,;:\u201c\u201d\"]\s*|\bthat\s+)((?:[\w'\u2019.-]+\s+){0,4}?[\w'\u2019.-]+),?\s+"
     r"(?:has\s+|have\s+|had\s+|also\s+|later\s+|previously\s+|repeatedly\s+)?(?:" + _VERBS + r")\b",
     re.IGNORECASE)
-# "..., said X." and "according to X"
-_SPEAKER_AFTER = re.compile(r"(?:\b(?:" + _VERBS + r")|\baccording\s+to)\s+((?:[\w'\u2019.-]+\s*){1,5})",
-                            re.IGNORECASE)
+# "..., said X." (after a comma or closing quotation mark) and "according to X"
+_SPEAKER_AFTER = re.compile(r"(?:[,\u201d\"]\s*(?:" + "|".join(SPEECH_VERBS) + r")|\baccording\s+to)\s+"
+                            r"((?:[\w'\u2019.-]+\s*){1,5})", re.IGNORECASE)
 _NAME = re.compile(r"\b[A-Z][\w\u2019'-]*[a-z][\w\u2019'-]*|\b[A-Z]{2,}\b")
 
 
@@ -123,60 +131,123 @@ def _speaker_words(phrase: str) -> frozenset[str] | None:
     return frozenset(t[:STEM] for t in content if t not in ROLE_NOUNS) or None
 
 
-def speakers(text: str) -> set[frozenset[str]]:
-    """Who the sentence attributes its statement to: one set of content stems per speaker phrase.
+def speaker_phrases(text: str) -> set[tuple[frozenset[str], bool]]:
+    """Who the sentence attributes its statement to: ``(content stems, named)`` per speaker phrase.
 
-    Found by pattern: the subject of a speech verb (:data:`SPEECH_VERBS`)
-    ("Kirby said", "The army has confirmed") or what follows one ("..., said
-    Kirby"; "according to the ministry"). Pronouns and role nouns alone
-    (:data:`ROLE_NOUNS`) are left out: they cannot be compared.
+    Found by pattern: the subject of a speech or judgement verb
+    (:data:`SPEECH_VERBS`, :data:`JUDGEMENT_VERBS`: "Kirby said", "The army
+    has confirmed", "Peter Hale, condemned") or what follows a reporting verb
+    after a comma or quotation mark ("..., said Kirby") or "according to".
+    Pronouns and role nouns alone (:data:`ROLE_NOUNS`) are left out: they
+    cannot be compared. ``named``: the phrase has a capitalised word that does
+    not open the sentence (a proper name, not "Emergency services" at the start).
     """
     text = _normalise(text)
     found = set()
     for pattern in (_SPEAKER_BEFORE, _SPEAKER_AFTER):
         for match in pattern.finditer(text):
+            if pattern is _SPEAKER_BEFORE and "," in text[match.end(1):match.end()]:
+                # an appositive comma ("Peter Hale, condemned") only before a judgement verb
+                verb = match.group(0).rsplit(None, 1)[-1].casefold()
+                if verb in SPEECH_VERBS:
+                    continue  # "X, said Y": Y is the speaker (the other pattern)
             phrase = re.split(r"[,;:.]", match.group(1))[0]
             speaker = _speaker_words(phrase)
-            if speaker:
-                found.add(speaker)
+            if not speaker:
+                continue
+            offset = match.start(1)
+            named = any(m.start() + offset > 0 and text[:m.start() + offset].strip()
+                        for m in _NAME.finditer(phrase))
+            found.add((speaker, named))
     return found
 
 
+def speakers(text: str) -> set[frozenset[str]]:
+    """Content stems of each speaker phrase of ``text`` (:func:`speaker_phrases`)."""
+    return {words_ for words_, _ in speaker_phrases(text)}
+
+
 def speaker_conflict(text_a: str, text_b: str) -> bool:
-    """True when both sentences name a speaker and no speaker of one shares a word with one of the other.
+    """True when both sentences name a speaker, no speaker of one shares a word with one of the
+    other, and at least one of them is a proper name.
 
     "The club's chairman, Peter Hale, condemned ... and said" vs "Police
     condemned ... and said": a conflict. "trade minister Dana Whitlock said" vs
-    "Whitlock warned": no conflict. A pronoun or role noun is never a conflict.
+    "Whitlock warned": no conflict. "Emergency services said" vs "Rescue
+    workers stated" (a synonym spin, no name): no conflict. A pronoun or role
+    noun is never a conflict.
     """
-    a, b = speakers(text_a), speakers(text_b)
-    if not a or not b:
+    a, b = speaker_phrases(text_a), speaker_phrases(text_b)
+    if not a or not b or not any(named for _, named in a | b):
         return False
-    return not any(x & y for x in a for y in b)
+    return not any(x & y for x, _ in a for y, _ in b)
 
 
-def roles_swapped(text_a: str, text_b: str) -> bool:
-    """True when the participants on either side of a shared verb trade places.
-
-    "Home fans accused the visiting supporters" vs "Visiting supporters
-    accused the home fans": around the shared word "accused", a content word
-    before it in one sentence is after it in the other, and another goes the
-    other way. Speech verbs are not pivots ("X said Y" and "Y, X said" keep
-    their roles), nor is a pivot followed by "by" on either side (the passive
-    "Y was accused by X" keeps them too). The pivot must occur once on each side.
-    """
-    a, b = content_words(text_a), content_words(text_b)
+def _order_swapped(a: list[str], b: list[str]) -> bool:
+    """Word-order prefilter: around a shared word, shared words move both ways."""
     shared = set(a) & set(b)
-    passive = re.compile(r"\b(\w+)\s+by\b", re.IGNORECASE)
-    passive_stems = {normalise_word(m.group(1))[:STEM] for t in (text_a, text_b)
-                     for m in passive.finditer(_normalise(t))}
     speech = {v[:STEM] for v in SPEECH_VERBS}
     for pivot in sorted(shared):
-        if a.count(pivot) != 1 or b.count(pivot) != 1 or pivot in speech or pivot in passive_stems:
+        if a.count(pivot) != 1 or b.count(pivot) != 1 or pivot in speech:
             continue
         pa, pb = a.index(pivot), b.index(pivot)
         before_a, after_a = set(a[:pa]) & shared, set(a[pa + 1:]) & shared
         before_b, after_b = set(b[:pb]) & shared, set(b[pb + 1:]) & shared
         if (before_a & after_b) - before_b and (after_a & before_b) - after_b:
             return True
+    return False
+
+
+def _head_words(token) -> frozenset[str]:
+    """Lemma of a noun phrase's head and its compounds, casefolded; empty for a pronoun."""
+    if token.pos_ == "PRON":
+        return frozenset()
+    return frozenset(t.lemma_.casefold() for t in [token, *token.children] if t is token or t.dep_ == "compound")
+
+
+@functools.lru_cache(maxsize=4096)
+def verb_roles(text: str) -> tuple[tuple[str, frozenset[str], frozenset[str]], ...]:
+    """``(verb lemma, subject words, object words)`` of each verb of ``text``, by spaCy's parse.
+
+    The passive is read as the active: the subject of "were accused" is its
+    object, the ``by`` agent its subject.
+    """
+    from analysis.text.nlp import load_pipeline
+
+    out = []
+    for token in load_pipeline()(text):
+        if token.pos_ not in ("VERB", "AUX"):
+            continue
+        subject, obj = set(), set()
+        for child in token.children:
+            if child.dep_ in ("nsubj", "csubj"):
+                subject |= _head_words(child)
+            elif child.dep_ in ("dobj", "obj", "nsubjpass"):
+                obj |= _head_words(child)
+            elif child.dep_ == "agent":
+                for grand in child.children:
+                    if grand.dep_ == "pobj":
+                        subject |= _head_words(grand)
+        if subject and obj:
+            out.append((token.lemma_.casefold(), frozenset(subject), frozenset(obj)))
+    return tuple(out)
+
+
+def roles_swapped(text_a: str, text_b: str) -> bool:
+    """True when the subject and the object of a shared verb trade places.
+
+    "Home fans accused the visiting supporters" vs "Visiting supporters
+    accused the home fans". A cheap word-order test comes first (around a
+    shared word, content words move both ways); only pairs that pass it are
+    parsed (spaCy, the kit's English pipeline): a verb with the same lemma on
+    both sides whose subject on one side is its object on the other, and the
+    other way round. The passive keeps the roles ("Y was accused by X").
+    """
+    if not _order_swapped(content_words(text_a), content_words(text_b)):
+        return False
+    roles_b = verb_roles(_normalise(text_b))
+    for verb, subject_a, object_a in verb_roles(_normalise(text_a)):
+        for other, subject_b, object_b in roles_b:
+            if verb == other and subject_a & object_b and object_a & subject_b:
+                return True
     return False
