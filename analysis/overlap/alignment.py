@@ -15,7 +15,9 @@ sentence split in two). Three kinds of evidence, in this order:
    the order points at (``j`` and ``j + 1`` after a linked predecessor; ``j - 1``
    and ``j`` before a linked successor), as sequence aligners read the diagonal
    of a similarity matrix: a reworded sentence that sits where its source
-   sits is linked from a lower cosine (:data:`ORDER_MIN_COSINE`).
+   sits is linked from a lower cosine (:data:`ORDER_MIN_COSINE`). Links made
+   this way support their own neighbours in turn, so a run of reworded
+   sentences between two anchors is followed along the diagonal.
 3. **What must match.** A linked pair whose numbers or names conflict, whose
    speakers differ, or whose participants trade places
    (:mod:`analysis.overlap.pair_checks`) is ``distorted``.
@@ -160,18 +162,24 @@ def _align_pair(doc_a: str, doc_b: str, ua: Units, ub: Units, model: dict) -> li
             best[i] = {**score, "unit": u, "semantic": float(cosine[i, u])}
     first = [int(ub.first[b["unit"]]) if b else None for b in best]
     last = [int(ub.last[b["unit"]]) if b else None for b in best]
-    for i in range(n_a):
-        if best[i] is not None or not has_words(ua.text[i]):
-            continue
-        expected = sorted(j for j in order_support(first, last, i) if 0 <= j < ub.n_sentences)
-        units = [u for u in range(len(ub.kind)) if ub.kind[u] != "merge" and ub.first[u] in expected]
-        if not units:
-            continue
-        u = max(units, key=lambda unit: (cosine[i, unit], -unit))
-        if cosine[i, u] >= ORDER_MIN_COSINE:
-            score = label_pairs([ua.text[i]], [ub.text[u]], np.array([cosine[i, u]]), model, SCORING_MIN_COSINE)[0]
-            best[i] = {**score, "unit": u, "semantic": float(cosine[i, u]), "label": "paraphrase",
-                       "basis": "order"}
+    changed = True
+    while changed:  # follow the diagonal: a sentence linked by order supports its neighbours in turn
+        changed = False
+        for i in range(n_a):
+            if best[i] is not None or not has_words(ua.text[i]):
+                continue
+            expected = sorted(j for j in order_support(first, last, i) if 0 <= j < ub.n_sentences)
+            units = [u for u in range(len(ub.kind)) if ub.kind[u] != "merge" and ub.first[u] in expected]
+            if not units:
+                continue
+            u = max(units, key=lambda unit: (cosine[i, unit], -unit))
+            if cosine[i, u] >= ORDER_MIN_COSINE:
+                score = label_pairs([ua.text[i]], [ub.text[u]], np.array([cosine[i, u]]), model,
+                                    SCORING_MIN_COSINE)[0]
+                best[i] = {**score, "unit": u, "semantic": float(cosine[i, u]), "label": "paraphrase",
+                           "basis": "order"}
+                first[i], last[i] = int(ub.first[u]), int(ub.last[u])
+                changed = True
     rows = []
     for i in range(n_a):
         if best[i] is None:

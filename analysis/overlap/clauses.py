@@ -8,9 +8,12 @@ splits a sentence in two. The aligner compares a sentence with the clauses of
 the other document's long sentences as well as with whole sentences.
 
 A sentence is cut into segments at clause boundaries marked in the text: a
-semicolon, a spaced dash (a parenthetical), and a comma before a coordinating
-or subordinating word that opens a clause (``and``, ``but``, ``while``,
-``where``, ``which``, ``who``, ...). Punctuation rules, not a dependency parse:
+semicolon, a spaced dash (a parenthetical), a comma before a coordinating or
+subordinating word that opens a clause (``and``, ``but``, ``while``,
+``where``, ``which``, ``who``, ...) or before a participle ("..., calling the
+claims politically motivated"), and ``and`` before an auxiliary, a pronoun or
+a participle (coordinated verb phrases: "... was deeply sorry and had
+invested", "... track and reopening three stations"). Punctuation rules, not a dependency parse:
 the alignment stage has only sentence texts, and the rules find exactly the
 boundaries a rewriter cuts at. A *clause* here is any run of consecutive
 segments that is shorter than the whole sentence and has at least
@@ -38,8 +41,14 @@ MAX_SEGMENTS = 6
 
 _OPENERS = ("and", "but", "while", "whereas", "where", "which", "who", "whom", "whose", "although",
             "though", "after", "before", "because", "as", "with", "including", "among", "since", "when")
-_BOUNDARY = re.compile(r"\s*;\s*|\s+[\u2013\u2014-]{1,2}\s+|,\s+(?=(?:" + "|".join(_OPENERS) + r")\b)",
-                       re.IGNORECASE)
+_AUXILIARIES = ("had", "has", "have", "was", "were", "is", "are", "will", "would", "could", "can", "may",
+                "might", "should", "must", "did", "does", "it", "they", "he", "she", "we")
+_BOUNDARY = re.compile(
+    r"\s*;\s*|\s+[\u2013\u2014-]{1,2}\s+"               # semicolon; spaced dash (parenthetical)
+    r"|,\s+(?=(?:" + "|".join(_OPENERS) + r")\b)"        # comma before a clause opener
+    r"|,\s+(?=[a-z]+ing\b)"                              # comma before a participle ("..., calling the claims")
+    r"|\s+(?=and\s+(?:" + "|".join(_AUXILIARIES) + r"|[a-z]+ing)\b)",  # "and had invested", "and reopening"
+    re.IGNORECASE)
 
 
 def segments(text: str) -> list[tuple[int, int]]:

@@ -55,6 +55,12 @@ ROLE_NOUNS = frozenset({
     "government", "administration", "authorities", "authority", "company", "firm", "group",
     "owner", "founder", "member", "members", "people", "person", "man", "woman",
 })
+#: Words after a reporting verb that do not start a speaker ("..., Varga, said on Tuesday").
+_NOT_SPEAKER_START = frozenset({
+    "on", "in", "at", "during", "after", "before", "last", "this", "yesterday", "today", "earlier", "later",
+    "that", "it", "there", "in", "by", "to", "from", "with", "when", "while", "monday", "tuesday",
+    "wednesday", "thursday", "friday", "saturday", "sunday", "so", "again", "also", "then", "previously",
+})
 _PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "who", "which", "that", "this"})
 
 _VERBS = "|".join(SPEECH_VERBS + JUDGEMENT_VERBS)
@@ -95,8 +101,12 @@ def extra_content(text: str, other: str) -> int:
     return len(set(content_words(text)) - set(content_words(other)))
 
 
-def names(text: str) -> set[str]:
-    """Capitalised words that are neither sentence or quotation openers nor stop words, casefolded."""
+def names(text: str, openers: bool = False) -> set[str]:
+    """Capitalised words that are not stop words, casefolded and cut to :data:`STEM` letters.
+
+    Words capitalised only because they open the sentence or a quotation are
+    left out unless ``openers`` is true.
+    """
     stops = stop_words()
     text = _normalise(text)
     found = set()
@@ -105,7 +115,7 @@ def names(text: str) -> set[str]:
         if word.casefold() in stops:
             continue
         before = text[:match.start()].rstrip()
-        if not before or before[-1] in ".!?\"\u201c'(:":
+        if not openers and (not before or before[-1] in ".!?\"\u201c'(:"):
             continue
         found.add(word.casefold()[:STEM])
     return found
@@ -114,11 +124,15 @@ def names(text: str) -> set[str]:
 def names_conflict(text_a: str, text_b: str) -> bool:
     """True when each text names someone or something the other does not ("Oslo" vs "Bergen").
 
-    Names are compared cut to :data:`STEM` letters, so "Norway" and "Norway's"
-    agree; a name on one side only (an added detail) is not a conflict.
+    A name of one side (:func:`names`) is missing from the other when no
+    capitalised word there has the same first :data:`STEM` letters, openers
+    included ("Ruth Callan, the chief executive of Aldmere Water" and
+    "Aldmere Water's chief executive, Ruth Callan" agree). A name on one side
+    only (an added detail) is not a conflict.
     """
-    a, b = names(text_a), names(text_b)
-    return bool(a - b) and bool(b - a)
+    missing_in_b = names(text_a) - names(text_b, openers=True)
+    missing_in_a = names(text_b) - names(text_a, openers=True)
+    return bool(missing_in_b) and bool(missing_in_a)
 
 
 def _speaker_words(phrase: str) -> frozenset[str] | None:
@@ -146,11 +160,16 @@ def speaker_phrases(text: str) -> set[tuple[frozenset[str], bool]]:
     found = set()
     for pattern in (_SPEAKER_BEFORE, _SPEAKER_AFTER):
         for match in pattern.finditer(text):
+            if pattern is _SPEAKER_AFTER and _starts_with(match.group(1), _NOT_SPEAKER_START):
+                continue  # "..., said on Tuesday": no speaker after the verb
             if pattern is _SPEAKER_BEFORE and "," in text[match.end(1):match.end()]:
-                # an appositive comma ("Peter Hale, condemned") only before a judgement verb
+                # an appositive comma: "Peter Hale, condemned" or "Elena Varga, said on Tuesday";
+                # not "..., said Kirby", where Kirby is the speaker (the other pattern)
                 verb = match.group(0).rsplit(None, 1)[-1].casefold()
-                if verb in SPEECH_VERBS:
-                    continue  # "X, said Y": Y is the speaker (the other pattern)
+                follows = text[match.end():]
+                if verb in SPEECH_VERBS and follows.strip()[:1].isalpha() \
+                        and not _starts_with(follows, _NOT_SPEAKER_START):
+                    continue
             phrase = re.split(r"[,;:.]", match.group(1))[0]
             speaker = _speaker_words(phrase)
             if not speaker:
@@ -160,6 +179,11 @@ def speaker_phrases(text: str) -> set[tuple[frozenset[str], bool]]:
                         for m in _NAME.finditer(phrase))
             found.add((speaker, named))
     return found
+
+
+def _starts_with(text: str, first_words: frozenset[str]) -> bool:
+    found = words(text)
+    return bool(found) and normalise_word(found[0]) in first_words
 
 
 def speakers(text: str) -> set[frozenset[str]]:
