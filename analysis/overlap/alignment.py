@@ -76,6 +76,8 @@ from analysis.text.words import has_words
 #: best matches of a 50-article corpus of unrelated stories about 85% fall
 #: below 0.35, and scoring them was four fifths of the alignment time.
 SCORING_MIN_COSINE = 0.35
+#: (Also the cosine the second sentence of a merge must reach on its own for the
+#: merge to be a candidate: below it, it adds nothing the classifier would accept.)
 #: Cosine from which the order of aligned neighbours links a sentence the
 #: classifier rejected. 0.40 is where, on MRPC train, the classifier's own
 #: acceptances begin (it accepts no pair below cosine 0.40): below it the pair
@@ -144,22 +146,27 @@ def _empty() -> pd.DataFrame:
                                       else "object") for c in COLUMNS})
 
 
-def _align_pair(doc_a: str, doc_b: str, ua: Units, ub: Units, model: dict) -> list[dict]:
+def _align_pair(doc_a: str, doc_b: str, ua: Units, ub: Units, model: dict, cache: dict) -> list[dict]:
     """Rows of one ordered pair (see :func:`align_sentences`)."""
     n_a = ua.n_sentences
     cosine = ua.vectors[:n_a] @ ub.vectors.T
     nearest = np.argmax(cosine[:, :ub.n_sentences], axis=1)
-    candidates = [candidate_units(ub, cosine[i]) for i in range(n_a)]
+    candidates = [candidate_units(ub, cosine[i], SCORING_MIN_COSINE) for i in range(n_a)]
     flat = [(i, u) for i in range(n_a) for u in candidates[i]]
     scores = label_pairs([ua.text[i] for i, _ in flat], [ub.text[u] for _, u in flat],
-                         np.array([cosine[i, u] for i, u in flat]), model, SCORING_MIN_COSINE)
+                         np.array([cosine[i, u] for i, u in flat]), model, SCORING_MIN_COSINE, cache)
+    scored = dict(zip(flat, scores))
     best: list[dict | None] = [None] * n_a
-    for (i, u), score in zip(flat, scores):
+    for (i, u), score in scored.items():
         if not has_words(ua.text[i]) or score["rank"] == 0:
             continue
         key = (score["rank"], cosine[i, u])
         if best[i] is None or key > (best[i]["rank"], best[i]["semantic"]):
             best[i] = {**score, "unit": u, "semantic": float(cosine[i, u])}
+    own_units = [[j] for j in range(ub.n_sentences)]  # each sentence of b and its clauses
+    for u in range(ub.n_sentences, len(ub.kind)):
+        if ub.kind[u] == "clause":
+            own_units[int(ub.first[u])].append(u)
     first = [int(ub.first[b["unit"]]) if b else None for b in best]
     last = [int(ub.last[b["unit"]]) if b else None for b in best]
     changed = True
@@ -169,13 +176,13 @@ def _align_pair(doc_a: str, doc_b: str, ua: Units, ub: Units, model: dict) -> li
             if best[i] is not None or not has_words(ua.text[i]):
                 continue
             expected = sorted(j for j in order_support(first, last, i) if 0 <= j < ub.n_sentences)
-            units = [u for u in range(len(ub.kind)) if ub.kind[u] != "merge" and ub.first[u] in expected]
+            units = [u for j in expected for u in own_units[j]]
             if not units:
                 continue
             u = max(units, key=lambda unit: (cosine[i, unit], -unit))
             if cosine[i, u] >= ORDER_MIN_COSINE:
-                score = label_pairs([ua.text[i]], [ub.text[u]], np.array([cosine[i, u]]), model,
-                                    SCORING_MIN_COSINE)[0]
+                score = scored.get((i, u)) or label_pairs([ua.text[i]], [ub.text[u]], np.array([cosine[i, u]]),
+                                                          model, SCORING_MIN_COSINE, cache)[0]
                 best[i] = {**score, "unit": u, "semantic": float(cosine[i, u]), "label": "paraphrase",
                            "basis": "order"}
                 first[i], last[i] = int(ub.first[u]), int(ub.last[u])
@@ -184,7 +191,7 @@ def _align_pair(doc_a: str, doc_b: str, ua: Units, ub: Units, model: dict) -> li
     for i in range(n_a):
         if best[i] is None:
             u = int(nearest[i])
-            score = label_pairs([ua.text[i]], [ub.text[u]], np.array([cosine[i, u]]), model, SCORING_MIN_COSINE)[0]
+            score = scored[(i, u)]  # the nearest sentence is always a candidate
             related = has_words(ua.text[i]) and cosine[i, u] >= RELATED_MIN_COSINE
             kind, basis = ("related", "similarity") if related else ("none", "")
         else:
@@ -239,7 +246,8 @@ def align_sentences(sentences: pd.DataFrame, embeddings: np.ndarray, pairs: pd.D
         sentences, with their word-count-weighted mean vector), ``lexical``
         (word-level similarity, 0..1, see :func:`lexical_similarity`),
         ``probability`` (paraphrase probability, 0..1; empty where
-        ``semantic`` is below :data:`SCORING_MIN_COSINE`), ``kind`` (one of
+        ``semantic`` is below :data:`SCORING_MIN_COSINE` and where ``lexical``
+        alone makes the pair a copy or near copy), ``kind`` (one of
         :data:`KINDS`, see the module docstring); ``sents_b`` (every sentence
         of b aligned to, ``;``-separated: ``"3;4"`` for a merge), ``span_b``
         (``"start:end"`` character span of the clause within sentence
@@ -268,7 +276,8 @@ def align_sentences(sentences: pd.DataFrame, embeddings: np.ndarray, pairs: pd.D
         by_doc[doc_id] = (table["sent"].to_numpy()[rows].astype(np.int64),
                           table["text"].astype(str).to_numpy()[rows].tolist(), vectors[rows])
     units = document_units(by_doc, encoder or _default_encoder)
-    out = pd.DataFrame([row for a, b in wanted for row in _align_pair(a, b, units[a], units[b], model)],
+    cache: dict = {}
+    out = pd.DataFrame([row for a, b in wanted for row in _align_pair(a, b, units[a], units[b], model, cache)],
                        columns=COLUMNS)
     for column in _FLOATS:
         out[column] = np.round(out[column].astype(np.float64).clip(-1.0, 1.0), _DECIMALS)

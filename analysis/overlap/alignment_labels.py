@@ -73,28 +73,36 @@ def classify_pair(lexical: float, probability: float, conflict: bool, threshold:
 
 
 def label_pairs(text_a: list[str], text_b: list[str], semantic: np.ndarray, model: dict,
-                scoring_min: float) -> list[dict]:
+                scoring_min: float, cache: dict | None = None) -> list[dict]:
     """Score pairs and give each its faithful kind, numbers left aside.
 
     Returns one dict per pair: ``lexical``, ``probability`` (NaN where
-    ``semantic < scoring_min``), ``label`` (copy, near_copy, paraphrase or
+    ``semantic < scoring_min``, and where the lexical score alone makes the
+    pair a copy or near copy), ``label`` (copy, near_copy, paraphrase or
     None, by :func:`classify_pair` without the number conflict, which
     :func:`relation_of` reports as a distortion), ``rank`` (:data:`RANKS`, 0
-    for None) and ``basis`` (``lexical`` or ``classifier``).
+    for None) and ``basis`` (``lexical`` or ``classifier``). ``cache``: a dict
+    kept by the caller across calls; the classifier's features are symmetric,
+    so a pair met in both directions is scored once.
     """
+    cache = {} if cache is None else cache
     semantic = np.asarray(semantic, dtype=np.float64)
-    probability = np.full(len(text_a), np.nan)
-    scored = np.flatnonzero(semantic >= scoring_min)
-    if len(scored):
-        probability[scored] = paraphrase.paraphrase_probability(
-            [text_a[i] for i in scored], [text_b[i] for i in scored], semantic[scored], model)
+    lexical = [lexical_similarity(a, b) for a, b in zip(text_a, text_b)]
+    keys = [(min(a, b), max(a, b), round(float(cos), 6)) for a, b, cos in zip(text_a, text_b, semantic)]
+    todo = [i for i, (lex, cos, key) in enumerate(zip(lexical, semantic, keys))
+            if cos >= scoring_min and lex < NEAR_COPY_MIN and key not in cache]
+    todo = list({keys[i]: i for i in todo}.values())
+    if todo:
+        found = paraphrase.paraphrase_probability([text_a[i] for i in todo], [text_b[i] for i in todo],
+                                                  semantic[todo], model)
+        cache.update({keys[i]: float(p) for i, p in zip(todo, found)})
     threshold = float(model["threshold"])
     out = []
-    for a, b, prob in zip(text_a, text_b, probability):
-        lexical = lexical_similarity(a, b)
-        label = classify_pair(lexical, prob, False, threshold, wordless=not (has_words(a) and has_words(b)))
+    for a, b, lex, cos, key in zip(text_a, text_b, lexical, semantic, keys):
+        prob = cache.get(key, float("nan")) if cos >= scoring_min else float("nan")
+        label = classify_pair(lex, prob, False, threshold, wordless=not (has_words(a) and has_words(b)))
         label = None if label == "none" else label
-        out.append({"lexical": lexical, "probability": float(prob), "label": label,
+        out.append({"lexical": lex, "probability": prob, "label": label,
                     "rank": RANKS.get(label, 0), "basis": "lexical" if label in ("copy", "near_copy")
                     else "classifier" if label else ""})
     return out

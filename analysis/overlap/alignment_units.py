@@ -127,26 +127,31 @@ def document_units(docs: dict[str, tuple[np.ndarray, list[str], np.ndarray]],
     return out
 
 
-def candidate_units(units: Units, cosine_row: np.ndarray) -> list[int]:
+def candidate_units(units: Units, cosine_row: np.ndarray, part_min: float) -> list[int]:
     """Units worth scoring for one sentence, given its cosine to every unit.
 
-    The nearest sentence ``j`` (highest cosine; ties: the earliest), the merges
-    that contain ``j``, and the clauses of ``j``; plus the nearest merge and
-    the nearest clause anywhere, when they beat the nearest sentence (a merge of
-    two sentences can be closer than either half). Unit indices into ``units``.
+    The nearest sentence ``j`` (highest cosine; ties: the earliest), then the
+    merges that contain ``j`` and the clauses of ``j`` that are closer to the
+    sentence than ``j`` itself: a clause less similar than its whole sentence
+    is not a better account of where the sentence comes from. (A merge can be:
+    a sentence that joins two may sit closer to the first alone, yet only the
+    merge carries all of it; but its other sentence must itself reach cosine
+    ``part_min`` with the sentence, or it contributes nothing.) Unit indices
+    into ``units``, the nearest sentence first.
     """
     n = units.n_sentences
     best = int(np.argmax(cosine_row[:n]))
     chosen = [best]
     for u in range(n, len(units.kind)):
-        covers = units.first[u] <= units.first[best] <= units.last[u] if units.kind[u] == "merge" \
-            else units.first[u] == units.first[best]
+        if units.kind[u] == "clause" and cosine_row[u] <= cosine_row[best]:
+            continue
+        if units.kind[u] == "merge":
+            other = units.last[u] if units.first[u] == best else units.first[u]
+            if cosine_row[other] < part_min:
+                continue
+        covers = units.first[u] <= best <= units.last[u] if units.kind[u] == "merge" else units.first[u] == best
         if covers:
             chosen.append(u)
-    if len(units.kind) > n:
-        rest = int(np.argmax(cosine_row[n:])) + n
-        if rest not in chosen and cosine_row[rest] > cosine_row[best]:
-            chosen.append(rest)
     return chosen
 
 

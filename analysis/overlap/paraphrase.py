@@ -100,7 +100,8 @@ def _normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).replace("’", "'").replace("‘", "'")
 
 
-def _words(text: str) -> list[str]:
+@functools.lru_cache(maxsize=65536)
+def _words(text: str) -> tuple[str, ...]:
     """The features' tokens: the text layer's words, normalised, hyphenated
     compounds cut at the hyphen.
 
@@ -108,7 +109,7 @@ def _words(text: str) -> list[str]:
     weights were fitted on MRPC with "well-known" read as two tokens, so its
     n-gram, stem and length features keep reading it so.
     """
-    return [part for word in words(text) for part in normalise_word(word).split("-") if part]
+    return tuple(part for word in words(text) for part in normalise_word(word).split("-") if part)
 
 
 def _numbers(text: str) -> set[str]:
