@@ -211,8 +211,9 @@ def overlap_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     pairs = candidates.candidate_pairs(docs, seed=params["seed"])
     passages = overlap.shared_passages(docs, pairs, min_words=params["min_passage_words"])
     sentences = analysis.prose_sentences
-    vectors = encode(sentences["text"].tolist(), backend=params["embedding_backend"])
-    alignment = align_sentences(sentences, vectors, pairs)
+    backend = params["embedding_backend"]
+    vectors = encode(sentences["text"].tolist(), backend=backend)
+    alignment = align_sentences(sentences, vectors, pairs, encoder=lambda texts: encode(texts, backend=backend))
     summary = pair_relations(docs, passages, alignment, pairs=pairs)
     return {
         "candidate_pairs": pairs,
