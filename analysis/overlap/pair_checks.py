@@ -71,7 +71,8 @@ _SPEAKER_BEFORE = re.compile(
     re.IGNORECASE)
 # "..., said X." (after a comma or closing quotation mark) and "according to X"
 _SPEAKER_AFTER = re.compile(r"(?:[,\u201d\"]\s*(?:" + "|".join(SPEECH_VERBS) + r")|\baccording\s+to)\s+"
-                            r"((?:[\w'\u2019.-]+\s*){1,5})", re.IGNORECASE)
+                            r"((?:[\w'\u2019.-]+,?\s*){1,9})", re.IGNORECASE)
+_NATIONALITY = re.compile(r"(?:ish|ese|ian|ean|can)$")  # British, Chinese, Russian, Korean, American
 _NAME = re.compile(r"\b[A-Z][\w\u2019'-]*[a-z][\w\u2019'-]*|\b[A-Z]{2,}\b")
 
 
@@ -101,11 +102,12 @@ def extra_content(text: str, other: str) -> int:
     return len(set(content_words(text)) - set(content_words(other)))
 
 
-def names(text: str, openers: bool = False) -> set[str]:
+def names(text: str, openers: bool = False, nationalities: bool = True) -> set[str]:
     """Capitalised words that are not stop words, casefolded and cut to :data:`STEM` letters.
 
     Words capitalised only because they open the sentence or a quotation are
-    left out unless ``openers`` is true.
+    left out unless ``openers`` is true; nationality adjectives ("British",
+    "Chinese", "Israeli") unless ``nationalities`` is true.
     """
     stops = stop_words()
     text = _normalise(text)
@@ -117,8 +119,27 @@ def names(text: str, openers: bool = False) -> set[str]:
         before = text[:match.start()].rstrip()
         if not openers and (not before or before[-1] in ".!?\"\u201c'(:"):
             continue
+        if not nationalities and _NATIONALITY.search(word) and len(word) > STEM:
+            continue
         found.add(word.casefold()[:STEM])
     return found
+
+
+def _initials(text: str) -> set[str]:
+    """Initials of runs of capitalised words ("United Nations Security Council" -> un, uns, unsc, ns, ...)."""
+    runs, run = [], []
+    for token in words(_normalise(text)):
+        if token[:1].isupper() and token.casefold() not in ("of", "the", "and"):
+            run.append(token[0].casefold())
+        elif token.casefold() in ("of", "the", "and") and run:
+            continue
+        else:
+            if run:
+                runs.append(run)
+            run = []
+    if run:
+        runs.append(run)
+    return {"".join(r[i:j]) for r in runs for i in range(len(r)) for j in range(i + 2, len(r) + 1)}
 
 
 def names_conflict(text_a: str, text_b: str) -> bool:
@@ -127,17 +148,25 @@ def names_conflict(text_a: str, text_b: str) -> bool:
     A name of one side (:func:`names`) is missing from the other when no
     capitalised word there has the same first :data:`STEM` letters, openers
     included ("Ruth Callan, the chief executive of Aldmere Water" and
-    "Aldmere Water's chief executive, Ruth Callan" agree). A name on one side
-    only (an added detail) is not a conflict.
+    "Aldmere Water's chief executive, Ruth Callan" agree), and, for an
+    abbreviation, no run of capitalised words there has its initials ("UN" and
+    "United Nations"). Nationality adjectives (capitalised words of more than
+    five letters ending in -ish, -ese, -ian, -ean or -can: "British",
+    "Russian") are left out, since a rewrite may name the country instead
+    ("the UK's"): a changed nationality is not caught, nor is a changed
+    personal name with such an ending ("Adrian"). A name on one side only (an added detail) is
+    not a conflict.
     """
-    missing_in_b = names(text_a) - names(text_b, openers=True)
-    missing_in_a = names(text_b) - names(text_a, openers=True)
-    return bool(missing_in_b) and bool(missing_in_a)
+    def missing(text: str, other: str) -> set[str]:
+        own = names(text, nationalities=False) - names(other, openers=True)
+        return {n for n in own if n not in _initials(other)}
+
+    return bool(missing(text_a, text_b)) and bool(missing(text_b, text_a))
 
 
 def _speaker_words(phrase: str) -> frozenset[str] | None:
     """Content words of a speaker phrase; None for a pronoun or role-only phrase (unresolvable)."""
-    tokens = [normalise_word(w) for w in words(phrase)]
+    tokens = [normalise_word(w).removesuffix("'s") for w in words(_normalise(phrase))]
     stops = stop_words()
     content = [t for t in tokens if t not in stops and t not in _PRONOUNS]
     if not content or all(t in ROLE_NOUNS for t in content):
@@ -170,7 +199,11 @@ def speaker_phrases(text: str) -> set[tuple[frozenset[str], bool]]:
                 if verb in SPEECH_VERBS and follows.strip()[:1].isalpha() \
                         and not _starts_with(follows, _NOT_SPEAKER_START):
                     continue
-            phrase = re.split(r"[,;:.]", match.group(1))[0]
+            phrase = match.group(1)
+            if pattern is _SPEAKER_BEFORE:
+                phrase = re.split(r"[,;:.]", phrase)[0]
+            else:  # "according to a statement from the UK's foreign minister, James Cleverly"
+                phrase = re.split(r"[;:.](?:\s|$)", phrase)[0]
             speaker = _speaker_words(phrase)
             if not speaker:
                 continue
