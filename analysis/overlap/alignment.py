@@ -11,11 +11,13 @@ sentence split in two). Three kinds of evidence, in this order:
    unit with the strongest label wins (copy over near copy over paraphrase;
    then the higher cosine).
 2. **The order of aligned neighbours.** A sentence with no such link whose
-   neighbour is linked to b's sentence ``j`` is compared with the sentences
-   the order points at (``j`` and ``j + 1`` after a linked predecessor; ``j - 1``
-   and ``j`` before a linked successor), as sequence aligners read the diagonal
-   of a similarity matrix: a reworded sentence that sits where its source
-   sits is linked from a lower cosine (:data:`ORDER_MIN_COSINE`). Links made
+   nearest sentence of b is where the order of its linked neighbours points
+   (``j`` or ``j + 1`` after a predecessor linked to ``j``; ``j - 1`` or ``j``
+   before a successor linked to ``j``), as sequence aligners read the diagonal
+   of a similarity matrix, is linked to it (or to its closest clause) from a
+   lower cosine (:data:`ORDER_MIN_COSINE`): a reworded sentence that sits
+   where its source sits. The order confirms the nearest sentence; it never
+   picks another one. Links made
    this way support their own neighbours in turn, so a run of reworded
    sentences between two anchors is followed along the diagonal.
 3. **What must match.** A linked pair whose numbers or names conflict, whose
@@ -175,8 +177,9 @@ def _align_pair(doc_a: str, doc_b: str, ua: Units, ub: Units, model: dict, cache
         for i in range(n_a):
             if best[i] is not None or not has_words(ua.text[i]):
                 continue
-            expected = sorted(j for j in order_support(first, last, i) if 0 <= j < ub.n_sentences)
-            units = [u for j in expected for u in own_units[j]]
+            if int(nearest[i]) not in order_support(first, last, i):
+                continue  # the order confirms the nearest sentence; it never overrides it
+            units = own_units[int(nearest[i])]
             if not units:
                 continue
             u = max(units, key=lambda unit: (cosine[i, unit], -unit))
