@@ -237,7 +237,16 @@ def speaker_conflict(text_a: str, text_b: str) -> bool:
     a, b = speaker_phrases(text_a), speaker_phrases(text_b)
     if not a or not b or not any(named for _, named in a | b):
         return False
-    return not any(x & y for x, _ in a for y, _ in b)
+    if any(x & y for x, _ in a for y, _ in b):
+        return False
+    # A speaker named elsewhere in the other sentence is an apposition the
+    # pattern cut off ("Barbara Woodward, the British ambassador to the UN,
+    # stated" vs "the UK's UN ambassador, Barbara Woodward, said"), unless the
+    # other side's speaker is missing from this one.
+    words_a, words_b = set(content_words(text_a)), set(content_words(text_b))
+    a_missing = all(not (x & words_b) for x, _ in a)
+    b_missing = all(not (y & words_a) for y, _ in b)
+    return a_missing or b_missing
 
 
 def _order_swapped(a: list[str], b: list[str]) -> bool:
