@@ -3,7 +3,7 @@
 from analysis.overlap.alignment_labels import is_partial, relation_of
 from analysis.overlap.clauses import clause_spans, segments
 from analysis.overlap.pair_checks import (names_conflict, numbers_conflict, roles_swapped, speaker_conflict,
-                                          speaker_phrases)
+                                          speaker_phrases, speakers_in_context)
 
 LONG = ("The Ostrava Group \u2013 staffed by former soldiers and volunteers recruited abroad \u2013 has worked in "
         "Chad, Niger and Sudan, among other countries, and has been accused of smuggling gold.")
@@ -71,3 +71,13 @@ def test_partial_and_the_relation_of_a_link():
         ("distorted", "lexical+numbers")
     assert relation_of("The firm denied it.", "The firm denied it", "clause", "copy", "lexical") == \
         ("partial", "lexical+clause")
+
+
+def test_he_said_is_resolved_to_the_last_named_speaker():
+    source = "Tolls will rise next year, he said."
+    before = ("The agency expects traffic to fall, Anna Berg said.", "It gave no figure.")
+    spun = "According to the ferry company, tolls will rise next year."
+    assert speakers_in_context(source, before) == {(frozenset({"anna", "berg"}), True)}
+    assert speaker_conflict(spun, source, (), before)
+    assert not speaker_conflict(spun, source)  # without the context "he" is unresolved
+    assert not speaker_conflict("Berg said tolls will rise next year.", source, (), before)

@@ -68,6 +68,7 @@ from analysis.overlap.alignment_labels import (COPY_MIN, NEAR_COPY_MIN, PARTIAL_
                                               PARTIAL_EXTRA_MIN, classify_pair, label_pairs,
                                               lexical_similarity, relation_of)
 from analysis.overlap.alignment_units import Units, candidate_units, document_units, order_support
+from analysis.overlap.pair_checks import PRONOUN_LOOKBACK
 from analysis.overlap.paraphrase import numbers_conflict  # noqa: F401  (public re-export, as before)
 from analysis.text.words import has_words
 
@@ -199,7 +200,10 @@ def _align_pair(doc_a: str, doc_b: str, ua: Units, ub: Units, model: dict, cache
             kind, basis = ("related", "similarity") if related else ("none", "")
         else:
             u, score = best[i]["unit"], best[i]
-            kind, basis = relation_of(ua.text[i], ub.text[u], ub.kind[u], score["label"], score["basis"])
+            first_b = int(ub.first[u])
+            kind, basis = relation_of(ua.text[i], ub.text[u], ub.kind[u], score["label"], score["basis"],
+                                      ua.text[max(0, i - PRONOUN_LOOKBACK):i],
+                                      ub.text[max(0, first_b - PRONOUN_LOOKBACK):first_b])
         covered = ub.sent_ids[ub.first[u]:ub.last[u] + 1]
         span = ub.span[u]
         rows.append({"doc_a": doc_a, "sent_a": int(ua.sent_ids[i]), "text_a": ua.text[i], "doc_b": doc_b,

@@ -108,13 +108,18 @@ def label_pairs(text_a: list[str], text_b: list[str], semantic: np.ndarray, mode
     return out
 
 
-def distortion(text_a: str, text_b: str) -> str:
-    """What makes a linked pair distorted: ``numbers``, ``names``, ``speaker``, ``roles``, or ``""``."""
+def distortion(text_a: str, text_b: str, previous_a: tuple[str, ...] = (),
+               previous_b: tuple[str, ...] = ()) -> str:
+    """What makes a linked pair distorted: ``numbers``, ``names``, ``speaker``, ``roles``, or ``""``.
+
+    ``previous_a``/``previous_b``: the sentences before each side in its
+    document, to resolve "he said" (:func:`analysis.overlap.pair_checks.speakers_in_context`).
+    """
     if numbers_conflict(text_a, text_b):
         return "numbers"
     if names_conflict(text_a, text_b):
         return "names"
-    if speaker_conflict(text_a, text_b):
+    if speaker_conflict(text_a, text_b, previous_a, previous_b):
         return "speaker"
     if roles_swapped(text_a, text_b):
         return "roles"
@@ -128,15 +133,16 @@ def is_partial(text_a: str, text_b: str) -> bool:
             and extra_content(longer, shorter) >= PARTIAL_EXTRA_MIN)
 
 
-def relation_of(text_a: str, text_b: str, unit: str, label: str, basis: str) -> tuple[str, str]:
+def relation_of(text_a: str, text_b: str, unit: str, label: str, basis: str,
+                previous_a: tuple[str, ...] = (), previous_b: tuple[str, ...] = ()) -> tuple[str, str]:
     """Relation and basis of a linked pair (``label`` is its faithful kind).
 
     ``distorted`` when :func:`distortion` finds a change; else ``partial`` when
     b's unit is a clause of a longer sentence or :func:`is_partial`; else the
     faithful kind. The basis gains ``+<what changed>``, ``+clause`` or
-    ``+content``.
+    ``+content``. ``previous_a``/``previous_b`` as for :func:`distortion`.
     """
-    changed = distortion(text_a, text_b)
+    changed = distortion(text_a, text_b, previous_a, previous_b)
     if changed:
         return "distorted", f"{basis}+{changed}"
     if unit == "clause":

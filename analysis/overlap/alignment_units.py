@@ -164,14 +164,17 @@ def order_support(linked_first: Sequence[int | None], linked_last: Sequence[int 
     (None when not linked). If the
     sentence before is linked to b's sentences ending at ``j``, sentences ``j``
     (a split continues) and ``j + 1`` (the next one) are expected; if the one
-    after starts at ``j``, sentences ``j - 1`` and ``j``. The diagonal of the
-    similarity matrix, as a sequence aligner reads it.
+    after starts at ``j``, sentences ``j - 1`` and ``j``; if both neighbours are
+    linked and leave a gap between their sources, only the gap's sentences.
+    The diagonal of the similarity matrix, as a sequence aligner reads it.
     """
+    before = linked_last[position - 1] if position > 0 else None
+    after = linked_first[position + 1] if position + 1 < len(linked_first) else None
+    if before is not None and after is not None and after - before >= 2:
+        return set(range(before + 1, after))  # a gap between the two neighbours' sources
     expected = set()
-    if position > 0 and linked_last[position - 1] is not None:
-        j = linked_last[position - 1]
-        expected.update({j, j + 1})
-    if position + 1 < len(linked_first) and linked_first[position + 1] is not None:
-        j = linked_first[position + 1]
-        expected.update({j - 1, j})
+    if before is not None:
+        expected.update({before, before + 1})
+    if after is not None:
+        expected.update({after - 1, after})
     return expected

@@ -26,7 +26,7 @@ from analysis.overlap.paraphrase import numbers_conflict
 from analysis.text.lemmas import stop_words
 from analysis.text.words import normalise_word, words
 
-__all__ = ["numbers_conflict", "names_conflict", "speaker_phrases", "speakers", "speaker_conflict", "roles_swapped",
+__all__ = ["numbers_conflict", "names_conflict", "speaker_phrases", "speakers", "speakers_in_context", "speaker_conflict", "roles_swapped",
            "content_words", "carried_share", "extra_content"]
 
 #: Letters a content word is cut to before comparison ("sanctions"/"sanctioned").
@@ -224,17 +224,44 @@ def speakers(text: str) -> set[frozenset[str]]:
     return {words_ for words_, _ in speaker_phrases(text)}
 
 
-def speaker_conflict(text_a: str, text_b: str) -> bool:
+_PRONOUN_SPEAKER = re.compile(
+    r"(?:^|[,;:\u201c\u201d\"]\s*)(?:he|she)\s+(?:also\s+|later\s+|has\s+|had\s+)?(?:" + "|".join(SPEECH_VERBS)
+    + r")\b|[,\u201d\"]\s*(?:" + "|".join(SPEECH_VERBS) + r")\s+(?:he|she)\b", re.IGNORECASE)
+#: How many sentences back a "he said" is resolved to the last named speaker.
+PRONOUN_LOOKBACK = 3
+
+
+def speakers_in_context(text: str, previous: tuple[str, ...] = ()) -> set[tuple[frozenset[str], bool]]:
+    """:func:`speaker_phrases`, with "..., he said" resolved to the last named speaker before it.
+
+    ``previous``: the sentences before ``text`` in its document, in order;
+    the last :data:`PRONOUN_LOOKBACK` are searched for a named speaker
+    ("..., Kirby said." then "..., he said." -> Kirby).
+    """
+    found = speaker_phrases(text)
+    if found or not _PRONOUN_SPEAKER.search(_normalise(text)):
+        return found
+    for sentence in reversed(previous[-PRONOUN_LOOKBACK:]):
+        named = {phrase for phrase in speaker_phrases(sentence) if phrase[1]}
+        if named:
+            return named
+    return found
+
+
+def speaker_conflict(text_a: str, text_b: str, previous_a: tuple[str, ...] = (),
+                     previous_b: tuple[str, ...] = ()) -> bool:
     """True when both sentences name a speaker, no speaker of one shares a word with one of the
     other, and at least one of them is a proper name.
 
     "The club's chairman, Peter Hale, condemned ... and said" vs "Police
     condemned ... and said": a conflict. "trade minister Dana Whitlock said" vs
     "Whitlock warned": no conflict. "Emergency services said" vs "Rescue
-    workers stated" (a synonym spin, no name): no conflict. A pronoun or role
-    noun is never a conflict.
+    workers stated" (a synonym spin, no name): no conflict. A role noun is
+    never a conflict; a pronoun ("he said") only when ``previous_a`` /
+    ``previous_b`` (the sentences before, :func:`speakers_in_context`) name
+    who "he" is.
     """
-    a, b = speaker_phrases(text_a), speaker_phrases(text_b)
+    a, b = speakers_in_context(text_a, previous_a), speakers_in_context(text_b, previous_b)
     if not a or not b or not any(named for _, named in a | b):
         return False
     if any(x & y for x, _ in a for y, _ in b):
