@@ -12,8 +12,9 @@ sentence split in two). Three kinds of evidence, in this order:
    then the higher cosine).
 2. **The order of aligned neighbours.** A sentence with no such link whose
    nearest sentence of b is where the order of its linked neighbours points
-   (``j`` or ``j + 1`` after a predecessor linked to ``j``; ``j - 1`` or ``j``
-   before a successor linked to ``j``), as sequence aligners read the diagonal
+   (``j + 1`` after a predecessor linked to ``j``, ``j - 1`` before a successor
+   linked to ``j``; ``j`` itself when that neighbour took only a clause of it),
+   as sequence aligners read the diagonal
    of a similarity matrix, is linked to it (or to its closest clause) from a
    lower cosine (:data:`ORDER_MIN_COSINE`): a reworded sentence that sits
    where its source sits. The order confirms the nearest sentence; it never
@@ -172,13 +173,14 @@ def _align_pair(doc_a: str, doc_b: str, ua: Units, ub: Units, model: dict, cache
             own_units[int(ub.first[u])].append(u)
     first = [int(ub.first[b["unit"]]) if b else None for b in best]
     last = [int(ub.last[b["unit"]]) if b else None for b in best]
+    clause = [bool(b) and ub.kind[b["unit"]] == "clause" for b in best]
     changed = True
     while changed:  # follow the diagonal: a sentence linked by order supports its neighbours in turn
         changed = False
         for i in range(n_a):
             if best[i] is not None or not has_words(ua.text[i]):
                 continue
-            if int(nearest[i]) not in order_support(first, last, i):
+            if int(nearest[i]) not in order_support(first, last, i, clause):
                 continue  # the order confirms the nearest sentence; it never overrides it
             units = own_units[int(nearest[i])]
             if not units:
@@ -189,7 +191,7 @@ def _align_pair(doc_a: str, doc_b: str, ua: Units, ub: Units, model: dict, cache
                                                           model, SCORING_MIN_COSINE, cache)[0]
                 best[i] = {**score, "unit": u, "semantic": float(cosine[i, u]), "label": "paraphrase",
                            "basis": "order"}
-                first[i], last[i] = int(ub.first[u]), int(ub.last[u])
+                first[i], last[i], clause[i] = int(ub.first[u]), int(ub.last[u]), ub.kind[u] == "clause"
                 changed = True
     rows = []
     for i in range(n_a):

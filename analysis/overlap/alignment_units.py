@@ -155,26 +155,29 @@ def candidate_units(units: Units, cosine_row: np.ndarray, part_min: float) -> li
     return chosen
 
 
-def order_support(linked_first: Sequence[int | None], linked_last: Sequence[int | None],
-                  position: int) -> set[int]:
+def order_support(linked_first: Sequence[int | None], linked_last: Sequence[int | None], position: int,
+                  clause: Sequence[bool] | None = None) -> set[int]:
     """Sentences of b that the order of a's aligned neighbours points at for a's sentence ``position``.
 
     ``linked_first``/``linked_last``: per sentence of a (in order), the first
     and last sentence of b it is linked to, as positions in b's sentence order
-    (None when not linked). If the
-    sentence before is linked to b's sentences ending at ``j``, sentences ``j``
-    (a split continues) and ``j + 1`` (the next one) are expected; if the one
-    after starts at ``j``, sentences ``j - 1`` and ``j``; if both neighbours are
-    linked and leave a gap between their sources, only the gap's sentences.
-    The diagonal of the similarity matrix, as a sequence aligner reads it.
+    (None when not linked); ``clause``: whether that link is to a clause only.
+    After a predecessor linked to b's sentences ending at ``j``, sentence
+    ``j + 1`` is expected, and ``j`` itself when the predecessor took only a
+    clause of it (the rest may follow: a split); before a successor linked
+    from ``j``, sentence ``j - 1``, and ``j`` when the successor took only a
+    clause. The diagonal of the similarity matrix, as a sequence aligner reads it.
     """
-    before = linked_last[position - 1] if position > 0 else None
-    after = linked_first[position + 1] if position + 1 < len(linked_first) else None
-    if before is not None and after is not None and after - before >= 2:
-        return set(range(before + 1, after))  # a gap between the two neighbours' sources
+    clause = clause if clause is not None else [False] * len(linked_first)
     expected = set()
-    if before is not None:
-        expected.update({before, before + 1})
-    if after is not None:
-        expected.update({after - 1, after})
+    if position > 0 and linked_last[position - 1] is not None:
+        j = linked_last[position - 1]
+        expected.add(j + 1)
+        if clause[position - 1]:
+            expected.add(j)
+    if position + 1 < len(linked_first) and linked_first[position + 1] is not None:
+        j = linked_first[position + 1]
+        expected.add(j - 1)
+        if clause[position + 1]:
+            expected.add(j)
     return expected
