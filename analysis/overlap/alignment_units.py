@@ -21,6 +21,7 @@ use, the order of aligned neighbours.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -141,18 +142,22 @@ def candidate_units(units: Units, cosine_row: np.ndarray, part_min: float) -> li
     """
     n = units.n_sentences
     best = int(np.argmax(cosine_row[:n]))
-    chosen = [best]
-    for u in range(n, len(units.kind)):
-        if units.kind[u] == "clause" and cosine_row[u] <= cosine_row[best]:
-            continue
-        if units.kind[u] == "merge":
-            other = units.last[u] if units.first[u] == best else units.first[u]
-            if cosine_row[other] < part_min:
-                continue
-        covers = units.first[u] <= best <= units.last[u] if units.kind[u] == "merge" else units.first[u] == best
-        if covers:
-            chosen.append(u)
-    return chosen
+    kinds = _kind_arrays(units)
+    merge_other = np.where(units.first == best, units.last, units.first)
+    clause_ok = kinds["clause"] & (units.first == best) & (cosine_row > cosine_row[best])
+    merge_ok = (kinds["merge"] & ((units.first == best) | (units.last == best))
+                & (cosine_row[merge_other] >= part_min))
+    return [best, *np.flatnonzero(clause_ok | merge_ok).tolist()]
+
+
+@functools.lru_cache(maxsize=256)
+def _kind_arrays_cached(kind: tuple[str, ...]) -> dict[str, np.ndarray]:
+    array = np.array(kind)
+    return {"clause": array == "clause", "merge": array == "merge"}
+
+
+def _kind_arrays(units: Units) -> dict[str, np.ndarray]:
+    return _kind_arrays_cached(units.kind)
 
 
 def order_support(linked_first: Sequence[int | None], linked_last: Sequence[int | None], position: int,
