@@ -104,14 +104,24 @@ class CorpusAnalysis:
         return {doc_id: self.parsed[doc_id] for doc_id in self.english_docs["doc_id"]}
 
     @functools.cached_property
+    def aliases(self) -> pd.DataFrame:
+        """The alias table (:func:`analysis.measures.name_matching.load_aliases`), read once."""
+        from analysis.measures.name_matching import load_aliases
+
+        return load_aliases(self.path if self.path.is_dir() else self.path.parent)
+
+    @functools.cached_property
     def entities(self) -> dict[str, pd.DataFrame]:
         """The entity tables (:func:`analysis.measures.entities.analyse_entities`) of the English documents, computed once."""
         from analysis.measures import entities
-        from analysis.measures.name_matching import load_aliases
 
-        aliases = load_aliases(self.path if self.path.is_dir() else self.path.parent)
-        return entities.analyse_entities(self.english_docs, self.english_parsed, self.nlp, aliases,
+        return entities.analyse_entities(self.english_docs, self.english_parsed, self.nlp, self.aliases,
                                          self.parameters["capitals_as_governments"])
+
+    @functools.cached_property
+    def overlap(self) -> dict[str, pd.DataFrame]:
+        """The overlap section's tables (:func:`overlap_tables`), computed once: the quotes section reads its derivation."""
+        return compute_overlap(self)
 
     @property
     def n_documents(self) -> int:
@@ -192,7 +202,13 @@ def cross_source_skip_reason(analysis: CorpusAnalysis) -> str | None:
 
 
 def overlap_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
-    """The overlap section: candidate pairs, shared passages, pairwise summary, derivation edges.
+    """The overlap section's tables (:func:`compute_overlap`, computed once per corpus)."""
+    return dict(analysis.overlap)
+
+
+def compute_overlap(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
+    """The overlap section: candidate pairs, shared passages, aligned sentences and what changed
+    between them (``statement_changes``, English documents), pairwise summary, derivation edges.
 
     Candidate pairs come from MinHash LSH (every pair for a small corpus); the
     exact passage alignment runs on candidates only. Empty when the corpus
@@ -206,6 +222,7 @@ def overlap_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     from analysis.overlap.alignment import align_sentences
     from analysis.overlap.embeddings import encode
     from analysis.overlap.relations import pair_relations
+    from analysis.overlap.reuse import mark_reuse
 
     docs, params = analysis.docs, analysis.parameters
     pairs = candidates.candidate_pairs(docs, seed=params["seed"])
@@ -215,17 +232,22 @@ def overlap_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     vectors = encode(sentences["text"].tolist(), backend=backend)
     alignment = align_sentences(sentences, vectors, pairs, encoder=lambda texts: encode(texts, backend=backend))
     summary = pair_relations(docs, passages, alignment, pairs=pairs)
+    from analysis.statements.changes import statement_changes
+
+    changes = statement_changes(alignment, sentences, analysis.english_parsed, analysis.aliases)
     return {
         "candidate_pairs": pairs,
-        "passages": passages,
+        "passages": mark_reuse(passages, docs),  # which passages count as reuse: listed and highlighted
         "sentence_alignment": alignment,
+        "statement_changes": changes,
         "overlap_pairs": summary,
         "derivation": derivation_edges(summary, docs, passages),
     }
 
 
 def quotes_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
-    """The quotes section: ``quotes`` (quotations and scare quotes) and ``quote_variants``.
+    """The quotes section: ``quotes`` (quotations and scare quotes), ``quote_variants``, ``speaker_aliases``
+    and ``quote_renderings`` (quotations rendered without marks elsewhere).
 
     English-only: documents in another language are left out (:attr:`CorpusAnalysis.english_docs`).
     """
@@ -234,9 +256,18 @@ def quotes_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
 
     from analysis.measures.canonical_entities import canonical_name_function
 
+    from analysis.statements.speaker_aliases import speaker_aliases
+
     speaker_names = canonical_name_function(analysis.entities["mentions"])
     found = quotes.extract_quotes(analysis.english_docs, analysis.english_parsed, canonicalize=speaker_names)
-    return {"quotes": found, "quote_variants": quote_variants(found)}
+    found, aliases = speaker_aliases(found, analysis.english_docs, analysis.entities["mentions"])
+    from analysis.statements.unmarked_renderings import unmarked_renderings
+
+    variants = quote_variants(found, analysis.overlap.get("derivation"), analysis.english_docs)
+    renderings = unmarked_renderings(found, variants, analysis.overlap.get("sentence_alignment", pd.DataFrame()),
+                                     analysis.sentences, analysis.english_docs, analysis.entities["mentions"])
+    return {"quotes": found, "quote_variants": variants, "speaker_aliases": aliases,
+            "quote_renderings": renderings}
 
 
 def numbers_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
