@@ -121,6 +121,7 @@ def test_quoted_words_are_set_apart_in_urdu_too():
     assert row["lexical_containment"] == pytest.approx(12 / 19, abs=1e-6)
     assert row["quoted_containment"] == pytest.approx(12 / 19, abs=1e-6)
     assert row["relation"] == "independent"
+    assert row["rule"] == "any_language"          # Urdu: the any-language model decides
 
 
 @pytest.mark.parametrize("marks", ['27"', "the '90s", "rock 'n' roll"])
