@@ -156,9 +156,9 @@ def plot_derivation_graph(edges: pd.DataFrame, docs: pd.DataFrame) -> Figure:
 CAPTIONS = {
     "fig-05-overlap-lexical": "Lexical containment: share of the row document's words inside passages it shares "
                               "with the column document (verbatim or with a few words changed).",
-    "fig-06-overlap-semantic": "Semantic coverage: share of the row document's sentences that have a copy, near "
-                               "copy or paraphrase in the column document (sentence embeddings plus lexical "
-                               "scores).",
+    "fig-06-overlap-semantic": "Semantic coverage: share of the row document's sentences made from the column "
+                               "document's (copy, near copy, paraphrase, partial or distorted; sentence "
+                               "embeddings plus lexical scores).",
     "fig-07-derivation": "Who likely derives from whom: an arrow points from the source to the derived text; "
                          "the evidence behind each edge is in tables/derivation.csv.",
 }

@@ -255,8 +255,9 @@ def compute_overlap(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     anchors = anchor_masks(docs, analysis.common_forms) if analysis.common_forms else None
     passages = overlap.shared_passages(docs, pairs, min_words=params["min_passage_words"], anchors=anchors)
     sentences = sentences_in_pairs(analysis.prose_sentences, pairs)
-    vectors = encode(sentences["text"].tolist(), backend=params["embedding_backend"])
-    alignment = align_sentences(sentences, vectors, pairs)
+    backend = params["embedding_backend"]
+    vectors = encode(sentences["text"].tolist(), backend=backend)
+    alignment = align_sentences(sentences, vectors, pairs, encoder=lambda texts: encode(texts, backend=backend))
     summary = pair_relations(docs, passages, alignment, pairs=pairs)
     from analysis.statements.changes import statement_changes
 
