@@ -219,7 +219,7 @@ def overlap_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
         "passages": passages,
         "sentence_alignment": alignment,
         "overlap_pairs": summary,
-        "derivation": derivation_edges(summary, docs, passages),
+        "derivation": derivation_edges(summary, docs, passages, alignment),
     }
 
 
