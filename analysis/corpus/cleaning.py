@@ -133,7 +133,8 @@ def display_labels(docs: pd.DataFrame) -> list[str]:
       :data:`HEADLINE_LABEL_MAX_WORDS`) where two labels would read the same;
       the doc_id when it has no title.
     - An outlet shared by several documents: ``"<outlet>: <headline words>"``.
-    - A label still equal to another one gets ``" (<doc_id>)"``.
+    - A label still equal to another one is the short one (four words) with
+      ``" (<doc_id>)"``.
 
     Parameters
     ----------
@@ -148,7 +149,7 @@ def display_labels(docs: pd.DataFrame) -> list[str]:
     """
     counts = docs["outlet"].value_counts()
     titles = docs["title"].fillna("").astype(str) if "title" in docs.columns else pd.Series("", index=docs.index)
-    rows = list(zip(docs["doc_id"].astype(str), docs["outlet"], titles))
+    rows = list(docs[["doc_id", "outlet"]].astype({"doc_id": str}).assign(title=titles).itertuples(index=False))
 
     def label(doc_id: str, outlet: str, title: str, n_words: int) -> str:
         if outlet and counts[outlet] == 1:
@@ -167,8 +168,9 @@ def display_labels(docs: pd.DataFrame) -> list[str]:
         for k in clashing:
             labels[k] = label(*rows[k], n_words)
     taken = pd.Series(labels).value_counts()
-    return [f"{text} ({doc_id})" if taken[text] > 1 and text != doc_id else text
-            for text, (doc_id, _, _) in zip(labels, rows)]
+    # headlines that more words do not tell apart (a republished article): the short label and the doc_id
+    return [f"{label(*row, HEADLINE_LABEL_WORDS)} ({row[0]})" if taken[text] > 1 and text != row[0] else text
+            for text, row in zip(labels, rows)]
 
 
 def document_labels(docs: pd.DataFrame) -> dict[str, str]:

@@ -57,7 +57,9 @@ def reuse_findings(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     ``strength`` is the edge's: the share of the derived text found in the
     source (its sentences with a counterpart there, or its words outside
     quotation marks inside shared passages, whichever is larger), so a whole
-    reworded copy is near 1. ``direction`` says which cue decided the direction
+    reworded copy is near 1. Identical texts are stated once: the later copy
+    (``derived`` of an ``identical`` edge) has no other reuse finding, since
+    each would repeat one of the first copy's. ``direction`` says which cue decided the direction
     (``undetermined``: the two are listed in corpus order and the finding
     says only that they share the text).
 
@@ -75,8 +77,11 @@ def reuse_findings(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     edges = tables["derivation"]
     require_columns(edges, ("source", "derived", "relation", "basis", "strength", "direction"), "derivation")
     alignment, passages = tables.get("sentence_alignment"), tables.get("passages")
+    copies = set(edges.loc[edges["relation"] == "identical", "derived"])
     rows = []
     for k, edge in enumerate(edges.itertuples(index=False)):
+        if edge.relation != "identical" and (edge.source in copies or edge.derived in copies):
+            continue  # the same finding as for the first of the identical texts
         edge_row = rows_evidence("derivation", [k])
         if edge.relation == "identical":
             kind, evidence = "identical", edge_row

@@ -237,7 +237,9 @@ def derivation_edges(pairs: pd.DataFrame, docs: pd.DataFrame,
         NaN with < 3 passages), ``strength`` (0..1, see above), ``direction``
         (``published``, ``names_source``, ``asymmetry`` or ``undetermined``:
         the cue that decided it), ``drawn`` (bool: strength at least
-        :data:`DRAWN_MIN_STRENGTH`), ``evidence`` (readable summary of the
+        :data:`DRAWN_MIN_STRENGTH`, and not an edge of the later copy of
+        two identical texts other than their ``identical`` one, which would
+        repeat the first copy's), ``evidence`` (readable summary of the
         cues). Sorted by strength (descending), then source and derived in
         corpus order.
     """
@@ -291,6 +293,11 @@ def derivation_edges(pairs: pd.DataFrame, docs: pd.DataFrame,
                      cue.order_agreement, round(min(strength, 1.0), 6), direction,
                      strength >= DRAWN_MIN_STRENGTH, "; ".join(evidence)))
     table = pd.DataFrame(rows, columns=EDGE_COLUMNS)
+    # A later copy of an identical pair is drawn with its "identical" edge only: its other
+    # edges repeat those of the first copy.
+    copies = set(duplicates)
+    repeats = (table["relation"] != "identical") & (table["source"].isin(copies) | table["derived"].isin(copies))
+    table.loc[repeats, "drawn"] = False
     table = table.astype({"containment_derived": "float64", "containment_source": "float64",
                           "unquoted_containment": "float64", "semantic_coverage": "float64",
                           "order_agreement": "float64", "strength": "float64", "drawn": "bool"})
