@@ -19,7 +19,7 @@ DOCS = pd.DataFrame({"doc_id": ["a", "b", "c", "d"], "outlet": ["", "Wire", "Dai
 def edges(**overrides):
     table = pd.DataFrame({"source": ["b", "c"], "derived": ["a", "d"],
                           "relation": ["wholly_derived", "partially_derived"],
-                          "basis": ["reworded", "shared_text"], "strength": [0.95, 0.3],
+                          "basis": ["reworded", "shared_text"], "strength": [0.95, 0.3], "unquoted_containment": [0.2, 0.3],
                           "direction": ["published", "undetermined"], "drawn": [True, True]})
     return table.assign(**overrides)
 

@@ -407,3 +407,18 @@ def test_derivation_graph_of_twelve_documents_is_readable():
     assert len(ax.patches) == 2  # the weak edge is left out
     heads = [p.get_arrowstyle() for p in ax.patches]
     assert sum(type(h).__name__ == "CurveFilledB" for h in heads) == 1  # only the directed edge has a head
+
+
+def test_ordered_coverage_counts_a_copy_that_starts_or_ends_as_its_source():
+    from analysis.overlap.sequence import ordered_coverage
+
+    alignment = pd.DataFrame({
+        "doc_a": ["d0"] * 3 + ["d1"] * 3 + ["d2"] * 3, "doc_b": ["d9"] * 9,
+        "sent_a": [0, 1, 2] * 3,
+        "sent_b": [0, 1, 2, 0, 1, 2, 0, 5, 1],
+        "kind": ["copy", "none", "none", "none", "none", "copy", "copy", "none", "none"],
+    })
+    got = ordered_coverage(alignment).set_index("doc_a")
+    assert got.loc["d0", ["aligned", "filled"]].tolist() == [3, 2]  # ends as its source does
+    assert got.loc["d1", ["aligned", "filled"]].tolist() == [3, 2]  # starts as its source does
+    assert got.loc["d2", ["aligned", "filled"]].tolist() == [1, 0]  # 5 jumps ahead, then 1 goes back

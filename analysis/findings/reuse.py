@@ -49,10 +49,13 @@ def reuse_findings(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
       the edge's row of ``derivation.csv``.
     - ``reworded_copy``: the edge's relation rests on the sentence alignment
       (basis ``reworded``: most of the derived text's sentences are
-      paraphrased from the source, few of its words shared); evidence the
-      matched rows of ``sentence_alignment.csv`` (derived -> source).
-    - ``copied_text``: the relation rests on passages shared word for word
-      (basis ``shared_text``); evidence the pair's rows of ``passages.csv``.
+      paraphrased from the source, few of its words shared), or its strength
+      does (more of the derived text's sentences have a counterpart in the
+      source than its words lie in shared passages); evidence the matched
+      rows of ``sentence_alignment.csv`` (derived -> source).
+    - ``copied_text``: the strength is the share of the derived text's words,
+      outside quotation marks, in passages shared word for word; evidence the
+      pair's rows of ``passages.csv``.
 
     ``strength`` is the edge's: the share of the derived text found in the
     source (its sentences with a counterpart there, or its words outside
@@ -61,7 +64,8 @@ def reuse_findings(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     (``derived`` of an ``identical`` edge) has no other reuse finding, since
     each would repeat one of the first copy's. ``direction`` says which cue decided the direction
     (``undetermined``: the two are listed in corpus order and the finding
-    says only that they share the text).
+    says only that they share the text); ``topic`` the edge's relation
+    (``identical``, ``wholly_derived``, ``partially_derived``).
 
     Parameters
     ----------
@@ -75,7 +79,8 @@ def reuse_findings(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
         Columns :data:`BUILT_COLUMNS`, one row per edge.
     """
     edges = tables["derivation"]
-    require_columns(edges, ("source", "derived", "relation", "basis", "strength", "direction"), "derivation")
+    require_columns(edges, ("source", "derived", "relation", "basis", "unquoted_containment", "strength",
+                            "direction"), "derivation")
     alignment, passages = tables.get("sentence_alignment"), tables.get("passages")
     copies = set(edges.loc[edges["relation"] == "identical", "derived"])
     rows = []
@@ -85,7 +90,7 @@ def reuse_findings(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
         edge_row = rows_evidence("derivation", [k])
         if edge.relation == "identical":
             kind, evidence = "identical", edge_row
-        elif edge.basis == "reworded":
+        elif edge.basis == "reworded" or edge.strength > edge.unquoted_containment:
             kind = "reworded_copy"
             evidence = join_evidence(edge_row, rows_evidence(
                 "sentence_alignment", _pair_rows(alignment, edge.derived, edge.source, both_ways=False)))
@@ -93,6 +98,6 @@ def reuse_findings(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
             kind = "copied_text"
             evidence = join_evidence(edge_row, rows_evidence(
                 "passages", _pair_rows(passages, edge.derived, edge.source, both_ways=True)))
-        rows.append((kind, edge.derived, edge.source, float(edge.strength), edge.direction, "", "", "",
-                     evidence))
+        rows.append((kind, edge.derived, edge.source, float(edge.strength), edge.direction, edge.relation, "",
+                     "", evidence))
     return pd.DataFrame(rows, columns=BUILT_COLUMNS)

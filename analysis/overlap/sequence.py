@@ -26,6 +26,25 @@ ORDER_GAP_MAX = 2
 ORDER_SPAN_SLACK = 1
 
 
+def _continued(sent_a: np.ndarray, sent_b: np.ndarray, anchor: int, run: range) -> np.ndarray:
+    """Mask of a leading or trailing ``run`` whose best matches carry on the sequence from ``anchor``.
+
+    Read away from the anchor (numbers negated for a leading run), each best
+    match must come after the previous one and no further from the anchor's
+    counterpart than the sentence is from the anchor plus :data:`ORDER_SPAN_SLACK`.
+    """
+    mask = np.zeros(len(sent_a), dtype=bool)
+    if not 0 < len(run) <= ORDER_GAP_MAX:
+        return mask
+    last = sent_b[anchor]
+    for k in run:
+        if not last < sent_b[k] <= sent_b[anchor] + (sent_a[k] - sent_a[anchor]) + ORDER_SPAN_SLACK:
+            return np.zeros(len(sent_a), dtype=bool)
+        last = sent_b[k]
+    mask[list(run)] = True
+    return mask
+
+
 def ordered_coverage(alignment: pd.DataFrame) -> pd.DataFrame:
     """Share of a's sentences with a counterpart in b, counting the gaps the sentence order fills.
 
@@ -34,7 +53,10 @@ def ordered_coverage(alignment: pd.DataFrame) -> pd.DataFrame:
     between two aligned sentences (``(i1, j1)`` before it, ``(i2, j2)`` after
     it, a's and b's sentence numbers), the source span is not longer than the
     derived one plus :data:`ORDER_SPAN_SLACK` (``j2 - j1 <= i2 - i1 + slack``),
-    and its best match in b (``sent_b``) lies within ``j1..j2``.
+    and its best match in b (``sent_b``) lies within ``j1..j2``. A run of at
+    most :data:`ORDER_GAP_MAX` unaligned sentences before the first aligned
+    one or after the last counts too when its best matches carry on the
+    sequence (:func:`_continued`): a copy that ends, or starts, as its source does.
 
     Parameters
     ----------
@@ -66,6 +88,9 @@ def ordered_coverage(alignment: pd.DataFrame) -> pd.DataFrame:
                 continue
             if all(j1 <= sent_b[k] <= j2 for k in run):
                 filled[list(run)] = True
+        if len(anchors):
+            filled |= _continued(sent_a, sent_b, anchors[-1], range(anchors[-1] + 1, len(group)))
+            filled |= _continued(-sent_a, -sent_b, anchors[0], range(anchors[0] - 1, -1, -1))
         n = len(group)
         aligned = int(matched.sum() + filled.sum())
         rows.append((doc_a, doc_b, aligned, int(filled.sum()), n, round(aligned / n, 6) if n else np.nan))

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.overlap.containment import SEMANTIC_DERIVED_MIN
+
 #: Report section (anchor of its heading) where each kind of finding is listed with its evidence;
 #: kinds of a table no section shows yet are listed at the end, under "More findings".
 SECTION_OF_KIND = {"identical": "overlap", "reworded_copy": "overlap", "copied_text": "overlap",
@@ -27,6 +29,9 @@ CHANGE_PHRASES = {"attribution_change": "attributes it to someone else",
                   "changed_place": "gives another place",
                   "negation": "negates it",
                   "quote_marks_lost": "drops the quotation marks"}
+#: Strength from which a reworded text is stated to be a copy of its source, not to reword part of it:
+#: the semantic coverage from which the relation rule calls a text wholly derived.
+WHOLE_COPY_MIN = SEMANTIC_DERIVED_MIN
 #: Longest wording quoted in a statement, in characters (longer ones are cut with "…").
 QUOTED_MAX_CHARS = 140
 
@@ -50,11 +55,14 @@ def _why(row, other: str) -> str:
 def _reuse(row, doc: str, other: str) -> str:
     share = f"{row.strength:.0%}"
     if row.kind == "identical":
-        return f"{doc} and {other} publish the same text."
+        if row.direction == "published":
+            return f"{doc} republishes the text of {other} unchanged (it was published later)."
+        return f"{doc} and {other} publish the same text{_why(row, other)}."
     undetermined = row.direction == "undetermined"
     if row.kind == "reworded_copy":
+        whole = row.strength >= WHOLE_COPY_MIN
         claim = (f"{doc} and {other} tell the story in the same sentences, reworded" if undetermined
-                 else f"{doc} is a reworded copy of {other}")
+                 else f"{doc} is a reworded copy of {other}" if whole else f"{doc} rewords part of {other}")
         return f"{claim}: {share} of {doc if undetermined else 'its'} sentences have a counterpart there{_why(row, other)}."
     claim = (f"{doc} and {other} share passages word for word" if undetermined
              else f"{doc} takes text word for word from {other}")
