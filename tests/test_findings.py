@@ -39,6 +39,16 @@ def test_reuse_findings_name_the_copier_and_the_rows_behind_them():
     assert found.loc[1, "evidence"] == "derivation.csv row 2 | passages.csv rows 1;3"
 
 
+def test_a_partial_copy_is_reworded_only_when_its_matched_sentences_are_mostly_paraphrases():
+    partial = edges(basis=["shared_text", "shared_text"], strength=[0.6, 0.3], unquoted_containment=[0.1, 0.3])
+    paraphrased = ALIGNMENT.assign(kind=["paraphrase", "none", "paraphrase", "copy"])
+    copied = ALIGNMENT.assign(kind=["copy", "none", "near_copy", "paraphrase"])
+    assert reuse_findings({"derivation": partial, "sentence_alignment": paraphrased})["kind"].tolist() == [
+        "reworded_copy", "copied_text"]
+    assert reuse_findings({"derivation": partial, "sentence_alignment": copied})["kind"].tolist() == [
+        "copied_text", "copied_text"]
+
+
 def test_identical_texts_are_their_own_kind():
     found = reuse_findings({"derivation": edges(relation=["identical", "partially_derived"],
                                                 basis=["identical", "shared_text"], strength=[1.0, 0.3])})
@@ -141,7 +151,7 @@ def test_statements_name_outlets_by_label_and_anchors_are_unique():
     assert found.loc[0, "statement"].startswith("“Minister quits over…” is a reworded copy of Wire: 95% of its "
                                                 "sentences have a counterpart there (it was published later).")
     copied = found[found["kind"] == "copied_text"].iloc[0]
-    assert copied["statement"] == ("Post and Daily share passages word for word: 30% of Post is found in the other "
+    assert copied["statement"] == ("Post and Daily share passages: 30% of Post is found in the other "
                                    "(which came first is undetermined).")
     assert any(s.startswith("Wire quotes Jane Roe as saying “we will act now”, where “Minister quits over…” has")
                for s in found["statement"])

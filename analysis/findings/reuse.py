@@ -42,6 +42,14 @@ def _pair_rows(table: pd.DataFrame | None, derived: str, source: str, both_ways:
     return [k for k, keep in enumerate(mask.to_numpy()) if keep]
 
 
+def _mostly_paraphrased(alignment: pd.DataFrame | None, derived: str, source: str) -> bool:
+    """Whether most of ``derived``'s sentences matched in ``source`` are paraphrases, not (near) copies."""
+    if alignment is None or alignment.empty:
+        return False
+    rows = alignment.iloc[_pair_rows(alignment, derived, source, both_ways=False)]
+    return bool(len(rows)) and (rows["kind"] == "paraphrase").mean() > 0.5
+
+
 def reuse_findings(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """One finding per derivation edge: the derived text reuses its source.
 
@@ -51,11 +59,12 @@ def reuse_findings(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
       (basis ``reworded``: most of the derived text's sentences are
       paraphrased from the source, few of its words shared), or its strength
       does (more of the derived text's sentences have a counterpart in the
-      source than its words lie in shared passages); evidence the matched
-      rows of ``sentence_alignment.csv`` (derived -> source).
-    - ``copied_text``: the strength is the share of the derived text's words,
-      outside quotation marks, in passages shared word for word; evidence the
-      pair's rows of ``passages.csv``.
+      source than its words lie in shared passages) and most of those
+      counterparts are paraphrases, not copies; evidence the matched rows of
+      ``sentence_alignment.csv`` (derived -> source).
+    - ``copied_text``: otherwise, text taken with its wording (passages
+      shared word for word, sentences copied or nearly); evidence the pair's
+      rows of ``passages.csv``.
 
     ``strength`` is the edge's: the share of the derived text found in the
     source (its sentences with a counterpart there, or its words outside
@@ -90,7 +99,8 @@ def reuse_findings(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
         edge_row = rows_evidence("derivation", [k])
         if edge.relation == "identical":
             kind, evidence = "identical", edge_row
-        elif edge.basis == "reworded" or edge.strength > edge.unquoted_containment:
+        elif edge.basis == "reworded" or (edge.strength > edge.unquoted_containment
+                                          and _mostly_paraphrased(alignment, edge.derived, edge.source)):
             kind = "reworded_copy"
             evidence = join_evidence(edge_row, rows_evidence(
                 "sentence_alignment", _pair_rows(alignment, edge.derived, edge.source, both_ways=False)))

@@ -64,8 +64,7 @@ def _reuse(row, doc: str, other: str) -> str:
         claim = (f"{doc} and {other} tell the story in the same sentences, reworded" if undetermined
                  else f"{doc} is a reworded copy of {other}" if whole else f"{doc} rewords part of {other}")
         return f"{claim}: {share} of {doc if undetermined else 'its'} sentences have a counterpart there{_why(row, other)}."
-    claim = (f"{doc} and {other} share passages word for word" if undetermined
-             else f"{doc} takes text word for word from {other}")
+    claim = (f"{doc} and {other} share passages" if undetermined else f"{doc} takes text from {other}")
     where = "in the other" if undetermined else "there"
     return f"{claim}: {share} of {doc if undetermined else 'it'} is found {where}{_why(row, other)}."
 
