@@ -379,7 +379,8 @@ def test_derivation_graph_of_twelve_documents_is_readable():
 
     from analysis.corpus.cleaning import display_labels
 
-    titles = [f"Headline number {k} about the central bank raising its main interest rate" for k in range(6)]
+    titles = [f"Headline number {k} about the central bank raising its main interest rate" for k in range(4)]
+    titles += ["The same headline published twice by the one outlet"] * 2  # labels made unique by the doc_id
     docs = pd.DataFrame({"doc_id": [f"d{k:02d}" for k in range(12)],
                          "outlet": [""] * 6 + ["Reuters", "BBC News", "The Guardian", "Financial Times",
                                                "Associated Press", "Sky News"],

@@ -79,7 +79,8 @@ def plot_overlap_heatmap(pairs: pd.DataFrame, docs: pd.DataFrame,
 
 #: Largest corpus whose derivation graph shows every document (beyond it, linked ones only).
 MAX_GRAPH_NODES = 12
-#: Characters per line of a node's label in the derivation graph (wrapped, at most two lines).
+#: Characters per line of a node's label in the derivation graph (wrapped, at most two lines, and a
+#: third for the doc_id of a label made unique by it).
 GRAPH_LABEL_WIDTH = 18
 #: Line style of each relation drawn in the derivation graph (the legend names them).
 RELATION_STYLES = {"identical": ("identical text", ":"),
@@ -93,10 +94,12 @@ def _graph_label(text: str) -> str:
 
     from analysis.figures.layout import short_label
 
-    lines = textwrap.wrap(text, GRAPH_LABEL_WIDTH, break_long_words=True) or [text]
+    head, sep, tail = text.rpartition(" (")
+    suffix = [f"({tail}"] if sep and tail.endswith(")") else []  # the doc_id that makes a label unique
+    lines = textwrap.wrap(head if suffix else text, GRAPH_LABEL_WIDTH, break_long_words=True) or [text]
     if len(lines) > 2:
         lines = [lines[0], short_label(" ".join(lines[1:]), GRAPH_LABEL_WIDTH)]
-    return "\n".join(lines)
+    return "\n".join(lines + suffix)
 
 
 @kit_style
