@@ -305,3 +305,18 @@ def test_documents_without_an_outlet_are_labelled_by_a_few_words_of_their_headli
         # a shared outlet with its headline; the same headline twice: the doc_id tells them apart
         "Post: Same words here (004_5c)", "Post: Same words here (005_aa)",
         "006_bb"]  # no headline: the doc_id
+
+
+def test_a_published_time_that_is_not_iso_8601_stops_the_run_in_one_line(tmp_path, capsys):
+    from analysis.cli import main
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    write(corpus, "a.txt", "Headline one\n\nBody one is here.")
+    write(corpus, "b.txt", "Headline two\n\nBody two is here.")
+    write(corpus, "sources.csv", "doc_id,outlet,published\na,Wire,2024-05-01T14:30:00Z\nb,Post,03/05/2024\n")
+    with pytest.raises(CorpusError, match=r"published of b: '03/05/2024' is not an ISO 8601 date or date-time"):
+        cleaning.load_corpus(corpus)
+    assert main(["analyze", str(corpus), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "published of b" in err
