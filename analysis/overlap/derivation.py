@@ -192,9 +192,8 @@ def derivation_edges(pairs: pd.DataFrame, docs: pd.DataFrame,
     coverage (share of its sentences with a copy, near copy or paraphrase in
     the source; with the ``alignment``, short gaps the sentence order fills
     count too, :func:`analysis.overlap.sequence.ordered_coverage`); 1 for
-    identical texts. A whole reworded copy is near 1, a text
-    that took one paragraph of a long source near the share that paragraph is
-    of it. Edges under :data:`DRAWN_MIN_STRENGTH` stay in the table but the
+    identical texts. A whole reworded copy is near 1; a long text that took one
+    paragraph from its source is near the share of that paragraph in it. Edges under :data:`DRAWN_MIN_STRENGTH` stay in the table but the
     derivation graph does not draw them.
 
     Direction (:func:`edge_direction`): the later text derives from the earlier
