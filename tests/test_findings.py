@@ -10,7 +10,7 @@ from analysis.findings.departures import (STATEMENT_CHANGE_KINDS, UNORIENTED_CHA
                                           statement_change_findings)
 from analysis.findings.registry import BUILDERS, FINDING_COLUMNS, KINDS, build_findings
 from analysis.findings.reuse import reuse_findings
-from analysis.report.finding_sentences import SECTION_OF_KIND, with_statements
+from analysis.report.finding_sentences import with_statements
 
 DOCS = pd.DataFrame({"doc_id": ["a", "b", "c", "d"], "outlet": ["", "Wire", "Daily", "Post"],
                      "label": ["Minister quits over…", "Wire", "Daily", "Post"]})
@@ -105,27 +105,46 @@ def test_number_conflicts_skip_an_outlet_that_also_agrees():
 
 
 def statement_changes():
-    """A statement_changes table as the changes branch describes it (hand-made)."""
+    """A statement_changes table as analysis.statements.changes writes it (hand-made), read from a to b."""
     return pd.DataFrame({
-        "doc_a": ["b", "c"], "sent_a": [3, 0], "doc_b": ["a", "d"], "sent_b": [2, 1],
-        "change": ["attribution_change", "negation"],
-        "text_a": ["The minister said the plan would go ahead.", "Talks did not fail."],
-        "text_b": ["Officials said the plan would go ahead.", "Talks failed."],
-        "evidence": ["speaker minister -> officials", "negated verb fail"],
+        "doc_a": ["a", "c", "a"], "sent_a": [3, 0, 5], "doc_b": ["b", "d", "b"], "sent_b": [2, 1, 4],
+        "change": ["attribution_change", "negation", "dropped_qualifier"],
+        "text_a": ["Officials said the plan would go ahead.", "Talks failed.", "More than 40 people died."],
+        "text_b": ["The minister said the plan would go ahead.", "Talks did not fail.", "40 people died."],
+        "evidence": ["speaker: officials -> the minister", "negated: fail", "qualifier: more than -> none"],
     })
 
 
 def test_statement_changes_follow_the_derivation_direction():
     found = statement_change_findings({"statement_changes": statement_changes(), "derivation": edges()})
-    # a derives from b (published): a departs, with the edge's strength; c-d has no oriented edge.
-    assert found[["kind", "doc_id", "other_doc_id", "strength"]].values.tolist() == [
-        ["attribution_change", "a", "b", 0.95], ["negation", "c", "d", UNORIENTED_CHANGE_STRENGTH]]
-    assert found.loc[0, ["text", "other_text"]].tolist() == [
-        "Officials said the plan would go ahead.", "The minister said the plan would go ahead."]
-    assert found.loc[0, "evidence"] == "statement_changes.csv row 1 | speaker minister -> officials"
+    # a derives from b (published): a departs, with the edge's strength, and the change read from b to a
+    # ("b has no hedge, a adds one"); c-d has no oriented edge: d, read from c, with an even strength.
+    assert found[["kind", "doc_id", "other_doc_id", "strength", "direction"]].values.tolist() == [
+        ["attribution_change", "a", "b", 0.95, "published"],
+        ["negation", "d", "c", UNORIENTED_CHANGE_STRENGTH, "undetermined"],
+        ["added_qualifier", "a", "b", 0.95, "published"]]
+    assert found.loc[0, ["text", "other_text", "topic", "evidence"]].tolist() == [
+        "Officials said the plan would go ahead.", "The minister said the plan would go ahead.",
+        "speaker: the minister -> officials", "statement_changes.csv row 1"]  # from the source (b) to a
+    assert found.loc[1, "topic"] == ""  # evidence not of the form "what: a -> b"
     with pytest.raises(ValueError, match="unknown change kind"):
         statement_change_findings({"statement_changes": statement_changes().assign(change="rumour")})
     assert set(STATEMENT_CHANGE_KINDS) <= set(KINDS)
+
+
+def test_statement_changes_of_the_change_set_become_findings():
+    from analysis.statements.change_rules import CHANGE_KINDS
+
+    found = statement_change_findings({"statement_changes": pd.DataFrame({
+        "doc_a": ["a"] * len(CHANGE_KINDS), "doc_b": ["b"] * len(CHANGE_KINDS), "change": list(CHANGE_KINDS),
+        "text_a": ["x"] * len(CHANGE_KINDS), "text_b": ["y"] * len(CHANGE_KINDS)})})
+    assert found["kind"].tolist() == list(CHANGE_KINDS)
+    negation = pd.DataFrame({"doc_a": ["a"], "doc_b": ["b"], "change": ["negation"], "text_a": ["It rained."],
+                             "text_b": ["It did not rain."]})
+    sentences = with_statements(build_findings({"statement_changes": negation}), DOCS)
+    assert sentences.loc[0, "statement"] == ("Where “Minister quits over…” writes “It rained”, Wire turns it into its "
+                                             "negation: “It did not rain”. Which came first is undetermined.")
+    assert sentences.loc[0, "section"] == "overlap"
 
 
 def test_build_findings_ranks_numbers_and_skips_absent_tables():
@@ -137,7 +156,7 @@ def test_build_findings_ranks_numbers_and_skips_absent_tables():
     assert found["strength"].is_monotonic_decreasing
     assert found.loc[0, ["kind", "doc_id"]].tolist() == ["reworded_copy", "a"]
     assert set(found["kind"]) == {"reworded_copy", "copied_text", "altered_quote", "number_conflict",
-                                  "attribution_change", "negation"}
+                                  "attribution_change", "negation", "added_qualifier"}
     only_quotes = build_findings({"quote_variants": VARIANTS, "number_conflicts": CONFLICTS.head(0)})
     assert set(only_quotes["kind"]) == {"altered_quote"}
     assert build_findings({}).empty and list(build_findings({}).columns) == FINDING_COLUMNS
@@ -156,4 +175,5 @@ def test_statements_name_outlets_by_label_and_anchors_are_unique():
     assert any(s.startswith("Wire quotes Jane Roe as saying “we will act now”, where “Minister quits over…” has")
                for s in found["statement"])
     assert found["anchor"].is_unique and found["anchor"].str.fullmatch(r"finding-f\d\d").all()
-    assert {SECTION_OF_KIND[k] for k in found["kind"]} == set(found["section"])
+    sections = dict(zip(found["kind"], found["section"]))
+    assert sections == {"reworded_copy": "overlap", "copied_text": "overlap", "altered_quote": "quotes"}

@@ -11,19 +11,24 @@ The finding's document is the one that departs, the other one its reference.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import pandas as pd
 
 from analysis.findings.reuse import BUILT_COLUMNS, join_evidence, rows_evidence
+from analysis.statements.change_rules import CHANGE_KINDS
 from analysis.tables import require_columns
 
 #: Conflict kinds a ``number_conflicts`` ``kind`` column may name that are findings of their own
 #: kind; any other conflict is a ``number_conflict``.
 NUMBER_FINDING_KINDS = ("dropped_qualifier", "date_conflict")
 #: Change kinds of ``statement_changes`` (the ``change`` column), each a finding kind.
-STATEMENT_CHANGE_KINDS = ("attribution_change", "role_reversal", "changed_number", "dropped_qualifier",
-                          "changed_date", "changed_place", "negation", "quote_marks_lost")
+STATEMENT_CHANGE_KINDS = CHANGE_KINDS
+#: A change read the other way round: ``statement_changes`` reads from doc_a to doc_b, so when doc_a
+#: is the text that departs, "b dropped the qualifier a has" is "a added one".
+REVERSED_CHANGE = {"dropped_qualifier": "added_qualifier", "added_qualifier": "dropped_qualifier",
+                   "quote_marks_lost": "quote_marks_added", "quote_marks_added": "quote_marks_lost"}
 #: Strength of a statement change between two texts no derivation edge orients:
 #: one of the two departs from the other, and nothing says which (a judgement:
 #: an even chance).
@@ -136,17 +141,34 @@ def number_conflict_findings(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame
     return pd.DataFrame(rows, columns=BUILT_COLUMNS) if rows else _empty()
 
 
+def _change_detail(evidence: str, reverse: bool) -> str:
+    """A change's ``"<what>: <a's words> -> <b's words>"`` evidence read from the other text to the departing one.
+
+    Evidence in another form (the quotation marks rules name "b") says nothing
+    the two texts do not show: ``""``.
+    """
+    match = re.fullmatch(r"([^:]+): (.*) -> (.*)", evidence, flags=re.S)
+    if match is None:
+        return ""
+    what, a, b = match.groups()
+    return f"{what}: {b} -> {a}" if reverse else evidence
+
+
 def statement_change_findings(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """One finding per changed statement between two aligned sentences.
 
-    ``statement_changes`` pairs a sentence of ``doc_a`` with its counterpart
-    in ``doc_b`` and names the ``change`` (one of
-    :data:`STATEMENT_CHANGE_KINDS`). Which text departs comes from the
-    derivation edge between the two (``derivation`` table, when present and
-    oriented): the derived text departs from its source, and the finding's
-    ``strength`` is that edge's (the more of it is copied, the more deliberate
-    a change inside it). Without an oriented edge ``doc_a`` is listed as
-    departing and the strength is :data:`UNORIENTED_CHANGE_STRENGTH`.
+    ``statement_changes`` (:func:`analysis.statements.changes.statement_changes`)
+    pairs a sentence of ``doc_a`` with its counterpart in ``doc_b`` and names
+    the ``change`` (one of :data:`STATEMENT_CHANGE_KINDS`), read from a to b
+    ("dropped_qualifier": b lacks the hedge a has). Which text departs comes
+    from the derivation edge between the two (``derivation`` table, when
+    present and with a direction): the derived text departs from its source,
+    with the change read from the source to it (:data:`REVERSED_CHANGE` when
+    the derived text is doc_a), and the finding's ``strength`` and
+    ``direction`` are the edge's (the more of it is copied, the more deliberate
+    a change inside it). Without such an edge doc_b is listed as departing, the
+    ``direction`` is ``undetermined`` and the strength
+    :data:`UNORIENTED_CHANGE_STRENGTH`.
 
     Parameters
     ----------
@@ -159,7 +181,10 @@ def statement_change_findings(tables: Mapping[str, pd.DataFrame]) -> pd.DataFram
     -------
     pandas.DataFrame
         Columns :data:`analysis.findings.reuse.BUILT_COLUMNS`; ``text`` the
-        departing sentence, ``other_text`` its counterpart.
+        departing sentence, ``other_text`` its counterpart, ``topic`` the
+        words that differ, read from the other text to the departing one
+        (``"speaker: Officials -> the minister"``; ``""`` when the change's
+        evidence is not in that form).
 
     Raises
     ------
@@ -175,14 +200,17 @@ def statement_change_findings(tables: Mapping[str, pd.DataFrame]) -> pd.DataFram
     oriented = {}
     if edges is not None and not edges.empty:
         for edge in edges[edges["direction"] != "undetermined"].itertuples(index=False):
-            oriented[frozenset((edge.source, edge.derived))] = (edge.derived, float(edge.strength))
+            oriented[frozenset((edge.source, edge.derived))] = (edge.derived, float(edge.strength), edge.direction)
     rows = []
     for position, row in changes.iterrows():
-        derived, strength = oriented.get(frozenset((row["doc_a"], row["doc_b"])),
-                                         (row["doc_a"], UNORIENTED_CHANGE_STRENGTH))
-        flipped = derived == row["doc_b"] and derived != row["doc_a"]
-        doc, other = (row["doc_b"], row["doc_a"]) if flipped else (row["doc_a"], row["doc_b"])
-        text, other_text = (row["text_b"], row["text_a"]) if flipped else (row["text_a"], row["text_b"])
-        rows.append((row["change"], doc, other, round(strength, 6), "", "", str(text), str(other_text),
-                     join_evidence(rows_evidence("statement_changes", [position]), str(row.get("evidence", "")))))
+        derived, strength, direction = oriented.get(frozenset((row["doc_a"], row["doc_b"])),
+                                                    (row["doc_b"], UNORIENTED_CHANGE_STRENGTH, "undetermined"))
+        kind, doc, other, text, other_text = (row["change"], row["doc_b"], row["doc_a"], row["text_b"],
+                                              row["text_a"])
+        if derived == row["doc_a"]:
+            kind = REVERSED_CHANGE.get(kind, kind)
+            doc, other, text, other_text = row["doc_a"], row["doc_b"], row["text_a"], row["text_b"]
+        detail = _change_detail(str(row.get("evidence", "")), reverse=doc == row["doc_a"])
+        rows.append((kind, doc, other, round(strength, 6), direction, detail, str(text), str(other_text),
+                     rows_evidence("statement_changes", [position])))
     return pd.DataFrame(rows, columns=BUILT_COLUMNS) if rows else _empty()

@@ -17,8 +17,9 @@ from analysis.findings import departures, reuse
 
 #: Every kind of finding, in the order findings of equal strength are listed.
 KINDS = ("identical", "reworded_copy", "copied_text", "altered_quote", "quote_marks_lost",
-         "number_conflict", "dropped_qualifier", "date_conflict", "attribution_change",
-         "role_reversal", "changed_number", "changed_date", "changed_place", "negation", "omission")
+         "quote_marks_added", "number_conflict", "dropped_qualifier", "added_qualifier", "changed_qualifier",
+         "date_conflict", "attribution_change", "role_reversal", "changed_number", "changed_date",
+         "changed_place", "negation", "omission")
 #: Columns a builder returns (see :func:`build_findings` for their meaning).
 BUILT_COLUMNS = reuse.BUILT_COLUMNS
 #: Columns of the findings table, before :mod:`analysis.report.finding_sentences` adds ``statement`` and ``anchor``.

@@ -3,7 +3,7 @@
 :func:`analysis.findings.registry.build_findings` decides what was found; this
 module writes it for a reader (outlets named by label, never by doc_id) and
 gives each finding its anchor in ``report.html``: the section that shows its
-evidence lists it under that id (:func:`analysis.report.render.section_findings`).
+evidence lists it under that id (:func:`analysis.report.findings_view.section_findings`).
 Plain text: :mod:`analysis.report.render` escapes it.
 """
 
@@ -13,22 +13,24 @@ import pandas as pd
 
 from analysis.overlap.containment import SEMANTIC_DERIVED_MIN
 
-#: Report section (anchor of its heading) where each kind of finding is listed with its evidence;
-#: kinds of a table no section shows yet are listed at the end, under "More findings".
-SECTION_OF_KIND = {"identical": "overlap", "reworded_copy": "overlap", "copied_text": "overlap",
-                   "altered_quote": "quotes", "quote_marks_lost": "quotes",
-                   "number_conflict": "numbers", "dropped_qualifier": "numbers", "date_conflict": "numbers"}
-#: Section of the kinds :data:`SECTION_OF_KIND` does not name.
+#: Report section (anchor of its heading) that shows each table: a finding is listed, with its
+#: evidence, in the section of the first table its evidence names.
+SECTION_OF_TABLE = {"derivation": "overlap", "sentence_alignment": "overlap", "passages": "overlap",
+                    "statement_changes": "overlap", "quote_variants": "quotes", "number_conflicts": "numbers"}
+#: Section of the findings whose table no section shows yet: listed at the end, under "More findings".
 OTHER_SECTION = "more-findings"
 #: What each statement change does to the sentence, as a verb phrase.
-CHANGE_PHRASES = {"attribution_change": "attributes it to someone else",
+CHANGE_PHRASES = {"attribution_change": "attributes it to another speaker",
                   "role_reversal": "reverses who did what to whom",
                   "changed_number": "gives another figure",
-                  "dropped_qualifier": "drops a qualifier",
+                  "dropped_qualifier": "drops the qualifier of a figure",
+                  "added_qualifier": "adds a qualifier to a figure",
+                  "changed_qualifier": "changes the qualifier of a figure",
                   "changed_date": "gives another date",
                   "changed_place": "gives another place",
-                  "negation": "negates it",
-                  "quote_marks_lost": "drops the quotation marks"}
+                  "negation": "turns it into its negation",
+                  "quote_marks_lost": "drops the quotation marks",
+                  "quote_marks_added": "puts it in quotation marks"}
 #: Strength from which a reworded text is stated to be a copy of its source, not to reword part of it:
 #: the semantic coverage from which the relation rule calls a text wholly derived.
 WHOLE_COPY_MIN = SEMANTIC_DERIVED_MIN
@@ -87,7 +89,10 @@ def statement(row, labels: dict[str, str]) -> str:
         return (f"{doc} reports the figure of {_quoted(row.topic)}{what} differently from {other}: "
                 f"{_quoted(row.text)} against {_quoted(row.other_text)}.")
     phrase = CHANGE_PHRASES.get(row.kind, row.kind.replace("_", " "))
-    return f"Where {other} writes {_quoted(row.other_text)}, {doc} {phrase}: {_quoted(row.text)}."
+    detail = f" ({row.topic})" if row.topic else ""
+    why = " Which came first is undetermined." if row.direction == "undetermined" else ""
+    return (f"Where {other} writes {_quoted(row.other_text)}, {doc} {phrase}{detail}: "
+            f"{_quoted(row.text)}.{why}")
 
 
 def sentence_names(docs: pd.DataFrame) -> dict[str, str]:
@@ -102,6 +107,12 @@ def sentence_names(docs: pd.DataFrame) -> dict[str, str]:
     labels = document_labels(docs)
     outlets = dict(zip(docs["doc_id"].astype(str), docs["outlet"].fillna(""))) if "outlet" in docs else {}
     return {doc_id: (label if outlets.get(doc_id) else f"“{label}”") for doc_id, label in labels.items()}
+
+
+def section_of(evidence: str) -> str:
+    """The section that lists a finding: that of the first table its evidence names (:data:`SECTION_OF_TABLE`)."""
+    table = str(evidence).split(".csv", 1)[0].strip()
+    return SECTION_OF_TABLE.get(table, OTHER_SECTION)
 
 
 def anchor(finding_id: str) -> str:
@@ -125,14 +136,13 @@ def with_statements(findings: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
         ``finding_id``, ``kind``, ``doc_id``, ``other_doc_id``, ``strength``,
         ``statement`` (one sentence naming outlets by label), ``evidence``,
         ``anchor`` (id of the finding's entry in ``report.html``, listed in the
-        section of :data:`SECTION_OF_KIND`), ``section`` (that section's
-        anchor), then ``direction``, ``topic``, ``text``, ``other_text``.
+        section of :func:`section_of`), ``section`` (that section's anchor), then ``direction``, ``topic``, ``text``, ``other_text``.
     """
     labels = sentence_names(docs)
     out = findings.copy()
     out["statement"] = [statement(row, labels) for row in findings.itertuples(index=False)]
     out["anchor"] = [anchor(f) for f in findings["finding_id"]]
-    out["section"] = [SECTION_OF_KIND.get(kind, OTHER_SECTION) for kind in findings["kind"]]
+    out["section"] = [section_of(evidence) for evidence in findings["evidence"]]
     first = ["finding_id", "kind", "doc_id", "other_doc_id", "strength", "statement", "evidence", "anchor",
              "section"]
     return out[first + [c for c in out.columns if c not in first]]

@@ -2,7 +2,7 @@
 
 Every finding of ``findings.csv`` (:func:`analysis.report.pipeline.findings_tables`)
 is listed once, in the section that shows its evidence
-(:data:`analysis.report.finding_sentences.SECTION_OF_KIND`), under the id of its
+(:func:`analysis.report.finding_sentences.section_of`), under the id of its
 ``anchor`` column; the "Key findings" at the top link to those ids. Markup
 comes from the templates in ``analysis/templates/fragments/`` with autoescaping
 on, as in :mod:`analysis.report.render`.

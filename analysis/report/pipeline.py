@@ -107,13 +107,18 @@ class CorpusAnalysis:
         return {doc_id: self.parsed[doc_id] for doc_id in self.english_docs["doc_id"]}
 
     @functools.cached_property
+    def aliases(self) -> pd.DataFrame:
+        """The alias table (:func:`analysis.measures.name_matching.load_aliases`), read once."""
+        from analysis.measures.name_matching import load_aliases
+
+        return load_aliases(self.path if self.path.is_dir() else self.path.parent)
+
+    @functools.cached_property
     def entities(self) -> dict[str, pd.DataFrame]:
         """The entity tables (:func:`analysis.measures.entities.analyse_entities`) of the English documents, computed once."""
         from analysis.measures import entities
-        from analysis.measures.name_matching import load_aliases
 
-        aliases = load_aliases(self.path if self.path.is_dir() else self.path.parent)
-        return entities.analyse_entities(self.english_docs, self.english_parsed, self.nlp, aliases,
+        return entities.analyse_entities(self.english_docs, self.english_parsed, self.nlp, self.aliases,
                                          self.parameters["capitals_as_governments"])
 
     @property
@@ -214,7 +219,8 @@ def cross_source_skip_reason(analysis: CorpusAnalysis) -> str | None:
 
 @once_per_corpus
 def overlap_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
-    """The overlap section: candidate pairs, shared passages, pairwise summary, derivation edges.
+    """The overlap section: candidate pairs, shared passages, aligned sentences and what changed
+    between them (``statement_changes``, English documents), pairwise summary, derivation edges.
 
     Candidate pairs come from MinHash LSH (every pair for a small corpus); the
     exact passage alignment runs on candidates only. Empty when the corpus
@@ -236,10 +242,14 @@ def overlap_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     vectors = encode(sentences["text"].tolist(), backend=params["embedding_backend"])
     alignment = align_sentences(sentences, vectors, pairs)
     summary = pair_relations(docs, passages, alignment, pairs=pairs)
+    from analysis.statements.changes import statement_changes
+
+    changes = statement_changes(alignment, sentences, analysis.english_parsed, analysis.aliases)
     return {
         "candidate_pairs": pairs,
         "passages": passages,
         "sentence_alignment": alignment,
+        "statement_changes": changes,
         "overlap_pairs": summary,
         "derivation": derivation_edges(summary, docs, passages, alignment),
     }
