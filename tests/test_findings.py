@@ -177,3 +177,28 @@ def test_statements_name_outlets_by_label_and_anchors_are_unique():
     assert found["anchor"].is_unique and found["anchor"].str.fullmatch(r"finding-f\d\d").all()
     sections = dict(zip(found["kind"], found["section"]))
     assert sections == {"reworded_copy": "overlap", "copied_text": "overlap", "altered_quote": "quotes"}
+
+
+def test_statement_changes_skip_identical_copies_and_moved_quotations():
+    identical = pd.DataFrame({"source": ["a"], "derived": ["e"], "relation": ["identical"], "basis": ["identical"],
+                              "strength": [1.0], "direction": ["undetermined"]})
+    changes = pd.DataFrame({
+        "doc_a": ["a", "c", "c", "c"], "sent_a": [0, 1, 1, 2], "doc_b": ["e", "d", "d", "d"], "sent_b": [0, 1, 1, 2],
+        "change": ["negation", "quote_marks_lost", "quote_marks_added", "quote_marks_lost"],
+        "text_a": ["x"] * 4, "text_b": ["y"] * 4})
+    found = statement_change_findings({"statement_changes": changes, "derivation": identical})
+    assert found[["kind", "evidence"]].values.tolist() == [["quote_marks_lost", "statement_changes.csv row 4"]]
+
+
+def test_key_findings_leave_even_calls_to_their_sections():
+    from analysis.report.findings_view import key_findings
+
+    findings = with_statements(build_findings({"derivation": edges(), "quote_variants": VARIANTS,
+                                               "statement_changes": statement_changes()},
+                                              DOCS["doc_id"].tolist()), DOCS)
+    shown = key_findings(findings).markup
+    assert 'href="#finding-f01"' in shown  # the reworded copy, 0.95
+    even = findings[(findings["strength"] == 0.5) & ~findings["kind"].isin(["copied_text"])]
+    assert len(even) and not any(f'href="#{a}"' in shown for a in even["anchor"])
+    copied = findings[findings["kind"] == "copied_text"].iloc[0]  # reuse of 0.3: a share of the text, shown
+    assert f'href="#{copied["anchor"]}"' in shown

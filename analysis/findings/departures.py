@@ -168,7 +168,10 @@ def statement_change_findings(tables: Mapping[str, pd.DataFrame]) -> pd.DataFram
     ``direction`` are the edge's (the more of it is copied, the more deliberate
     a change inside it). Without such an edge doc_b is listed as departing, the
     ``direction`` is ``undetermined`` and the strength
-    :data:`UNORIENTED_CHANGE_STRENGTH`.
+    :data:`UNORIENTED_CHANGE_STRENGTH`. Not findings: a change involving the
+    later of two identical texts (it repeats the first one's), and quotation
+    marks both lost and added in one sentence pair (the quotation moved; which
+    text dropped what cannot be read).
 
     Parameters
     ----------
@@ -197,12 +200,21 @@ def statement_change_findings(tables: Mapping[str, pd.DataFrame]) -> pd.DataFram
     if unknown:
         raise ValueError(f"statement_changes has unknown change kind(s) {unknown}")
     edges = tables.get("derivation")
-    oriented = {}
+    oriented, copies = {}, set()
     if edges is not None and not edges.empty:
         for edge in edges[edges["direction"] != "undetermined"].itertuples(index=False):
             oriented[frozenset((edge.source, edge.derived))] = (edge.derived, float(edge.strength), edge.direction)
+        copies = set(edges.loc[edges["relation"] == "identical", "derived"])
+    sentence_pair = changes[["doc_a", "sent_a", "doc_b", "sent_b"]].astype(str).agg("|".join, axis=1) \
+        if {"sent_a", "sent_b"} <= set(changes.columns) else changes.index.astype(str)
+    marks = changes.groupby(sentence_pair)["change"].agg(lambda kinds: {"quote_marks_lost", "quote_marks_added"}
+                                                         <= set(kinds))
     rows = []
     for position, row in changes.iterrows():
+        if row["doc_a"] in copies or row["doc_b"] in copies:
+            continue  # the same finding as for the first of two identical texts
+        if row["change"] in ("quote_marks_lost", "quote_marks_added") and marks[sentence_pair[position]]:
+            continue  # marks lost and added in one sentence pair: the quotation moved, no loss to read
         derived, strength, direction = oriented.get(frozenset((row["doc_a"], row["doc_b"])),
                                                     (row["doc_b"], UNORIENTED_CHANGE_STRENGTH, "undetermined"))
         kind, doc, other, text, other_text = (row["change"], row["doc_b"], row["doc_a"], row["text_b"],

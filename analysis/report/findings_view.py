@@ -21,10 +21,16 @@ from analysis.report.render import RichHTML
 
 #: Findings the top of the report states, strongest first.
 KEY_FINDINGS_MAX = 6
-#: Weakest finding stated at the top (the others stay in their sections and
-#: in findings.csv). Set by hand, as the derivation graph's edge threshold
-#: (:data:`analysis.overlap.derivation.DRAWN_MIN_STRENGTH`): a fifth.
+#: Weakest reuse finding stated at the top (the others stay in their sections
+#: and in findings.csv). Set by hand, as the derivation graph's edge threshold
+#: (:data:`analysis.overlap.derivation.DRAWN_MIN_STRENGTH`): a fifth of the text.
 KEY_FINDING_MIN_STRENGTH = 0.2
+#: Kinds whose strength is a share of the copier's text (:mod:`analysis.findings.reuse`).
+REUSE_KINDS = ("identical", "reworded_copy", "copied_text")
+#: Strength of a departure that is an even call (one outlet against one, a change
+#: between two texts nothing orients): it says nothing of who departs, so a
+#: departure is stated at the top only above it.
+EVEN_CALL = 0.5
 
 
 @functools.cache
@@ -45,8 +51,8 @@ def key_findings(findings: pd.DataFrame, max_shown: int = KEY_FINDINGS_MAX) -> R
     findings : pandas.DataFrame
         ``findings.csv`` (``finding_id``, ``statement``, ``strength``, ``anchor``), ranked.
     max_shown : int
-        Most findings listed (those of strength at least
-        :data:`KEY_FINDING_MIN_STRENGTH`).
+        Most findings listed: reuse of strength at least
+        :data:`KEY_FINDING_MIN_STRENGTH`, departures above :data:`EVEN_CALL`.
 
     Returns
     -------
@@ -54,7 +60,9 @@ def key_findings(findings: pd.DataFrame, max_shown: int = KEY_FINDINGS_MAX) -> R
         A ``<section>`` with an ``<h2 id="key-findings">`` and an ordered
         list of links (``href="#<anchor>"``); a sentence when nothing is strong enough.
     """
-    strong = findings[findings["strength"] >= KEY_FINDING_MIN_STRENGTH]
+    reuse = findings["kind"].isin(REUSE_KINDS)
+    strong = findings[(reuse & (findings["strength"] >= KEY_FINDING_MIN_STRENGTH))
+                      | (~reuse & (findings["strength"] > EVEN_CALL))]
     shown = strong.head(max_shown)
     empty = ("No finding is strong enough to state here; every finding is listed in its section and in "
              "tables/findings.csv." if len(findings) else "The analysis found no reuse, altered quotation or "
