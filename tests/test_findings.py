@@ -76,7 +76,7 @@ def test_altered_quotes_name_the_departing_outlet_and_weigh_the_agreement():
 
 
 def test_a_reference_column_decides_the_reference_where_the_table_has_one():
-    variants = VARIANTS.head(4).assign(reference=[False, False, True, False])
+    variants = VARIANTS.head(4).assign(quote_id=["q1", "q2", "q3", "q4"], reference_quote_id="q3")
     found = altered_quote_findings({"quote_variants": variants})
     assert set(found["other_doc_id"]) == {"c"}
 

@@ -36,9 +36,6 @@ def test_the_first_seed_finding_is_the_reworded_copy_of_al_jazeera(seed_findings
     assert "sentence_alignment.csv rows" in first["evidence"]
 
 
-@pytest.mark.xfail(strict=True, reason="quote_variants takes the copy's wording as the reference of two "
-                   "quotations (Woodward, Cleverly), so Al Jazeera is named as departing; the quotes branch "
-                   "(issue 14) names the departing outlet from the derivation")
 def test_every_altered_quote_between_the_copy_and_its_source_names_the_copy(seed_findings):
     between = seed_findings[(seed_findings["kind"] == "altered_quote")
                             & seed_findings["doc_id"].isin([SEED_COPY, SEED_SOURCE])

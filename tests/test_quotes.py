@@ -31,6 +31,7 @@ def test_quotes_match_hand_annotations(bridge):
         assert got["kind"].tolist() == [w["kind"] for w in want]
         assert got["speaker"].tolist() == [w["speaker"] for w in want]
         assert got["cue"].tolist() == [w["cue"] for w in want]
+        assert got["rendering"].tolist() == [w["rendering"] for w in want]
 
 
 def test_negatives_are_not_quotes(bridge):

@@ -43,7 +43,8 @@ def altered_quote_findings(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """One finding per outlet whose rendering of a quoted statement departs from the reference's.
 
     The reference is the rendering ``quote_variants`` compares the others
-    with (its ``reference`` column where the table has one, else the group's
+    with (``reference_quote_id``: the derivation source's rendering first, so
+    the outlet that changed the words is the one named; else the group's
     first rendering that does not differ). A document that also renders the
     statement as the reference does is not counted as departing (it quotes
     both wordings). ``strength`` = share of the group's documents whose
@@ -69,9 +70,10 @@ def altered_quote_findings(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
         agreeing = group[~differs[group.index]]
         if agreeing.empty:
             continue
-        if "reference" in group.columns and group["reference"].astype(bool).any():
-            reference = group[group["reference"].astype(bool)].iloc[0]
-            ref_position = group.index[group["reference"].astype(bool)][0]
+        named = (group[group["quote_id"] == group["reference_quote_id"]]
+                 if {"quote_id", "reference_quote_id"} <= set(group.columns) else group.head(0))
+        if not named.empty:
+            reference, ref_position = named.iloc[0], named.index[0]
         else:
             reference, ref_position = agreeing.iloc[0], agreeing.index[0]
         agreeing_docs = set(agreeing["doc_id"])

@@ -121,6 +121,11 @@ class CorpusAnalysis:
         return entities.analyse_entities(self.english_docs, self.english_parsed, self.nlp, self.aliases,
                                          self.parameters["capitals_as_governments"])
 
+    @functools.cached_property
+    def overlap(self) -> dict[str, pd.DataFrame]:
+        """The overlap section's tables (:func:`overlap_tables`), computed once: the quotes section reads its derivation."""
+        return compute_overlap(self)
+
     @property
     def n_documents(self) -> int:
         return len(self.docs)
@@ -219,6 +224,11 @@ def cross_source_skip_reason(analysis: CorpusAnalysis) -> str | None:
 
 @once_per_corpus
 def overlap_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
+    """The overlap section's tables (:func:`compute_overlap`, computed once per corpus)."""
+    return dict(analysis.overlap)
+
+
+def compute_overlap(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     """The overlap section: candidate pairs, shared passages, aligned sentences and what changed
     between them (``statement_changes``, English documents), pairwise summary, derivation edges.
 
@@ -257,7 +267,8 @@ def overlap_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
 
 @once_per_corpus
 def quotes_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
-    """The quotes section: ``quotes`` (quotations and scare quotes) and ``quote_variants``.
+    """The quotes section: ``quotes`` (quotations and scare quotes), ``quote_variants``, ``speaker_aliases``
+    and ``quote_renderings`` (quotations rendered without marks elsewhere).
 
     English-only: documents in another language are left out (:attr:`CorpusAnalysis.english_docs`).
     """
@@ -266,9 +277,18 @@ def quotes_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
 
     from analysis.measures.canonical_entities import canonical_name_function
 
+    from analysis.statements.speaker_aliases import speaker_aliases
+
     speaker_names = canonical_name_function(analysis.entities["mentions"])
     found = quotes.extract_quotes(analysis.english_docs, analysis.english_parsed, canonicalize=speaker_names)
-    return {"quotes": found, "quote_variants": quote_variants(found)}
+    found, aliases = speaker_aliases(found, analysis.english_docs, analysis.entities["mentions"])
+    from analysis.statements.unmarked_renderings import unmarked_renderings
+
+    variants = quote_variants(found, analysis.overlap.get("derivation"), analysis.english_docs)
+    renderings = unmarked_renderings(found, variants, analysis.overlap.get("sentence_alignment", pd.DataFrame()),
+                                     analysis.sentences, analysis.english_docs, analysis.entities["mentions"])
+    return {"quotes": found, "quote_variants": variants, "speaker_aliases": aliases,
+            "quote_renderings": renderings}
 
 
 @once_per_corpus

@@ -169,7 +169,11 @@ def altered_quotes(variants: pd.DataFrame) -> RichHTML:
         raise ValueError(f"variants table is missing column(s): {', '.join(missing)}")
     label_col = "label" if "label" in variants.columns else "doc_id"
     differs = variants["differs"].astype(bool)
-    references = variants[~differs].drop_duplicates("group_id").set_index("group_id")
+    if "reference_quote_id" in variants.columns and "quote_id" in variants.columns:
+        references = variants[variants["quote_id"] == variants["reference_quote_id"]]
+    else:
+        references = variants[~differs]
+    references = references.drop_duplicates("group_id").set_index("group_id")
     rows = []
     for _, row in variants[differs].iterrows():
         reference = references.loc[row["group_id"]] if row["group_id"] in references.index else None

@@ -15,11 +15,14 @@ import re
 import numpy as np
 import pandas as pd
 
+from analysis.statements.quote_reference import choose_reference, derivation_sources, short_quote_links
+from analysis.statements.quotes import SCARE_MAX_WORDS
 from analysis.statements.speakers import speakers_agree
 from analysis.text.lemmas import stop_words
 from analysis.text.words import normalise_word, words
 
-VARIANT_COLUMNS = ["group_id", "speaker", "doc_id", "quote_id", "text", "differs", "diff", "label"]
+VARIANT_COLUMNS = ["group_id", "speaker", "doc_id", "quote_id", "text", "differs", "diff", "label",
+                   "reference_quote_id", "reference_doc_id", "reference_basis"]
 
 #: Words of context kept either side of a change in a compact diff.
 DIFF_CONTEXT = 3
@@ -104,21 +107,36 @@ def _diff_string(ref_display, row_display, ops) -> str:
     return " ".join(out)
 
 
-def quote_variants(quotes: pd.DataFrame) -> pd.DataFrame:
+def quote_variants(quotes: pd.DataFrame, derivation: pd.DataFrame | None = None,
+                   docs: pd.DataFrame | None = None) -> pd.DataFrame:
     """Group renderings of the same statement across documents and diff them.
 
     Two quoted spans (quotations or scare phrases of two words or more) render
     the same statement when their words match in order over most of the shorter
     one (:data:`MATCH_RULES`: looser when the speakers agree, stricter when a
-    speaker is unknown or the speakers differ). Groups are the connected
-    components of that relation; only groups spanning two documents or more are
-    kept. Each group's reference rendering is the one most other members agree
-    with word for word (ties: the longest, then the first in corpus order).
+    speaker is unknown or the speakers differ). Short attributed quotations
+    (up to :data:`analysis.statements.quotes.SCARE_MAX_WORDS` words, one-word
+    ones included) that match nothing so are compared by their speaker and
+    sentence (:func:`analysis.statements.quote_reference.short_quote_links`,
+    needs ``docs``): "false", "fake" and "groundless" said of one report.
+    Speakers are compared on ``canonical_speaker`` when the table has it
+    (:func:`analysis.statements.speaker_aliases.speaker_aliases`).
+    Groups are the connected components of that relation; only groups
+    spanning two documents or more are kept. Each group's reference rendering
+    is chosen by :func:`analysis.statements.quote_reference.choose_reference`:
+    the derivation source's wording, else the one shared by the most
+    independent outlets, else the most complete.
 
     Parameters
     ----------
     quotes : pandas.DataFrame
         Output of :func:`analysis.statements.quotes.extract_quotes`.
+    derivation : pandas.DataFrame, optional
+        Output of :func:`analysis.overlap.derivation.derivation_edges`; without
+        it no rendering is known to derive from another.
+    docs : pandas.DataFrame, optional
+        Corpus table (``doc_id``, ``body``) of the quotes, for comparing short
+        quotations by their sentences.
 
     Returns
     -------
@@ -128,10 +146,13 @@ def quote_variants(quotes: pd.DataFrame) -> pd.DataFrame:
         appearance), ``speaker``, ``doc_id``, ``quote_id``, ``text`` (as in the
         quotes table), ``differs`` (bool: its wording departs from the
         reference's where the two overlap; punctuation, case and a longer or
-        shorter excerpt do not count), ``diff`` (str: compact word diff against
-        the reference, ``"[-reference words-] {+this rendering's words+}"`` with
-        up to :data:`DIFF_CONTEXT` words of context and ``…`` for elisions; ``""``
-        when it does not differ) and ``label``.
+        shorter excerpt do not count: the outlet that departs), ``diff`` (str:
+        compact word diff against the reference, ``"[-reference words-] {+this
+        rendering's words+}"`` with up to :data:`DIFF_CONTEXT` words of context
+        and ``…`` for elisions; ``""`` when it does not differ), ``label``,
+        ``reference_quote_id``, ``reference_doc_id`` (the group's reference
+        rendering) and ``reference_basis`` ("derivation source", "most
+        independent outlets" or "most complete").
     """
     needed = ["doc_id", "quote_id", "text", "speaker", "kind"]
     missing = [c for c in needed if c not in quotes.columns]
@@ -155,27 +176,56 @@ def quote_variants(quotes: pd.DataFrame) -> pd.DataFrame:
         partners = set().union(*(index.get(w, set()) for w in set(norm[i]) if w and w not in stop))
         edges += [(i, j) for j in sorted(p for p in partners if p > i)
                   if _matches(rows, norm, i, j, stop)]
+    linked = {i for edge in edges for i in edge}
     component = connected_groups(len(rows), edges)
+    if docs is not None and "sentence_start" in rows.columns:
+        short = [i for i in range(len(rows)) if i not in linked and rows.at[i, "kind"] == "quote"
+                 and 1 <= sum(1 for w in norm[i] if w) <= SCARE_MAX_WORDS]
+        anchors = _sentence_groups(rows, short, linked, component)
+        edges += short_quote_links(rows, docs, short, anchors)
+        component = connected_groups(len(rows), edges)
+        candidates = sorted(set(candidates) | set(short))
     groups: dict[int, list[int]] = {}
     for i in candidates:
         groups.setdefault(component[i], []).append(i)
     kept = [sorted(m) for m in groups.values() if rows.loc[m, "doc_id"].nunique() >= 2]
     kept.sort(key=lambda m: (rows.loc[m[0], "doc_id"], m[0]))
 
+    sources = derivation_sources(derivation)
+    doc_list = rows["doc_id"].astype(str).tolist()
     out = []
     for g, members in enumerate(kept, start=1):
-        ref = _reference(members, norm, rows)
+        ref, basis = choose_reference(
+            members, doc_list,
+            lambda i, j: all(op[0] == "equal" for op in _core_opcodes(norm[i], norm[j])),
+            lambda i: len(norm[i]), sources)
         for i in members:
             ops = _core_opcodes(norm[ref], norm[i])
             diff = _diff_string(display[ref], display[i], ops) if i != ref else ""
             out.append({"group_id": f"qv{g:02d}", "speaker": rows.at[i, "speaker"],
                         "doc_id": rows.at[i, "doc_id"], "quote_id": rows.at[i, "quote_id"],
                         "text": rows.at[i, "text"], "differs": bool(diff), "diff": diff,
-                        "label": rows.at[i, "label"], "_group": g})
+                        "label": rows.at[i, "label"], "reference_quote_id": rows.at[ref, "quote_id"],
+                        "reference_doc_id": rows.at[ref, "doc_id"], "reference_basis": basis,
+                        "_group": g})
     # sort on the group's number: as strings "qv100" would come before "qv11"
     table = pd.DataFrame(out, columns=VARIANT_COLUMNS + ["_group"])
     table = table.sort_values(["_group", "doc_id", "quote_id"], kind="stable")
     return table.drop(columns="_group").reset_index(drop=True).astype({"differs": bool})
+
+
+def _sentence_groups(rows: pd.DataFrame, short: list[int], linked: set[int],
+                     component) -> dict[int, set[int]]:
+    """Short quote -> groups of the longer, linked quotations in its sentence."""
+    anchors: dict[int, set[int]] = {}
+    by_doc: dict[str, list[int]] = {}
+    for j in sorted(linked):
+        by_doc.setdefault(str(rows.at[j, "doc_id"]), []).append(j)
+    for i in short:
+        lo, hi = int(rows.at[i, "sentence_start"]), int(rows.at[i, "sentence_end"])
+        anchors[i] = {int(component[j]) for j in by_doc.get(str(rows.at[i, "doc_id"]), [])
+                      if lo <= int(rows.at[j, "start"]) < hi}
+    return anchors
 
 
 def connected_groups(n_items: int, links: list[tuple[int, int]]) -> np.ndarray:
@@ -205,19 +255,12 @@ def connected_groups(n_items: int, links: list[tuple[int, int]]) -> np.ndarray:
 
 
 def _matches(rows, norm, i, j, stop) -> bool:
-    agree = speakers_agree(str(rows.at[i, "speaker"]), str(rows.at[j, "speaker"]))
+    speaker = "canonical_speaker" if "canonical_speaker" in rows.columns else "speaker"
+    agree = speakers_agree(str(rows.at[i, speaker]), str(rows.at[j, speaker]))
     rule = {True: "same_speaker", None: "unknown_speaker", False: "different_speaker"}[agree]
     min_cov, min_words, min_content = MATCH_RULES[rule]
     cov, words, content = _alignment(norm[i], norm[j], stop)
     return cov >= min_cov and words >= min_words and content >= min_content
-
-
-def _reference(members: list[int], norm, rows) -> int:
-    def agreements(i: int) -> int:
-        return len({rows.at[j, "doc_id"] for j in members
-                    if rows.at[j, "doc_id"] != rows.at[i, "doc_id"]
-                    and all(op[0] == "equal" for op in _core_opcodes(norm[i], norm[j]))})
-    return max(members, key=lambda i: (agreements(i), len(norm[i]), -i))
 
 
 def diff_segments(diff: str) -> list[tuple[str, str]]:

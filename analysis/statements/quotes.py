@@ -39,8 +39,30 @@ from analysis.text.words import words
 #: Cue recorded when a quote paragraph carries on the previous paragraph's speaker.
 CONTINUED_CUE = "(continued)"
 
-#: A quoted span of at most this many words is a scare quote, not a quotation.
+#: A quoted span of at most this many words is a scare quote unless a cue
+#: attributes it to a speaker (a partial quotation: called the claim “gossip
+#: and speculation”). Four words: the issue-13 reading of the seeds found
+#: attributed fragments of one to four words and unattributed scare phrases
+#: of one to three ("bloodshed", "Putin's chef", "special military operation").
 SCARE_MAX_WORDS = 4
+
+#: Words right before a short quoted span that make it a scare quote even when
+#: a speech verb governs the sentence ("so-called “library deserts”").
+SCARE_CUES = ("so-called", "so called", "known as", "nicknamed", "dubbed", "self-styled",
+              "self-described")
+
+#: Rendering of a quotation standing on its own: it opens its sentence, or
+#: follows a colon or a comma after the attribution (“…,” she said / said: “…”).
+DIRECT = "direct"
+#: Rendering of a quoted fragment woven into the reporter's own sentence.
+PARTIAL = "partial"
+#: The rendering column of a scare quote (no speaker, no quotation).
+SCARE = "scare"
+
+#: Paragraphs back a bare role ("the official said") looks for the person it
+#: stands for: the reporter's next paragraph or the one after (003 of the seeds:
+#: "National Security Council spokesman John Kirby stated ..." then "The official said").
+ROLE_BACK_PARAGRAPHS = 2
 
 #: Characters before an opening mark searched for a title cue ("the book “...”").
 TITLE_CUE_WINDOW_CHARS = 40
@@ -59,7 +81,8 @@ TITLE_CUES = frozenset("""
     headline newsletter report
 """.split())
 
-QUOTE_COLUMNS = ["doc_id", "quote_id", "text", "speaker", "cue", "start", "end", "kind", "label"]
+QUOTE_COLUMNS = ["doc_id", "quote_id", "text", "speaker", "cue", "start", "end", "kind", "label",
+                 "rendering", "sentence_start", "sentence_end"]
 
 
 # --------------------------------------------------------------------------
@@ -228,7 +251,15 @@ def extract_quotes(docs: pd.DataFrame, parsed: Mapping | None = None,
           the speaker is unknown;
         - ``start``, ``end`` (int): character offsets of the quoted words in ``body``;
         - ``kind`` (str): ``"quote"``, or ``"scare"`` for a quoted word or short
-          phrase of at most :data:`SCARE_MAX_WORDS` words.
+          phrase of at most :data:`SCARE_MAX_WORDS` words that no cue attributes
+          (a short span whose speech verb governs it in the parse is a partial
+          quotation; one after "so-called", "known as" ... stays a scare quote).
+          A scare quote has no speaker (``"unknown"``);
+        - ``rendering`` (str): ``"direct"`` (the quotation opens its sentence or
+          follows a colon or comma), ``"partial"`` (a fragment woven into the
+          reporter's sentence) or ``"scare"``;
+        - ``sentence_start``, ``sentence_end`` (int): character span of the
+          sentence(s) the quotation sits in, its marks included.
 
         Quoted titles of works ("the film “...”", Title Case phrases) are left out.
 
@@ -254,7 +285,8 @@ def extract_quotes(docs: pd.DataFrame, parsed: Mapping | None = None,
         rows.extend(_doc_quotes(doc_id, body, doc, labels.get(doc_id, doc_id), canon))
     table = pd.DataFrame(rows, columns=QUOTE_COLUMNS)
     table = table.sort_values(["doc_id", "start"], kind="stable").reset_index(drop=True)
-    return table.astype({"start": "int64", "end": "int64"})
+    return table.astype({"start": "int64", "end": "int64", "sentence_start": "int64",
+                         "sentence_end": "int64"})
 
 
 def _doc_quotes(doc_id: str, body: str, doc, label: str, canon) -> list[dict]:
@@ -269,17 +301,28 @@ def _doc_quotes(doc_id: str, body: str, doc, label: str, canon) -> list[dict]:
     events = attribution_events(doc, in_quote, paras)
     names = full_names(doc)
     descriptions: list[str] = []
-    for e in events:
-        e.speaker = resolve_speaker(e.speaker, names, descriptions)
+    for k, e in enumerate(events):
+        person = next((p for p in reversed(events[:k]) if p.speaker and p.is_person
+                       and e.para - p.para <= ROLE_BACK_PARAGRAPHS), None)
+        e.speaker = resolve_speaker(e.speaker, names, descriptions,
+                                    person.speaker if person else None)
+        if person is not None and e.speaker == person.speaker:
+            e.is_person = True
         if e.speaker and " " in e.speaker and not e.is_person:
             descriptions.append(e.speaker)
 
     rows = []
     for n, (span, para) in enumerate(spans, start=1):
         text = _span_text(body, span)
-        kind = "scare" if len(words(text)) <= SCARE_MAX_WORDS else "quote"
         event = _choose_event(span, doc, events, paras, para)
+        if event is not None and not event.speaker and event.cue.startswith("according to a "):
+            event = _statement_source(event, events)
         speaker, cue = (event.speaker, event.cue) if event and event.speaker else (None, "")
+        sent_start, sent_end = _sentence_bounds(doc, span)
+        kind = "quote"
+        if len(words(text)) <= SCARE_MAX_WORDS and not _whole_sentence(body, span, sent_start) and not (
+                speaker and _governs(doc, event, span) and not _has_scare_cue(body, span)):
+            kind, speaker, cue = "scare", None, ""
         if event is None and kind == "quote":
             prior = _preceding_event(span, events, paras, para)
             if prior is not None:
@@ -287,6 +330,55 @@ def _doc_quotes(doc_id: str, body: str, doc, label: str, canon) -> list[dict]:
         speaker = canon(speaker) if speaker else UNKNOWN_SPEAKER
         rows.append({"doc_id": doc_id, "quote_id": f"{doc_id}-q{n:02d}", "text": text,
                      "speaker": speaker, "cue": cue if speaker != UNKNOWN_SPEAKER else "",
-                     "start": span.start, "end": span.end, "kind": kind, "label": label})
+                     "start": span.start, "end": span.end, "kind": kind, "label": label,
+                     "rendering": SCARE if kind == "scare" else _rendering(body, span, sent_start),
+                     "sentence_start": sent_start, "sentence_end": sent_end})
     return rows
 
+
+def _governs(doc, event: AttributionEvent | None, span: _Span) -> bool:
+    """Whether the attribution's speech verb governs the quoted words in the parse
+    (called the claim “gossip”, said the report was “false”)."""
+    if event is None:
+        return False
+    verb = doc[event.token_i]
+    return any(verb.is_ancestor(t) for t in doc if span.start <= t.idx < span.end)
+
+
+def _whole_sentence(body: str, span: _Span, sent_start: int) -> bool:
+    """A short quotation that is a sentence of its own (“For what?”): it opens its
+    sentence and ends with the sentence's punctuation inside the marks."""
+    return (_rendering(body, span, sent_start) == DIRECT and span.closed
+            and body[span.start:span.end].rstrip().endswith((".", "?", "!")))
+
+
+def _has_scare_cue(body: str, span: _Span) -> bool:
+    before = re.sub(r"\s+", " ", body[max(0, span.open_at - TITLE_CUE_WINDOW_CHARS):span.open_at])
+    return before.lower().rstrip().endswith(SCARE_CUES)
+
+
+def _statement_source(event: AttributionEvent, events: list[AttributionEvent]) -> AttributionEvent:
+    """“According to a statement …” naming no source: the statement is the last
+    speaker's, named in the same or the previous paragraph."""
+    prior = [e for e in events if e.pos < event.pos and e.speaker and event.para - e.para <= 1]
+    if not prior:
+        return event
+    return AttributionEvent(event.pos, prior[-1].speaker, prior[-1].is_person, event.cue,
+                            event.token_i, event.para)
+
+
+def _sentence_bounds(doc, span: _Span) -> tuple[int, int]:
+    """Character span of the sentences the quotation touches, marks included."""
+    sents = [s for s in doc.sents if s.end_char > span.open_at and s.start_char <= span.close_at]
+    if not sents:
+        return span.open_at, span.close_at + 1
+    return sents[0].start_char, max(sents[-1].end_char, min(span.close_at + 1, len(doc.text)))
+
+
+def _rendering(body: str, span: _Span, sent_start: int) -> str:
+    """:data:`DIRECT` when the quotation opens its sentence or follows a colon or a
+    comma (“…,” she said; she said: “…”; he said, “…”), else :data:`PARTIAL`."""
+    before = body[min(sent_start, span.open_at):span.open_at].strip()
+    if not before or before.endswith((":", ",", "—", "–")):
+        return DIRECT
+    return PARTIAL

@@ -29,7 +29,7 @@ SPEECH_VERBS = frozenset("""
     explain argue describe announce respond reply declare stress affirm assert admit
     acknowledge comment confirm reveal ask answer urge suggest conclude dismiss denounce
     condemn quote post label brand reject rubbish allege accuse complain testify
-    vow promise threaten boast predict recall charge contend maintain
+    vow promise threaten boast predict recall charge contend maintain blame
 """.split())
 
 #: Nouns naming the written vehicle of a statement ("in a statement").
@@ -288,7 +288,16 @@ def _clean_name(text: str) -> str:
     return _HONORIFICS.sub("", text).strip()
 
 
-def resolve_speaker(speaker: str | None, names: dict[str, str], descriptions: list[str]) -> str | None:
+#: Nouns of a role that, alone after "the" ("the official said"), stand for the
+#: person last quoted when no fuller description of that role is in the document.
+ROLE_NOUNS = frozenset("""
+    official spokesman spokeswoman spokesperson representative minister secretary
+    ambassador envoy diplomat aide adviser advisor
+""".split())
+
+
+def resolve_speaker(speaker: str | None, names: dict[str, str], descriptions: list[str],
+                    last_person: str | None = None) -> str | None:
     """A speaker phrase as the quotes table gives it: the full name or fullest description.
 
     Parameters
@@ -300,6 +309,9 @@ def resolve_speaker(speaker: str | None, names: dict[str, str], descriptions: li
     descriptions : list of str
         Descriptions of non-person speakers met earlier in the document
         ("the ministry" becomes "North Korean foreign ministry").
+    last_person : str, optional
+        The person quoted last nearby: "the official" with no fuller
+        description of that role stands for them (:data:`ROLE_NOUNS`).
 
     Returns
     -------
@@ -317,6 +329,8 @@ def resolve_speaker(speaker: str | None, names: dict[str, str], descriptions: li
                   and len(d) > len(_DETERMINERS.sub("", name))]
         if fuller:
             return fuller[0]
+        if last_person and len(name.split()) == 2 and head.lower() in ROLE_NOUNS:
+            return last_person
     name = _DETERMINERS.sub("", name)
     return name or None
 
