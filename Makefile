@@ -35,9 +35,15 @@ test: setup browser ## run the whole test suite
 	$(BIN)/python -m pytest
 
 # JUPYTER_PATH puts the kit's own "python3" kernel before any the user installed elsewhere.
-lab: setup ## open JupyterLab on notebooks/ with the kit's kernel
+# lab/ (git-ignored) holds the working copy; the hook saves notebooks/ without outputs (analysis/lab.py).
+LAB_COPY := lab/report.ipynb
+lab: setup ## JupyterLab at the project root on lab/report.ipynb, a git-ignored working copy of the report notebook
+	@mkdir -p $(dir $(LAB_COPY))
+	@test -f $(LAB_COPY) || cp notebooks/report.ipynb $(LAB_COPY)
+	@test notebooks/report.ipynb -nt $(LAB_COPY) && echo "note: notebooks/report.ipynb is newer than $(LAB_COPY); delete $(LAB_COPY) for a fresh copy" || true
 	JUPYTER_PATH="$(CURDIR)/$(VENV)/share/jupyter$${JUPYTER_PATH:+:$$JUPYTER_PATH}" \
-	  $(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
+	  $(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/$(LAB_COPY) \
+	  --ContentsManager.pre_save_hook=analysis.lab.keep_templates_clean $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: setup ## run the benchmarks in bench/ (uses ../shared/benchmarks)
 	$(BIN)/python -m bench

@@ -49,6 +49,15 @@ def _parameter_help() -> str:
     return "\n".join(lines)
 
 
+def _analysis_parameter_help() -> str:
+    """The analysis parameters, for ``parallax analyze --help`` (the lines ``report --help`` gives them)."""
+    from analysis.report.parameters import PARAMETERS
+
+    lines = ["parameters (-p NAME VALUE):"]
+    lines += [f"  {p.name} ({p.type.__name__}, default {p.default!r}): {p.comment()}" for p in PARAMETERS.values()]
+    return "\n".join(lines)
+
+
 def build_parser(with_notebook_help: bool = False) -> argparse.ArgumentParser:
     """The argument parser (``with_notebook_help`` reads the notebook for ``report --help``)."""
     parser = argparse.ArgumentParser(
@@ -56,6 +65,9 @@ def build_parser(with_notebook_help: bool = False) -> argparse.ArgumentParser:
         description="Compare how news outlets cover the same story: readability, entities, "
                     "overlap, quotes and numbers, as a reproducible report.",
     )
+    from analysis import __version__
+
+    parser.add_argument("--version", action="version", version=f"parallax {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     report = sub.add_parser(
@@ -75,7 +87,8 @@ def build_parser(with_notebook_help: bool = False) -> argparse.ArgumentParser:
     analyze = sub.add_parser(
         "analyze", help="write the report's tables only (no notebook), for scripting",
         description="Run every analysis section on CORPUS and write tables/*.csv into --out. The -p parameters "
-                    "and their allowed values are the report's: see `parallax report --help`.",
+                    "and their allowed values are the report's.",
+        epilog=_analysis_parameter_help(), formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     analyze.add_argument("corpus", help="corpus folder")
     analyze.add_argument("--out", required=True,
@@ -152,10 +165,15 @@ def _stop_on_sigterm():
 def _report(args) -> int:
     from analysis.report.run import coerce_parameters, run_report
 
+    import time
+
+    from analysis.report.progress import report_summary
+
     parameters = coerce_parameters(args.parameters)
-    result = run_report(args.corpus, args.out, parameters, wait=not args.no_wait)
-    print(f"report written to {result.path} (fingerprint {result.manifest['fingerprint'][:12]}, "
-          f"{len(result.manifest['figures'])} figures, {len(result.manifest['outputs'])} files)")
+    started = time.monotonic()
+    # a bar over the report's sections on a terminal; nothing in a pipe or a log
+    result = run_report(args.corpus, args.out, parameters, wait=not args.no_wait, progress=sys.stderr.isatty())
+    print(report_summary(result.path, result.manifest, time.monotonic() - started))
     return 0
 
 

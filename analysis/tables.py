@@ -19,11 +19,28 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 #: Significant digits kept for floats: enough for any score the kit reports,
 #: few enough that last-bit differences between runs never reach the file.
 FLOAT_FORMAT = "%.6g"
+
+
+def plain_float(value: float, float_format: str = FLOAT_FORMAT) -> str:
+    """``value`` in ``float_format``, but never in exponent notation when it is large.
+
+    "%.6g" writes 1e8 as ``1e+08`` and 123456789 as ``1.23457e+08``; a whole
+    number is written whole (``100000000``), any other large one as a plain
+    decimal of the same significant digits. Small values (``1.5e-07``) keep
+    the exponent.
+    """
+    text = float_format % value
+    if "e+" not in text:
+        return text
+    if float(value).is_integer():
+        return "%d" % value
+    return np.format_float_positional(value, precision=6, unique=False, fractional=False, trim="-")
 
 #: First characters that make a spreadsheet read a cell as a formula: the
 #: OWASP CSV-injection list (= + - @, tab, carriage return), NUL (which OWASP's
@@ -102,8 +119,9 @@ def write_table(table: pd.DataFrame, path: str | Path, float_format: str | None 
         Destination; parent folders are created. The file is written to a
         temporary name and renamed, so a reader never sees half a table.
     float_format : str or None
-        printf-style format of floats (:data:`FLOAT_FORMAT`); None writes
-        Python's shortest exact form (``0.0``, ``12.3``).
+        printf-style format of floats (:data:`FLOAT_FORMAT`), large values
+        written as plain decimals (:func:`plain_float`: ``100000000``, not
+        ``1e+08``); None writes Python's shortest exact form (``0.0``, ``12.3``).
 
     Returns
     -------
@@ -117,7 +135,8 @@ def write_table(table: pd.DataFrame, path: str | Path, float_format: str | None 
     # Python's csv writer quotes a field holding "\n" but not one holding a bare
     # "\r", which a reader then takes for a line end: quote every field then.
     quoting = csv.QUOTE_ALL if _holds_carriage_return(safe) else csv.QUOTE_MINIMAL
-    safe.to_csv(tmp, index=False, lineterminator="\n", float_format=float_format, encoding="utf-8",
+    fmt = (lambda v: plain_float(v, float_format)) if float_format else None
+    safe.to_csv(tmp, index=False, lineterminator="\n", float_format=fmt, encoding="utf-8",
                 quoting=quoting)
     tmp.replace(path)
     return path

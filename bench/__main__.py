@@ -1,7 +1,9 @@
 """Run the benchmarks: ``python -m bench [NAME ...]`` (default: all), as ``make bench`` does.
 
 Each ``bench/bench_<name>.py`` prints its result, with ratios against the
-plain-library baseline measured in the same run. Benchmarks read real data
+plain-library baseline measured in the same run. A benchmark whose result
+has a ``last_line`` (its headline, e.g. ``COUNTER held-out derived F1 ...``)
+gets it repeated after all timings, so the run ends with it. Benchmarks read real data
 from ``../shared/benchmarks`` (never copied into the project); one that
 cannot find its data says so and the others still run.
 """
@@ -29,12 +31,14 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         print(f"unknown benchmark(s): {', '.join(unknown)}; available: {', '.join(available())}")
         return 2
-    failed = []
+    failed, last_lines = [], []
     for name in names:
         print(f"\n=== bench {name} ===", flush=True)
         start = time.perf_counter()
         try:
-            importlib.import_module(f"bench.bench_{name}").main([])
+            result = importlib.import_module(f"bench.bench_{name}").main([])
+            if isinstance(result, dict) and result.get("last_line"):
+                last_lines.append(result["last_line"])
         except SystemExit as exc:  # a bench that cannot find its data
             print(f"skipped: {exc}")
         except Exception:
@@ -43,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"--- {name}: {time.perf_counter() - start:.1f} s", flush=True)
     if failed:
         print(f"\nfailed: {', '.join(failed)}")
+    if last_lines:
+        print("\n" + "\n".join(last_lines))
     return 1 if failed else 0
 
 

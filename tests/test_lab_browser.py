@@ -4,8 +4,9 @@ Starts ``jupyter lab`` on 127.0.0.1 (free port, random token) over a temporary
 copy of ``notebooks/`` (so no run can save outputs into the repository),
 drives Debian's headless Chromium through Playwright to open the report
 notebook and run all cells from the Run menu, then checks that a figure
-rendered inline and that no cell wrote an error. The screenshot is kept in
-``test-artifacts/jupyterlab-report.png``.
+rendered inline, that no cell wrote an error and that the reuse viewer's prose
+reads left-aligned. Screenshots are kept in ``test-artifacts/jupyterlab-report.png``
+and ``test-artifacts/jupyterlab-reuse-viewer.png``.
 """
 
 from __future__ import annotations
@@ -194,6 +195,14 @@ def test_report_notebook_runs_all_cells_in_jupyterlab(lab_server):
             first = figures.first
             assert first.evaluate("img => img.complete && img.naturalWidth > 0"), "the first figure did not load"
             assert first.get_attribute("alt"), "the figure has no alt text"
+            # JupyterLab right-aligns table cells; the report's prose and tables read left-aligned here too
+            aligns = page.eval_on_selector_all(
+                ".pxr p, .pxr-index li, table.parallax-documents td, table.parallax-table td, table.parallax-table th",
+                "els => els.map(e => getComputedStyle(e).textAlign)")
+            assert aligns and set(aligns) <= {"left", "start"}, set(aligns)
+            viewer = page.locator("section.pxr-pair").first
+            _bring_into_view(page, viewer)
+            page.screenshot(path=str(ARTIFACTS / "jupyterlab-reuse-viewer.png"))
         finally:
             browser.close()
 

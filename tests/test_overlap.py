@@ -15,7 +15,7 @@ from analysis.overlap.derivation import EDGE_COLUMNS, derivation_edges, directio
 from analysis.overlap.passages import shared_passages
 from analysis.overlap.relations import pair_relations
 from analysis.figures.overlap import plot_derivation_graph, plot_overlap_heatmap, report_figures
-from analysis.report.render import side_by_side
+from analysis.report.viewer import reuse_viewer
 
 DATA = Path(__file__).parent / "data" / "overlap"
 CASES = json.loads((DATA / "passages.json").read_text(encoding="utf-8"))["cases"]
@@ -121,6 +121,7 @@ def test_quoted_words_are_set_apart_in_urdu_too():
     assert row["lexical_containment"] == pytest.approx(12 / 19, abs=1e-6)
     assert row["quoted_containment"] == pytest.approx(12 / 19, abs=1e-6)
     assert row["relation"] == "independent"
+    assert row["rule"] == "any_language"          # Urdu: the any-language model decides
 
 
 @pytest.mark.parametrize("marks", ['27"', "the '90s", "rock 'n' roll"])
@@ -333,9 +334,17 @@ def test_figures_and_html_escape_untrusted_text():
     assert isinstance(plot_derivation_graph(edges, docs), Figure)
     with pytest.raises(ValueError, match="value must be"):
         plot_overlap_heatmap(pairs, docs, value="nope")
-    page = side_by_side(docs, passages, None, ("d0", "d1")).markup
-    assert "<script" not in page and "&lt;<del>script</del>&gt;" in page
-    assert "<del>over</del>" in page and "<ins>across</ins>" in page
+    from analysis.text.sentences import sentence_table
+    from analysis.text.nlp import load_pipeline, parse_bodies
+
+    sentences = sentence_table(parse_bodies(docs, load_pipeline()))
+    first = sentences.groupby("doc_id")["text"].first()
+    alignment = pd.DataFrame({"doc_a": ["d0", "d1"], "sent_a": [0, 0], "doc_b": ["d1", "d0"], "sent_b": [0, 0],
+                              "text_a": [first["d0"], first["d1"]], "text_b": [first["d1"], first["d0"]],
+                              "kind": ["paraphrase"] * 2})
+    page = str(reuse_viewer({"derivation": edges, "passages": passages, "sentence_alignment": alignment},
+                            docs, sentences).markup)
+    assert "<script" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
 def test_report_figures_carry_the_ids_captions_and_alt_texts_of_the_overlap_cell():

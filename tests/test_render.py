@@ -81,7 +81,7 @@ def test_rich_html_is_kept_from_mathjax_and_never_trusts_plain_text():
 def test_table_escapes_cells_column_names_and_caption():
     table = pd.DataFrame({HOSTILE: [HOSTILE, "plain"], "n": [1, 2]})
     shown = render.table(table, caption=HOSTILE)
-    parsed = assert_inert(shown.markup, {"p", "table", "thead", "tbody", "tr", "th", "td"})
+    parsed = assert_inert(shown.markup, {"p", "table", "thead", "tbody", "tr", "th", "td", "style"})
     assert parsed.text.count(HOSTILE) == 3  # caption, column name, cell
     assert parsed.tags[:2] == ["p", "table"]
 
@@ -165,63 +165,85 @@ def test_altered_quotes_structure():
         render.altered_quotes(variants().drop(columns="diff"))
 
 
-# ---------------------------------------------------------------- side by side
+# ---------------------------------------------------------------- overlap section, reader tables, documents
 
 def pair_tables(text_a=HOSTILE, text_b=HOSTILE.replace("Police", "Officials")):
     docs = pd.DataFrame({"doc_id": ["a", "b"], "label": [f"A {SCRIPT}", f"B {TEMPLATE}"], "body": ["", ""]})
-    passages = pd.DataFrame({"doc_a": ["a"], "doc_b": ["b"], "start_a": [0], "end_a": [10], "start_b": [0],
-                             "end_b": [10], "n_words": [12], "kind": ["near_copy"],
-                             "text_a": [text_a], "text_b": [text_b]})
-    alignment = pd.DataFrame({"doc_a": ["a", "a"], "sent_a": [1, 0], "doc_b": ["b", "b"],
-                              "text_a": ["The ship <b>left</b>.", "Unmatched"],
-                              "text_b": ["The boat <b>left</b>.", "x"], "kind": ["paraphrase", "none"]})
-    return docs, passages, alignment
+    passages = pd.DataFrame({"doc_a": ["a", "a"], "doc_b": ["b", "b"], "start_a": [0, 20], "end_a": [10, 30],
+                             "start_b": [0, 20], "end_b": [10, 30], "n_words": [12, 6], "kind": ["near", "verbatim"],
+                             "text_a": [text_a, "to a media report on the"],
+                             "text_b": [text_b, "to a media report on the"],
+                             "reuse": [True, False], "not_reuse": ["", "few_content_words"]})
+    return docs, passages
 
 
-def test_side_by_side_escapes_texts_and_labels():
-    docs, passages, alignment = pair_tables()
-    shown = render.side_by_side(docs, passages, alignment, ("a", "b"))
-    parsed = assert_inert(shown.markup, {"div", "style", "table", "caption", "tr", "th", "td", "del", "ins"},
-                          texts=(f"A {SCRIPT}", f"B {TEMPLATE}"))
-    assert "alert(1)" in parsed.text and "onerror=alert(2)" in parsed.text
-    markup = str(shown.markup)
-    assert "<del>Police</del>" in markup and "<ins>Officials</ins>" in markup
-    assert "<del>ship</del>" in markup and "<ins>boat</ins>" in markup
-
-
-def test_side_by_side_structure():
-    docs, passages, alignment = pair_tables("same words here", "same words here")
-    markup = str(render.side_by_side(docs, passages, alignment, ("a", "b")).markup)
-    kinds = re.findall(r'<td class="k">(.*?)</td>', markup)
-    assert kinds == ["passage (near_copy)", "sentence (paraphrase)"]  # passages first, "none" rows left out
-    assert "<del>" not in markup.split("sentence (paraphrase)")[0]  # identical passage: nothing marked
-    assert "(1 more rows not shown)" in render.side_by_side(docs, passages, alignment, ("a", "b"),
-                                                            max_rows=1).markup
-    nothing = render.side_by_side(docs, passages.iloc[:0], None, ("a", "b")).markup
-    assert "No shared passages or aligned sentences." in nothing
-    with pytest.raises(ValueError, match="not in docs"):
-        render.side_by_side(docs, passages, None, ("a", "zz"))
-
-
-def test_word_diff_marks_only_the_words_that_differ():
-    a, b = render.word_diff("The ship left port.", "The boat left port!")
-    assert a == [("same", "The "), ("removed", "ship"), ("same", " left port.")]
-    assert b == [("same", "The "), ("added", "boat"), ("same", " left port!")]
-    assert render.word_diff("Same text", "same  text") == ([("same", "Same text")], [("same", "same  text")])
-
-
-def test_overlap_details_hold_both_tables_and_the_closest_pair():
-    docs, passages, alignment = pair_tables()
-    summary = pd.DataFrame({"doc_a": ["a", "b"], "doc_b": ["b", "a"], "lexical_containment": [0.5, 0.4],
-                            "semantic_coverage": [0.5, 0.4], "relation": ["partially_derived"] * 2})
-    result = {"overlap_pairs": summary, "passages": passages, "sentence_alignment": alignment}
+def test_overlap_details_show_related_pairs_links_and_only_passages_that_count_as_reuse():
+    docs, passages = pair_tables()
+    summary = pd.DataFrame({"doc_a": ["a", "b"], "doc_b": ["b", "a"], "lexical_containment": [0.5, 0.0],
+                            "semantic_coverage": [0.5, 0.0], "relation": ["partially_derived", "independent"],
+                            "basis": ["shared_text", ""], "words_a": [40, 40]})
+    derivation = pd.DataFrame({"source": ["b"], "derived": ["a"], "relation": ["partially_derived"]})
+    result = {"overlap_pairs": summary, "passages": passages, "derivation": derivation}
     shown = render.overlap_details(result, docs)
-    parsed = assert_inert(shown.markup, {"p", "div", "style", "table", "thead", "tbody", "caption", "tr", "th",
-                                         "td", "del", "ins"})
-    captions = [p for p in parsed.text_parts if p.startswith(("Pairwise", "Shared passages", "A <script>"))]
-    assert captions[0] == "Pairwise overlap (one row per ordered pair)"
-    assert captions[-1] == "Shared passages (offsets index the cleaned bodies)"
+    parsed = assert_inert(shown.markup, {"p", "div", "ul", "li", "a", "table", "thead", "tbody", "tr", "th", "td",
+                                         "style"})
+    captions = [p for p in parsed.text_parts if p.startswith(("Related pairs", "Shared passages", "Derived pairs"))]
+    assert captions == ["Related pairs (1 of 2 ordered pairs; all are in tables/overlap_pairs.csv)",
+                        "Derived pairs, side by side in the reuse viewer (appendix):",
+                        "Shared passages counted as reuse (1 of 2; tables/passages.csv has them all, "
+                        "and says why the others are not)"]
+    assert "to a media report on the" not in parsed.text  # a trivial match is not listed as reuse
+    assert "start_a" not in parsed.text and "doc_a" not in parsed.text  # offsets and ids stay in the CSV
+    assert f"A {SCRIPT}" in parsed.text  # documents named by label
+    from analysis.overlap.reuse import pair_id
+    assert ("href", f"#{pair_id('b', 'a')}") in parsed.attributes
     assert render.overlap_details({}, docs) is None  # a skipped section shows nothing
+
+
+def test_reader_table_keeps_the_named_columns_under_their_headings():
+    data = pd.DataFrame({"doc_id": ["a"], "label": ["A"], "x": [1.5], "noise": ["n"], "text": ["one\n\ntwo"]})
+    parsed = Parsed(render.reader_table(data, {"doc_id": "Document", "x": "Score", "text": "Text", "gone": "G"},
+                                        labels={"a": HOSTILE}).markup)
+    assert [t for t in parsed.text_parts if t in ("Document", "Score", "Text", "noise", "G")] == [
+        "Document", "Score", "Text"]
+    assert HOSTILE in parsed.text and "one \u00b6 two" in parsed.text
+
+
+def test_readability_table_in_the_report_fits_the_page():
+    from analysis.report.columns import READABILITY_SHOWN
+
+    assert len(READABILITY_SHOWN) <= 10  # readability.csv has 26 columns; the page shows the ones read
+
+
+def documents_table(url, date="2022-12-22"):
+    return pd.DataFrame({"doc_id": ["a"], "outlet": [HOSTILE], "title": [HOSTILE], "language": ["en"],
+                         "n_words": [1200], "flags": [""], "published": [date], "url": [url]})
+
+
+@pytest.mark.parametrize("url", ["https://example.org/news/1?a=1&b=<2>", "http://example.org/x"])
+def test_document_list_shows_date_and_link(url):
+    docs = pd.DataFrame({"doc_id": ["a"], "label": [HOSTILE]})
+    shown = render.document_list(documents_table(url, date=HOSTILE), docs)
+    parsed = assert_inert(shown.markup, {"p", "table", "thead", "tbody", "tr", "th", "td", "a"})
+    assert ("href", url) in parsed.attributes and "example.org" in parsed.text
+    assert "Published" in parsed.text and "Link" in parsed.text and "1,200" in parsed.text
+    assert parsed.text.count(HOSTILE) == 3  # label, headline, date
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,<script>x</script>",
+                                 "//example.org/a", "example.org", "https://", "http://ex ample.org",
+                                 "java\tscript:alert(1)", "vbscript:msgbox(1)", "https:/\nexample.org"])
+def test_document_list_never_links_another_scheme(url):
+    docs = pd.DataFrame({"doc_id": ["a"], "label": ["A"]})
+    parsed = Parsed(render.document_list(documents_table(url), docs).markup)
+    assert "a" not in parsed.tags and not [v for k, v in parsed.attributes if k == "href"]
+    assert url.strip() in parsed.text  # shown as text, escaped
+
+
+def test_document_list_without_date_or_url_columns():
+    docs = pd.DataFrame({"doc_id": ["a"], "label": ["A"]})
+    parsed = Parsed(render.document_list(documents_table("").drop(columns=["published", "url"]), docs).markup)
+    assert "Published" not in parsed.text and "Link" not in parsed.text and "A" in parsed.text
 
 
 # ---------------------------------------------------------------- one rendering module

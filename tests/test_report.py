@@ -99,13 +99,34 @@ def test_rerun_is_byte_identical(seed_report):
 def test_article_markup_is_escaped_in_the_report(mini_corpus, tmp_path):
     (mini_corpus / "wire.txt").write_text(
         "<script>alert('pwned')</script> Port strike <b>halts</b> exports\n\n"
-        "Dock workers walked out on Monday <img src=x onerror=alert(1)> in Ravena, officials said.",
+        "Dock workers walked out on Monday <img src=x onerror=alert(1)> in Ravena, officials said.\n\n"
+        "Dock workers at the port of Ravena walked out on Monday, halting grain exports for the third "
+        "time this year. The union said 4,000 members joined the strike.",
         encoding="utf-8")
+    (mini_corpus / "sources.csv").write_text(
+        "doc_id,outlet,published,url\n"
+        "wire,Wire Service,2024-05-01,javascript:alert(3)\n"
+        "daily,The <i>Daily</i>,<b>2024-05-02</b>,https://example.org/a?b=<c>&d=\"e\"\n", encoding="utf-8")
     result = run_report(mini_corpus, tmp_path / "out")
     page = (result.path / "report.html").read_text(encoding="utf-8")
     assert "<script" not in page.lower()
     assert "<img src=x" not in page
     assert "&lt;script&gt;alert(&#x27;pwned&#x27;)&lt;/script&gt;" in page or "&lt;script&gt;" in page
+    # metadata: every sources.csv column in documents.csv; the date and a safe link in the document list
+    from analysis.tables import read_table
+
+    documents = read_table(result.path / "tables" / "documents.csv")
+    assert {"published", "url"} <= set(documents.columns)
+    from test_render import Parsed
+
+    hrefs = [value for name, value in Parsed(page).attributes if name == "href"]
+    assert 'https://example.org/a?b=<c>&d="e"' in hrefs  # the link, escaped in the page
+    assert not [h for h in hrefs if not h.startswith(("#", "https://", "http://"))]  # javascript: is never a link
+    assert "javascript:alert(3)" in Parsed(page).text  # but shown as text
+    assert "2024-05-01" in page and "&lt;b&gt;2024-05-02&lt;/b&gt;" in page and "The &lt;i&gt;Daily&lt;/i&gt;" in page
+    # the reuse viewer shows the hostile body as text
+    assert 'class="pxr-pair"' in page  # the daily copies the wire: a pair in the viewer
+    assert "Monday &lt;img src=x onerror=alert(1)&gt; in Ravena" in page.split('class="pxr-pair"')[1]
 
 
 def test_unknown_and_mistyped_parameters_are_errors():

@@ -251,7 +251,8 @@ def document_table(docs: pd.DataFrame, sentences: pd.DataFrame | None = None) ->
         left out of the English-only sections), ``n_paragraphs``, ``n_sentences``,
         ``n_words``, ``boilerplate_lines``, ``duplicate_paragraphs``,
         ``controls_removed`` (invisible characters such as bidi controls removed
-        from the document: its text was altered), ``flags``.
+        from the document: its text was altered), ``flags``; then every other
+        column of ``sources.csv`` (or of tabular input: dates, URLs, ...) as given.
     """
     out = docs[["doc_id", "outlet", "title"]].copy()
     out["language"] = document_languages(docs)
@@ -262,5 +263,7 @@ def document_table(docs: pd.DataFrame, sentences: pd.DataFrame | None = None) ->
     else:
         out["n_sentences"] = pd.NA
     for column in ["n_words", "boilerplate_lines", "duplicate_paragraphs", "controls_removed", "flags"]:
+        out[column] = docs[column]
+    for column in [c for c in docs.columns if c not in CORPUS_COLUMNS and c not in out.columns]:
         out[column] = docs[column]
     return out

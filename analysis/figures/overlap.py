@@ -1,6 +1,6 @@
 """Figures for the cross-source overlap section: heatmaps and derivation graph.
 
-The side-by-side view of shared passages is HTML: :func:`analysis.report.render.side_by_side`.
+The side-by-side view of derived pairs is HTML: :func:`analysis.report.viewer.reuse_viewer`.
 """
 
 from __future__ import annotations

@@ -25,6 +25,9 @@ def pair_relations(docs: pd.DataFrame, passages: pd.DataFrame,
     pair whose coverage reaches
     :data:`analysis.overlap.containment.SEMANTIC_DERIVED_MIN` is
     ``wholly_derived`` (basis ``reworded``) whatever its lexical containment.
+    A pair with a document not in English takes the any-language model
+    (:mod:`analysis.overlap.relation_model`; column ``rule``), which needs
+    neither spaCy nor the sentence model: its alignment is not used.
 
     Parameters
     ----------
@@ -45,7 +48,8 @@ def pair_relations(docs: pd.DataFrame, passages: pd.DataFrame,
         The columns of :func:`analysis.overlap.containment.overlap_pairs`
         (``doc_a``, ``doc_b``, ``words_a``, ``lexical_containment``,
         ``quoted_containment``, ``unquoted_containment``,
-        ``semantic_coverage``, ``jaccard``, ``relation``, ``basis``), one row
+        ``semantic_coverage``, ``jaccard``, ``relation``, ``basis``, ``rule``,
+        ``derived_probability``), one row
         per ordered pair, sorted by doc_a then doc_b in corpus order.
     """
     coverage = semantic_coverage(alignment) if alignment is not None else None

@@ -303,7 +303,7 @@ def describe_numbers(result: dict[str, pd.DataFrame], docs: pd.DataFrame | None 
     (:func:`analysis.corpus.language.not_english_note`), which the section leaves out.
     """
     claims = result["number_claims"]
-    conflicting = int((claims["status"] != "agree").sum()) if not claims.empty else 0
+    conflicting = int((claims["status"] == "conflict").sum()) if not claims.empty else 0
     return (f"{len(result['numbers'])} numbers found; {len(claims)} claims are reported by more than one "
             f"outlet, {conflicting} of them with a conflict." + _not_english_suffix(docs))
 

@@ -269,3 +269,21 @@ def check_parameters(params: dict) -> dict:
             raise unknown_parameter_error(name)
         checked[name] = PARAMETERS[name].check(value)
     return checked
+
+
+def convert_like(name: str, value, default):
+    """``value`` (a command-line string) as the type of ``default``, for a custom notebook's own parameter."""
+    if not isinstance(value, str):
+        return value
+    kind = type(default)
+    try:
+        if kind is bool:
+            lowered = value.strip().lower()
+            if lowered not in TRUE_WORDS + FALSE_WORDS:
+                raise ValueError(value)
+            return lowered in TRUE_WORDS
+        if kind in (int, float):
+            return kind(value)
+    except ValueError:
+        raise ParameterError(f"parameter {name}: {value!r} is not of type {kind.__name__}") from None
+    return value

@@ -244,6 +244,7 @@ def compute_overlap(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     from analysis.overlap.alignment import align_sentences
     from analysis.overlap.embeddings import encode
     from analysis.overlap.relations import pair_relations
+    from analysis.overlap.reuse import mark_reuse
 
     docs, params = analysis.docs, analysis.parameters
     pairs = candidates.candidate_pairs(docs, seed=params["seed"])
@@ -257,7 +258,7 @@ def compute_overlap(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     changes = statement_changes(alignment, sentences, analysis.english_parsed, analysis.aliases)
     return {
         "candidate_pairs": pairs,
-        "passages": passages,
+        "passages": mark_reuse(passages, docs),  # which passages count as reuse: listed and highlighted
         "sentence_alignment": alignment,
         "statement_changes": changes,
         "overlap_pairs": summary,
@@ -293,16 +294,21 @@ def quotes_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
 
 @once_per_corpus
 def numbers_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
-    """The numbers section: ``numbers``, ``number_claims`` and ``number_conflicts``.
+    """The numbers section: ``numbers``, ``number_claims`` (date claims too), ``number_conflicts``, ``dates``, ``date_conflicts``.
 
     English-only: documents in another language are left out (:attr:`CorpusAnalysis.english_docs`).
     """
     from analysis.statements import numbers
+    from analysis.statements.date_claims import date_claims, date_conflicts
+    from analysis.statements.dates import extract_dates
     from analysis.statements.number_claims import number_claims, number_conflicts
 
     found = numbers.extract_numbers(analysis.english_docs, analysis.english_parsed)
-    return {"numbers": found, "number_claims": number_claims(found),
-            "number_conflicts": number_conflicts(found)}
+    dates = extract_dates(analysis.english_docs, analysis.english_parsed)
+    by_date = date_conflicts(dates)
+    return {"numbers": found, "number_claims": number_claims(found, date_claims(by_date)),
+            "number_conflicts": number_conflicts(found), "dates": dates,
+            "date_conflicts": by_date}
 
 
 @once_per_corpus

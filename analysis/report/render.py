@@ -15,24 +15,22 @@ falls back to plain text elsewhere.
 from __future__ import annotations
 
 import base64
-import difflib
 import functools
 import math
+import re
 
 import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from analysis.corpus.cleaning import document_labels
-from analysis.report.narrative import most_related_pairs
-from analysis.text.words import WORD_RE, normalise_word
 
 #: Rows a table shows before saying how many it left out.
 TABLE_MAX_ROWS = 30
-#: Rows of passages and aligned sentences the side-by-side view of one pair shows.
-SIDE_BY_SIDE_MAX_ROWS = 30
-#: Columns of the shared-passages table shown in the report (the CSV has them all).
-PASSAGE_COLUMNS_SHOWN = ["doc_a", "start_a", "end_a", "doc_b", "start_b", "end_b", "n_words", "kind", "text_a"]
+#: A line break inside a cell, shown by :func:`reader_table` as a pilcrow.
+PARAGRAPH_BREAK = re.compile(r"\s*\n\s*")
+#: Columns holding a doc_id, shown as the document's label by :func:`reader_table`.
+DOCUMENT_ID_COLUMNS = ("doc_id", "doc_a", "doc_b", "source", "derived")
 
 
 @functools.cache
@@ -45,6 +43,11 @@ def _environment() -> Environment:
 
 def _render(template: str, **values) -> Markup:
     return Markup(_environment().get_template(template).render(**values).strip())
+
+
+def render_fragment(template: str, **values) -> Markup:
+    """A fragment of ``analysis/templates/fragments/`` rendered with autoescaping (for sibling modules)."""
+    return _render(template, **values)
 
 
 class RichHTML:
@@ -186,95 +189,39 @@ def altered_quotes(variants: pd.DataFrame) -> RichHTML:
     return RichHTML(_render("altered_quotes.html.j2", rows=rows), text)
 
 
-def word_diff(text_a: str, text_b: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """Both texts cut into segments, the words that differ apart (the text layer's words, compared normalised).
-
-    Returns
-    -------
-    tuple of two lists of (str, str)
-        ``(kind, text)`` segments of ``text_a`` (kind ``"removed"`` for its
-        differing words, else ``"same"``) and of ``text_b`` (``"added"``).
-    """
-    words_a, words_b = list(WORD_RE.finditer(text_a)), list(WORD_RE.finditer(text_b))
-    matcher = difflib.SequenceMatcher(a=[normalise_word(m.group()) for m in words_a],
-                                      b=[normalise_word(m.group()) for m in words_b], autojunk=False)
-    differing_a, differing_b = set(), set()
-    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
-        if tag != "equal":
-            differing_a.update(range(a0, a1))
-            differing_b.update(range(b0, b1))
-
-    def segments(text, words, differing, kind):
-        out, cursor = [], 0
-        for k, match in enumerate(words):
-            if k in differing:
-                out += [("same", text[cursor:match.start()]), (kind, match.group())]
-                cursor = match.end()
-        out.append(("same", text[cursor:]))
-        return [segment for segment in out if segment[1]]
-
-    return segments(text_a, words_a, differing_a, "removed"), segments(text_b, words_b, differing_b, "added")
-
-
-def side_by_side(docs: pd.DataFrame, passages: pd.DataFrame, alignment: pd.DataFrame | None,
-                 pair: tuple[str, str], max_rows: int = SIDE_BY_SIDE_MAX_ROWS) -> RichHTML:
-    """The passages and aligned sentences one pair shares, side by side, differing words marked.
+def reader_table(data: pd.DataFrame, shown: dict[str, str], caption: str = "",
+                 labels: dict[str, str] | None = None, max_rows: int = TABLE_MAX_ROWS) -> RichHTML:
+    """:func:`table` of the columns a reader needs, under readable headings (the CSV keeps them all).
 
     Parameters
     ----------
-    docs : pandas.DataFrame
-        Corpus table (``doc_id``, ``label``).
-    passages : pandas.DataFrame
-        Output of :func:`analysis.overlap.passages.shared_passages`.
-    alignment : pandas.DataFrame or None
-        Sentence alignment (doc_a, sent_a, text_a, doc_b, text_b, kind); rows
-        of kind ``none`` are skipped.
-    pair : tuple of str
-        ``(doc_a, doc_b)`` doc_ids.
+    data : pandas.DataFrame
+        Any table.
+    shown : dict of str to str
+        Column -> heading, in the order shown (:mod:`analysis.report.columns`);
+        columns the table lacks are skipped.
+    caption : str
+        Text above the table.
+    labels : dict of str to str, optional
+        doc_id -> label: the document columns (:data:`DOCUMENT_ID_COLUMNS`)
+        show labels instead of ids.
     max_rows : int
-        Largest number of rows shown (passages first, longest first).
-
-    Returns
-    -------
-    RichHTML
-        A ``<div class="pxo">`` with an inline ``<style>`` (no scripts) and a
-        table: one row per passage or aligned sentence (match kind, text of a
-        with ``<del>`` on the words that differ, text of b with ``<ins>``).
-
-    Raises
-    ------
-    ValueError
-        If ``pair`` names a document not in ``docs``.
+        Rows shown.
     """
-    labels = document_labels(docs)
-    doc_a, doc_b = pair
-    for doc_id in pair:
-        if doc_id not in labels:
-            raise ValueError(f"pair names a document not in docs: {doc_id!r}")
-    columns = ["start_a", "text_a", "text_b", "kind", "n_words"]
-    forward = passages[(passages["doc_a"] == doc_a) & (passages["doc_b"] == doc_b)]
-    backward = passages[(passages["doc_a"] == doc_b) & (passages["doc_b"] == doc_a)]
-    shown = pd.concat([forward[columns],
-                       backward.rename(columns={"text_a": "text_b", "text_b": "text_a",
-                                                "start_a": "start_b", "start_b": "start_a"})[columns]])
-    shown = shown.sort_values(["n_words", "start_a"], ascending=[False, True], kind="stable")
-    rows = [(f"passage ({item.kind})", item.text_a, item.text_b) for item in shown.itertuples(index=False)]
-    if alignment is not None and len(alignment):
-        aligned = alignment[(alignment["doc_a"] == doc_a) & (alignment["doc_b"] == doc_b)
-                            & (alignment["kind"] != "none")].sort_values("sent_a", kind="stable")
-        rows += [(f"sentence ({item.kind.replace('_', ' ')})", item.text_a, item.text_b)
-                 for item in aligned.itertuples(index=False)]
-    marked = []
-    for kind, text_a, text_b in rows[:max_rows]:
-        segments_a, segments_b = word_diff(str(text_a), str(text_b))
-        marked.append({"kind": kind, "segments_a": segments_a, "segments_b": segments_b})
-    return RichHTML(_render("side_by_side.html.j2", rows=marked, label_a=labels[doc_a], label_b=labels[doc_b],
-                            more=len(rows) - max_rows),
-                    f"{labels[doc_a]} vs {labels[doc_b]}: {len(rows)} shared passages and aligned sentences")
+    kept = data[[c for c in shown if c in data.columns]].copy()
+    for column in kept.columns:  # pandas shows a line break as "\n": mark paragraphs
+        kept[column] = kept[column].map(lambda v: PARAGRAPH_BREAK.sub(" \u00b6 ", v) if isinstance(v, str) else v)
+    if "flags" in kept.columns:  # "a=1;b" flags may wrap after each ";"
+        kept["flags"] = kept["flags"].map(lambda v: v.replace(";", "; ") if isinstance(v, str) else v)
+    if labels:
+        for column in DOCUMENT_ID_COLUMNS:
+            if column in kept.columns:
+                kept[column] = kept[column].map(lambda doc_id: labels.get(str(doc_id), doc_id))
+    return table(kept.rename(columns=shown), max_rows=max_rows, caption=caption)
 
 
 def overlap_details(result: dict[str, pd.DataFrame], docs: pd.DataFrame) -> RichHTML | None:
-    """The overlap section's tables: pairwise summary, the closest pairs side by side, shared passages.
+    """The overlap section's tables: related pairs, links to the reuse viewer, passages counted as reuse.
 
     Parameters
     ----------
@@ -287,15 +234,97 @@ def overlap_details(result: dict[str, pd.DataFrame], docs: pd.DataFrame) -> Rich
     Returns
     -------
     RichHTML or None
-        None when the section was skipped; else the ``overlap_pairs`` table,
-        :func:`side_by_side` for each of :func:`analysis.report.narrative.most_related_pairs`
-        and the shared passages (offsets into the cleaned bodies).
+        None when the section was skipped; else the pairs that are not
+        independent (:data:`analysis.report.columns.OVERLAP_PAIRS_SHOWN`),
+        the links to the reuse viewer (:func:`analysis.report.viewer.pair_index`)
+        and the shared passages that count as reuse
+        (:data:`analysis.report.columns.PASSAGES_SHOWN`, longest first).
     """
+    from analysis.report.columns import OVERLAP_PAIRS_SHOWN, PASSAGES_SHOWN
+    from analysis.report.viewer import pair_index
+
     if not result:
         return None
+    labels = document_labels(docs)
     summary = result["overlap_pairs"]
-    shown = table(summary, caption="Pairwise overlap (one row per ordered pair)")
-    for pair in most_related_pairs(summary):
-        shown += side_by_side(docs, result["passages"], result["sentence_alignment"], pair)
-    return shown + table(result["passages"][PASSAGE_COLUMNS_SHOWN],
-                         caption="Shared passages (offsets index the cleaned bodies)")
+    related = summary[summary["relation"] != "independent"]
+    shown = reader_table(related, OVERLAP_PAIRS_SHOWN, labels=labels,
+                         caption=f"Related pairs ({len(related)} of {len(summary)} ordered pairs; "
+                                 "all are in tables/overlap_pairs.csv)")
+    shown += pair_index(result, docs)
+    passages = result["passages"]
+    reuse = passages[passages["reuse"]] if "reuse" in passages.columns else passages
+    reuse = reuse.sort_values("n_words", ascending=False, kind="stable")
+    return shown + reader_table(reuse, PASSAGES_SHOWN, labels=labels,
+                                caption=f"Shared passages counted as reuse ({len(reuse)} of {len(passages)}; "
+                                        "tables/passages.csv has them all, and says why the others are not)")
+
+
+def safe_link(address: str) -> str | None:
+    """``address`` stripped when it is an http(s) URL with a host (:data:`analysis.report.columns.LINK_SCHEMES`), else None.
+
+    ``javascript:``, ``data:``, relative and malformed addresses are never
+    links; the report shows them as text.
+    """
+    from urllib.parse import urlsplit
+
+    from analysis.report.columns import LINK_SCHEMES
+
+    address = str(address).strip()
+    if any(ch.isspace() or ord(ch) < 32 for ch in address):
+        return None
+    try:
+        parts = urlsplit(address)
+    except ValueError:
+        return None
+    return address if parts.scheme.lower() in LINK_SCHEMES and parts.hostname else None
+
+
+def document_list(documents: pd.DataFrame, docs: pd.DataFrame, max_rows: int = TABLE_MAX_ROWS) -> RichHTML:
+    """The report's list of documents: label, headline, date and link, language, size, flags.
+
+    Parameters
+    ----------
+    documents : pandas.DataFrame
+        ``documents.csv`` (:func:`analysis.corpus.cleaning.document_table`), with
+        the ``sources.csv`` columns; the first of
+        :data:`analysis.report.columns.DATE_COLUMNS` and of ``URL_COLUMNS`` found is shown.
+    docs : pandas.DataFrame
+        Corpus table (``doc_id``, ``label``).
+    max_rows : int
+        Rows shown.
+
+    Returns
+    -------
+    RichHTML
+        A ``parallax-table``: a URL is a link (showing its host) only when
+        :func:`safe_link` accepts it, else plain text; every value escaped.
+    """
+    from urllib.parse import urlsplit
+
+    from analysis.report.columns import DATE_COLUMNS, DOCUMENTS_SHOWN, URL_COLUMNS
+
+    labels = document_labels(docs)
+    date_column = next((c for c in DATE_COLUMNS if c in documents.columns), None)
+    url_column = next((c for c in URL_COLUMNS if c in documents.columns), None)
+    rows = []
+    for record in documents.head(max_rows).to_dict("records"):
+        address = "" if url_column is None else str(record[url_column] or "").strip()
+        link = safe_link(address) if address else None
+        rows.append({"cells": [labels.get(str(record["doc_id"]), str(record["doc_id"])) if c == "label"
+                               else _format_cell(record.get(c, "")) for c in DOCUMENTS_SHOWN],
+                     "date": "" if date_column is None else str(record[date_column] or ""),
+                     "address": address, "link": link, "host": urlsplit(link).hostname if link else ""})
+    headings = list(DOCUMENTS_SHOWN.values())
+    return RichHTML(_render("documents.html.j2", headings=headings, rows=rows, has_date=date_column is not None,
+                            has_url=url_column is not None, left_out=len(documents) > max_rows,
+                            shown=max_rows, total=len(documents)),
+                    f"{len(documents)} documents")
+
+
+def _format_cell(value) -> str:
+    if isinstance(value, float):
+        return "" if math.isnan(value) else _format_number(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _format_number(value)
+    return "" if value is None or value is pd.NA else str(value)

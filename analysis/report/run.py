@@ -85,7 +85,7 @@ def coerce_parameters(overrides: dict[str, str], notebook: str | Path = DEFAULT_
     ParameterError
         Unknown name, a runner-set name, a value of the wrong type or out of range.
     """
-    from analysis.report.parameters import PARAMETERS, unknown_parameter_error
+    from analysis.report.parameters import PARAMETERS, convert_like, unknown_parameter_error
 
     declared = {p.name: p for p in notebook_parameters(notebook)}
     out = {}
@@ -98,28 +98,8 @@ def coerce_parameters(overrides: dict[str, str], notebook: str | Path = DEFAULT_
         if name in PARAMETERS:
             out[name] = PARAMETERS[name].parse(value)
         else:
-            out[name] = _convert(name, value, declared[name].default)
+            out[name] = convert_like(name, value, declared[name].default)
     return out
-
-
-def _convert(name: str, value, default):
-    """``value`` (a command-line string) as the type of ``default``, for a custom notebook's own parameter."""
-    from analysis.report.parameters import FALSE_WORDS, TRUE_WORDS
-
-    if not isinstance(value, str):
-        return value
-    kind = type(default)
-    try:
-        if kind is bool:
-            lowered = value.strip().lower()
-            if lowered not in TRUE_WORDS + FALSE_WORDS:
-                raise ValueError(value)
-            return lowered in TRUE_WORDS
-        if kind in (int, float):
-            return kind(value)
-    except ValueError:
-        raise ParameterError(f"parameter {name}: {value!r} is not of type {kind.__name__}") from None
-    return value
 
 
 def scrub_notebook(path: str | Path) -> None:
@@ -187,7 +167,7 @@ class ReportResult:
 
 
 def run_report(corpus: str | Path, out: str | Path, parameters: dict | None = None,
-               notebook: str | Path = DEFAULT_NOTEBOOK, wait: bool = True) -> ReportResult:
+               notebook: str | Path = DEFAULT_NOTEBOOK, wait: bool = True, progress: bool = False) -> ReportResult:
     """Execute a report notebook on a corpus and write the complete report folder.
 
     Parameters
@@ -205,6 +185,8 @@ def run_report(corpus: str | Path, out: str | Path, parameters: dict | None = No
     wait : bool
         When another run is writing ``out``: wait for it (True) or raise
         :class:`~analysis.errors.OutputBusyError` at once (False).
+    progress : bool
+        Show a bar over the notebook's sections on standard error (:class:`~analysis.report.progress.SectionProgress`).
 
     Returns
     -------
@@ -227,18 +209,21 @@ def run_report(corpus: str | Path, out: str | Path, parameters: dict | None = No
     corpus_path = resolve_corpus_path(corpus)
     _preflight(corpus_path)
     with OutputFolder(out, corpus_path, wait=wait) as folder:
-        manifest = _write_report(folder, corpus, corpus_path, Path(out), parameters, Path(notebook))
+        manifest = _write_report(folder, corpus, corpus_path, Path(out), parameters, Path(notebook), progress)
         folder.commit()
     return ReportResult(Path(out), manifest)
 
 
 def _write_report(folder: OutputFolder, corpus: str | Path, corpus_path: Path, out: Path, parameters: dict,
-                  notebook: Path) -> dict:
+                  notebook: Path, progress: bool = False) -> dict:
     """Execute the notebook into ``folder.staging``, export it and write the manifest last; return it."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    from analysis.report.progress import SectionProgress
+
     staging = folder.staging
+    sections = SectionProgress(notebook, enabled=progress)
     executed = staging / "report.ipynb"
     # papermill logs every cell at INFO: quiet while this report runs, as it was after
     papermill_log = logging.getLogger("papermill")
@@ -248,6 +233,7 @@ def _write_report(folder: OutputFolder, corpus: str | Path, corpus_path: Path, o
     warm_up = threading.Thread(target=_warm_html_exporter, name="parallax-html-warm-up", daemon=True)
     warm_up.start()
     kernel_stderr = tempfile.TemporaryFile()
+    notebook_ran = False
     stopped = False  # interrupted or a disk fault: one line says so, the kernel's exit noise is dropped
     try:
         papermill.execute_notebook(
@@ -257,8 +243,9 @@ def _write_report(folder: OutputFolder, corpus: str | Path, corpus_path: Path, o
             # ipykernel logs a TCP warning at start and an interrupt at shutdown: noise here;
             # a failing cell is still reported, by papermill
             extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-            kernel_manager_class=_kernel_manager_writing_stderr_to(kernel_stderr),
+            kernel_manager_class=_kernel_manager_writing_stderr_to(kernel_stderr), on_cell_start=sections.cell_started,
         )
+        notebook_ran = True
     except PapermillExecutionError as exc:
         first_line = str(exc.evalue).strip().splitlines()[0] if str(exc.evalue).strip() else ""
         if is_disk_fault(str(exc.evalue)):  # the disk failed, not the analysis: nothing to inspect
@@ -284,8 +271,11 @@ def _write_report(folder: OutputFolder, corpus: str | Path, corpus_path: Path, o
         raise
     finally:
         papermill_log.setLevel(previous_level)
+        if not notebook_ran:
+            sections.close()
         _relay_kernel_stderr(kernel_stderr, show=not stopped)
 
+    sections.finishing()
     warm_up.join()
     scrub_notebook(executed)
     corpus_name = corpus_path.stem if corpus_path.is_file() else corpus_path.resolve().name
@@ -296,6 +286,7 @@ def _write_report(folder: OutputFolder, corpus: str | Path, corpus_path: Path, o
                                            manifest_mod.package_versions(), figures,
                                            models_used(analysis_parameters))
     manifest_mod.write_manifest(staging, manifest)  # last: it records the hash of every other file
+    sections.close()
     return manifest
 
 

@@ -16,12 +16,15 @@ from collections.abc import Mapping
 import pandas as pd
 
 from analysis.corpus.cleaning import document_labels
+from analysis.statements.date_rules import read_date
+from analysis.statements.dates import date_spans, is_month_word
+from analysis.statements.number_labels import name_number, noun_as_written, noun_key, percent_of
 from analysis.statements.number_words import WORD_NUMBER_RE, parse_number_words
 from analysis.tables import check_corpus_table
 from analysis.text.lemmas import lemma
 
 NUMBER_COLUMNS = ["doc_id", "value", "unit", "what", "text", "start", "end", "label",
-                  "currency", "period", "qualifier", "scope", "is_conversion", "vague"]
+                  "currency", "period", "qualifier", "scope", "is_conversion", "vague", "noun"]
 
 #: Nouns (lemmas) counting people; a figure quantifying one of these has unit "people".
 PEOPLE_NOUNS = frozenset("""
@@ -29,6 +32,7 @@ PEOPLE_NOUNS = frozenset("""
     prisoner criminal inmate employee civilian member worker resident refugee child man
     woman official volunteer recruit staff veteran citizen migrant voter student patient
     victim hostage officer police militant combatant casualty death fatality adult
+    mp mep senator lawmaker legislator peer minister councillor rebel shareholder
 """.split())
 #: Stems marking a count of people as casualties.
 CASUALTY_STEMS = ("kill", "die", "dead", "death", "wound", "injur", "casualt", "fatalit")
@@ -69,7 +73,6 @@ _PERIOD_RE = re.compile(
     + r"(?P<p>day|week|month|year)\b|^" + _BRACKET + r"\s+(?P<adv>daily|weekly|monthly|"
     r"annually|yearly)\b", re.I)
 _YEAR_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _CURRENCY_IN_DATE = re.compile(r"[$€£¥]|\b(?:dollars?|euros?|pounds?)\b", re.I)
 _PERIOD_ONLY = re.compile(r"^(?:a|an|per|each|every)\s+(?:day|week|month|year)$|^(?:daily|"
                           r"weekly|monthly|annually|yearly)$", re.I)
@@ -106,10 +109,16 @@ def extract_numbers(docs: pd.DataFrame, parsed: Mapping | None = None) -> pd.Dat
           given, else NaN;
         - ``unit`` (str): ``money``, ``percent``, ``people``, ``casualties``
           (people killed, wounded or dead), ``count`` (anything else counted),
-          ``date`` (an absolute date) or ``relative_date`` ("last month");
+          ``date`` (an absolute date) or ``relative_date`` ("last month"), the
+          date phrases of :func:`analysis.statements.dates.date_spans` (so
+          "the 30's" is a decade, not 30 of something); ``duration`` ("10
+          years"); ``name`` (a number that is part of a name: "Chapter 11",
+          "Radio 4");
         - ``what`` (str): what the figure counts, the singular of the noun it
-          quantifies (``"contractor"``); for money the verb it goes with
-          (``"spend"``, ``"receive"``); ``""`` for dates or when unknown;
+          quantifies (``"contractor"``), a name as written (``"Yukos"``), an
+          acronym in the singular (``"MP"``); for money the verb it goes with
+          (``"spend"``, ``"receive"``); for a name the name (``"Chapter 11"``);
+          ``""`` for dates or when unknown;
         - ``text`` (str): the figure as written, ``start``/``end`` (int) its offsets;
         - ``currency`` (str): ISO code for money (``$`` is read as USD), else ``""``;
         - ``period`` (str): ``day|week|month|year`` for a rate ("per month"), else ``""``;
@@ -121,7 +130,9 @@ def extract_numbers(docs: pd.DataFrame, parsed: Mapping | None = None) -> pd.Dat
         - ``vague`` (bool): an order of magnitude written as a plural
           ("thousands of troops", "dozens", "scores of"); its ``value`` is NaN
           and it takes part in no claim
-          (:data:`analysis.statements.number_words.VAGUE_QUANTITY`).
+          (:data:`analysis.statements.number_words.VAGUE_QUANTITY`);
+        - ``noun`` (str): what it counts as written in the text (``"employees"``,
+          ``"Labour MPs"``'s noun ``"MPs"``, ``"Yukos"``), for naming claims.
     """
     check_corpus_table(docs)
     if parsed is None:
@@ -152,18 +163,23 @@ def _doc_numbers(body: str, doc) -> list[dict]:
         return all(b <= s or a >= e for s, e in taken)
 
     rows = []
-    for ent in doc.ents:
-        if ent.label_ != "DATE" or _PERIOD_ONLY.match(ent.text.strip()):
+    for start, end in date_spans(body, doc):
+        text = body[start:end]
+        year = _YEAR_RE.search(text)
+        value = read_date(text)
+        # absolute: the phrase names its time ("the 1930s", "November 20"), even without a year
+        absolute = (value is not None and not value.relative) or bool(year) or (
+            re.search(r"\d", text) and any(is_month_word(w) for w in re.findall(r"[A-Za-z]+", text)))
+        rows.append(_row(start, end, text, float(year.group(1)) if year else math.nan,
+                         "date" if absolute else "relative_date", "", body))
+        taken.append((start, end))
+    for ent in doc.ents:               # durations: "10 years", "three months"
+        if ent.label_ != "DATE" or _PERIOD_ONLY.match(ent.text.strip()) \
+                or not free(ent.start_char, ent.end_char) or read_date(ent.text) is not None:
             continue
         if _CURRENCY_IN_DATE.search(ent.text):
             continue           # the small model tags "two and a half million dollars" DATE
-        text = ent.text
-        year = _YEAR_RE.search(text)
-        absolute = bool(year) or (any(m in text.lower() for m in _MONTHS)
-                                  and re.search(r"\d", text))
-        rows.append(_row(ent.start_char, ent.end_char, text,
-                         float(year.group(1)) if year else math.nan,
-                         "date" if absolute else "relative_date", "", body))
+        rows.append(_row(ent.start_char, ent.end_char, ent.text, math.nan, "duration", "", body))
         taken.append((ent.start_char, ent.end_char))
 
     for m in MONEY_RE.finditer(body):
@@ -182,6 +198,13 @@ def _doc_numbers(body: str, doc) -> list[dict]:
         value = float(m.group("num").replace(",", "")) * _SCALE.get(
             (m.group("scale") or "").lower(), 1)
         unit = "percent" if m.group("pct") else "money" if m.group("curword") else ""
+        name = "" if unit or m.group("scale") else name_number(body, m.start(), doc)
+        if name:
+            row = _row(m.start(), m.end(), m.group(0), value, "name", name, body)
+            row["noun"] = name
+            rows.append(row)
+            taken.append((m.start(), m.end()))
+            continue
         if not unit and _is_bare_year(m, body, doc):
             row = _row(m.start(), m.end(), m.group(0), value, "date", "", body)
             rows.append(row)
@@ -225,7 +248,7 @@ def _row(start, end, text, value, unit, what, body) -> dict:
     q = _QUALIFIER_RE.search(before)
     return {"value": value, "unit": unit, "what": what, "text": text, "start": start,
             "end": end, "currency": "", "period": "", "qualifier": q.group("q").lower() if q else "",
-            "scope": "", "is_conversion": False, "vague": False}
+            "scope": "", "is_conversion": False, "vague": False, "noun": ""}
 
 
 def _is_bare_year(m, body: str, doc) -> bool:
@@ -246,7 +269,7 @@ def _describe(row: dict, body: str, doc) -> None:
         row["unit"] = row["unit"] or "count"
         return
     root = span.root
-    if row["unit"] in ("date", "relative_date"):
+    if row["unit"] in ("date", "relative_date", "duration", "name"):
         return
     if row["unit"] == "money":
         verb = next((t for t in [root, *root.ancestors] if t.pos_ in ("VERB", "AUX")), None)
@@ -260,17 +283,22 @@ def _describe(row: dict, body: str, doc) -> None:
         row["scope"] = _scope(verb if verb is not None else root)
         return
     if row["unit"] == "percent":
-        noun = next((c for c in root.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-        obj = next((c for c in noun.children if c.dep_ == "pobj"), None) if noun else None
-        row["what"] = lemma(obj) if obj is not None else ""
+        obj = percent_of(root)
+        if obj is None:                # "shares fell 12%": what fell
+            verb = next((t for t in root.ancestors if t.pos_ == "VERB"), None)
+            obj = next((c for c in verb.children if c.dep_ == "nsubj" and c.pos_ in ("NOUN", "PROPN")),
+                       None) if verb is not None else None
+        row["what"] = _noun_phrase(obj) if obj is not None else ""
+        row["noun"] = noun_as_written(obj) if obj is not None else ""
         row["scope"] = _scope(root.head)
         return
     noun = _counted_noun(root, span)
     row["what"] = _noun_phrase(noun) if noun is not None else ""
+    row["noun"] = noun_as_written(noun) if noun is not None else ""
     casualty = noun is not None and _is_casualty(noun)
     if casualty:
         row["unit"] = "casualties"
-    elif row["what"].split()[-1:] and row["what"].split()[-1] in PEOPLE_NOUNS:
+    elif row["what"].split()[-1:] and row["what"].split()[-1].lower() in PEOPLE_NOUNS:
         row["unit"] = "people"
     else:
         row["unit"] = "count"
@@ -286,6 +314,8 @@ def _counted_noun(root, span):
         return root.head
     if root.pos_ == "NOUN" and root not in span:
         return root
+    if root.dep_ == "pobj" and root.head.lower_ == "to" and root.head.head.pos_ == "NOUN":
+        return root.head.head          # "224 votes to 64"
     for child in root.children:        # "1,000 of the fighters"
         if child.dep_ == "prep" and child.lower_ == "of":
             obj = next((c for c in child.children if c.dep_ == "pobj"), None)
@@ -307,7 +337,7 @@ def _noun_phrase(noun) -> str:
     """Lemma of a counted noun with its common-noun compounds ("casualty rate")."""
     parts = [c.text for c in noun.children if c.dep_ == "compound" and c.text[:1].islower()
              and c.i < noun.i]
-    return " ".join(parts + [lemma(noun)])
+    return " ".join(parts + [noun_key(noun)])
 
 
 def _is_casualty(noun) -> bool:

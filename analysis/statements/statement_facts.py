@@ -39,8 +39,9 @@ NEGATION_WORDS = frozenset("not n't never no nobody nothing none neither nor wit
 NEGATIVE_LEMMAS = frozenset("deny refute reject dismiss refuse fail false untrue baseless "
                             "groundless unfounded fake".split())
 #: Figure units that are times, compared as time anchors, not as numbers
-#: (a duration, "for three years", is kept as a figure: its unit is ``duration``).
-DATE_UNITS = ("date", "relative_date")
+#: (a duration, "for three years", is kept as a figure: its unit is ``duration``;
+#: numbers.csv marks durations ``duration`` with no value, read here by :func:`_durations`).
+DATE_UNITS = ("date", "relative_date", "duration")
 _DURATION_RE = re.compile(r"^(?:for\s+|over\s+|in\s+)?(?:the\s+)?(?:(?:last|past|next)\s+)?"
                           r"(?P<num>[\w-]+(?:\s+[\w-]+)?)\s+(?P<unit>day|week|month|year|decade|hour)s$", re.I)
 
