@@ -45,6 +45,8 @@ class CorpusAnalysis:
         and :func:`~analysis.corpus.cleaning.clean_corpus` outputs.
     parameters : dict
         Analysis parameters (see :data:`DEFAULT_PARAMETERS`).
+    results : dict
+        Tables of the sections already run, by section function name (see :func:`once_per_corpus`).
     """
 
     corpus: str
@@ -53,6 +55,7 @@ class CorpusAnalysis:
     lines: pd.DataFrame
     docs: pd.DataFrame
     parameters: dict = field(default_factory=dict)
+    results: dict = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -178,6 +181,22 @@ def open_corpus(corpus: str | Path, **parameters) -> CorpusAnalysis:
     return CorpusAnalysis(str(corpus), path, raw, lines, docs, parameters)
 
 
+def once_per_corpus(section):
+    """Decorator: a section runs once per :class:`CorpusAnalysis`; later calls return its tables again.
+
+    The report states its findings at the top, from every section's tables,
+    and then shows each section: the section's own cell reuses the tables.
+    """
+    @functools.wraps(section)
+    def cached(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
+        if section.__name__ not in analysis.results:
+            analysis.results[section.__name__] = section(analysis)
+        return dict(analysis.results[section.__name__])
+
+    return cached
+
+
+@once_per_corpus
 def corpus_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     """The corpus section: ``documents``, ``boilerplate`` and ``paragraphs`` tables."""
     return {
@@ -187,6 +206,7 @@ def corpus_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     }
 
 
+@once_per_corpus
 def readability_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     """The readability section: ``readability`` (per document) and ``readability_paragraphs``.
 
@@ -203,6 +223,7 @@ def readability_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     }
 
 
+@once_per_corpus
 def entities_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     """The entities section: ``entities``, ``entity_aliases``, ``title_entities``, ``entity_suppressed``.
 
@@ -221,6 +242,7 @@ def cross_source_skip_reason(analysis: CorpusAnalysis) -> str | None:
     return None
 
 
+@once_per_corpus
 def overlap_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     """The overlap section's tables (:func:`compute_overlap`, computed once per corpus)."""
     return dict(analysis.overlap)
@@ -269,10 +291,11 @@ def compute_overlap(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
         "sentence_alignment": with_story_id(alignment, stories),
         "statement_changes": with_story_id(changes, stories),
         "overlap_pairs": with_story_id(summary, stories),
-        "derivation": with_story_id(derivation_edges(summary, docs, passages), stories, "source"),
+        "derivation": with_story_id(derivation_edges(summary, docs, passages, alignment), stories, "source"),
     }
 
 
+@once_per_corpus
 def quotes_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     """The quotes section: ``quotes`` (quotations and scare quotes), ``quote_variants``, ``speaker_aliases``
     and ``quote_renderings`` (quotations rendered without marks elsewhere).
@@ -298,6 +321,7 @@ def quotes_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
             "quote_renderings": renderings}
 
 
+@once_per_corpus
 def numbers_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     """The numbers section: ``numbers``, ``number_claims`` (date claims too), ``number_conflicts``, ``dates``, ``date_conflicts``.
 
@@ -316,6 +340,26 @@ def numbers_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
             "date_conflicts": by_date}
 
 
+@once_per_corpus
+def findings_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
+    """The findings: ``findings``, one row per finding, ranked, from every other section's tables.
+
+    Runs the other sections of :data:`SECTIONS` (each once,
+    :func:`once_per_corpus`) and hands their tables to the finding builders
+    (:func:`analysis.findings.registry.build_findings`); the sentence and the
+    report anchor of each come from :func:`analysis.report.finding_sentences.with_statements`.
+    """
+    from analysis.findings.registry import build_findings
+    from analysis.report.finding_sentences import with_statements
+
+    tables: dict[str, pd.DataFrame] = {}
+    for name, section in SECTIONS.items():
+        if name != "findings":
+            tables.update(section(analysis))
+    found = build_findings(tables, analysis.docs["doc_id"].tolist())
+    return {"findings": with_statements(found, analysis.docs)}
+
+
 #: Sections in report order: name -> function returning its tables.
 SECTIONS = {
     "corpus": corpus_tables,
@@ -324,6 +368,7 @@ SECTIONS = {
     "overlap": overlap_tables,
     "quotes": quotes_tables,
     "numbers": numbers_tables,
+    "findings": findings_tables,
 }
 
 
