@@ -8,9 +8,9 @@ full, paragraph by paragraph:
   (:func:`analysis.overlap.reuse.mark_reuse`) are highlighted (``<mark>``) in both texts;
 - every sentence carries an id (``<pair id>-a<sent>`` on the left,
   ``<pair id>-b<sent>`` on the right, ``sent`` as in ``sentence_alignment.csv``),
-  and a sentence aligned to one of the other text (copy, near copy,
-  paraphrase) links to it;
-- in a near copy or a paraphrase the words that differ from the aligned
+  and a sentence made from one of the other text (copy, near copy,
+  paraphrase, partial, distorted) links to it;
+- in a reworded sentence (:data:`REWORDED_KINDS`) the words that differ from the aligned
   sentence are marked (``<del>`` in the source, ``<ins>`` in the derived text;
   :func:`analysis.overlap.reuse.word_diff`);
 - two documents with the same words in the same order are stated once as
