@@ -4,7 +4,7 @@ Two kinds of test: the set is well formed (files exist, every derived
 sentence annotated once, indices in range of the kit's own segmentation,
 relations from the issue's vocabulary), and the kit's aligner
 (:func:`analysis.overlap.alignment.align_sentences`, called as the report
-pipeline calls it) does not fall below the recall it reaches today.
+pipeline calls it) reaches issue 12's precision and recall on it.
 """
 
 from __future__ import annotations
@@ -19,19 +19,12 @@ ANNOTATIONS = SET_DIR / "alignments.csv"
 
 #: The relation vocabulary of issue 12, one across the kit.
 RELATIONS = ("copy", "near_copy", "paraphrase", "partial", "distorted", "related", "none")
-#: Relations that are a faithful one-to-one link when the row names exactly one
-#: source sentence: the links the current aligner is built to find.
-ONE_TO_ONE_RELATIONS = ("copy", "near_copy", "paraphrase")
-
-#: Recall of the annotated one-to-one copy/near_copy/paraphrase links reached by
-#: the aligner at commit 6ab9abf (measured on this set: 24 of 26 links, 0.923).
-#: A regression floor, not a target: issue 12 must beat it.
-BASELINE_ONE_TO_ONE_RECALL = 24 / 26
-#: Share of the derived sentences the aligner links (kind copy, near_copy or
-#: paraphrase) whose link is an annotated one-to-one copy/near_copy/paraphrase
-#: link, at commit 6ab9abf: 24 of 28 (0.857). The 4 others land on the right
-#: source sentence but are a split half or distortions (see the test).
-BASELINE_LINK_PRECISION = 24 / 28
+#: Precision and recall the aligner must reach on this set (issue 12's bar).
+#: Definitions in ``bench/alignment_scoring.py``: a link is right when it lands
+#: on an annotated source sentence with the annotated relation's class
+#: (faithful, partial or distorted).
+REQUIRED_PRECISION = 0.9
+REQUIRED_RECALL = 0.9
 
 
 def load_annotations() -> pd.DataFrame:
@@ -64,7 +57,7 @@ def set_sentences(nlp) -> pd.DataFrame:
 
 def test_every_pair_has_both_texts():
     ids = pair_ids()
-    assert 8 <= len(ids) <= 12, ids
+    assert 8 <= len(ids) <= 16, ids
     for pair_id in ids:
         for side in ("source", "derived"):
             assert (SET_DIR / f"{pair_id}.{side}.txt").is_file(), f"{pair_id}.{side}.txt missing"
@@ -95,15 +88,9 @@ def test_every_derived_sentence_annotated_once_with_sources_in_range(set_sentenc
             assert all(0 <= s < n_source for s in sources), (pair_id, sources)
 
 
-def one_to_one_links(table: pd.DataFrame) -> pd.DataFrame:
-    """Annotated links with a single source sentence and a copy/near_copy/paraphrase relation."""
-    chosen = table[table["relation"].isin(ONE_TO_ONE_RELATIONS) & table["sources"].map(len).eq(1)]
-    return chosen.assign(source_sentence=chosen["sources"].map(lambda s: s[0]))
-
-
 @pytest.fixture(scope="module")
 def aligned(set_sentences) -> pd.DataFrame:
-    """The current aligner's output on the set, derived side (:func:`current_alignment`)."""
+    """The aligner's output on the set, derived side (:func:`current_alignment`)."""
     return current_alignment(set_sentences)
 
 
@@ -115,53 +102,53 @@ def current_alignment(set_sentences: pd.DataFrame) -> pd.DataFrame:
     ids = pair_ids()
     vectors = encode(set_sentences["text"].tolist(), cache_dir=False)
     pairs = pd.DataFrame({"doc_a": [f"{p}.derived" for p in ids], "doc_b": [f"{p}.source" for p in ids]})
-    alignment = align_sentences(set_sentences, vectors, pairs)
+    alignment = align_sentences(set_sentences, vectors, pairs, encoder=lambda texts: encode(texts, cache_dir=False))
     derived_side = alignment[alignment["doc_a"].str.endswith(".derived")]
     return derived_side.assign(pair_id=derived_side["doc_a"].str.rsplit(".", n=1).str[0])
 
 
-def test_aligner_recall_of_one_to_one_links_stays_at_baseline(aligned):
-    """Regression floor for issue 12: recall of one-to-one links.
+@pytest.fixture(scope="module")
+def scores(aligned) -> dict:
+    from bench.alignment_scoring import score_alignment
 
-    Baseline measured at commit 6ab9abf (all-MiniLM-L6-v2, numpy backend):
-    24 of the 26 annotated one-to-one copy/near_copy/paraphrase links are
-    found, 0.923 (copy 13/13, near_copy 4/4, paraphrase 7/9). Both misses
-    pair the right sentence but the classifier says ``none``: the spun
-    p02_synonym_spin sentence 1 (semantic 0.75, probability 0.38) and the
-    reworded, clause-reordered p09_compilation sentence 0 (semantic 0.58,
-    probability 0.11). A link counts as found when the aligner pairs the
-    derived sentence with the annotated source sentence and its kind is not
-    ``none``.
+    return score_alignment(load_annotations(), aligned)
+
+
+def _wrong(scores: dict) -> pd.DataFrame:
+    table = scores["table"]
+    shown = table[(table["relation"].isin(("copy", "near_copy", "paraphrase", "partial", "distorted"))
+                   | table["kind"].isin(("copy", "near_copy", "paraphrase", "partial", "distorted")))
+                  & ~table["right"]]
+    return shown[["pair_id", "derived_sentence", "source_sentences", "relation", "kind", "sents_b", "basis"]]
+
+
+def test_aligner_recall_on_the_set(scores):
+    """Issue 12: recall of the annotated links (copy, near_copy, paraphrase, partial, distorted) >= 0.9.
+
+    Measured at the commit that set the bar: 53 of 53 (1.0). The floor
+    before issue 12's aligner was 24 of 26 one-to-one links and nothing
+    else (no merge, clause, partial or distortion). p12 and p13 were written
+    and annotated before the aligner was run on them; its first result there
+    was 13 of 16 (three clauses of one long sentence missed), the clause rules
+    were then extended (see ``analysis/overlap/clauses.py``).
     """
-    links = one_to_one_links(load_annotations())
-    merged = links.merge(aligned, left_on=["pair_id", "derived_sentence"], right_on=["pair_id", "sent_a"],
-                         how="left", validate="one_to_one")
-    found = merged["sent_b"].eq(merged["source_sentence"]) & merged["kind"].ne("none")
-    recall = found.mean()
-    missed = merged.loc[~found, ["pair_id", "derived_sentence", "relation", "kind", "sent_b"]]
-    assert recall >= BASELINE_ONE_TO_ONE_RECALL - 1e-9, f"recall {recall:.3f}; missed:\n{missed}"
+    assert scores["n_annotated"] >= 50
+    assert scores["recall"] >= REQUIRED_RECALL, f"recall {scores['recall']:.3f}; wrong:\n{_wrong(scores)}"
 
 
-def test_aligner_link_precision_stays_at_baseline(aligned):
-    """Regression floor for issue 12: precision of the links the aligner makes.
+def test_aligner_precision_on_the_set(scores):
+    """Issue 12: share of the aligner's links that are right >= 0.9 (related and none rows must stay unlinked)."""
+    assert scores["n_predicted"] > 0
+    assert scores["precision"] >= REQUIRED_PRECISION, \
+        f"precision {scores['precision']:.3f}; wrong:\n{_wrong(scores)}"
 
-    Baseline at commit 6ab9abf: the aligner links 28 derived sentences
-    (kind copy, near_copy or paraphrase); 24 are annotated one-to-one
-    copy/near_copy/paraphrase links, 0.857. The 4 others all land on the
-    annotated source sentence but are not faithful one-to-one links: the
-    first half of the split p03_split sentence 0 (near_copy), and three
-    distortions the kind misses: a changed attribution (p06_distorted 2,
-    near_copy), swapped roles (p06_distorted 3, paraphrase) and a claim
-    turned into a confirmation by its subject (p09_compilation 3,
-    paraphrase). Changed numbers (p06 0, p10 0) are caught already.
-    """
-    table = load_annotations()
-    merged = table.merge(aligned, left_on=["pair_id", "derived_sentence"], right_on=["pair_id", "sent_a"],
-                         how="left", validate="one_to_one")
-    linked = merged[merged["kind"].isin(ONE_TO_ONE_RELATIONS)]
-    assert len(linked) > 0
-    faithful = (linked["relation"].isin(ONE_TO_ONE_RELATIONS)
-                & linked["sources"].map(tuple).eq(linked["sent_b"].map(lambda sent: (int(sent),))))
-    precision = faithful.mean()
-    wrong = linked.loc[~faithful, ["pair_id", "derived_sentence", "relation", "kind", "sent_b"]]
-    assert precision >= BASELINE_LINK_PRECISION - 1e-9, f"precision {precision:.3f}; wrong links:\n{wrong}"
+
+def test_links_carry_the_merged_and_clause_sources(aligned):
+    """A merge names both sentences; a clause names its span; both keep the kit's columns."""
+    merged = aligned[(aligned["pair_id"] == "p04_merge") & (aligned["sent_a"] == 0)].iloc[0]
+    assert merged["sents_b"] == "0;1" and merged["unit_b"] == "merge" and merged["sent_b"] == 0
+    clause = aligned[(aligned["pair_id"] == "p05_partial_clause") & (aligned["sent_a"] == 1)].iloc[0]
+    assert clause["unit_b"] == "clause" and clause["kind"] == "partial"
+    start, end = (int(x) for x in clause["span_b"].split(":"))
+    source = read_text("p05_partial_clause", "source").split("\n\n")[0]
+    assert source[start:end] == clause["text_b"]

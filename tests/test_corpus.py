@@ -97,7 +97,7 @@ def test_sources_csv_is_joined_and_extra_columns_carried(tmp_path):
     docs = cleaning.load_corpus(tmp_path)
     assert docs["doc_id"].tolist() == ["a", "b"]
     assert docs["outlet"].tolist() == ["Daily Planet", ""]
-    assert docs["label"].tolist() == ["Daily Planet", "b"]
+    assert docs["label"].tolist() == ["Daily Planet", "Headline two"]  # a headline, not the doc_id (issue 14)
     assert docs["published"].tolist() == ["2022-12-23", "2022-12-24"]
 
 
@@ -117,7 +117,7 @@ def test_outlet_shared_by_two_documents_gets_distinct_labels(tmp_path):
     write(tmp_path, "a.txt", "Headline one\n\nBody one is here.")
     write(tmp_path, "b.txt", "Headline two\n\nBody two is here.")
     write(tmp_path, "sources.csv", "doc_id,outlet\na,Wire\nb,Wire\n")
-    assert cleaning.load_corpus(tmp_path)["label"].tolist() == ["Wire (a)", "Wire (b)"]
+    assert cleaning.load_corpus(tmp_path)["label"].tolist() == ["Wire: Headline one", "Wire: Headline two"]
 
 
 def test_outlet_equal_to_another_documents_doc_id_keeps_labels_unique():
@@ -289,3 +289,34 @@ def test_site_furniture_is_stripped_from_titles(title, outlet, expected):
 def test_title_in_the_corpus_table_has_no_site_suffix(tmp_path):
     write(tmp_path, "a.txt", "Port strike halts exports | World News\n\nDock workers walked out on Monday.")
     assert cleaning.load_corpus(tmp_path).iloc[0]["title"] == "Port strike halts exports"
+
+
+def test_documents_without_an_outlet_are_labelled_by_a_few_words_of_their_headline():
+    docs = pd.DataFrame({"doc_id": ["000_ec12", "001_90", "002_63", "003_45", "004_5c", "005_aa", "006_bb"],
+                         "outlet": ["", "Wire", "", "", "Post", "Post", ""],
+                         "title": ["N. Korea disputes that it provided weapons", "Wire headline",
+                                   "Harbour bridge to close for repairs in May",
+                                   "Harbour bridge to close for traffic checks", "Same words here",
+                                   "Same words here", ""]})
+    assert cleaning.display_labels(docs) == [
+        "N. Korea disputes that…", "Wire",
+        # four words read the same: more are taken until they differ
+        "Harbour bridge to close for repairs…", "Harbour bridge to close for traffic…",
+        # a shared outlet with its headline; the same headline twice: the doc_id tells them apart
+        "Post: Same words here (004_5c)", "Post: Same words here (005_aa)",
+        "006_bb"]  # no headline: the doc_id
+
+
+def test_a_published_time_that_is_not_iso_8601_stops_the_run_in_one_line(tmp_path, capsys):
+    from analysis.cli import main
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    write(corpus, "a.txt", "Headline one\n\nBody one is here.")
+    write(corpus, "b.txt", "Headline two\n\nBody two is here.")
+    write(corpus, "sources.csv", "doc_id,outlet,published\na,Wire,2024-05-01T14:30:00Z\nb,Post,03/05/2024\n")
+    with pytest.raises(CorpusError, match=r"published of b: '03/05/2024' is not an ISO 8601 date or date-time"):
+        cleaning.load_corpus(corpus)
+    assert main(["analyze", str(corpus), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "published of b" in err

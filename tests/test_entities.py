@@ -23,7 +23,7 @@ def _docs(texts: dict[str, str], titles: dict[str, str] | None = None) -> pd.Dat
 
 def _mention(doc_id, text, label, para=0, start=0, where="body", rule=""):
     return dict(doc_id=doc_id, where=where, para=para, start=start, end=start + len(text),
-                text=text, ner_label=label, label=label, kept=not rule.startswith("dropped"),
+                text=text, ner_label=label, entity_type=label, kept=not rule.startswith("dropped"),
                 rule=rule)
 
 
@@ -67,7 +67,7 @@ def test_honorific_name_tagged_org_merges_with_the_full_name():
     how = dict(zip(aliases["alias"], aliases["how"]))
     assert how["Ms Lomax"].startswith("label ORG->PERSON: an honorific and a name")
     assert "surname" in how["Ms Lomax"]
-    assert set(canonical.loc[canonical["entity"] == "Rachel Lomax", "label"]) == {"PERSON"}
+    assert set(canonical.loc[canonical["entity"] == "Rachel Lomax", "entity_type"]) == {"PERSON"}
 
 
 def test_headline_case():
@@ -91,12 +91,12 @@ def test_canonical_merges_are_recorded():
     assert entity[("b", "KCNA")] == "Korean Central News Agency"
     assert entity[("b", "Pyongyang")] == "North Korea"
     assert entity[("b", "Wagner")] == "Wagner Group"
-    assert set(canonical.loc[canonical["text"] == "Mali", "label"]) == {"GPE"}
+    assert set(canonical.loc[canonical["text"] == "Mali", "entity_type"]) == {"GPE"}
     how = dict(zip(aliases["alias"], aliases["how"]))
     assert "surname" in how["Kirby"] and "acronym" in how["KCNA"]
     assert "capital" in how["Pyongyang"] and "determiner" in how["the Wagner Group"]
     assert "a place elsewhere" in how["Mali"]
-    assert list(aliases.columns) == ["entity", "alias", "label", "mentions", "how"]
+    assert list(aliases.columns) == ["entity", "alias", "entity_type", "mentions", "how"]
 
 
 def test_capitals_parameter_and_ambiguous_surname():
@@ -122,7 +122,8 @@ def test_corpus_aliases_override_and_block(tmp_path):
     ("alias,name\nA,B\n", "missing column"),
     ("alias,entity\nA,\n", "line 2"),
     ("alias,entity,kind\nA,B,city\n", "line 2: kind"),
-    ("alias,entity,label\nA,B,DATE\n", "unknown label"),
+    ("alias,entity,entity_type\nA,B,DATE\n", "unknown entity_type"),
+    ("alias,entity,label\nA,B,DATE\n", "unknown entity_type"),  # the column's former name is read too
 ])
 def test_malformed_aliases_name_file_and_line(tmp_path, content, message):
     (tmp_path / "aliases.csv").write_text(content)
@@ -147,7 +148,7 @@ def test_entity_table_counts_body_only_and_rates():
                          _mention("a", "Iran", "GPE", where="title"))
     canonical, _ = canonicalize_mentions(mentions)
     table = entity_table(canonical, docs)
-    assert table.to_dict("records") == [dict(doc_id="a", entity="Iran", label="GPE", mentions=2,
+    assert table.to_dict("records") == [dict(doc_id="a", entity="Iran", entity_type="GPE", mentions=2,
                                              mentions_per_1k_words=200.0)]
     assert title_entity_table(canonical)["mentions"].tolist() == [1]
 
@@ -210,7 +211,7 @@ def test_honorific_forms_in_an_article_merge_with_the_full_name(nlp):
     honorific = result["mentions"][result["mentions"]["text"].map(is_honorific_name)]
     assert len(honorific) >= 4
     assert set(honorific["entity"]) == {"Rachel Lomax", "Daniel Varga"}
-    assert set(honorific["label"]) == {"PERSON"}
+    assert set(honorific["entity_type"]) == {"PERSON"}
     counts = dict(zip(result["entities"]["entity"], result["entities"]["mentions"]))
     assert counts["Rachel Lomax"] == 4 and counts["Daniel Varga"] == 3
 
@@ -267,7 +268,7 @@ def test_corpus_names_are_found_where_the_model_missed_them(nlp):
               "b": _tagged(nlp, "Shares rose at M&S. Wagner's rivals left North Korea, "
                                 "paid in $Wagner tokens by NorthKorea.")}
     added = extract_mentions(parsed).query("doc_id == 'b'")
-    assert added[["text", "label"]].values.tolist() == [
+    assert added[["text", "entity_type"]].values.tolist() == [
         ["M&S", "ORG"], ["Wagner's", "ORG"], ["North Korea", "GPE"]]
     assert set(added["rule"]) == {"added: untagged name tagged elsewhere in the corpus"}
 

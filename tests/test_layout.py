@@ -84,3 +84,29 @@ def test_passages_do_not_reach_back_into_alignment(module):
     found = imports(PACKAGE / "overlap" / f"{module}.py")
     assert not any(module.startswith("analysis.overlap.alignment") or (module, name) == ("analysis.overlap", "alignment")
                    for module, name in found), found
+
+
+#: Stages in the one direction of flow (corpus -> text -> measures/overlap/statements ->
+#: findings -> figures -> report); a module may import its own stage and earlier ones only.
+#: Shared helpers (tables, errors, resources) belong to no stage.
+STAGES = {"corpus": 0, "text": 1, "measures": 2, "overlap": 2, "statements": 2, "findings": 3,
+          "figures": 4, "report": 5}
+
+
+def stage_of(module: str) -> int | None:
+    parts = module.split(".")
+    return STAGES.get(parts[1]) if len(parts) > 1 and parts[0] == "analysis" else None
+
+
+@pytest.mark.parametrize("path", sorted((PACKAGE / "findings").glob("*.py")), ids=relative)
+def test_findings_read_analysis_tables_and_write_no_presentation(path):
+    later = [module for module, _ in imports(path) if (stage_of(module) or 0) > STAGES["findings"]]
+    assert later == [], f"{relative(path)} imports {later}: sentences and markup are the report's"
+
+
+@pytest.mark.parametrize("path", [p for p in modules() if (stage_of(".".join(p.relative_to(ROOT).with_suffix("")
+                                                                             .parts)) or 0) < STAGES["findings"]],
+                         ids=relative)
+def test_no_analysis_stage_imports_the_findings(path):
+    found = [module for module, _ in imports(path) if module.startswith("analysis.findings")]
+    assert found == [], f"{relative(path)} imports {found}: findings come after the analysis stages"

@@ -213,28 +213,56 @@ def test_derivation_edges_use_publication_order_over_asymmetry():
     passages = shared_passages(docs)
     pairs = overlap_pairs(docs, passages)
     edges = derivation_edges(pairs, docs, passages)
-    # Asymmetry says d0 (wholly inside d1) is derived; the dates say d1 is later.
-    assert edges[["source", "derived"]].values.tolist() == [["d0", "d1"]]
-    assert edges.loc[0, "confidence"] == pytest.approx((3 - 1) / 6)
+    # Asymmetry says d0 (wholly inside d1) is derived; the dates say d1 is later, and they decide.
+    assert edges[["source", "derived", "direction"]].values.tolist() == [["d0", "d1", "published"]]
     assert "published after" in edges.loc[0, "evidence"]
+    # strength: the share of the derived text (d1) found in d0, its words in the shared passage
+    assert edges.loc[0, "strength"] == pytest.approx(pairs.set_index(["doc_a", "doc_b"]).loc[
+        ("d1", "d0"), "unquoted_containment"])
 
 
-def test_derivation_edges_attribution_and_undetermined_direction():
+def test_a_date_alone_does_not_order_two_times_of_the_same_day():
+    docs = _related_pair(published=["2024-01-01T18:00:00Z", "2024-01-01"])
+    edges = derivation_edges(overlap_pairs(docs, shared_passages(docs)), docs)
+    assert edges.loc[0, "direction"] == "asymmetry"  # the day is the same: the text cue decides
+    docs = _related_pair(published=["2024-01-01T18:00:00+02:00", "2024-01-01T17:00:00Z"])
+    edges = derivation_edges(overlap_pairs(docs, shared_passages(docs)), docs)
+    assert edges[["source", "derived", "direction"]].values.tolist() == [["d0", "d1", "published"]]
+
+
+def test_a_published_value_that_is_not_iso_8601_is_a_corpus_error():
+    from analysis.corpus.dates import publication_times
+    from analysis.errors import CorpusError
+
+    with pytest.raises(CorpusError, match="published of d1: 'last Tuesday' is not an ISO 8601"):
+        publication_times(_related_pair(published=["2024-01-01", "last Tuesday"]))
+    assert publication_times(corpus("a")) is None
+
+
+def test_derivation_edges_attribution_and_identical_texts():
     docs = _related_pair(outlet=["Daily Wire Service", ""])
     docs.loc[1, "body"] = "According to the Daily Wire Service, " + docs.loc[1, "body"]
     passages = shared_passages(docs)
     edges = derivation_edges(overlap_pairs(docs, passages), docs, passages)
-    assert edges[["source", "derived"]].values.tolist() == [["d0", "d1"]]
-    same = corpus("alpha beta gamma delta epsilon zeta eta theta", "alpha beta gamma delta epsilon zeta eta theta")
+    assert edges[["source", "derived", "direction"]].values.tolist() == [["d0", "d1", "names_source"]]
+    # Two bodies that are the same text (line breaks aside) are identical, not "wholly derived",
+    # and without dates nothing says which came first.
+    text = "alpha beta gamma delta epsilon zeta eta theta"
+    same = corpus(text, text.replace(" ", "\n", 2))
     passages = shared_passages(same)
     edges = derivation_edges(overlap_pairs(same, passages), same, passages)
-    assert edges.loc[0, "confidence"] == 0
-    assert edges.loc[0, "evidence"].startswith("direction undetermined")
+    assert edges[["relation", "basis", "strength", "direction", "drawn"]].values.tolist() == [
+        ["identical", "identical", 1.0, "undetermined", True]]
+    assert edges.loc[0, "evidence"].startswith("direction undetermined; the same text")
+    dated = corpus(text, text, published=["2024-03-02", "2024-03-01"])
+    edges = derivation_edges(overlap_pairs(dated, passages), dated, passages)
+    assert edges[["source", "derived", "relation", "direction"]].values.tolist() == [
+        ["d1", "d0", "identical", "published"]]
 
 
-def test_derivation_evidence_follows_the_chosen_direction_when_cues_cancel():
-    # Dates say d1 is later (-3), d0 names d1's outlet (+2), d0 is the more
-    # contained text (+1): the votes cancel, d1 is taken as derived.
+def test_derivation_evidence_marks_the_cues_against_the_chosen_direction():
+    # Dates say d1 is later; d0 names d1's outlet and is the more contained text:
+    # publication time decides, the two text cues are named as against it.
     docs = _related_pair(outlet=["", "Daily Wire Service"], published=["2024-01-01", "2024-01-02"])
     docs.loc[0, "body"] = "As the Daily Wire Service put it, " + docs.loc[0, "body"]
     passages = shared_passages(docs)
@@ -242,10 +270,44 @@ def test_derivation_evidence_follows_the_chosen_direction_when_cues_cancel():
     cues = direction_cues(docs, passages, pairs)
     assert cues[["published", "attribution", "asymmetry"]].values.tolist() == [[-1, 1, 1]]
     edges = derivation_edges(pairs, docs, passages)
-    assert edges[["source", "derived", "confidence"]].values.tolist() == [["d0", "d1", 0.0]]
+    assert edges[["source", "derived", "direction"]].values.tolist() == [["d0", "d1", "published"]]
     evidence = edges.loc[0, "evidence"]
-    assert "published after d0" in evidence and "(against)" in evidence
+    assert "published after d0" in evidence
     assert "named by d0 (against)" in evidence and "names d1" not in evidence
+
+
+def test_weak_edges_stay_in_the_table_but_are_not_drawn():
+    from analysis.overlap.derivation import DRAWN_MIN_STRENGTH
+
+    phrase = "the ministry said the new bridge will open to traffic in early spring"
+    long_a = phrase + ". " + " ".join(f"alpha{k}" for k in range(200))
+    long_b = phrase + ". " + " ".join(f"beta{k}" for k in range(200))
+    docs = corpus(long_a, long_b)
+    passages = shared_passages(docs)
+    edges = derivation_edges(overlap_pairs(docs, passages), docs, passages)
+    assert len(edges) == 1 and edges.loc[0, "strength"] < DRAWN_MIN_STRENGTH
+    assert not edges.loc[0, "drawn"]
+    figure = plot_derivation_graph(edges, docs)
+    assert not figure.axes[0].patches  # no edge drawn
+    assert "1 weaker pair(s) not drawn" in figure.axes[0].get_title()
+
+
+def test_ordered_coverage_fills_short_gaps_between_aligned_sentences():
+    from analysis.overlap.sequence import ordered_coverage
+
+    alignment = pd.DataFrame({
+        "doc_a": ["d0"] * 6 + ["d1"] * 4, "doc_b": ["d1"] * 6 + ["d0"] * 4,
+        "sent_a": [0, 1, 2, 3, 4, 5, 0, 1, 2, 3],
+        # d0: sentence 1 unmatched but its best match sits between its neighbours' (filled);
+        # sentence 4's best match lies outside its neighbours' span (not filled); 5 trails (not filled).
+        "sent_b": [0, 1, 2, 3, 9, 4, 0, 5, 1, 2],
+        "kind": ["paraphrase", "none", "copy", "paraphrase", "none", "none",
+                 "copy", "none", "none", "none"],
+    })
+    got = ordered_coverage(alignment).set_index(["doc_a", "doc_b"])
+    assert got.loc[("d0", "d1"), ["aligned", "filled", "sentences"]].tolist() == [4, 1, 6]
+    assert got.loc[("d0", "d1"), "ordered_coverage"] == pytest.approx(4 / 6)
+    assert got.loc[("d1", "d0"), ["aligned", "filled"]].tolist() == [1, 0]
 
 
 def test_bad_input_raises_clear_errors():
@@ -318,3 +380,55 @@ def test_one_shared_name_phrase_counts_only_through_the_partial_threshold():
                                                                       "shared_text")
     assert tuple(pairs.loc[("d1", "d2"), ["relation", "basis"]]) == ("independent", "none")
     assert pairs.loc[("d2", "d0"), "relation"] == "independent"
+
+
+def test_derivation_graph_of_twelve_documents_is_readable():
+    from matplotlib.colors import to_hex
+    from matplotlib.text import Text
+
+    from analysis.corpus.cleaning import display_labels
+
+    titles = [f"Headline number {k} about the central bank raising its main interest rate" for k in range(4)]
+    titles += ["The same headline published twice by the one outlet"] * 2  # labels made unique by the doc_id
+    docs = pd.DataFrame({"doc_id": [f"d{k:02d}" for k in range(12)],
+                         "outlet": [""] * 6 + ["Reuters", "BBC News", "The Guardian", "Financial Times",
+                                               "Associated Press", "Sky News"],
+                         "title": titles + [""] * 6, "body": ["x"] * 12})
+    docs["label"] = display_labels(docs)
+    edges = pd.DataFrame({"source": ["d00", "d03", "d07"], "derived": ["d06", "d09", "d11"],
+                          "relation": ["wholly_derived", "partially_derived", "identical"],
+                          "basis": ["reworded", "shared_text", "identical"], "strength": [0.9, 0.1, 1.0],
+                          "direction": ["asymmetry", "published", "undetermined"], "drawn": [True, False, True]})
+    figure = plot_derivation_graph(edges, docs)
+    ax = figure.axes[0]
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    names = [t for t in ax.texts if isinstance(t, Text) and t.get_text()]
+    assert len(names) == 12
+    boxes = [t.get_window_extent(renderer) for t in names]
+    overlapping = [(names[i].get_text(), names[j].get_text()) for i in range(12) for j in range(i + 1, 12)
+                   if boxes[i].overlaps(boxes[j])]
+    assert overlapping == []
+    node_colors = {to_hex(c.get_facecolor()[0]) for c in ax.collections}
+    assert len(node_colors) == 12
+    assert len(ax.patches) == 2  # the weak edge is left out
+    heads = [p.get_arrowstyle() for p in ax.patches]
+    assert sum(type(h).__name__ == "CurveFilledB" for h in heads) == 1  # only the directed edge has a head
+
+
+def test_ordered_coverage_counts_a_copy_that_starts_or_ends_as_its_source():
+    from analysis.overlap.sequence import ordered_coverage
+
+    alignment = pd.DataFrame({
+        "doc_a": ["d0"] * 3 + ["d1"] * 3 + ["d2"] * 3, "doc_b": ["d9"] * 9,
+        "sent_a": [0, 1, 2] * 3,
+        "sent_b": [0, 1, 2, 0, 1, 2, 0, 5, 1],
+        "kind": ["copy", "none", "none", "none", "none", "copy", "copy", "none", "none"],
+    })
+    got = ordered_coverage(alignment).set_index("doc_a")
+    assert got.loc["d0", ["aligned", "filled"]].tolist() == [3, 2]  # ends as its source does
+    assert got.loc["d1", ["aligned", "filled"]].tolist() == [3, 2]  # starts as its source does
+    assert got.loc["d2", ["aligned", "filled"]].tolist() == [1, 0]  # 5 jumps ahead, then 1 goes back

@@ -26,6 +26,11 @@ def test_analyze_writes_every_table(mini_corpus, tmp_path):
             "overlap_pairs", "quotes", "quote_variants", "numbers", "number_conflicts"} <= written
     passages = pd.read_csv(out / "tables" / "passages.csv")
     assert not passages.empty  # the two mini articles share a sentence
+    stories = pd.read_csv(out / "tables" / "stories.csv")
+    assert list(stories.columns) == ["story_id", "doc_id", "label"]
+    for name in ("candidate_pairs", "passages", "overlap_pairs", "derivation"):
+        table = pd.read_csv(out / "tables" / f"{name}.csv")
+        assert table.columns[0] == "story_id" and set(table["story_id"]) <= set(stories["story_id"]), name
 
 
 def test_one_document_corpus_skips_comparisons_with_a_reason(tmp_path):

@@ -22,7 +22,7 @@ def many_entities(docs):
     for doc_id in docs["doc_id"]:
         rows.append((doc_id, "Shared Org", "ORG", 2, 4.0))
         rows += [(doc_id, f"Own {doc_id} {k}", "PERSON", 3 - k, 1.0) for k in range(3)]
-    return pd.DataFrame(rows, columns=["doc_id", "entity", "label", "mentions", "mentions_per_1k_words"])
+    return pd.DataFrame(rows, columns=["doc_id", "entity", "entity_type", "mentions", "mentions_per_1k_words"])
 
 
 def test_entity_heatmap_puts_many_outlets_on_rows_and_keeps_its_width():
@@ -71,26 +71,30 @@ def test_overlap_heatmap_width_is_capped():
 
 
 def edges_table(rows):
-    return pd.DataFrame(rows, columns=["source", "derived", "relation", "basis", "containment_derived",
-                                       "containment_source", "semantic_coverage", "order_agreement",
-                                       "confidence", "evidence"])
+    """Derivation edges from (source, derived, relation, basis, containment_derived, containment_source,
+    semantic_coverage, order_agreement, strength, direction) rows; drawn from strength >= 0.2."""
+    table = pd.DataFrame(rows, columns=["source", "derived", "relation", "basis", "containment_derived",
+                                        "containment_source", "semantic_coverage", "order_agreement",
+                                        "strength", "direction"])
+    return table.assign(drawn=table["strength"] >= 0.2, evidence="")
 
 
 def test_derivation_graph_of_a_large_corpus_draws_linked_documents_only():
     docs = many_docs()
-    edges = edges_table([("d03", "d07", "wholly_derived", "shared_text", 0.9, 0.4, 0.9, 1.0, 0.8, "")])
+    edges = edges_table([("d03", "d07", "wholly_derived", "shared_text", 0.9, 0.4, 0.9, 1.0, 0.9, "published")])
     fig = overlap_figures.plot_derivation_graph(edges, docs)
     ax = fig.axes[0]
     texts = {t.get_text() for t in ax.texts}
     assert {"Outlet number 03", "Outlet number 07"} <= texts
     assert "Outlet number 00" not in texts
-    assert f"{N - 2} documents without a related pair not shown" in ax.get_title()
+    assert f"{N - 2} documents without a drawn pair not shown" in ax.get_title()
 
 
 def test_derivation_graph_undetermined_direction_has_no_arrowhead():
     docs = many_docs(3)
-    edges = edges_table([("d00", "d01", "partially_derived", "shared_text", 0.1, 0.1, 0.0, None, 0.0, ""),
-                         ("d01", "d02", "wholly_derived", "shared_text", 0.9, 0.4, 0.9, 1.0, 0.7, "")])
+    edges = edges_table([("d00", "d01", "partially_derived", "shared_text", 0.3, 0.3, 0.0, None, 0.3,
+                          "undetermined"),
+                         ("d01", "d02", "wholly_derived", "shared_text", 0.9, 0.4, 0.9, 1.0, 0.9, "asymmetry")])
     fig = overlap_figures.plot_derivation_graph(edges, docs)
     arrows = [p for p in fig.axes[0].patches if isinstance(p, FancyArrowPatch)]
     styles = [type(a.get_arrowstyle()).__name__ for a in arrows]

@@ -209,7 +209,7 @@ def test_renderings_without_marks_are_linked(annotated, sections):
 def _mentions(rows):
     import pandas as pd
 
-    return pd.DataFrame(rows, columns=["text", "entity", "label"])
+    return pd.DataFrame(rows, columns=["text", "entity", "entity_type"])
 
 
 def test_place_names_read_demonyms():

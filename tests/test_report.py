@@ -106,7 +106,8 @@ def test_article_markup_is_escaped_in_the_report(mini_corpus, tmp_path):
     (mini_corpus / "sources.csv").write_text(
         "doc_id,outlet,published,url\n"
         "wire,Wire Service,2024-05-01,javascript:alert(3)\n"
-        "daily,The <i>Daily</i>,<b>2024-05-02</b>,https://example.org/a?b=<c>&d=\"e\"\n", encoding="utf-8")
+        "daily,The <i>Daily</i>,2024-05-02,https://example.org/a?b=<c>&d=\"e\"\n", encoding="utf-8")
+    # (published must be ISO 8601: markup there stops the run, tests/test_corpus.py)
     result = run_report(mini_corpus, tmp_path / "out")
     page = (result.path / "report.html").read_text(encoding="utf-8")
     assert "<script" not in page.lower()
@@ -123,7 +124,7 @@ def test_article_markup_is_escaped_in_the_report(mini_corpus, tmp_path):
     assert 'https://example.org/a?b=<c>&d="e"' in hrefs  # the link, escaped in the page
     assert not [h for h in hrefs if not h.startswith(("#", "https://", "http://"))]  # javascript: is never a link
     assert "javascript:alert(3)" in Parsed(page).text  # but shown as text
-    assert "2024-05-01" in page and "&lt;b&gt;2024-05-02&lt;/b&gt;" in page and "The &lt;i&gt;Daily&lt;/i&gt;" in page
+    assert "2024-05-01" in page and "2024-05-02" in page and "The &lt;i&gt;Daily&lt;/i&gt;" in page
     # the reuse viewer shows the hostile body as text
     assert 'class="pxr-pair"' in page  # the daily copies the wire: a pair in the viewer
     assert "Monday &lt;img src=x onerror=alert(1)&gt; in Ravena" in page.split('class="pxr-pair"')[1]

@@ -152,5 +152,5 @@ def test_overlap_section_writes_statement_changes(mini_corpus):
 
     tables = pipeline.overlap_tables(pipeline.open_corpus(mini_corpus))
     changes = tables["statement_changes"]
-    assert list(changes.columns) == COLUMNS
+    assert list(changes.columns) == ["story_id"] + COLUMNS  # story of doc_a (issue 15, stories)
     assert set(changes["change"]) <= set(CHANGE_KINDS)

@@ -24,9 +24,10 @@ ANNOTATIONS = SET_DIR / "changes.csv"
 #: every kind with at least :data:`PER_KIND_MIN_ROWS` annotated rows (the issue's bar).
 MIN_PRECISION = 0.9
 MIN_RECALL = 0.9
-#: Kinds with fewer annotated rows than this are scored overall only: below
-#: ten rows a single miss drops a kind under 0.9, so the bar would demand a
-#: perfect score there (the qualifier kinds and quote_marks_added).
+#: Kinds with fewer annotated rows than this are held to at most one miss and
+#: one wrong row instead of the 0.9 bar: below ten rows a single miss drops a
+#: kind under 0.9, so the bar would demand a perfect score there (the qualifier
+#: kinds and quote_marks_added).
 PER_KIND_MIN_ROWS = 10
 
 
@@ -118,8 +119,10 @@ def test_overall_precision_and_recall(annotations, kit_rows):
 def test_precision_and_recall_per_kind(annotations, kit_rows, kind):
     gold, found = gold_triples(annotations), found_triples(kit_rows)
     tp, n_gold, n_found = scores(gold, found, kind)
-    if n_gold < PER_KIND_MIN_ROWS:
-        pytest.skip(f"{kind}: {n_gold} annotated rows, scored overall only")
+    assert n_gold, f"{kind}: the set has no annotated row of this kind"
+    if n_gold < PER_KIND_MIN_ROWS:  # one error is already more than a 0.9 bar allows: at most one each way
+        assert n_gold - tp <= 1 and n_found - tp <= 1, f"{kind}: {tp} right of {n_gold} annotated, {n_found} found"
+        return
     assert tp / n_gold >= MIN_RECALL, f"{kind} recall {tp}/{n_gold}"
     assert n_found and tp / n_found >= MIN_PRECISION, f"{kind} precision {tp}/{n_found}"
 

@@ -159,13 +159,15 @@ def test_viewer_names_the_pairs_it_leaves_out():
     assert "Not shown here (1 more derived pairs, in tables/derivation.csv): D from S." in " ".join(text.split())
 
 
-@pytest.mark.parametrize("column", ["published", "url", "section"])
-def test_every_sources_column_reaches_documents_csv(column, tmp_path):
+# published must be ISO 8601 (analysis.corpus.dates: anything else stops the run), the others are free text
+@pytest.mark.parametrize("column, value", [("published", "2024-05-01T14:30:00Z"), ("url", "<b>value</b>"),
+                                           ("section", "<b>value</b>")])
+def test_every_sources_column_reaches_documents_csv(column, value, tmp_path):
     from analysis.corpus.cleaning import document_table, load_corpus
 
     folder = tmp_path / "corpus"
     folder.mkdir()
     (folder / "a.txt").write_text("A headline\n\nSome body text here.", encoding="utf-8")
-    (folder / "sources.csv").write_text(f"doc_id,outlet,{column}\na,Outlet,<b>value</b>\n", encoding="utf-8")
+    (folder / "sources.csv").write_text(f"doc_id,outlet,{column}\na,Outlet,{value}\n", encoding="utf-8")
     documents = document_table(load_corpus(folder))
-    assert documents.loc[0, column] == "<b>value</b>"
+    assert documents.loc[0, column] == value

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.corpus.boilerplate import INVISIBLE_CHARACTERS, is_heading, line_table, normalize_line, strip_site_suffix
+from analysis.corpus.dates import publication_times
 from analysis.corpus.inputs import printable
 from analysis.corpus.language import detect_language, document_languages, language_code
 from analysis.corpus.reading import CORPUS_COLUMNS, RAW_COLUMNS, check_document_length, read_corpus
@@ -48,7 +49,9 @@ def clean_corpus(raw: pd.DataFrame, lines: pd.DataFrame | None = None) -> pd.Dat
         (invisible characters removed from the text, title and outlet, see
         :data:`analysis.corpus.boilerplate.INVISIBLE_CHARACTERS`); ``flags``
         (``;``-separated: ``no_title``, ``uncertain_line:<n>:<rule>``, ``encoding:<enc>``,
-        ``empty_body``); then the other columns of ``sources.csv``.
+        ``empty_body``); then the other columns of ``sources.csv`` (a
+        ``published`` column is the publication time, ISO 8601: see
+        :mod:`analysis.corpus.dates`).
 
     Raises
     ------
@@ -56,7 +59,8 @@ def clean_corpus(raw: pd.DataFrame, lines: pd.DataFrame | None = None) -> pd.Dat
         A body longer than :data:`analysis.corpus.reading.MAX_DOCUMENT_CHARS` (lines become paragraphs
         joined by a blank line, so a body may be longer than its file), named
         by its source file, before any section parses it; a given ``language``
-        that is not an ISO 639 code.
+        that is not an ISO 639 code; a ``published`` value that is not an ISO 8601
+        date or date-time.
     """
     if lines is None:
         lines = line_table(raw)
@@ -92,6 +96,7 @@ def clean_corpus(raw: pd.DataFrame, lines: pd.DataFrame | None = None) -> pd.Dat
             **{k: v for k, v in row.items() if k not in RAW_COLUMNS and k not in ("outlet", "language")},
         })
     docs = pd.DataFrame.from_records(records)
+    publication_times(docs)  # a published value that is not ISO 8601 stops here, named
     docs.insert(1, "label", display_labels(docs))
     return docs[CORPUS_COLUMNS + [c for c in docs.columns if c not in CORPUS_COLUMNS]]
 
@@ -103,16 +108,39 @@ def _language(row: dict, title: str, body: str) -> str:
     return language_code(given) if given else detect_language(f"{title}\n\n{body}")
 
 
-def display_labels(docs: pd.DataFrame) -> list[str]:
-    """A unique, readable label per document: its outlet, else its doc_id.
+#: Words of the headline a document without an outlet is labelled by ("a few
+#: words", issue 14): four tell the seed corpus's headlines apart and fit a
+#: figure's tick label; more are taken only to keep two labels apart.
+HEADLINE_LABEL_WORDS = 4
+#: Most headline words a label grows to before the doc_id is added instead.
+HEADLINE_LABEL_MAX_WORDS = 8
 
-    An outlet shared by two documents, or equal to the doc_id of a document
-    without an outlet, is made unique as ``"<outlet> (<doc_id>)"``.
+
+def _headline_words(title: str, n_words: int) -> str:
+    """The first ``n_words`` words of ``title``, with "…" when some were cut."""
+    words = str(title).split()
+    if len(words) <= n_words:
+        return " ".join(words)
+    return " ".join(words[:n_words]).rstrip(",;:.-–—|") + "…"
+
+
+def display_labels(docs: pd.DataFrame) -> list[str]:
+    """A unique, readable label per document: its outlet, else a few words of its headline.
+
+    - A document with an outlet no other document has: the outlet.
+    - Without an outlet: the first :data:`HEADLINE_LABEL_WORDS` words of its
+      title ("N. Korea disputes that…"), more (up to
+      :data:`HEADLINE_LABEL_MAX_WORDS`) where two labels would read the same;
+      the doc_id when it has no title.
+    - An outlet shared by several documents: ``"<outlet>: <headline words>"``.
+    - A label still equal to another one is the short one (four words) with
+      ``" (<doc_id>)"``.
 
     Parameters
     ----------
     docs : pandas.DataFrame
-        Table with ``doc_id`` and ``outlet`` (``""`` when unknown).
+        Table with ``doc_id``, ``outlet`` (``""`` when unknown) and, optionally,
+        ``title`` (``""`` when none).
 
     Returns
     -------
@@ -120,16 +148,29 @@ def display_labels(docs: pd.DataFrame) -> list[str]:
         One label per row, in row order.
     """
     counts = docs["outlet"].value_counts()
-    bare_ids = set(docs.loc[docs["outlet"] == "", "doc_id"])
-    labels = []
-    for doc_id, outlet in docs[["doc_id", "outlet"]].itertuples(index=False):
-        if not outlet:
-            labels.append(doc_id)
-        elif counts[outlet] > 1 or outlet in bare_ids:
-            labels.append(f"{outlet} ({doc_id})")
-        else:
-            labels.append(outlet)
-    return labels
+    titles = docs["title"].fillna("").astype(str) if "title" in docs.columns else pd.Series("", index=docs.index)
+    rows = list(docs[["doc_id", "outlet"]].astype({"doc_id": str}).assign(title=titles).itertuples(index=False))
+
+    def label(doc_id: str, outlet: str, title: str, n_words: int) -> str:
+        if outlet and counts[outlet] == 1:
+            return outlet
+        if not title.strip():
+            return f"{outlet} ({doc_id})" if outlet else doc_id
+        words = _headline_words(title, n_words)
+        return f"{outlet}: {words}" if outlet else words
+
+    labels = [label(*row, HEADLINE_LABEL_WORDS) for row in rows]
+    for n_words in range(HEADLINE_LABEL_WORDS + 1, HEADLINE_LABEL_MAX_WORDS + 1):
+        taken = pd.Series(labels).value_counts()
+        clashing = [k for k, text in enumerate(labels) if taken[text] > 1]
+        if not clashing:
+            break
+        for k in clashing:
+            labels[k] = label(*rows[k], n_words)
+    taken = pd.Series(labels).value_counts()
+    # headlines that more words do not tell apart (a republished article): the short label and the doc_id
+    return [f"{label(*row, HEADLINE_LABEL_WORDS)} ({row[0]})" if taken[text] > 1 and text != row[0] else text
+            for text, row in zip(labels, rows)]
 
 
 def document_labels(docs: pd.DataFrame) -> dict[str, str]:

@@ -74,6 +74,10 @@ def missing_glyphs_quiet():
 #: Colour-blind-safe qualitative palette (Okabe & Ito 2008), one colour per outlet.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7",
            "#56B4E9", "#F0E442", "#000000")
+#: Further colours for a corpus of more than eight outlets (from Paul Tol's
+#: "muted" scheme and matplotlib's tab10, each far from the eight above), so that
+#: a 12-document figure still gives every outlet its own colour; past 16 they cycle.
+EXTRA_PALETTE = ("#332288", "#882255", "#999933", "#8C564B", "#7F7F7F", "#AA4499", "#117733", "#BCBD22")
 
 #: Least contrast against white of text drawn in a palette colour (WCAG 2 ratio for
 #: large or bold text and graphics; :func:`text_color` darkens colours below it).
@@ -88,8 +92,9 @@ def new_figure(width: float = 6.4, height: float = 4.0) -> Figure:
 
 
 def outlet_colors(labels) -> dict[str, str]:
-    """Stable colour per document label, in the order given (cycling the palette)."""
-    return {label: PALETTE[i % len(PALETTE)] for i, label in enumerate(labels)}
+    """Stable colour per document label, in the order given: :data:`PALETTE`, then :data:`EXTRA_PALETTE`, cycling."""
+    colors = PALETTE + EXTRA_PALETTE
+    return {label: colors[i % len(colors)] for i, label in enumerate(labels)}
 
 
 def relative_luminance(color) -> float:

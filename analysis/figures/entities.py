@@ -100,7 +100,7 @@ def plot_unique_entities(entities: pd.DataFrame, docs: pd.DataFrame, top_n: int 
     Returns
     -------
     matplotlib.figure.Figure
-        Horizontal bars coloured by outlet, labelled "<entity> (<entity label>)"
+        Horizontal bars coloured by outlet, labelled "<entity> (<entity type>)"
         (prefixed "<outlet>: " when there are more outlets than palette
         colours, and then without a legend); at most :data:`MAX_UNIQUE_BARS`
         bars, so ``top_n`` per outlet shrinks when many outlets have unique
@@ -119,7 +119,7 @@ def plot_unique_entities(entities: pd.DataFrame, docs: pd.DataFrame, top_n: int 
         mine = unique[unique["outlet"] == outlet].sort_values(
             ["mentions", "entity"], ascending=[False, True]).head(per_outlet)
         rows.extend((outlet, e, n, lab) for e, n, lab in
-                    zip(mine["entity"], mine["mentions"], mine["label"]))
+                    zip(mine["entity"], mine["mentions"], mine["entity_type"]))
     # Beyond the palette colours repeat, so a colour legend could not tell outlets apart:
     # name the outlet on every bar instead.
     named_bars = len(with_unique) > len(PALETTE)

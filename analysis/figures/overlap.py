@@ -14,8 +14,9 @@ from matplotlib.patches import FancyArrowPatch
 from matplotlib.ticker import PercentFormatter
 
 from analysis.corpus.cleaning import document_labels
+from analysis.overlap.derivation import DRAWN_MIN_STRENGTH
 from analysis.report.narrative import edges_alt_text, pairs_alt_text
-from analysis.figures import SEQUENTIAL_CMAP, ReportFigure, kit_style, new_figure, outlet_colors
+from analysis.figures import SEQUENTIAL_CMAP, ReportFigure, kit_style, new_figure, outlet_colors, text_color
 from analysis.figures.layout import (DARK_CELL_SHARE, LABELLED_CELLS_MAX_ITEMS, MAX_COLUMNS, MAX_WIDTH,
                                      tick_font_size)
 
@@ -78,17 +79,43 @@ def plot_overlap_heatmap(pairs: pd.DataFrame, docs: pd.DataFrame,
 
 #: Largest corpus whose derivation graph shows every document (beyond it, linked ones only).
 MAX_GRAPH_NODES = 12
+#: Characters per line of a node's label in the derivation graph (wrapped, at most two lines, and a
+#: third for the doc_id of a label made unique by it).
+GRAPH_LABEL_WIDTH = 18
+#: Line style of each relation drawn in the derivation graph (the legend names them).
+RELATION_STYLES = {"identical": ("identical text", ":"),
+                   "reworded": ("reworded copy", "--"),
+                   "shared_text": ("copied wording", "-")}
+
+
+def _graph_label(text: str) -> str:
+    """A node label wrapped to two lines of :data:`GRAPH_LABEL_WIDTH` characters."""
+    import textwrap
+
+    from analysis.figures.layout import short_label
+
+    head, sep, tail = text.rpartition(" (")
+    suffix = [f"({tail}"] if sep and tail.endswith(")") else []  # the doc_id that makes a label unique
+    lines = textwrap.wrap(head if suffix else text, GRAPH_LABEL_WIDTH, break_long_words=True) or [text]
+    if len(lines) > 2:
+        lines = [lines[0], short_label(" ".join(lines[1:]), GRAPH_LABEL_WIDTH)]
+    return "\n".join(lines + suffix)
 
 
 @kit_style
 def plot_derivation_graph(edges: pd.DataFrame, docs: pd.DataFrame) -> Figure:
     """Derivation graph on a circle: an arrow from source to derived text.
 
-    Arrow width grows with the derived text's containment in its source; an
-    edge whose direction is undetermined (confidence 0) is a dashed line
-    without an arrowhead, since a head would claim a direction. Each edge is
-    annotated with its relation (marked "reworded" when the semantic coverage,
-    not shared wording, made it derived) and confidence.
+    Only edges with ``drawn`` set (strength at least
+    :data:`analysis.overlap.derivation.DRAWN_MIN_STRENGTH`) are drawn; the
+    title counts the others. Line width grows with the edge's strength (the
+    share of the derived text found in the source), the line style shows the
+    relation (:data:`RELATION_STYLES`: copied wording, reworded copy,
+    identical text), and an arrowhead points at the derived text only when
+    a cue decided the direction: an ``undetermined`` edge (identical texts
+    without dates, for one) is a line without a head, since a head would claim
+    a direction. Nodes have one colour each (:func:`analysis.figures.outlet_colors`)
+    and labels wrapped to two short lines outside the circle.
 
     Parameters
     ----------
@@ -97,58 +124,65 @@ def plot_derivation_graph(edges: pd.DataFrame, docs: pd.DataFrame) -> Figure:
     docs : pandas.DataFrame
         Corpus table (``doc_id``, ``label``): every document is a node, except
         in a corpus of more than :data:`MAX_GRAPH_NODES` documents, where only
-        documents with an edge are drawn (the title counts the others).
+        documents with a drawn edge are (the title counts the others).
 
     Returns
     -------
     matplotlib.figure.Figure
     """
+    from matplotlib.lines import Line2D
+
     ids = docs["doc_id"].tolist()
     labels = document_labels(docs)
     colors = outlet_colors([labels[i] for i in ids])
+    drawn = edges[edges["drawn"].astype(bool)] if "drawn" in edges.columns else edges
     left_out = 0
     if len(ids) > MAX_GRAPH_NODES:
-        linked = set(edges["source"]) | set(edges["derived"])
+        linked = set(drawn["source"]) | set(drawn["derived"])
         left_out = sum(1 for i in ids if i not in linked)
         ids = [i for i in ids if i in linked]
     angle = {doc_id: math.pi / 2 - 2 * math.pi * k / max(len(ids), 1)
              for k, doc_id in enumerate(ids)}
     position = {doc_id: (math.cos(a), math.sin(a)) for doc_id, a in angle.items()}
-    fig = new_figure(6.4, 6.0)
+    fig = new_figure(7.2, 6.0)
     ax = fig.add_subplot()
-    for edge in edges.itertuples(index=False):
-        undetermined = edge.confidence == 0
+    for edge in drawn.itertuples(index=False):
+        undetermined = edge.direction == "undetermined"
+        _, style = RELATION_STYLES.get(edge.basis, RELATION_STYLES["shared_text"])
         arrow = FancyArrowPatch(
             position[edge.source], position[edge.derived], arrowstyle="-" if undetermined else "-|>",
-            mutation_scale=14, shrinkA=22, shrinkB=22, connectionstyle="arc3,rad=0.08",
-            linewidth=1.0 + 4.0 * float(np.nan_to_num(edge.containment_derived)),
-            linestyle="--" if undetermined else "-", color="#555555" if undetermined else "#222222")
+            mutation_scale=16, shrinkA=16, shrinkB=16, connectionstyle="arc3,rad=0.08",
+            linewidth=1.0 + 4.0 * float(np.nan_to_num(edge.strength)), linestyle=style, color="#333333")
         ax.add_patch(arrow)
-        (x0, y0), (x1, y1) = position[edge.source], position[edge.derived]
-        ax.text((x0 + x1) / 2, (y0 + y1) / 2,
-                f"{edge.relation.replace('_', ' ')}"
-                + (" (reworded)" if getattr(edge, "basis", "") == "reworded" else "")
-                + f"\nconf. {edge.confidence:.2f}",
-                ha="center", va="center", fontsize=7,
-                bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none",
-                      "alpha": 0.8})
+    font_size = 9 if len(ids) <= 8 else 8
     for doc_id in ids:
         x, y = position[doc_id]
-        ax.scatter([x], [y], s=260, color=colors[labels[doc_id]], zorder=3)
-        # labels beside the node, on the outer side, so they do not cover it or each other
-        ax.text(1.15 * x, 1.15 * y, labels[doc_id], fontsize=9 if len(ids) <= MAX_COLUMNS else 7,
-                ha="center" if abs(x) < 0.2 else ("left" if x > 0 else "right"),
-                va="bottom" if y > 0.9 else ("top" if y < -0.9 else "center"))
-    ax.set_xlim(-2.2, 2.2)
-    ax.set_ylim(-1.5, 1.5)
+        ax.scatter([x], [y], s=200, color=colors[labels[doc_id]], edgecolor="#333333", linewidth=0.6, zorder=3)
+        # outside the circle, anchored on the side away from it, so labels keep clear of nodes and edges
+        ax.text(1.13 * x, 1.13 * y, _graph_label(labels[doc_id]), fontsize=font_size,
+                color=text_color(colors[labels[doc_id]]),
+                ha="center" if abs(x) < 0.3 else ("left" if x > 0 else "right"),
+                va="bottom" if y > 0.3 else ("top" if y < -0.3 else "center"))
+    ax.set_xlim(-2.3, 2.3)
+    ax.set_ylim(-1.55, 1.55)
     ax.set_aspect("equal")
     ax.axis("off")
+    shown_styles = [key for key in RELATION_STYLES if key in set(drawn["basis"])]
+    if shown_styles:
+        handles = [Line2D([], [], color="#333333", linestyle=RELATION_STYLES[key][1], linewidth=2,
+                          label=RELATION_STYLES[key][0]) for key in shown_styles]
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=len(handles),
+                  fontsize=8, frameon=False, title="line width: share of the derived text found in the source",
+                  title_fontsize=8)
     title = "Derivation graph: arrow from likely source to derived text"
+    notes = []
     if edges.empty:
-        title += "\n(no related pairs)"
-    elif left_out:
-        title += f"\n({left_out} documents without a related pair not shown)"
-    ax.set_title(title)
+        notes.append("no related pairs")
+    if len(edges) > len(drawn):
+        notes.append(f"{len(edges) - len(drawn)} weaker pair(s) not drawn")
+    if left_out:
+        notes.append(f"{left_out} documents without a drawn pair not shown")
+    ax.set_title(title + ("\n(" + "; ".join(notes) + ")" if notes else ""))
     return fig
 
 
@@ -156,11 +190,13 @@ def plot_derivation_graph(edges: pd.DataFrame, docs: pd.DataFrame) -> Figure:
 CAPTIONS = {
     "fig-05-overlap-lexical": "Lexical containment: share of the row document's words inside passages it shares "
                               "with the column document (verbatim or with a few words changed).",
-    "fig-06-overlap-semantic": "Semantic coverage: share of the row document's sentences that have a copy, near "
-                               "copy or paraphrase in the column document (sentence embeddings plus lexical "
-                               "scores).",
-    "fig-07-derivation": "Who likely derives from whom: an arrow points from the source to the derived text; "
-                         "the evidence behind each edge is in tables/derivation.csv.",
+    "fig-06-overlap-semantic": "Semantic coverage: share of the row document's sentences made from the column "
+                               "document's (copy, near copy, paraphrase, partial or distorted; sentence "
+                               "embeddings plus lexical scores).",
+    "fig-07-derivation": "Who likely derives from whom: an arrow points from the source to the derived text "
+                         "(a line without a head: which came first is undetermined); line width is the share of "
+                         f"the derived text found in the source, and pairs sharing under {DRAWN_MIN_STRENGTH:.0%} of it are "
+                         "not drawn. The evidence behind each edge is in tables/derivation.csv.",
 }
 
 

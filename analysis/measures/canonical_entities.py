@@ -188,7 +188,7 @@ def canonicalize_mentions(mentions: pd.DataFrame, aliases: pd.DataFrame | None =
         :func:`analysis.measures.entity_mentions.extract_mentions` plus
         ``name`` (the bare name), ``entity`` (canonical name) and ``how`` (the
         label corrections and merges applied, "; "-separated, "" if none);
-        ``label`` is the entity's label. And the alias table
+        ``entity_type`` is the entity's type. And the alias table
         (:func:`alias_table`).
     """
     require_columns(mentions, MENTION_COLUMNS, "mentions")
@@ -196,27 +196,27 @@ def canonicalize_mentions(mentions: pd.DataFrame, aliases: pd.DataFrame | None =
     require_columns(aliases, ("alias", "entity", "kind"), "aliases")
     aliases = aliases.assign(
         source=aliases["source"] if "source" in aliases else "given",
-        label=aliases["label"] if "label" in aliases else "")
+        entity_type=aliases["entity_type"] if "entity_type" in aliases else "")
     table = mentions[mentions["kept"].astype(bool)].copy()
     # before the honorific is stripped and before any merge, so "Ms Lomax" (ORG)
     # reaches the surname rule as the person "Lomax"
-    table["label"], honorific = _honorific_labels(table["text"], table["label"])
-    stripped = [normalize_name(t, lab) for t, lab in zip(table["text"], table["label"])]
+    table["entity_type"], honorific = _honorific_labels(table["text"], table["entity_type"])
+    stripped = [normalize_name(t, lab) for t, lab in zip(table["text"], table["entity_type"])]
     table["name"] = [name for name, _ in stripped]
-    labels, relabel = _corrected_labels(table["name"], table["label"])
-    table["label"] = labels
+    labels, relabel = _corrected_labels(table["name"], table["entity_type"])
+    table["entity_type"] = labels
     acronyms = _acronym_definitions(table)
-    resolver = _Resolver(sorted(set(zip(table["name"], table["label"]))), aliases,
+    resolver = _Resolver(sorted(set(zip(table["name"], table["entity_type"]))), aliases,
                          capitals_as_governments, acronyms)
-    resolved = {key: resolver.resolve(*key) for key in set(zip(table["name"], table["label"]))}
-    table["entity"] = [resolved[key][0] for key in zip(table["name"], table["label"])]
+    resolved = {key: resolver.resolve(*key) for key in set(zip(table["name"], table["entity_type"]))}
+    table["entity"] = [resolved[key][0] for key in zip(table["name"], table["entity_type"])]
     table["how"] = ["; ".join([*([h] if h else []), *how, *([r] if r else []),
                                *resolved[(n, lab)][1]])
                     for h, (_, how), r, n, lab in zip(honorific, stripped, relabel,
-                                                      table["name"], table["label"])]
+                                                      table["name"], table["entity_type"])]
     entity_labels = {entity: majority_label(Counter(group))
-                     for entity, group in table.groupby("entity")["label"]}
-    table["label"] = table["entity"].map(entity_labels)
+                     for entity, group in table.groupby("entity")["entity_type"]}
+    table["entity_type"] = table["entity"].map(entity_labels)
     table = table.reset_index(drop=True)
     return table, alias_table(table)
 
@@ -233,16 +233,16 @@ def alias_table(canonical: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row per (entity, alias as written), columns ``entity``, ``alias``,
-        ``label`` (the entity's), ``mentions`` (count over bodies and titles) and
+        ``entity_type`` (the entity's), ``mentions`` (count over bodies and titles) and
         ``how`` ("as written" when nothing was changed, else the steps taken).
         Sorted by entity, alias.
     """
-    require_columns(canonical, ("entity", "text", "label", "how"), "canonical mentions")
+    require_columns(canonical, ("entity", "text", "entity_type", "how"), "canonical mentions")
     table = canonical.assign(alias=canonical["text"].str.split().str.join(" "),
                              how=canonical["how"].replace("", "as written"))
-    out = (table.groupby(["entity", "alias", "label", "how"], sort=True).size()
+    out = (table.groupby(["entity", "alias", "entity_type", "how"], sort=True).size()
            .rename("mentions").reset_index())
-    return out[["entity", "alias", "label", "mentions", "how"]].sort_values(
+    return out[["entity", "alias", "entity_type", "mentions", "how"]].sort_values(
         ["entity", "alias", "how"], kind="stable", ignore_index=True)
 
 
@@ -252,8 +252,8 @@ def canonical_name_function(table: pd.DataFrame) -> Callable[[str], str]:
     Parameters
     ----------
     table : pandas.DataFrame
-        The canonical mentions (``text``, ``entity``, ``label``) or the alias
-        table (``alias``, ``entity``, ``label``).
+        The canonical mentions (``text``, ``entity``, ``entity_type``) or the alias
+        table (``alias``, ``entity``, ``entity_type``).
 
     Returns
     -------
@@ -263,10 +263,10 @@ def canonical_name_function(table: pd.DataFrame) -> Callable[[str], str]:
         full name ending with it when it is a single word.
     """
     written = "text" if "text" in table else "alias"
-    require_columns(table, (written, "entity", "label"), "table")
+    require_columns(table, (written, "entity", "entity_type"), "table")
     known: dict[str, str] = {}
     full_names: dict[str, set[str]] = defaultdict(set)
-    for text, entity, label in zip(table[written], table["entity"], table["label"]):
+    for text, entity, label in zip(table[written], table["entity"], table["entity_type"]):
         known[normalize_name(text, label)[0]] = entity
         known[entity] = entity
         if label == "PERSON" and " " in entity:

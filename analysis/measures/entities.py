@@ -44,18 +44,18 @@ def entity_table(canonical: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row per (document, entity) named in the body, columns ``doc_id``,
-        ``entity``, ``label``, ``mentions`` and ``mentions_per_1k_words``
+        ``entity``, ``entity_type``, ``mentions`` and ``mentions_per_1k_words``
         (mentions per 1,000 words of the body, :func:`analysis.text.words.count_words`,
         3 decimals). Sorted by doc_id, mentions (descending), entity.
     """
-    require_columns(canonical, ("doc_id", "where", "entity", "label"), "canonical mentions")
+    require_columns(canonical, ("doc_id", "where", "entity", "entity_type"), "canonical mentions")
     require_columns(docs, ("doc_id", "body"), "docs")
     words = dict(zip(docs["doc_id"], docs["body"].map(count_words)))
     body = canonical[canonical["where"] == "body"]
     unknown = sorted(set(body["doc_id"]) - set(words))
     if unknown:
         raise ValueError(f"mentions of documents not in the corpus table: {unknown[:5]}")
-    out = (body.groupby(["doc_id", "entity", "label"], sort=True).size()
+    out = (body.groupby(["doc_id", "entity", "entity_type"], sort=True).size()
            .rename("mentions").reset_index())
     per_1k = [round(1000 * n / words[d], 3) if words[d] else 0.0
               for d, n in zip(out["doc_id"], out["mentions"])]
@@ -70,11 +70,11 @@ def title_entity_table(canonical: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``doc_id``, ``entity``, ``label``, ``mentions``; sorted by doc_id, entity.
+        Columns ``doc_id``, ``entity``, ``entity_type``, ``mentions``; sorted by doc_id, entity.
     """
-    require_columns(canonical, ("doc_id", "where", "entity", "label"), "canonical mentions")
+    require_columns(canonical, ("doc_id", "where", "entity", "entity_type"), "canonical mentions")
     titles = canonical[canonical["where"] == "title"]
-    return (titles.groupby(["doc_id", "entity", "label"], sort=True).size()
+    return (titles.groupby(["doc_id", "entity", "entity_type"], sort=True).size()
             .rename("mentions").reset_index())
 
 

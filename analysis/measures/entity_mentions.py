@@ -35,7 +35,7 @@ from analysis.text.paragraphs import paragraph_spans
 from analysis.text.words import words as text_words
 
 MENTION_COLUMNS = ["doc_id", "where", "para", "start", "end", "text", "ner_label",
-                   "label", "kept", "rule"]
+                   "entity_type", "kept", "rule"]
 
 
 def _starts_with_symbol(line: str) -> bool:
@@ -72,8 +72,8 @@ def _ner_rows(doc_id: str, where: str, doc) -> list[dict]:
         if ent.label_ not in COUNTED_LABELS:
             # numbers and dates stay out, but keep their text from being re-read as names
             rows.append(dict(doc_id=doc_id, where=where, para=-1, start=ent.start_char,
-                             end=ent.end_char, text=ent.text, ner_label=ent.label_,
-                             label=ent.label_, rule="dropped: not a counted label"))
+                             end=ent.end_char, text=ent.text, ner_entity_type=ent.label_,
+                             entity_type=ent.label_, rule="dropped: not a counted label"))
             continue
         while paragraphs[para][1] < ent.start_char:
             para += 1
@@ -83,8 +83,8 @@ def _ner_rows(doc_id: str, where: str, doc) -> list[dict]:
             # "World Health Organization (WHO": the acronym is a mention of its own
             end = start + len(ent.text[:ent.text.index("(")].rstrip())
         rows.append(dict(doc_id=doc_id, where=where, para=para, start=start,
-                         end=end, text=text[start:end], ner_label=ent.label_,
-                         label=ent.label_,
+                         end=end, text=text[start:end], ner_entity_type=ent.label_,
+                         entity_type=ent.label_,
                          rule=_drop_reason(text[start:end], text[p_start:p_end])))
     rows.extend(_parenthesised_acronyms(doc_id, where, text, paragraphs, rows))
     return rows
@@ -104,11 +104,11 @@ def _parenthesised_acronyms(doc_id, where, text, paragraphs, rows) -> list[dict]
         for row in rows:
             name, _ = normalize_name(row["text"])
             if (row["para"] == para and row["end"] <= start and not row["rule"]
-                    and row["label"] in COUNTED_LABELS
+                    and row["entity_type"] in COUNTED_LABELS
                     and " " in name and initials(name) == letters):
                 added.append(dict(doc_id=doc_id, where=where, para=para, start=start,
                                   end=end, text=match.group(1), ner_label="",
-                                  label=row["label"],
+                                  entity_type=row["entity_type"],
                                   rule="added: acronym in parentheses after its name"))
                 break
     return added
@@ -124,9 +124,9 @@ def _gazetteer(rows: list[dict], texts) -> dict[str, str]:
     labels: dict[str, Counter] = defaultdict(Counter)
     for row in rows:
         if row["where"] == "body" and not row["rule"]:
-            name, _ = normalize_name(row["text"], row["label"])
+            name, _ = normalize_name(row["text"], row["entity_type"])
             if len(name) >= 2 and name[0].isupper():
-                labels[name][row["label"]] += 1
+                labels[name][row["entity_type"]] += 1
     for name in [n for n, counts in labels.items() if "PERSON" in counts]:
         surname = name.split()[-1]
         if " " in name and surname[0].isupper() and surname not in labels:
@@ -167,7 +167,7 @@ def _gazetteer_rows(doc_id, where, doc, ruler, occupied) -> list[dict]:
         if any(s < end and start < e for s, e in occupied):
             continue
         found.append(dict(doc_id=doc_id, where=where, para=para, start=start, end=end,
-                          text=text[start:end], ner_label="", label=label,
+                          text=text[start:end], ner_label="", entity_type=label,
                           rule="added: corpus name in a headline-case line"
                           if is_headline_case(line)
                           else "added: untagged name tagged elsewhere in the corpus"))
@@ -193,7 +193,7 @@ def extract_mentions(parsed: Mapping[str, object],
         ``doc_id``; ``where`` ("body" or "title"); ``para`` (0-based paragraph
         index); ``start``, ``end`` (character offsets into the body or title);
         ``text`` (as written); ``ner_label`` (spaCy's label, "" for mentions a
-        rule added); ``label`` (the label used from here on); ``kept`` (bool);
+        rule added); ``entity_type`` (the entity type used from here on: spaCy's label, corrected); ``kept`` (bool);
         ``rule`` ("" for a plain NER mention, else "dropped: <why>" or
         "added: <why>"). Sorted by doc_id, where, start.
     """

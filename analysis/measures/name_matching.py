@@ -72,7 +72,7 @@ def gazetteer_ruler(gazetteer: Mapping[str, str]):
 
 # --------------------------------------------------------------------------- aliases
 
-ALIAS_COLUMNS = ["alias", "entity", "label", "kind", "note", "source"]
+ALIAS_COLUMNS = ["alias", "entity", "entity_type", "kind", "note", "source"]
 
 
 def _read_alias_file(path: Path, source: str) -> pd.DataFrame:
@@ -80,11 +80,13 @@ def _read_alias_file(path: Path, source: str) -> pd.DataFrame:
         table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise AliasTableError(f"{path}: not a readable CSV file ({exc})") from None
+    if "label" in table.columns and "entity_type" not in table.columns:
+        table = table.rename(columns={"label": "entity_type"})  # the column's name before issue 14
     missing = {"alias", "entity"} - set(table.columns)
     if missing:
         raise AliasTableError(f"{path}: missing column(s) {sorted(missing)}; "
-                         "expected alias,entity[,label,kind,note]")
-    for column, default in (("label", ""), ("kind", "alias"), ("note", "")):
+                         "expected alias,entity[,entity_type,kind,note]")
+    for column, default in (("entity_type", ""), ("kind", "alias"), ("note", "")):
         if column not in table:
             table[column] = default
     for index, row in table.iterrows():
@@ -96,11 +98,11 @@ def _read_alias_file(path: Path, source: str) -> pd.DataFrame:
         if kind not in ("alias", "capital"):
             raise AliasTableError(f"{path}, line {line}: kind must be 'alias' or 'capital', "
                              f"not {row['kind']!r}")
-        label = row["label"].strip()
+        label = row["entity_type"].strip()
         if label and label not in COUNTED_LABELS:
-            raise AliasTableError(f"{path}, line {line}: unknown label {label!r}; "
+            raise AliasTableError(f"{path}, line {line}: unknown entity_type {label!r}; "
                              f"use one of {', '.join(COUNTED_LABELS)} or leave it empty")
-        table.loc[index, ["alias", "entity", "kind", "label"]] = [
+        table.loc[index, ["alias", "entity", "kind", "entity_type"]] = [
             " ".join(alias.translate(APOSTROPHES).split()),
             " ".join(entity.translate(APOSTROPHES).split()), kind, label]
     table["source"] = source
@@ -114,7 +116,9 @@ def load_aliases(corpus_dir: str | Path | None = None) -> pd.DataFrame:
     ----------
     corpus_dir : str or Path, optional
         Corpus folder; its optional ``aliases.csv`` has columns ``alias``,
-        ``entity`` and optionally ``label`` (the entity's type), ``kind``
+        ``entity`` and optionally ``entity_type`` (spaCy's entity label: PERSON,
+        ORG, GPE, ...; a file that calls the column ``label``, its name before,
+        is read too), ``kind``
         ("alias", or "capital" for a capital standing for its government,
         applied only when ``capitals_as_governments``) and ``note``. A row whose
         alias equals its entity keeps that name unmerged.
@@ -122,7 +126,7 @@ def load_aliases(corpus_dir: str | Path | None = None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``alias``, ``entity``, ``label``, ``kind``, ``note``, ``source``
+        Columns ``alias``, ``entity``, ``entity_type``, ``kind``, ``note``, ``source``
         ("built-in" or "corpus"); one row per alias (corpus rows replace
         built-in rows with the same alias). Sorted by alias.
 

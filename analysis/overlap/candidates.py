@@ -42,7 +42,7 @@ def _shingles(body: str, ngram: int) -> set[bytes]:
 
 
 def minhash_signatures(docs: pd.DataFrame, *, num_perm: int = 128, seed: int = 1,
-                       ngram: int = 3) -> list[LeanMinHash]:
+                       ngram: int = 3, shingle_sets: list | None = None) -> list[LeanMinHash]:
     """One MinHash per document body (word ``ngram``-gram shingles), corpus order.
 
     Parameters
@@ -53,20 +53,28 @@ def minhash_signatures(docs: pd.DataFrame, *, num_perm: int = 128, seed: int = 1
         MinHash permutations and random seed (fixed seed: reproducible).
     ngram : int
         Shingle length in words.
+    shingle_sets : list of set of bytes, optional
+        The shingles to hash, one set per document in corpus order (e.g.
+        :func:`analysis.overlap.shingle_frequency.rare_shingle_sets`, which
+        leaves wire formulas out). Default: every word ``ngram``-gram.
 
     Returns
     -------
     list of datasketch.LeanMinHash
     """
     check_corpus_table(docs)
-    shingle_sets = [sorted(_shingles(body, ngram)) for body in docs["body"]]
-    hashes = MinHash.bulk(shingle_sets, num_perm=num_perm, seed=seed)
+    if shingle_sets is None:
+        shingle_sets = [_shingles(body, ngram) for body in docs["body"]]
+    elif len(shingle_sets) != len(docs):
+        raise ValueError(f"shingle_sets has {len(shingle_sets)} sets for {len(docs)} documents")
+    hashes = MinHash.bulk([sorted(s) for s in shingle_sets], num_perm=num_perm, seed=seed)
     return [LeanMinHash(h) for h in hashes]
 
 
 def candidate_pairs(docs: pd.DataFrame, threshold: float = 0.1, num_perm: int = 128,
                     seed: int = 1, ngram: int = 3, *,
-                    all_pairs_max_docs: int = ALL_PAIRS_MAX_DOCS) -> pd.DataFrame:
+                    all_pairs_max_docs: int = ALL_PAIRS_MAX_DOCS,
+                    shingle_sets: list | None = None) -> pd.DataFrame:
     """Pairs of documents worth aligning, from MinHash LSH (all pairs if small).
 
     Parameters
@@ -83,6 +91,9 @@ def candidate_pairs(docs: pd.DataFrame, threshold: float = 0.1, num_perm: int = 
         Shingle length in words.
     all_pairs_max_docs : int
         Corpora with at most this many documents skip LSH: every pair is returned.
+    shingle_sets : list of set of bytes, optional
+        What to hash per document (see :func:`minhash_signatures`); the
+        ``estimated_jaccard`` is then that of these sets.
 
     Returns
     -------
@@ -97,7 +108,8 @@ def candidate_pairs(docs: pd.DataFrame, threshold: float = 0.1, num_perm: int = 
     if ngram < 1 or num_perm < 2:
         raise ValueError("ngram must be >= 1 and num_perm >= 2")
     ids = docs["doc_id"].tolist()
-    signatures = minhash_signatures(docs, num_perm=num_perm, seed=seed, ngram=ngram)
+    signatures = minhash_signatures(docs, num_perm=num_perm, seed=seed, ngram=ngram,
+                                    shingle_sets=shingle_sets)
     # The MinHashes of two empty shingle sets are equal (estimate 1.0): a body
     # without words shares nothing, so it is never a candidate and estimates 0.
     wordless = {k for k, body in enumerate(docs["body"]) if not has_words(body)}

@@ -197,8 +197,8 @@ def overlap_pairs(docs: pd.DataFrame, passages: pd.DataFrame,
         shared with b that are quoted material: within a's quoted spans, or
         matched to a word within b's; 0..lexical),
         ``unquoted_containment`` (lexical minus quoted: the share the relation
-        uses), ``semantic_coverage`` (share of a's sentences with a copy, near
-        copy or paraphrase in b, 0..1 or NaN), ``jaccard`` (Jaccard index of
+        uses), ``semantic_coverage`` (share of a's sentences made from b's:
+        copy, near copy, paraphrase, partial or distorted; 0..1 or NaN), ``jaccard`` (Jaccard index of
         the two bodies' casefolded word sets), ``relation`` (see above),
         ``basis`` (why: ``shared_text`` when unquoted shared passages decide
         it, ``reworded`` when the semantic coverage raised it above the

@@ -100,7 +100,8 @@ def _normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).replace("’", "'").replace("‘", "'")
 
 
-def _words(text: str) -> list[str]:
+@functools.lru_cache(maxsize=65536)
+def _words(text: str) -> tuple[str, ...]:
     """The features' tokens: the text layer's words, normalised, hyphenated
     compounds cut at the hyphen.
 
@@ -108,7 +109,7 @@ def _words(text: str) -> list[str]:
     weights were fitted on MRPC with "well-known" read as two tokens, so its
     n-gram, stem and length features keep reading it so.
     """
-    return [part for word in words(text) for part in normalise_word(word).split("-") if part]
+    return tuple(part for word in words(text) for part in normalise_word(word).split("-") if part)
 
 
 def _numbers(text: str) -> set[str]:
@@ -122,7 +123,8 @@ def _numbers(text: str) -> set[str]:
     return found
 
 
-def _names(text: str, stops: frozenset[str]) -> set[str]:
+@functools.lru_cache(maxsize=65536)
+def _names(text: str, stops: frozenset[str]) -> frozenset[str]:
     """Capitalised words that are not sentence openers or stop words ("The", "He")."""
     names = set()
     for match in _NAME.finditer(text):
@@ -133,7 +135,7 @@ def _names(text: str, stops: frozenset[str]) -> set[str]:
         if not before or before[-1] in ".!?\"“'‘(":
             continue  # capitalised because it opens a sentence or quote
         names.add(word.casefold())
-    return names
+    return frozenset(names)
 
 
 def numbers_conflict(text_a: str, text_b: str) -> bool:
@@ -156,17 +158,22 @@ def _mismatch(a: set, b: set) -> float:
     return len(a ^ b) / union if union else 0.0
 
 
-def _char_grams(text: str, n: int = 4) -> set[str]:
+@functools.lru_cache(maxsize=65536)
+def _char_grams(text: str, n: int = 4) -> frozenset[str]:
     squeezed = " ".join(_words(text))
-    return {squeezed[i:i + n] for i in range(max(1, len(squeezed) - n + 1))}
+    return frozenset(squeezed[i:i + n] for i in range(max(1, len(squeezed) - n + 1)))
+
+
+@functools.lru_cache(maxsize=131072)
+def _grams(words: tuple[str, ...], n: int) -> frozenset[tuple[str, ...]]:
+    return frozenset(zip(*[words[i:] for i in range(n)]))
 
 
 def _precisions(words_a: list[str], words_b: list[str], orders) -> list[float]:
     """n-gram precision of a in b and of b in a, as (lower, higher) per order."""
     out = []
     for n in orders:
-        grams_a = set(zip(*[words_a[i:] for i in range(n)]))
-        grams_b = set(zip(*[words_b[i:] for i in range(n)]))
+        grams_a, grams_b = _grams(tuple(words_a), n), _grams(tuple(words_b), n)
         shared = len(grams_a & grams_b)
         p_a = shared / len(grams_a) if grams_a else 0.0
         p_b = shared / len(grams_b) if grams_b else 0.0

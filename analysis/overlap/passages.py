@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz.distance import Indel
 
+from analysis.overlap.shingle_frequency import word_form
 from analysis.tables import check_corpus_table
 from analysis.text.words import normalise_word, word_spans
 
@@ -63,18 +64,27 @@ class Tokenizer:
 
     Call it with ``(doc_id, body)`` to get the body's :class:`Tokens`; a
     document is tokenised once, and equal normalised words get equal ids in
-    every document tokenised by the same instance.
+    every document tokenised by the same instance. ``numbers`` holds the ids
+    of the words that are numbers (:func:`analysis.overlap.shingle_frequency.word_form`).
     """
 
     def __init__(self):
         self.vocabulary: dict[str, int] = {}
         self.cache: dict[str, Tokens] = {}
+        self.numbers: set[int] = set()
 
     def __call__(self, doc_id: str, body: str) -> Tokens:
         if doc_id not in self.cache:
             spans = word_spans(body)
-            vocab = self.vocabulary
-            ids = [vocab.setdefault(normalise_word(word), len(vocab)) for word in spans["word"]]
+            vocab, ids = self.vocabulary, []
+            for word in spans["word"]:
+                normal = normalise_word(word)
+                k = vocab.get(normal)
+                if k is None:
+                    k = vocab[normal] = len(vocab)
+                    if word_form(normal) == "#":
+                        self.numbers.add(k)
+                ids.append(k)
             self.cache[doc_id] = Tokens(ids, spans["start"].to_numpy(), spans["end"].to_numpy())
         return self.cache[doc_id]
 
@@ -86,12 +96,13 @@ def _shingle_index(ids: list[int], ngram: int) -> dict[tuple, list[int]]:
     return index
 
 
-def _seed_runs(index_a, index_b, ngram, max_occurrences):
+def _seed_runs(index_a, index_b, ngram, max_occurrences, rare_a=None):
     """Maximal runs of consecutive shared shingles on one diagonal.
 
     Returns ``[a_start, a_end, b_start, b_end]`` word spans (end exclusive).
     Shingles repeated more than ``max_occurrences`` times in either text are
-    boilerplate and seed nothing.
+    boilerplate and seed nothing; so do those starting where ``rare_a`` (one
+    flag per shingle start in a, optional) is False.
     """
     if len(index_b) < len(index_a):
         shared = [key for key in index_b if key in index_a]
@@ -101,7 +112,8 @@ def _seed_runs(index_a, index_b, ngram, max_occurrences):
     for key in shared:
         positions_a, positions_b = index_a[key], index_b[key]
         if len(positions_a) <= max_occurrences and len(positions_b) <= max_occurrences:
-            seeds.extend((j - i, i) for i in positions_a for j in positions_b)
+            seeds.extend((j - i, i) for i in positions_a if rare_a is None or rare_a[i]
+                         for j in positions_b)
     seeds.sort()
     runs = []
     for diagonal, i in seeds:
@@ -114,15 +126,20 @@ def _seed_runs(index_a, index_b, ngram, max_occurrences):
     return [r[:4] for r in runs]
 
 
-def _merge_runs(runs, max_gap, ngram):
-    """Chain runs into passages across gaps of at most ``max_gap`` words."""
+def _merge_runs(runs, max_gap, ngram, breaks=None):
+    """Chain runs into passages across gaps of at most ``max_gap`` words.
+
+    With ``breaks`` (a function of the two gaps' word spans), a gap for which
+    it returns True is never bridged.
+    """
     passages: list[list[int]] = []
     for run in sorted(runs):
         best, best_gap = None, None
         for passage in passages:
             gap_a, gap_b = run[0] - passage[1], run[2] - passage[3]
             if (-ngram < gap_a <= max_gap and -ngram < gap_b <= max_gap
-                    and run[1] > passage[1] and run[3] > passage[3]):
+                    and run[1] > passage[1] and run[3] > passage[3]
+                    and (breaks is None or not breaks(passage[1], run[0], passage[3], run[2]))):
                 gap = max(gap_a, gap_b)
                 if best is None or gap < best_gap:
                     best, best_gap = passage, gap
@@ -170,7 +187,7 @@ def pairs_to_compare(docs: pd.DataFrame, pairs) -> list[tuple[str, str]]:
 
 def shared_passages(docs: pd.DataFrame, pairs: pd.DataFrame | None = None, *,
                     ngram: int = 3, min_words: int = 6, max_gap: int = 3,
-                    max_occurrences: int = 5) -> pd.DataFrame:
+                    max_occurrences: int = 5, anchors: dict | None = None) -> pd.DataFrame:
     """Verbatim and near-verbatim passages shared by pairs of documents.
 
     Seeds are word ``ngram``-grams (casefolded) that occur in both bodies.
@@ -195,6 +212,14 @@ def shared_passages(docs: pd.DataFrame, pairs: pd.DataFrame | None = None, *,
     max_occurrences : int
         Shingles occurring more often than this in one body are ignored
         (boilerplate such as repeated bylines would otherwise seed everything).
+    anchors : dict of str to numpy.ndarray, optional
+        Per document, which shingle starts are of rare form
+        (:func:`analysis.overlap.shingle_frequency.anchor_masks`): a shingle
+        of common form (a wire formula, boilerplate) seeds nothing, so
+        passages are made of the rest; and a gap holding a number in either
+        text is not bridged (a template filled with another figure, "given 191
+        mln stg" vs "given 152 mln stg", is not one passage). Default: every
+        shingle seeds and every short gap is bridged.
 
     Returns
     -------
@@ -221,8 +246,15 @@ def shared_passages(docs: pd.DataFrame, pairs: pd.DataFrame | None = None, *,
         for doc_id, tokens in ((doc_a, tok_a), (doc_b, tok_b)):
             if doc_id not in indexes:
                 indexes[doc_id] = _shingle_index(tokens.ids, ngram)
-        runs = _seed_runs(indexes[doc_a], indexes[doc_b], ngram, max_occurrences)
-        for a0, a1, b0, b1 in sorted(_merge_runs(runs, max_gap, ngram)):
+        runs = _seed_runs(indexes[doc_a], indexes[doc_b], ngram, max_occurrences,
+                          None if anchors is None else anchors[doc_a])
+        breaks = None
+        if anchors is not None:  # a changed figure in a gap ends the passage
+            numeric = tokenize.numbers
+
+            def breaks(a0, a1, b0, b1, ids_a=tok_a.ids, ids_b=tok_b.ids):
+                return any(i in numeric for i in ids_a[a0:a1]) or any(i in numeric for i in ids_b[b0:b1])
+        for a0, a1, b0, b1 in sorted(_merge_runs(runs, max_gap, ngram, breaks)):
             if min(a1 - a0, b1 - b0) < min_words:
                 continue
             words_a, words_b = tok_a.ids[a0:a1], tok_b.ids[b0:b1]

@@ -16,6 +16,7 @@ import pandas as pd
 
 from analysis.corpus.cleaning import document_labels
 from analysis.corpus.language import not_english_note
+from analysis.overlap.derivation import identical_bodies
 from analysis.report.pipeline import CorpusAnalysis, cross_source_skip_reason
 from analysis.tables import require_columns
 
@@ -230,9 +231,11 @@ def describe_overlap(result: dict[str, pd.DataFrame], analysis: CorpusAnalysis) 
     if related.empty:
         return "No document shares enough text with another to count as derived from it."
     top = pairs.sort_values(["lexical_containment", "doc_a", "doc_b"], ascending=[False, True, True]).iloc[0]
+    first_copy = identical_bodies(analysis.docs)
+    same = first_copy.get(top["doc_a"], top["doc_a"]) == first_copy.get(top["doc_b"], top["doc_b"])
     return (f"{len(related)} of {len(pairs)} ordered pairs share text beyond chance; the closest: "
             f"{top['lexical_containment']:.0%} of {labels[top['doc_a']]}'s words lie in passages shared with "
-            f"{labels[top['doc_b']]} ({top['relation'].replace('_', ' ')}).")
+            f"{labels[top['doc_b']]} ({'the same text' if same else top['relation'].replace('_', ' ')}).")
 
 
 def pairs_alt_text(pairs: pd.DataFrame, docs: pd.DataFrame, value: str) -> str:

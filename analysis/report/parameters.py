@@ -195,7 +195,7 @@ PARAMETERS: dict[str, Parameter] = {p.name: p for p in (
               choices_text="the name of an installed spaCy pipeline",
               refusal="is not an installed spaCy pipeline"),
     Parameter("capitals_as_governments", bool, True,
-              "count a capital named for its government as the country (Pyongyang as North Korea)"),
+              "count a capital city named for its government as the country"),
     Parameter("top_entities", int, 20, "entities shown in the entity x outlet heatmap",
               minimum=1, maximum=MAX_TOP_ENTITIES),
     Parameter("min_passage_words", int, 6, "shortest shared passage reported, in words",

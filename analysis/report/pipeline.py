@@ -45,6 +45,8 @@ class CorpusAnalysis:
         and :func:`~analysis.corpus.cleaning.clean_corpus` outputs.
     parameters : dict
         Analysis parameters (see :data:`DEFAULT_PARAMETERS`).
+    results : dict
+        Tables of the sections already run, by section function name (see :func:`once_per_corpus`).
     """
 
     corpus: str
@@ -53,6 +55,7 @@ class CorpusAnalysis:
     lines: pd.DataFrame
     docs: pd.DataFrame
     parameters: dict = field(default_factory=dict)
+    results: dict = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -83,13 +86,33 @@ class CorpusAnalysis:
     @functools.cached_property
     def prose_sentences(self) -> pd.DataFrame:
         """Sentences of the prose paragraphs (sub-headings left out), for alignment."""
+        from analysis.overlap.scope import sentences_outside
+
         paragraphs = cleaning.paragraph_table(self.docs)
-        headings = paragraphs[paragraphs["kind"] == "heading"]
-        sentences = self.sentences
-        in_heading = pd.Series(False, index=sentences.index)
-        for doc_id, start, end in headings[["doc_id", "start", "end"]].itertuples(index=False):
-            in_heading |= (sentences["doc_id"] == doc_id) & (sentences["start"] >= start) & (sentences["end"] <= end)
-        return sentences[~in_heading].reset_index(drop=True)
+        return sentences_outside(self.sentences, paragraphs[paragraphs["kind"] == "heading"])
+
+    @functools.cached_property
+    def common_forms(self) -> frozenset:
+        """Shingle forms shared by many documents (:func:`analysis.overlap.shingle_frequency.common_forms`)."""
+        from analysis.overlap.shingle_frequency import common_forms
+
+        return common_forms(self.docs)
+
+    @functools.cached_property
+    def candidates(self) -> pd.DataFrame:
+        """Candidate pairs (:func:`analysis.overlap.candidates.candidate_pairs`), wire formulas left out."""
+        from analysis.overlap.candidates import candidate_pairs
+        from analysis.overlap.shingle_frequency import rare_shingle_sets
+
+        sets = rare_shingle_sets(self.docs, self.common_forms) if self.common_forms else None
+        return candidate_pairs(self.docs, seed=self.parameters["seed"], shingle_sets=sets)
+
+    @functools.cached_property
+    def stories(self) -> pd.DataFrame:
+        """``stories.csv``: the story of each document (:func:`analysis.overlap.stories.find_stories`)."""
+        from analysis.overlap.stories import find_stories
+
+        return find_stories(self.docs, self.candidates)
 
     @functools.cached_property
     def english_docs(self) -> pd.DataFrame:
@@ -158,6 +181,22 @@ def open_corpus(corpus: str | Path, **parameters) -> CorpusAnalysis:
     return CorpusAnalysis(str(corpus), path, raw, lines, docs, parameters)
 
 
+def once_per_corpus(section):
+    """Decorator: a section runs once per :class:`CorpusAnalysis`; later calls return its tables again.
+
+    The report states its findings at the top, from every section's tables,
+    and then shows each section: the section's own cell reuses the tables.
+    """
+    @functools.wraps(section)
+    def cached(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
+        if section.__name__ not in analysis.results:
+            analysis.results[section.__name__] = section(analysis)
+        return dict(analysis.results[section.__name__])
+
+    return cached
+
+
+@once_per_corpus
 def corpus_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     """The corpus section: ``documents``, ``boilerplate`` and ``paragraphs`` tables."""
     return {
@@ -167,6 +206,7 @@ def corpus_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     }
 
 
+@once_per_corpus
 def readability_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     """The readability section: ``readability`` (per document) and ``readability_paragraphs``.
 
@@ -183,6 +223,7 @@ def readability_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     }
 
 
+@once_per_corpus
 def entities_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     """The entities section: ``entities``, ``entity_aliases``, ``title_entities``, ``entity_suppressed``.
 
@@ -201,49 +242,60 @@ def cross_source_skip_reason(analysis: CorpusAnalysis) -> str | None:
     return None
 
 
+@once_per_corpus
 def overlap_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     """The overlap section's tables (:func:`compute_overlap`, computed once per corpus)."""
     return dict(analysis.overlap)
 
 
 def compute_overlap(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
-    """The overlap section: candidate pairs, shared passages, aligned sentences and what changed
-    between them (``statement_changes``, English documents), pairwise summary, derivation edges.
+    """The overlap section: stories, candidate pairs, shared passages, aligned sentences and what
+    changed between them (``statement_changes``, English documents), pairwise summary, derivation edges.
 
-    Candidate pairs come from MinHash LSH (every pair for a small corpus); the
-    exact passage alignment runs on candidates only. Empty when the corpus
-    has fewer than two documents.
+    Candidate pairs come from MinHash LSH (every pair for a small corpus) over
+    shingles that are not wire formulas; documents are grouped into stories
+    (:mod:`analysis.overlap.stories`) and only pairs within a story are
+    compared; the exact passage alignment runs on those pairs, and only the
+    sentences of their documents are embedded. Every comparison table has a
+    ``story_id`` column. Empty when the corpus has fewer than two documents.
     """
     if cross_source_skip_reason(analysis):
         return {}
-    from analysis.overlap import candidates, passages as overlap
+    from analysis.overlap import passages as overlap
     from analysis.overlap.derivation import derivation_edges
+    from analysis.overlap.scope import sentences_in_pairs
+    from analysis.overlap.shingle_frequency import anchor_masks
+    from analysis.overlap.stories import with_story_id, within_stories
 
     from analysis.overlap.alignment import align_sentences
     from analysis.overlap.embeddings import encode
     from analysis.overlap.relations import pair_relations
     from analysis.overlap.reuse import mark_reuse
 
-    docs, params = analysis.docs, analysis.parameters
-    pairs = candidates.candidate_pairs(docs, seed=params["seed"])
-    passages = overlap.shared_passages(docs, pairs, min_words=params["min_passage_words"])
-    sentences = analysis.prose_sentences
-    vectors = encode(sentences["text"].tolist(), backend=params["embedding_backend"])
-    alignment = align_sentences(sentences, vectors, pairs)
+    docs, params, stories = analysis.docs, analysis.parameters, analysis.stories
+    pairs = within_stories(analysis.candidates, stories)
+    anchors = anchor_masks(docs, analysis.common_forms) if analysis.common_forms else None
+    passages = overlap.shared_passages(docs, pairs, min_words=params["min_passage_words"], anchors=anchors)
+    sentences = sentences_in_pairs(analysis.prose_sentences, pairs)
+    backend = params["embedding_backend"]
+    vectors = encode(sentences["text"].tolist(), backend=backend)
+    alignment = align_sentences(sentences, vectors, pairs, encoder=lambda texts: encode(texts, backend=backend))
     summary = pair_relations(docs, passages, alignment, pairs=pairs)
     from analysis.statements.changes import statement_changes
 
     changes = statement_changes(alignment, sentences, analysis.english_parsed, analysis.aliases)
     return {
+        "stories": stories,
         "candidate_pairs": pairs,
-        "passages": mark_reuse(passages, docs),  # which passages count as reuse: listed and highlighted
-        "sentence_alignment": alignment,
-        "statement_changes": changes,
-        "overlap_pairs": summary,
-        "derivation": derivation_edges(summary, docs, passages),
+        "passages": with_story_id(mark_reuse(passages, docs), stories),  # reuse: listed and highlighted
+        "sentence_alignment": with_story_id(alignment, stories),
+        "statement_changes": with_story_id(changes, stories),
+        "overlap_pairs": with_story_id(summary, stories),
+        "derivation": with_story_id(derivation_edges(summary, docs, passages, alignment), stories, "source"),
     }
 
 
+@once_per_corpus
 def quotes_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     """The quotes section: ``quotes`` (quotations and scare quotes), ``quote_variants``, ``speaker_aliases``
     and ``quote_renderings`` (quotations rendered without marks elsewhere).
@@ -269,6 +321,7 @@ def quotes_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
             "quote_renderings": renderings}
 
 
+@once_per_corpus
 def numbers_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     """The numbers section: ``numbers``, ``number_claims`` (date claims too), ``number_conflicts``, ``dates``, ``date_conflicts``.
 
@@ -287,6 +340,26 @@ def numbers_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
             "date_conflicts": by_date}
 
 
+@once_per_corpus
+def findings_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
+    """The findings: ``findings``, one row per finding, ranked, from every other section's tables.
+
+    Runs the other sections of :data:`SECTIONS` (each once,
+    :func:`once_per_corpus`) and hands their tables to the finding builders
+    (:func:`analysis.findings.registry.build_findings`); the sentence and the
+    report anchor of each come from :func:`analysis.report.finding_sentences.with_statements`.
+    """
+    from analysis.findings.registry import build_findings
+    from analysis.report.finding_sentences import with_statements
+
+    tables: dict[str, pd.DataFrame] = {}
+    for name, section in SECTIONS.items():
+        if name != "findings":
+            tables.update(section(analysis))
+    found = build_findings(tables, analysis.docs["doc_id"].tolist())
+    return {"findings": with_statements(found, analysis.docs)}
+
+
 #: Sections in report order: name -> function returning its tables.
 SECTIONS = {
     "corpus": corpus_tables,
@@ -295,6 +368,7 @@ SECTIONS = {
     "overlap": overlap_tables,
     "quotes": quotes_tables,
     "numbers": numbers_tables,
+    "findings": findings_tables,
 }
 
 

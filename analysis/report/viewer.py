@@ -8,9 +8,9 @@ full, paragraph by paragraph:
   (:func:`analysis.overlap.reuse.mark_reuse`) are highlighted (``<mark>``) in both texts;
 - every sentence carries an id (``<pair id>-a<sent>`` on the left,
   ``<pair id>-b<sent>`` on the right, ``sent`` as in ``sentence_alignment.csv``),
-  and a sentence aligned to one of the other text (copy, near copy,
-  paraphrase) links to it;
-- in a near copy or a paraphrase the words that differ from the aligned
+  and a sentence made from one of the other text (copy, near copy,
+  paraphrase, partial, distorted) links to it;
+- in a reworded sentence (:data:`REWORDED_KINDS`) the words that differ from the aligned
   sentence are marked (``<del>`` in the source, ``<ins>`` in the derived text;
   :func:`analysis.overlap.reuse.word_diff`);
 - two documents with the same words in the same order are stated once as
@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.corpus.cleaning import document_labels
+from analysis.overlap.alignment import DERIVED_KINDS
 from analysis.overlap.reuse import identical_texts, pair_id, word_diff
 from analysis.report.render import RichHTML, render_fragment
 from analysis.text.paragraphs import paragraph_spans
@@ -37,9 +38,10 @@ from analysis.text.words import count_words
 #: report.html under about 3 MB.
 VIEWER_MAX_PAIRS = 30
 #: Sentence kinds whose differing words are marked (a copy differs by nothing).
-REWORDED_KINDS = ("near_copy", "paraphrase")
-#: Sentence kinds that link to their aligned sentence.
-ALIGNED_KINDS = ("copy", "near_copy", "paraphrase")
+REWORDED_KINDS = ("near_copy", "paraphrase", "partial", "distorted")
+#: Sentence kinds that link to their aligned sentence: every kind that says the
+#: sentence was made from the other text (not ``related`` or ``none``).
+ALIGNED_KINDS = DERIVED_KINDS
 
 
 def derived_pairs(derivation: pd.DataFrame) -> list[tuple[str, str]]:

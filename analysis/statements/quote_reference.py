@@ -49,8 +49,8 @@ def derivation_sources(derivation: pd.DataFrame | None) -> dict[str, set[str]]:
     ----------
     derivation : pandas.DataFrame or None
         Output of :func:`analysis.overlap.derivation.derivation_edges`
-        (``source``, ``derived``, ``confidence``). Edges of confidence 0 (no
-        cue decided the direction) are left out.
+        (``source``, ``derived``, ``direction``). Edges whose direction is
+        ``undetermined`` (no cue decided it) are left out.
 
     Returns
     -------
@@ -59,11 +59,11 @@ def derivation_sources(derivation: pd.DataFrame | None) -> dict[str, set[str]]:
     """
     if derivation is None or derivation.empty:
         return {}
-    require_columns(derivation, ("source", "derived", "confidence"), "derivation")
+    require_columns(derivation, ("source", "derived", "direction"), "derivation")
     direct: dict[str, set[str]] = {}
-    for source, derived, confidence in zip(derivation["source"], derivation["derived"],
-                                           derivation["confidence"]):
-        if confidence > 0:
+    for source, derived, direction in zip(derivation["source"], derivation["derived"],
+                                          derivation["direction"]):
+        if direction != "undetermined":
             direct.setdefault(str(derived), set()).add(str(source))
     closed: dict[str, set[str]] = {}
     for doc in direct:

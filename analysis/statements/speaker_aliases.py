@@ -111,7 +111,7 @@ def place_names(mentions: pd.DataFrame) -> dict[str, str]:
     Parameters
     ----------
     mentions : pandas.DataFrame
-        Canonical entity mentions (``text``, ``entity``, ``label``; ``name``
+        Canonical entity mentions (``text``, ``entity``, ``entity_type``; ``name``
         used when present), from :func:`analysis.measures.canonical_entities.canonicalize_mentions`.
 
     Returns
@@ -119,15 +119,15 @@ def place_names(mentions: pd.DataFrame) -> dict[str, str]:
     dict of str to str
         ``"north korea"``, ``"pyongyang"``, ``"north korean"`` -> ``"North Korea"``.
     """
-    require_columns(mentions, ("text", "entity", "label"), "mentions")
+    require_columns(mentions, ("text", "entity", "entity_type"), "mentions")
     names: dict[str, str] = {}
-    gpe = mentions[mentions["label"] == "GPE"]
+    gpe = mentions[mentions["entity_type"] == "GPE"]
     for column in ("entity", "name", "text"):
         if column in gpe:
             for value, entity in sorted(zip(gpe[column].astype(str), gpe["entity"].astype(str))):
                 names.setdefault(_normal(value), entity)
     places = sorted(set(gpe["entity"].astype(str)))
-    norp = mentions[mentions["label"] == "NORP"]
+    norp = mentions[mentions["entity_type"] == "NORP"]
     for value in sorted(set(norp.get("name", norp["text"]).astype(str))):
         demonym = _normal(value)
         if demonym in names:

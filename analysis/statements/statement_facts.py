@@ -307,12 +307,12 @@ def _durations(dates: pd.DataFrame) -> pd.DataFrame:
 def place_aliases(aliases: pd.DataFrame | None) -> dict[str, str]:
     """Place alias -> canonical place from an alias table (:func:`analysis.measures.name_matching.load_aliases`).
 
-    Rows labelled GPE or LOC, aliases and capitals alike: a capital lies in its
-    country, so "in Moscow" and "in Russia" are no change of place.
+    Rows whose ``entity_type`` is GPE or LOC, aliases and capitals alike: a
+    capital lies in its country, so "in Moscow" and "in Russia" are no change of place.
     """
     if aliases is None or aliases.empty:
         return {}
-    rows = aliases[aliases["label"].isin(PLACE_LABELS)] if "label" in aliases else aliases
+    rows = aliases[aliases["entity_type"].isin(PLACE_LABELS)] if "entity_type" in aliases else aliases
     return dict(zip(rows["alias"].astype(str), rows["entity"].astype(str)))
 
 

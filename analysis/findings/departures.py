@@ -1,0 +1,230 @@
+"""Departure findings: one outlet's wording departs from another's.
+
+- ``altered_quote`` from ``quote_variants`` (the same statement quoted in other words),
+- ``number_conflict`` (and the conflict kinds the table names) from ``number_conflicts``,
+- the statement changes (``attribution_change``, ``role_reversal``, ``changed_number``,
+  ``dropped_qualifier``, ``changed_date``, ``changed_place``, ``negation``,
+  ``quote_marks_lost``) from ``statement_changes``.
+
+The finding's document is the one that departs, the other one its reference.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import pandas as pd
+
+from analysis.findings.reuse import BUILT_COLUMNS, join_evidence, rows_evidence
+from analysis.statements.change_rules import CHANGE_KINDS
+from analysis.tables import require_columns
+
+#: Conflict kinds a ``number_conflicts`` ``kind`` column may name that are findings of their own
+#: kind; any other conflict is a ``number_conflict``.
+NUMBER_FINDING_KINDS = ("dropped_qualifier", "date_conflict")
+#: Change kinds of ``statement_changes`` (the ``change`` column), each a finding kind.
+STATEMENT_CHANGE_KINDS = CHANGE_KINDS
+#: A change read the other way round: ``statement_changes`` reads from doc_a to doc_b, so when doc_a
+#: is the text that departs, "b dropped the qualifier a has" is "a added one".
+REVERSED_CHANGE = {"dropped_qualifier": "added_qualifier", "added_qualifier": "dropped_qualifier",
+                   "quote_marks_lost": "quote_marks_added", "quote_marks_added": "quote_marks_lost"}
+#: Strength of a statement change between two texts no derivation edge orients:
+#: one of the two departs from the other, and nothing says which (a judgement:
+#: an even chance).
+UNORIENTED_CHANGE_STRENGTH = 0.5
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame(columns=BUILT_COLUMNS).astype({"strength": "float64"})
+
+
+def altered_quote_findings(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """One finding per outlet whose rendering of a quoted statement departs from the reference's.
+
+    The reference is the rendering ``quote_variants`` compares the others
+    with (``reference_quote_id``: the derivation source's rendering first, so
+    the outlet that changed the words is the one named; else the group's
+    first rendering that does not differ). A document that also renders the
+    statement as the reference does is not counted as departing (it quotes
+    both wordings). ``strength`` = share of the group's documents whose
+    rendering agrees with the reference: 4 outlets of 5 agreeing against one
+    is 0.8; one outlet against one is 0.5, an even call.
+
+    Parameters
+    ----------
+    tables : mapping of str to pandas.DataFrame
+        ``quote_variants`` (:func:`analysis.statements.quote_variants.quote_variants`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`analysis.findings.reuse.BUILT_COLUMNS`; ``topic`` the
+        speaker, ``text`` this outlet's wording, ``other_text`` the reference's.
+    """
+    variants = tables["quote_variants"].reset_index(drop=True)
+    require_columns(variants, ("group_id", "speaker", "doc_id", "text", "differs"), "quote_variants")
+    differs = variants["differs"].astype(bool)
+    rows = []
+    for _, group in variants.groupby("group_id", sort=False):
+        agreeing = group[~differs[group.index]]
+        if agreeing.empty:
+            continue
+        named = (group[group["quote_id"] == group["reference_quote_id"]]
+                 if {"quote_id", "reference_quote_id"} <= set(group.columns) else group.head(0))
+        if not named.empty:
+            reference, ref_position = named.iloc[0], named.index[0]
+        else:
+            reference, ref_position = agreeing.iloc[0], agreeing.index[0]
+        agreeing_docs = set(agreeing["doc_id"])
+        n_docs = group["doc_id"].nunique()
+        seen = set()
+        for position, row in group[differs[group.index]].iterrows():
+            if row["doc_id"] in agreeing_docs or row["doc_id"] in seen:
+                continue
+            seen.add(row["doc_id"])
+            rows.append(("altered_quote", row["doc_id"], reference["doc_id"],
+                         round(len(agreeing_docs) / n_docs, 6), "", str(row["speaker"]), str(row["text"]),
+                         str(reference["text"]), rows_evidence("quote_variants", [position, ref_position])))
+    return pd.DataFrame(rows, columns=BUILT_COLUMNS) if rows else _empty()
+
+
+def _described(text: str, what: str, scope: str) -> str:
+    detail = ", ".join(part for part in (what, f"in {scope}" if scope else "") if part)
+    return f"{text} ({detail})" if detail else text
+
+
+def number_conflict_findings(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """One finding per outlet whose figure for a shared claim conflicts with the reference rendering.
+
+    In ``number_conflicts`` every mention of a claim is marked ``agree`` or a
+    conflict (different value, scope or description) against the rendering
+    most documents give. A document with a conflicting mention and none that
+    agrees departs; the first agreeing document (table order) is the
+    reference. The kind is ``number_conflict``, or the table's ``kind``
+    where it names one of :data:`NUMBER_FINDING_KINDS`. ``strength`` = share of
+    the claim's documents that agree with the reference.
+
+    Parameters
+    ----------
+    tables : mapping of str to pandas.DataFrame
+        ``number_conflicts`` (:func:`analysis.statements.number_claims.number_conflicts`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`analysis.findings.reuse.BUILT_COLUMNS`; ``topic`` the
+        claim, ``text`` this outlet's figure with what it counts and where,
+        ``other_text`` the reference's.
+    """
+    conflicts = tables["number_conflicts"].reset_index(drop=True)
+    require_columns(conflicts, ("group_id", "doc_id", "text", "conflict", "claim"), "number_conflicts")
+    rows = []
+    for _, group in conflicts.groupby("group_id", sort=False):
+        agree = group[group["conflict"] == "agree"]
+        if agree.empty:
+            continue
+        reference = agree.iloc[0]
+        agreeing_docs = set(agree["doc_id"])
+        n_docs = group["doc_id"].nunique()
+        seen = set()
+        for position, row in group[group["conflict"] != "agree"].iterrows():
+            if row["doc_id"] in agreeing_docs or row["doc_id"] in seen:
+                continue
+            seen.add(row["doc_id"])
+            named = str(row.get("kind", ""))
+            kind = named if named in NUMBER_FINDING_KINDS else "number_conflict"
+            rows.append((kind, row["doc_id"], reference["doc_id"], round(len(agreeing_docs) / n_docs, 6), "",
+                         str(row["claim"]),
+                         _described(str(row["text"]), str(row.get("what", "")), str(row.get("scope", ""))),
+                         _described(str(reference["text"]), str(reference.get("what", "")),
+                                    str(reference.get("scope", ""))),
+                         rows_evidence("number_conflicts", [position, agree.index[0]])))
+    return pd.DataFrame(rows, columns=BUILT_COLUMNS) if rows else _empty()
+
+
+def _change_detail(evidence: str, reverse: bool) -> str:
+    """A change's ``"<what>: <a's words> -> <b's words>"`` evidence read from the other text to the departing one.
+
+    Evidence in another form (the quotation marks rules name "b") says nothing
+    the two texts do not show: ``""``.
+    """
+    match = re.fullmatch(r"([^:]+): (.*) -> (.*)", evidence, flags=re.S)
+    if match is None:
+        return ""
+    what, a, b = match.groups()
+    return f"{what}: {b} -> {a}" if reverse else evidence
+
+
+def statement_change_findings(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """One finding per changed statement between two aligned sentences.
+
+    ``statement_changes`` (:func:`analysis.statements.changes.statement_changes`)
+    pairs a sentence of ``doc_a`` with its counterpart in ``doc_b`` and names
+    the ``change`` (one of :data:`STATEMENT_CHANGE_KINDS`), read from a to b
+    ("dropped_qualifier": b lacks the hedge a has). Which text departs comes
+    from the derivation edge between the two (``derivation`` table, when
+    present and with a direction): the derived text departs from its source,
+    with the change read from the source to it (:data:`REVERSED_CHANGE` when
+    the derived text is doc_a), and the finding's ``strength`` and
+    ``direction`` are the edge's (the more of it is copied, the more deliberate
+    a change inside it). Without such an edge doc_b is listed as departing, the
+    ``direction`` is ``undetermined`` and the strength
+    :data:`UNORIENTED_CHANGE_STRENGTH`. Not findings: a change involving the
+    later of two identical texts (it repeats the first one's), and quotation
+    marks both lost and added in one sentence pair (the quotation moved; which
+    text dropped what cannot be read).
+
+    Parameters
+    ----------
+    tables : mapping of str to pandas.DataFrame
+        ``statement_changes`` (``doc_a``, ``sent_a``, ``doc_b``, ``sent_b``,
+        ``change``, ``text_a``, ``text_b``, ``evidence``); optional
+        ``derivation`` (:func:`analysis.overlap.derivation.derivation_edges`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`analysis.findings.reuse.BUILT_COLUMNS`; ``text`` the
+        departing sentence, ``other_text`` its counterpart, ``topic`` the
+        words that differ, read from the other text to the departing one
+        (``"speaker: Officials -> the minister"``; ``""`` when the change's
+        evidence is not in that form).
+
+    Raises
+    ------
+    ValueError
+        A ``change`` outside :data:`STATEMENT_CHANGE_KINDS`.
+    """
+    changes = tables["statement_changes"].reset_index(drop=True)
+    require_columns(changes, ("doc_a", "doc_b", "change", "text_a", "text_b"), "statement_changes")
+    unknown = sorted(set(changes["change"]) - set(STATEMENT_CHANGE_KINDS))
+    if unknown:
+        raise ValueError(f"statement_changes has unknown change kind(s) {unknown}")
+    edges = tables.get("derivation")
+    oriented, copies = {}, set()
+    if edges is not None and not edges.empty:
+        for edge in edges[edges["direction"] != "undetermined"].itertuples(index=False):
+            oriented[frozenset((edge.source, edge.derived))] = (edge.derived, float(edge.strength), edge.direction)
+        copies = set(edges.loc[edges["relation"] == "identical", "derived"])
+    sentence_pair = changes[["doc_a", "sent_a", "doc_b", "sent_b"]].astype(str).agg("|".join, axis=1) \
+        if {"sent_a", "sent_b"} <= set(changes.columns) else changes.index.astype(str)
+    marks = changes.groupby(sentence_pair)["change"].agg(lambda kinds: {"quote_marks_lost", "quote_marks_added"}
+                                                         <= set(kinds))
+    rows = []
+    for position, row in changes.iterrows():
+        if row["doc_a"] in copies or row["doc_b"] in copies:
+            continue  # the same finding as for the first of two identical texts
+        if row["change"] in ("quote_marks_lost", "quote_marks_added") and marks[sentence_pair[position]]:
+            continue  # marks lost and added in one sentence pair: the quotation moved, no loss to read
+        derived, strength, direction = oriented.get(frozenset((row["doc_a"], row["doc_b"])),
+                                                    (row["doc_b"], UNORIENTED_CHANGE_STRENGTH, "undetermined"))
+        kind, doc, other, text, other_text = (row["change"], row["doc_b"], row["doc_a"], row["text_b"],
+                                              row["text_a"])
+        if derived == row["doc_a"]:
+            kind = REVERSED_CHANGE.get(kind, kind)
+            doc, other, text, other_text = row["doc_a"], row["doc_b"], row["text_a"], row["text_b"]
+        detail = _change_detail(str(row.get("evidence", "")), reverse=doc == row["doc_a"])
+        rows.append((kind, doc, other, round(strength, 6), direction, detail, str(text), str(other_text),
+                     rows_evidence("statement_changes", [position])))
+    return pd.DataFrame(rows, columns=BUILT_COLUMNS) if rows else _empty()

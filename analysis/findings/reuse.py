@@ -1,0 +1,114 @@
+"""Reuse findings from the derivation edges: ``identical``, ``reworded_copy``, ``copied_text``.
+
+One finding per derivation edge (:func:`analysis.overlap.derivation.derivation_edges`):
+the derived text is the finding's document, its source the other one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from analysis.overlap.sequence import UNMATCHED_KINDS
+from analysis.tables import require_columns
+
+#: Columns every finding builder returns (see :func:`analysis.findings.registry.build_findings`).
+BUILT_COLUMNS = ["kind", "doc_id", "other_doc_id", "strength", "direction", "topic", "text",
+                 "other_text", "evidence"]
+
+
+def rows_evidence(table_name: str, rows) -> str:
+    """``"<table_name>.csv rows 1;4;7"`` for 0-based row positions ``rows`` (printed from 1); ``""`` for none."""
+    numbers = sorted({int(k) + 1 for k in rows})
+    if not numbers:
+        return ""
+    return f"{table_name}.csv row{'s' if len(numbers) > 1 else ''} " + ";".join(map(str, numbers))
+
+
+def join_evidence(*parts: str) -> str:
+    """Evidence from several tables, ``" | "``-separated, empty parts left out."""
+    return " | ".join(part for part in parts if part)
+
+
+def _pair_rows(table: pd.DataFrame | None, derived: str, source: str, both_ways: bool) -> list[int]:
+    """Positions of the rows of ``table`` (doc_a, doc_b) about the pair: derived -> source (and back)."""
+    if table is None or table.empty:
+        return []
+    mask = (table["doc_a"] == derived) & (table["doc_b"] == source)
+    if both_ways:
+        mask |= (table["doc_a"] == source) & (table["doc_b"] == derived)
+    if "kind" in table.columns and "sent_a" in table.columns:  # a sentence alignment: matched sentences only
+        mask &= ~table["kind"].isin(UNMATCHED_KINDS)
+    return [k for k, keep in enumerate(mask.to_numpy()) if keep]
+
+
+def _mostly_paraphrased(alignment: pd.DataFrame | None, derived: str, source: str) -> bool:
+    """Whether most of ``derived``'s sentences matched in ``source`` are paraphrases, not (near) copies."""
+    if alignment is None or alignment.empty:
+        return False
+    rows = alignment.iloc[_pair_rows(alignment, derived, source, both_ways=False)]
+    return bool(len(rows)) and (rows["kind"] == "paraphrase").mean() > 0.5
+
+
+def reuse_findings(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """One finding per derivation edge: the derived text reuses its source.
+
+    - ``identical`` (strength 1): the two bodies are the same text; evidence
+      the edge's row of ``derivation.csv``.
+    - ``reworded_copy``: the edge's relation rests on the sentence alignment
+      (basis ``reworded``: most of the derived text's sentences are
+      paraphrased from the source, few of its words shared), or its strength
+      does (more of the derived text's sentences have a counterpart in the
+      source than its words lie in shared passages) and most of those
+      counterparts are paraphrases, not copies; evidence the matched rows of
+      ``sentence_alignment.csv`` (derived -> source).
+    - ``copied_text``: otherwise, text taken with its wording (passages
+      shared word for word, sentences copied or nearly); evidence the pair's
+      rows of ``passages.csv``.
+
+    ``strength`` is the edge's: the share of the derived text found in the
+    source (its sentences with a counterpart there, or its words outside
+    quotation marks inside shared passages, whichever is larger), so a whole
+    reworded copy is near 1. Identical texts are stated once: the later copy
+    (``derived`` of an ``identical`` edge) has no other reuse finding, since
+    each would repeat one of the first copy's. ``direction`` says which cue decided the direction
+    (``undetermined``: the two are listed in corpus order and the finding
+    says only that they share the text); ``topic`` the edge's relation
+    (``identical``, ``wholly_derived``, ``partially_derived``).
+
+    Parameters
+    ----------
+    tables : mapping of str to pandas.DataFrame
+        ``derivation`` (:func:`analysis.overlap.derivation.derivation_edges`);
+        optional ``sentence_alignment`` and ``passages`` for the evidence.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`BUILT_COLUMNS`, one row per edge.
+    """
+    edges = tables["derivation"]
+    require_columns(edges, ("source", "derived", "relation", "basis", "unquoted_containment", "strength",
+                            "direction"), "derivation")
+    alignment, passages = tables.get("sentence_alignment"), tables.get("passages")
+    copies = set(edges.loc[edges["relation"] == "identical", "derived"])
+    rows = []
+    for k, edge in enumerate(edges.itertuples(index=False)):
+        if edge.relation != "identical" and (edge.source in copies or edge.derived in copies):
+            continue  # the same finding as for the first of the identical texts
+        edge_row = rows_evidence("derivation", [k])
+        if edge.relation == "identical":
+            kind, evidence = "identical", edge_row
+        elif edge.basis == "reworded" or (edge.strength > edge.unquoted_containment
+                                          and _mostly_paraphrased(alignment, edge.derived, edge.source)):
+            kind = "reworded_copy"
+            evidence = join_evidence(edge_row, rows_evidence(
+                "sentence_alignment", _pair_rows(alignment, edge.derived, edge.source, both_ways=False)))
+        else:
+            kind = "copied_text"
+            evidence = join_evidence(edge_row, rows_evidence(
+                "passages", _pair_rows(passages, edge.derived, edge.source, both_ways=True)))
+        rows.append((kind, edge.derived, edge.source, float(edge.strength), edge.direction, edge.relation, "",
+                     "", evidence))
+    return pd.DataFrame(rows, columns=BUILT_COLUMNS)
