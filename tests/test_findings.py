@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from analysis.findings.departures import (STATEMENT_CHANGE_KINDS, UNORIENTED_CHANGE_STRENGTH,
-                                          altered_quote_findings, number_conflict_findings,
+                                          altered_quote_findings, date_conflict_findings,
+                                          number_conflict_findings,
                                           statement_change_findings)
 from analysis.findings.registry import BUILDERS, FINDING_COLUMNS, KINDS, build_findings
 from analysis.findings.reuse import reuse_findings
@@ -95,9 +96,10 @@ CONFLICTS = pd.DataFrame({
 
 def test_number_conflicts_skip_an_outlet_that_also_agrees():
     found = number_conflict_findings({"number_conflicts": CONFLICTS})
-    # c both agrees and not: not a departure. b departs on nc01 (2 of 3 documents agree), d on nc02 (1 of 2).
+    # c both agrees and not: not a departure. b departs on nc01 (2 of 3 documents agree); d's "five
+    # soldiers" against a's "5 troops" is the same figure in other words: not a conflicting number.
     assert found[["kind", "doc_id", "other_doc_id", "strength"]].values.tolist() == [
-        ["number_conflict", "b", "a", pytest.approx(2 / 3)], ["number_conflict", "d", "a", 0.5]]
+        ["number_conflict", "b", "a", pytest.approx(2 / 3)]]
     assert found.loc[0, "text"] == "$100 million (spend, in the capital)"
     assert found.loc[0, "evidence"] == "number_conflicts.csv rows 1;2"
     typed = number_conflict_findings({"number_conflicts": CONFLICTS.assign(kind="dropped_qualifier")})
@@ -161,7 +163,7 @@ def test_build_findings_ranks_numbers_and_skips_absent_tables():
     assert set(only_quotes["kind"]) == {"altered_quote"}
     assert build_findings({}).empty and list(build_findings({}).columns) == FINDING_COLUMNS
     assert {builder.table for builder in BUILDERS} == {"derivation", "quote_variants", "number_conflicts",
-                                                        "statement_changes"}
+                                                        "date_conflicts", "statement_changes"}
 
 
 def test_statements_name_outlets_by_label_and_anchors_are_unique():
@@ -202,3 +204,24 @@ def test_key_findings_leave_even_calls_to_their_sections():
     assert len(even) and not any(f'href="#{a}"' in shown for a in even["anchor"])
     copied = findings[findings["kind"] == "copied_text"].iloc[0]  # reuse of 0.3: a share of the text, shown
     assert f'href="#{copied["anchor"]}"' in shown
+
+
+def test_a_changed_hedge_on_an_agreeing_figure_is_its_own_finding():
+    table = pd.DataFrame({"group_id": ["nc01"] * 3, "doc_id": ["a", "b", "c"], "value": [100.0] * 3,
+                          "what": ["spend"] * 3, "text": ["more than $100m", "more than $100m", "$100m"],
+                          "conflict": ["agree"] * 3, "scope": [""] * 3, "claim": ["USD 100 (spend)"] * 3,
+                          "kind": ["agree", "agree", "dropped_qualifier"]})
+    found = number_conflict_findings({"number_conflicts": table})
+    assert found[["kind", "doc_id", "other_doc_id"]].values.tolist() == [["dropped_qualifier", "c", "a"]]
+
+
+def test_date_conflicts_name_the_outlet_that_moves_a_date_and_skip_unresolved_ones():
+    table = pd.DataFrame({"group_id": ["dc01"] * 3 + ["dc02"] * 2, "doc_id": ["a", "b", "c", "a", "b"],
+                          "text": ["last month", "in November", "in October", "Thursday", "Friday"],
+                          "event": ["deliver"] * 3 + ["say"] * 2,
+                          "conflict": ["agree", "agree", "different_date", "unresolved", "unresolved"],
+                          "claim": ["2022-11 (deliver)"] * 3 + ["Thursday (say)"] * 2})
+    found = date_conflict_findings({"date_conflicts": table})
+    assert found[["kind", "doc_id", "other_doc_id", "strength"]].values.tolist() == [
+        ["date_conflict", "c", "a", pytest.approx(2 / 3)]]
+    assert found.loc[0, "evidence"] == "date_conflicts.csv rows 1;3"

@@ -21,8 +21,15 @@ from analysis.statements.change_rules import CHANGE_KINDS
 from analysis.tables import require_columns
 
 #: Conflict kinds a ``number_conflicts`` ``kind`` column may name that are findings of their own
-#: kind; any other conflict is a ``number_conflict``.
-NUMBER_FINDING_KINDS = ("dropped_qualifier", "date_conflict")
+#: kind (the figure agrees, its hedge does not); any other conflict is a ``number_conflict``.
+NUMBER_FINDING_KINDS = ("dropped_qualifier", "added_qualifier", "changed_qualifier", "date_conflict")
+#: ``conflict`` values of ``number_conflicts`` that make a ``number_conflict`` finding: another
+#: figure, or the figure tied to another place. ``different_description`` (the same figure,
+#: counted in other words: "40,000 convicts" against "40,000 prisoners") stays in the table
+#: for the reader but is a wording difference, not a conflicting number.
+NUMBER_CONFLICTS_FOUND = ("different_value", "different_scope")
+#: ``conflict`` values of ``date_conflicts`` that make a ``date_conflict`` finding.
+DATE_CONFLICTS_FOUND = ("different_date", "different_event")
 #: Change kinds of ``statement_changes`` (the ``change`` column), each a finding kind.
 STATEMENT_CHANGE_KINDS = CHANGE_KINDS
 #: A change read the other way round: ``statement_changes`` reads from doc_a to doc_b, so when doc_a
@@ -99,11 +106,13 @@ def number_conflict_findings(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame
 
     In ``number_conflicts`` every mention of a claim is marked ``agree`` or a
     conflict (different value, scope or description) against the rendering
-    most documents give. A document with a conflicting mention and none that
-    agrees departs; the first agreeing document (table order) is the
-    reference. The kind is ``number_conflict``, or the table's ``kind``
-    where it names one of :data:`NUMBER_FINDING_KINDS`. ``strength`` = share of
-    the claim's documents that agree with the reference.
+    most documents give, and its ``kind`` names a hedge that differs. A
+    document departs when it has a mention in :data:`NUMBER_CONFLICTS_FOUND`
+    and none that agrees (kind ``number_conflict``), or a mention whose
+    figure agrees but whose ``kind`` is in :data:`NUMBER_FINDING_KINDS` (that
+    kind: "more than $100m" against "$100m" is ``dropped_qualifier``); the
+    first agreeing document (table order) is the reference. ``strength`` =
+    share of the claim's documents that agree with the reference.
 
     Parameters
     ----------
@@ -128,11 +137,13 @@ def number_conflict_findings(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame
         agreeing_docs = set(agree["doc_id"])
         n_docs = group["doc_id"].nunique()
         seen = set()
-        for position, row in group[group["conflict"] != "agree"].iterrows():
-            if row["doc_id"] in agreeing_docs or row["doc_id"] in seen:
+        kinds = group["kind"].astype(str) if "kind" in group.columns else pd.Series("", index=group.index)
+        departing = group["conflict"].isin(NUMBER_CONFLICTS_FOUND) | kinds.isin(NUMBER_FINDING_KINDS)
+        for position, row in group[departing].iterrows():
+            if row["doc_id"] in seen or (row["conflict"] != "agree" and row["doc_id"] in agreeing_docs):
                 continue
             seen.add(row["doc_id"])
-            named = str(row.get("kind", ""))
+            named = kinds[position]
             kind = named if named in NUMBER_FINDING_KINDS else "number_conflict"
             rows.append((kind, row["doc_id"], reference["doc_id"], round(len(agreeing_docs) / n_docs, 6), "",
                          str(row["claim"]),
@@ -227,4 +238,47 @@ def statement_change_findings(tables: Mapping[str, pd.DataFrame]) -> pd.DataFram
         detail = _change_detail(str(row.get("evidence", "")), reverse=doc == row["doc_a"])
         rows.append((kind, doc, other, round(strength, 6), direction, detail, str(text), str(other_text),
                      rows_evidence("statement_changes", [position])))
+    return pd.DataFrame(rows, columns=BUILT_COLUMNS) if rows else _empty()
+
+
+def date_conflict_findings(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """One finding per outlet that dates a shared event differently, or moves a date to another event.
+
+    In ``date_conflicts`` the mentions of one event across outlets form a
+    group; each is ``agree``, ``unresolved`` (no publication date to resolve
+    it against: never a finding) or a conflict in :data:`DATE_CONFLICTS_FOUND`
+    against the group's reference dating. A document with a conflicting
+    mention and none that agrees departs; the first agreeing document (table
+    order) is the reference. ``strength`` = share of the group's documents
+    that agree with it.
+
+    Parameters
+    ----------
+    tables : mapping of str to pandas.DataFrame
+        ``date_conflicts`` (:func:`analysis.statements.date_claims.date_conflicts`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`analysis.findings.reuse.BUILT_COLUMNS`; ``topic`` the
+        claim (date and event), ``text`` this outlet's date with its event,
+        ``other_text`` the reference's.
+    """
+    conflicts = tables["date_conflicts"].reset_index(drop=True)
+    require_columns(conflicts, ("group_id", "doc_id", "text", "event", "conflict", "claim"), "date_conflicts")
+    rows = []
+    for _, group in conflicts.groupby("group_id", sort=False):
+        agree = group[group["conflict"] == "agree"]
+        if agree.empty:
+            continue
+        reference, agreeing_docs = agree.iloc[0], set(agree["doc_id"])
+        n_docs, seen = group["doc_id"].nunique(), set()
+        for position, row in group[group["conflict"].isin(DATE_CONFLICTS_FOUND)].iterrows():
+            if row["doc_id"] in agreeing_docs or row["doc_id"] in seen:
+                continue
+            seen.add(row["doc_id"])
+            rows.append(("date_conflict", row["doc_id"], reference["doc_id"], round(len(agreeing_docs) / n_docs, 6),
+                         "", str(row["claim"]), f"{row['text']} ({row['event']})",
+                         f"{reference['text']} ({reference['event']})",
+                         rows_evidence("date_conflicts", [position, agree.index[0]])))
     return pd.DataFrame(rows, columns=BUILT_COLUMNS) if rows else _empty()

@@ -39,6 +39,7 @@ BUILDERS = (
     FindingBuilder("derivation", reuse.reuse_findings),
     FindingBuilder("quote_variants", departures.altered_quote_findings),
     FindingBuilder("number_conflicts", departures.number_conflict_findings),
+    FindingBuilder("date_conflicts", departures.date_conflict_findings),
     FindingBuilder("statement_changes", departures.statement_change_findings),
 )
 

@@ -16,7 +16,8 @@ from analysis.overlap.containment import SEMANTIC_DERIVED_MIN
 #: Report section (anchor of its heading) that shows each table: a finding is listed, with its
 #: evidence, in the section of the first table its evidence names.
 SECTION_OF_TABLE = {"derivation": "overlap", "sentence_alignment": "overlap", "passages": "overlap",
-                    "statement_changes": "overlap", "quote_variants": "quotes", "number_conflicts": "numbers"}
+                    "statement_changes": "overlap", "quote_variants": "quotes", "number_conflicts": "numbers",
+                    "date_conflicts": "numbers"}
 #: Section of the findings whose table no section shows yet: listed at the end, under "More findings".
 OTHER_SECTION = "more-findings"
 #: What each statement change does to the sentence, as a verb phrase.
@@ -31,6 +32,11 @@ CHANGE_PHRASES = {"attribution_change": "attributes it to another speaker",
                   "negation": "turns it into its negation",
                   "quote_marks_lost": "drops the quotation marks",
                   "quote_marks_added": "puts it in quotation marks"}
+#: How a finding from ``number_conflicts`` reports the shared figure, as a verb phrase.
+NUMBER_PHRASES = {"number_conflict": "reports the figure of",
+                  "dropped_qualifier": "drops the qualifier of the figure of",
+                  "added_qualifier": "adds a qualifier to the figure of",
+                  "changed_qualifier": "changes the qualifier of the figure of"}
 #: Strength from which a reworded text is stated to be a copy of its source, not to reword part of it:
 #: the semantic coverage from which the relation rule calls a text wholly derived.
 WHOLE_COPY_MIN = SEMANTIC_DERIVED_MIN
@@ -83,10 +89,11 @@ def statement(row, labels: dict[str, str]) -> str:
     if row.kind == "altered_quote":
         speaker = "" if row.topic in ("", "unknown") else f" {row.topic} as saying"
         return f"{doc} quotes{speaker} {_quoted(row.text)}, where {other} has {_quoted(row.other_text)}."
-    if row.kind in ("number_conflict", "dropped_qualifier", "date_conflict"):
-        what = {"number_conflict": "", "dropped_qualifier": " without its qualifier",
-                "date_conflict": " with another date"}[row.kind]
-        return (f"{doc} reports the figure of {_quoted(row.topic)}{what} differently from {other}: "
+    if row.kind == "date_conflict":
+        return (f"{doc} dates {_quoted(row.topic)} differently from {other}: "
+                f"{_quoted(row.text)} against {_quoted(row.other_text)}.")
+    if row.kind in NUMBER_PHRASES and str(row.evidence).startswith("number_conflicts"):  # not a sentence pair
+        return (f"{doc} {NUMBER_PHRASES[row.kind]} {_quoted(row.topic)} differently from {other}: "
                 f"{_quoted(row.text)} against {_quoted(row.other_text)}.")
     phrase = CHANGE_PHRASES.get(row.kind, row.kind.replace("_", " "))
     detail = f" ({row.topic})" if row.topic else ""

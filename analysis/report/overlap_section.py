@@ -1,0 +1,66 @@
+"""The overlap section's computation, apart from the orchestration in :mod:`analysis.report.pipeline`.
+
+:func:`compute_overlap` runs the cross-source comparisons over a loaded corpus
+(:class:`analysis.report.pipeline.CorpusAnalysis`, passed in: this module does
+not import the pipeline); ``CorpusAnalysis.overlap`` calls it once per corpus,
+since the quotes section and the findings read its tables too.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+
+def cross_source_skip_reason(analysis) -> str | None:
+    """Why the cross-source sections cannot run on this corpus (None when they can)."""
+    if analysis.n_documents < 2:
+        return (f"This corpus has {analysis.n_documents} document: comparing outlets needs at least two, "
+                "so the overlap, quote-variant and number-conflict comparisons are skipped.")
+    return None
+
+
+def compute_overlap(analysis) -> dict[str, pd.DataFrame]:
+    """The overlap section: stories, candidate pairs, shared passages, aligned sentences and what
+    changed between them (``statement_changes``, English documents), pairwise summary, derivation edges.
+
+    Candidate pairs come from MinHash LSH (every pair for a small corpus) over
+    shingles that are not wire formulas; documents are grouped into stories
+    (:mod:`analysis.overlap.stories`) and only pairs within a story are
+    compared; the exact passage alignment runs on those pairs, and only the
+    sentences of their documents are embedded. Every comparison table has a
+    ``story_id`` column. Empty when the corpus has fewer than two documents.
+    """
+    if cross_source_skip_reason(analysis):
+        return {}
+    from analysis.overlap import passages as overlap
+    from analysis.overlap.derivation import derivation_edges
+    from analysis.overlap.scope import sentences_in_pairs
+    from analysis.overlap.shingle_frequency import anchor_masks
+    from analysis.overlap.stories import with_story_id, within_stories
+
+    from analysis.overlap.alignment import align_sentences
+    from analysis.overlap.embeddings import encode
+    from analysis.overlap.relations import pair_relations
+    from analysis.overlap.reuse import mark_reuse
+
+    docs, params, stories = analysis.docs, analysis.parameters, analysis.stories
+    pairs = within_stories(analysis.candidates, stories)
+    anchors = anchor_masks(docs, analysis.common_forms) if analysis.common_forms else None
+    passages = overlap.shared_passages(docs, pairs, min_words=params["min_passage_words"], anchors=anchors)
+    sentences = sentences_in_pairs(analysis.prose_sentences, pairs)
+    backend = params["embedding_backend"]
+    vectors = encode(sentences["text"].tolist(), backend=backend)
+    alignment = align_sentences(sentences, vectors, pairs, encoder=lambda texts: encode(texts, backend=backend))
+    summary = pair_relations(docs, passages, alignment, pairs=pairs)
+    from analysis.statements.changes import statement_changes
+
+    changes = statement_changes(alignment, sentences, analysis.english_parsed, analysis.aliases)
+    return {
+        "stories": stories,
+        "candidate_pairs": pairs,
+        "passages": with_story_id(mark_reuse(passages, docs), stories),  # reuse: listed and highlighted
+        "sentence_alignment": with_story_id(alignment, stories),
+        "statement_changes": with_story_id(changes, stories),
+        "overlap_pairs": with_story_id(summary, stories),
+        "derivation": with_story_id(derivation_edges(summary, docs, passages, alignment), stories, "source"),
+    }
