@@ -46,6 +46,21 @@ def _empty() -> pd.DataFrame:
     return pd.DataFrame(columns=BUILT_COLUMNS).astype({"strength": "float64"})
 
 
+def _departures(group: pd.DataFrame, departing: pd.Series, conflicting: pd.Series, agreeing_docs: set):
+    """Yield ``(position, row)``: each document's first ``departing`` row of ``group``.
+
+    A ``conflicting`` row of a document that also renders the statement as the
+    reference does is skipped (it quotes or reports both versions).
+    """
+    seen = set()
+    for position, row in group[departing].iterrows():
+        doc = row["doc_id"]
+        if doc in seen or (conflicting[position] and doc in agreeing_docs):
+            continue
+        seen.add(doc)
+        yield position, row
+
+
 def altered_quote_findings(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """One finding per outlet whose rendering of a quoted statement departs from the reference's.
 
@@ -85,11 +100,7 @@ def altered_quote_findings(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
             reference, ref_position = agreeing.iloc[0], agreeing.index[0]
         agreeing_docs = set(agreeing["doc_id"])
         n_docs = group["doc_id"].nunique()
-        seen = set()
-        for position, row in group[differs[group.index]].iterrows():
-            if row["doc_id"] in agreeing_docs or row["doc_id"] in seen:
-                continue
-            seen.add(row["doc_id"])
+        for position, row in _departures(group, differs[group.index], differs, agreeing_docs):
             rows.append(("altered_quote", row["doc_id"], reference["doc_id"],
                          round(len(agreeing_docs) / n_docs, 6), "", str(row["speaker"]), str(row["text"]),
                          str(reference["text"]), rows_evidence("quote_variants", [position, ref_position])))
@@ -136,13 +147,9 @@ def number_conflict_findings(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame
         reference = agree.iloc[0]
         agreeing_docs = set(agree["doc_id"])
         n_docs = group["doc_id"].nunique()
-        seen = set()
         kinds = group["kind"].astype(str) if "kind" in group.columns else pd.Series("", index=group.index)
         departing = group["conflict"].isin(NUMBER_CONFLICTS_FOUND) | kinds.isin(NUMBER_FINDING_KINDS)
-        for position, row in group[departing].iterrows():
-            if row["doc_id"] in seen or (row["conflict"] != "agree" and row["doc_id"] in agreeing_docs):
-                continue
-            seen.add(row["doc_id"])
+        for position, row in _departures(group, departing, group["conflict"] != "agree", agreeing_docs):
             named = kinds[position]
             kind = named if named in NUMBER_FINDING_KINDS else "number_conflict"
             rows.append((kind, row["doc_id"], reference["doc_id"], round(len(agreeing_docs) / n_docs, 6), "",
@@ -272,11 +279,9 @@ def date_conflict_findings(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
         if agree.empty:
             continue
         reference, agreeing_docs = agree.iloc[0], set(agree["doc_id"])
-        n_docs, seen = group["doc_id"].nunique(), set()
-        for position, row in group[group["conflict"].isin(DATE_CONFLICTS_FOUND)].iterrows():
-            if row["doc_id"] in agreeing_docs or row["doc_id"] in seen:
-                continue
-            seen.add(row["doc_id"])
+        n_docs = group["doc_id"].nunique()
+        conflicting = group["conflict"].isin(DATE_CONFLICTS_FOUND)
+        for position, row in _departures(group, conflicting, conflicting, agreeing_docs):
             rows.append(("date_conflict", row["doc_id"], reference["doc_id"], round(len(agreeing_docs) / n_docs, 6),
                          "", str(row["claim"]), f"{row['text']} ({row['event']})",
                          f"{reference['text']} ({reference['event']})",
