@@ -89,7 +89,7 @@ def test_memory_cache_and_duplicates_computed_once(monkeypatch):
 def test_disk_cache_survives_a_new_encoder(monkeypatch, tmp_path):
     calls = _count_model_calls(monkeypatch)
     first = Encoder(cache_dir=tmp_path).encode(["The DPRK denied it."])
-    files = list(tmp_path.rglob("*.npy"))
+    files = list(tmp_path.rglob("*.shard"))
     assert len(files) == 1 and "DPRK" not in str(files[0])
     second = Encoder(cache_dir=tmp_path).encode(["The DPRK denied it."])
     np.testing.assert_array_equal(first, second)
@@ -99,7 +99,7 @@ def test_disk_cache_survives_a_new_encoder(monkeypatch, tmp_path):
 def test_damaged_cache_entry_is_recomputed(monkeypatch, tmp_path):
     enc = Encoder(cache_dir=tmp_path)
     good = enc.encode(["Seoul reacted."])
-    next(tmp_path.rglob("*.npy")).write_bytes(b"garbage")
+    next(tmp_path.rglob("*.shard")).write_bytes(b"garbage")
     calls = _count_model_calls(monkeypatch)
     again = Encoder(cache_dir=tmp_path).encode(["Seoul reacted."])
     np.testing.assert_allclose(again, good, atol=1e-6)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
@@ -20,6 +19,7 @@ from typing import NamedTuple
 import numpy as np
 
 from analysis.overlap import encoder_backends as backends
+from analysis.overlap.embedding_store import SHARD_TEXTS, ShardStore
 from analysis.overlap.embedding_model import (DEFAULT_BATCH_SIZE, DIMENSIONS, MODEL_DISTRIBUTION, MODEL_NAME,
                                               check_backend, model_info, package_version)
 
@@ -67,7 +67,13 @@ class Encoder:
     -----
     The cache key is sha256 of the model id (model name, weights package
     version, backend) and the text, so vectors from different backends or
-    weight versions never mix. Cache files are named by the hash only.
+    weight versions never mix. On disk the vectors are kept in shard files
+    of :data:`~analysis.overlap.embedding_store.SHARD_TEXTS` texts each,
+    written as the run goes (:mod:`analysis.overlap.embedding_store`, under
+    ``<cache_dir>/shards/``); no file name holds any text. The per-sentence
+    files of the cache before shards (``<cache_dir>/<2 hex>/<key>.npy``,
+    ``<cache_dir>/tokens/...``) are still read for a key no shard holds and
+    copied into a shard; they are never written, and can be deleted.
     """
 
     def __init__(self, backend: str = "numpy", cache_dir: str | os.PathLike | None | bool = None,
@@ -84,6 +90,9 @@ class Encoder:
         self.model_id = f"{MODEL_NAME}|{MODEL_DISTRIBUTION}=={package_version()}|{backend}"
         self._memory: dict[str, np.ndarray] = {}
         self._token_memory: dict[str, np.ndarray] = {}
+        shards = self.cache_dir / "shards" if self.cache_dir is not None else None
+        self._sentences = ShardStore(shards / "sentences", np.float32) if shards else None
+        self._tokens = ShardStore(shards / "tokens", np.float16) if shards else None
 
     def info(self) -> dict[str, str]:
         """:func:`model_info` for this encoder's backend."""
@@ -104,66 +113,59 @@ class Encoder:
         -------
         numpy.ndarray
             Shape ``(n, 384)``, float32, one L2-normalised row per text, in input order.
+
+        Notes
+        -----
+        Texts no cache holds are encoded :data:`~analysis.overlap.embedding_store.SHARD_TEXTS`
+        at a time, in input order, each batch written to the disk cache as
+        one shard before the next is encoded (with or without a disk cache,
+        so the vectors are the same either way): a run stopped midway keeps
+        its finished batches and a rerun encodes only the rest.
         """
         texts = _text_list(texts, "encode")
-        out = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
         keys = [self.key(t) for t in texts]
-        missing: dict[str, str] = {}
-        for row, (key, text) in enumerate(zip(keys, texts)):
-            vector = self._memory.get(key)
-            if vector is None:
-                vector = self._read_disk(key)
-                if vector is not None:
-                    self._memory[key] = vector
-            if vector is None:
-                missing.setdefault(key, text)
-            else:
-                out[row] = vector
-        if missing:
-            new_texts = list(missing.values())
-            encode = backends.encode_numpy if self.backend == "numpy" else backends.encode_st
-            vectors = encode(new_texts, self.batch_size)
-            for key, vector in zip(missing, vectors):
-                self._memory[key] = vector
-                self._write_disk(key, vector)
-            for row, key in enumerate(keys):
-                if key in missing:
-                    out[row] = self._memory[key]
+        wanted = {key: text for key, text in zip(keys, texts) if key not in self._memory}
+        encode = backends.encode_numpy if self.backend == "numpy" else backends.encode_st
+        self._fill(self._memory, self._sentences, wanted,
+                   lambda batch: encode(batch, self.batch_size), legacy=self._read_legacy)
+        out = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
+        for row, key in enumerate(keys):
+            out[row] = self._memory[key]
         return out
 
-    def _disk_path(self, key: str) -> Path | None:
-        if self.cache_dir is None:
-            return None
-        return self.cache_dir / key[:2] / f"{key}.npy"
-
-    def _read_disk(self, key: str) -> np.ndarray | None:
-        path = self._disk_path(key)
-        if path is None or not path.is_file():
-            return None
-        try:
-            vector = np.load(path, allow_pickle=False)
-        except (OSError, ValueError):
-            return None  # a damaged cache entry is recomputed, never trusted
-        if vector.shape != (DIMENSIONS,) or vector.dtype != np.float32:
-            return None
-        return vector
-
-    def _write_disk(self, key: str, vector: np.ndarray, folder: str = "") -> None:
-        path = self._disk_path(key)
-        if path is None:
+    def _fill(self, memory: dict, store: ShardStore | None, wanted: dict[str, str], compute, legacy) -> None:
+        """Put the vectors of ``wanted`` (key -> text) into ``memory``: from the shards, then
+        from the per-sentence files of the old cache, else computed a shard at a time and written."""
+        if not wanted:
             return
-        if folder:
-            path = self.cache_dir / folder / key[:2] / f"{key}.npy"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Write then rename, so a concurrent reader never sees half a file.
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                np.save(handle, vector, allow_pickle=False)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        if store is not None:
+            for key, stored in store.get(list(wanted)).items():
+                vector = legacy(key, wanted[key], stored)
+                if vector is not None:
+                    memory[key] = vector
+            old = {}
+            for key, text in wanted.items():
+                if key not in memory:
+                    vector = legacy(key, text, None)
+                    if vector is not None:
+                        old[key] = memory[key] = vector
+            for start in range(0, len(old), SHARD_TEXTS):   # the old cache, moved into shards
+                part = list(old)[start:start + SHARD_TEXTS]
+                store.put(part, [old[k] for k in part])
+        missing = [key for key in wanted if key not in memory]
+        for start in range(0, len(missing), SHARD_TEXTS):
+            part = missing[start:start + SHARD_TEXTS]
+            vectors = list(compute([wanted[k] for k in part]))
+            if store is not None:
+                store.put(part, vectors)
+            for key, vector in zip(part, vectors):
+                memory[key] = vector
+
+    def _read_legacy(self, key: str, text: str, stored: np.ndarray | None) -> np.ndarray | None:
+        """A sentence vector: ``stored`` (a shard's rows) checked, or else the old cache's file."""
+        if stored is not None:
+            return stored[0] if stored.shape == (1, DIMENSIONS) else None
+        return _read_old_file(self.cache_dir / key[:2] / f"{key}.npy", (DIMENSIONS,), np.float32)
 
     def token_vectors(self, texts: Iterable[str]) -> list[TokenVectors]:
         """Contextual word-piece vectors of texts (numpy backend only), cached like :meth:`encode`.
@@ -182,45 +184,43 @@ class Encoder:
 
         Notes
         -----
-        Disk entries live under ``<cache_dir>/tokens/`` with their own keys,
-        apart from the sentence vectors.
+        Disk shards live under ``<cache_dir>/shards/tokens/`` with their own
+        keys, apart from the sentence vectors, and are stored as float16.
         """
         if self.backend != "numpy":
             raise ValueError("token_vectors() needs backend='numpy'.")
         texts = _text_list(texts, "token_vectors")
         pieces = backends.word_pieces(texts)
         keys = [self.key("\x00tokens\x00" + t) for t in texts]
-        found: dict[str, np.ndarray] = {}
-        missing: dict[str, str] = {}
-        for key, text, tokens in zip(keys, texts, pieces):
-            if key in found or key in missing:
-                continue
-            vectors = self._token_memory.get(key)
-            if vectors is None:
-                vectors = self._read_token_disk(key, len(tokens))
-            if vectors is None:
-                missing[key] = text
-            else:
-                found[key] = self._token_memory[key] = vectors
-        if missing:
-            for key, vectors in zip(missing, backends.encode_tokens_numpy(list(missing.values()), self.batch_size)):
-                found[key] = self._token_memory[key] = vectors
-                self._write_disk(key, vectors.astype(np.float16), folder="tokens")
-        return [TokenVectors(tokens, found[key]) for key, tokens in zip(keys, pieces)]
+        n_tokens = {key: len(tokens) for key, tokens in zip(keys, pieces)}
+        wanted = {key: text for key, text in zip(keys, texts) if key not in self._token_memory}
 
-    def _read_token_disk(self, key: str, n_tokens: int) -> np.ndarray | None:
-        if self.cache_dir is None:
-            return None
-        path = self.cache_dir / "tokens" / key[:2] / f"{key}.npy"
-        if not path.is_file():
-            return None
-        try:
-            vectors = np.load(path, allow_pickle=False)
-        except (OSError, ValueError):
-            return None
-        if vectors.shape != (n_tokens, DIMENSIONS) or vectors.dtype != np.float16:
-            return None
-        return vectors.astype(np.float32)
+        def compute(batch):
+            return [v.astype(np.float16) for v in backends.encode_tokens_numpy(batch, self.batch_size)]
+
+        def legacy(key, text, stored):
+            if stored is not None:
+                return stored if stored.shape == (n_tokens[key], DIMENSIONS) else None
+            return _read_old_file(self.cache_dir / "tokens" / key[:2] / f"{key}.npy",
+                                  (n_tokens[key], DIMENSIONS), np.float16)
+
+        self._fill(self._token_memory, self._tokens, wanted, compute, legacy)
+        return [TokenVectors(tokens, self._token_memory[key].astype(np.float32))
+                for key, tokens in zip(keys, pieces)]
+
+
+def _read_old_file(path: Path, shape: tuple, dtype) -> np.ndarray | None:
+    """A vector of the per-sentence cache before shards (``<cache_dir>/<2 hex>/<key>.npy``),
+    read when no shard holds the key; None when absent or not as expected."""
+    if not path.is_file():
+        return None
+    try:
+        vector = np.load(path, allow_pickle=False)
+    except (OSError, ValueError, EOFError):
+        return None  # a damaged cache entry is recomputed, never trusted
+    if vector.shape != shape or vector.dtype != dtype or not np.isfinite(vector).all():
+        return None
+    return vector
 
 
 @functools.cache
