@@ -93,7 +93,7 @@ def test_money_forms_normalise_alike(nlp):
 def test_conflicts_match_hand_annotations(bridge):
     _, numbers, expected = bridge
     conflicts = number_conflicts(numbers)
-    assert list(conflicts.columns[:6]) == ["group_id", "doc_id", "value", "what", "text",
+    assert list(conflicts.columns[:7]) == ["story_id", "group_id", "doc_id", "value", "what", "text",
                                            "conflict"]
     for want in expected["conflicts"]:
         grp = conflicts[conflicts["value"] == want["value"]]

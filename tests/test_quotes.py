@@ -82,7 +82,7 @@ def test_canonicalize_is_applied(bridge):
 def test_variants_expose_reworded_quote(bridge):
     docs, parsed, _ = bridge
     variants = quote_variants(extract_quotes(docs, parsed))
-    assert list(variants.columns[:7]) == ["group_id", "speaker", "doc_id", "quote_id", "text",
+    assert list(variants.columns[:8]) == ["story_id", "group_id", "speaker", "doc_id", "quote_id", "text",
                                           "differs", "diff"]
     herring = variants[variants["text"].str.contains("nonsense")]
     assert herring["group_id"].nunique() == 1 and len(herring) == 2

@@ -230,3 +230,24 @@ def story_sizes(stories: pd.DataFrame) -> pd.Series:
     sizes = stories.groupby("story_id").size()
     return sizes.iloc[np.lexsort((sizes.index.to_numpy(), -sizes.to_numpy()))]
 
+
+
+#: The story of every document when no stories are given (the first story's id
+#: of :func:`find_stories`: a corpus about one event is that one story).
+ONE_STORY = "S00001"
+
+
+def story_of(doc_ids, stories: pd.DataFrame | None = None) -> pd.Series:
+    """The ``story_id`` of each of ``doc_ids`` (a Series of the same index), for the
+    comparisons that must stay within a story (quotes, numbers, dates).
+
+    Every document is in :data:`ONE_STORY` when ``stories`` is None. A document
+    that ``stories`` does not list raises ValueError.
+    """
+    doc_ids = pd.Series(doc_ids)
+    if stories is None:
+        return pd.Series(ONE_STORY, index=doc_ids.index, dtype=object)
+    result = doc_ids.map(dict(zip(stories["doc_id"], stories["story_id"])))
+    if result.isna().any():
+        raise ValueError(f"document {doc_ids[result.isna()].iloc[0]!r} is in no story of the stories table")
+    return result.astype(object)

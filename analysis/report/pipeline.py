@@ -260,7 +260,7 @@ def quotes_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     found, aliases = speaker_aliases(found, analysis.english_docs, analysis.entities["mentions"])
     from analysis.statements.unmarked_renderings import unmarked_renderings
 
-    variants = quote_variants(found, analysis.overlap.get("derivation"), analysis.english_docs)
+    variants = quote_variants(found, analysis.overlap.get("derivation"), analysis.english_docs, analysis.stories)
     renderings = unmarked_renderings(found, variants, analysis.overlap.get("sentence_alignment", pd.DataFrame()),
                                      analysis.sentences, analysis.english_docs, analysis.entities["mentions"])
     return {"quotes": found, "quote_variants": variants, "speaker_aliases": aliases,
@@ -280,9 +280,9 @@ def numbers_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
 
     found = numbers.extract_numbers(analysis.english_docs, analysis.english_parsed)
     dates = extract_dates(analysis.english_docs, analysis.english_parsed)
-    by_date = date_conflicts(dates)
-    return {"numbers": found, "number_claims": number_claims(found, date_claims(by_date)),
-            "number_conflicts": number_conflicts(found), "dates": dates,
+    by_date = date_conflicts(dates, analysis.stories)   # compared within a story only
+    return {"numbers": found, "number_claims": number_claims(found, date_claims(by_date), analysis.stories),
+            "number_conflicts": number_conflicts(found, analysis.stories), "dates": dates,
             "date_conflicts": by_date}
 
 

@@ -12,11 +12,13 @@ from __future__ import annotations
 from collections import Counter
 
 import pandas as pd
+
+from analysis.overlap.stories import story_of
 from analysis.statements.date_rules import strip_lead
 from analysis.statements.dates import STATEMENT_VERBS
 from analysis.statements.frames import verb_family
 
-DATE_CONFLICT_COLUMNS = ["group_id", "doc_id", "label", "text", "value", "granularity",
+DATE_CONFLICT_COLUMNS = ["story_id", "group_id", "doc_id", "label", "text", "value", "granularity",
                          "resolution", "event", "event_kind", "conflict", "claim", "sentence"]
 
 #: Share of the smaller sentence's content words (overlap coefficient of the
@@ -105,10 +107,10 @@ def _same_event(a: str, b: str) -> bool:
     return va == vb or verb_family(va) == verb_family(vb)
 
 
-def date_conflicts(dates: pd.DataFrame) -> pd.DataFrame:
-    """Date mentions of one statement across documents, each marked against the reference.
+def date_conflicts(dates: pd.DataFrame, stories: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Date mentions of one statement across documents of one story, each marked against the reference.
 
-    Two mentions (of different documents) are paired when their sentences
+    Two mentions (of different documents of one story) are paired when their sentences
     share :data:`SAME_STATEMENT_MIN` of their content words, their dates have
     the same granularity (or share :data:`SAME_EVENT_MIN` and date the same
     event), and either the dates can be the same, or they date the same
@@ -123,12 +125,16 @@ def date_conflicts(dates: pd.DataFrame) -> pd.DataFrame:
     ----------
     dates : pandas.DataFrame
         Output of :func:`analysis.statements.dates.extract_dates`.
+    stories : pandas.DataFrame, optional
+        ``stories.csv`` (:func:`analysis.overlap.stories.find_stories`); without
+        it every document is in one story (:data:`analysis.overlap.stories.ONE_STORY`).
 
     Returns
     -------
     pandas.DataFrame
         One row per mention in a group of two documents or more, sorted by
-        group and document: ``group_id`` (``"dc<NN>"``), ``doc_id``, ``label``,
+        group and document: ``story_id`` (the story of the group's documents:
+        mentions of two stories are never paired), ``group_id`` (``"dc<NN>"``), ``doc_id``, ``label``,
         ``text``, ``value``, ``granularity``, ``resolution``, ``event``,
         ``event_kind``, ``conflict`` (``agree``; ``different_date``: another
         date for the same event; ``different_event``: the same date attached
@@ -142,22 +148,27 @@ def date_conflicts(dates: pd.DataFrame) -> pd.DataFrame:
     if missing:
         raise ValueError(f"dates table is missing column(s): {', '.join(missing)}")
     rows = dates.reset_index(drop=True).fillna({"value": "", "event_kind": "", "keywords": ""})
+    rows = rows.assign(story_id=story_of(rows["doc_id"], stories))
     words = [set(k.split()) for k in rows["keywords"]]
     edges: dict[tuple[int, int], float] = {}
-    for i in range(len(rows)):
-        for j in range(i + 1, len(rows)):
-            a, b = rows.iloc[i], rows.iloc[j]
-            if a["doc_id"] == b["doc_id"] or a["granularity"] != b["granularity"] \
-                    or "dateline" in (a["event_kind"], b["event_kind"]):
-                continue
-            share = _overlap(words[i], words[j])
-            if share < SAME_STATEMENT_MIN and not (share >= SAME_EVENT_MIN
-                                                   and _same_event(a["event"], b["event"])):
-                continue
-            if compatible(a["value"], b["value"]) or _same_event(a["event"], b["event"]) \
-                    or (not _known(a["value"]) and not _known(b["value"])
-                        and strip_lead(a["text"]).lower() == strip_lead(b["text"]).lower()):
-                edges[(i, j)] = share
+    by_story: dict[str, list[int]] = {}
+    for i, story in enumerate(rows["story_id"]):
+        by_story.setdefault(story, []).append(i)
+    pairs = ((i, j) for members in by_story.values()   # only mentions of one story are compared
+             for k, i in enumerate(members) for j in members[k + 1:])
+    for i, j in pairs:
+        a, b = rows.iloc[i], rows.iloc[j]
+        if a["doc_id"] == b["doc_id"] or a["granularity"] != b["granularity"] \
+                or "dateline" in (a["event_kind"], b["event_kind"]):
+            continue
+        share = _overlap(words[i], words[j])
+        if share < SAME_STATEMENT_MIN and not (share >= SAME_EVENT_MIN
+                                               and _same_event(a["event"], b["event"])):
+            continue
+        if compatible(a["value"], b["value"]) or _same_event(a["event"], b["event"]) \
+                or (not _known(a["value"]) and not _known(b["value"])
+                    and strip_lead(a["text"]).lower() == strip_lead(b["text"]).lower()):
+            edges[(i, j)] = share
     if not edges:
         return pd.DataFrame(columns=DATE_CONFLICT_COLUMNS)
     groups = _average_linkage(edges, rows["doc_id"].tolist())
@@ -191,7 +202,8 @@ def _mark(grp: pd.DataFrame, gid: str, n: int) -> list[dict]:
             conflict = "different_event"
         else:
             conflict = "agree"
-        out.append({"group_id": gid, "doc_id": r["doc_id"], "label": r.get("label", r["doc_id"]),
+        out.append({"story_id": r["story_id"], "group_id": gid, "doc_id": r["doc_id"],
+                    "label": r.get("label", r["doc_id"]),
                     "text": r["text"], "value": r["value"], "granularity": r["granularity"],
                     "resolution": r.get("resolution", ""), "event": r.get("event", ""),
                     "event_kind": r["event_kind"], "conflict": conflict, "claim": claim,
@@ -206,7 +218,7 @@ def date_claims(conflicts: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``group_id``, ``claim``, ``unit`` ("date"), ``value`` (NaN: the date is
+        ``story_id``, ``group_id``, ``claim``, ``unit`` ("date"), ``value`` (NaN: the date is
         in ``date``), ``currency``/``period`` (""), ``what`` (the reference
         event), ``n_docs``, ``status`` (``agree`` when every mention agrees,
         ``unresolved`` when the others cannot be compared, else ``conflict``),
@@ -219,9 +231,10 @@ def date_claims(conflicts: pd.DataFrame) -> pd.DataFrame:
             "unresolved" if states <= {"agree", "unresolved"} else "conflict")
         agree = grp[grp["conflict"] == "agree"]
         ref = agree.iloc[0] if not agree.empty else grp.iloc[0]
-        out.append({"group_id": gid, "claim": ref["claim"], "unit": "date", "value": float("nan"),
+        out.append({"story_id": ref["story_id"], "group_id": gid, "claim": ref["claim"], "unit": "date",
+                    "value": float("nan"),
                     "currency": "", "period": "", "what": ref["event"],
                     "n_docs": int(grp["doc_id"].nunique()), "status": status,
                     "claim_type": "date", "date": ref["value"] if not agree.empty else ""})
-    return pd.DataFrame(out, columns=["group_id", "claim", "unit", "value", "currency", "period",
+    return pd.DataFrame(out, columns=["story_id", "group_id", "claim", "unit", "value", "currency", "period",
                                       "what", "n_docs", "status", "claim_type", "date"])

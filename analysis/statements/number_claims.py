@@ -15,11 +15,12 @@ from collections import Counter
 
 import pandas as pd
 
+from analysis.overlap.stories import story_of
 from analysis.statements.frames import verb_family
 
-CLAIM_COLUMNS = ["group_id", "claim", "unit", "value", "currency", "period", "what",
+CLAIM_COLUMNS = ["story_id", "group_id", "claim", "unit", "value", "currency", "period", "what",
                  "n_docs", "status", "claim_type", "date"]
-CONFLICT_COLUMNS = ["group_id", "doc_id", "value", "what", "text", "conflict", "label",
+CONFLICT_COLUMNS = ["story_id", "group_id", "doc_id", "value", "what", "text", "conflict", "label",
                     "unit", "scope", "claim", "qualifier", "kind"]
 
 #: Figures of quantities below this are too common to be claims ("two officials").
@@ -50,7 +51,7 @@ def _family(unit: str) -> str:
     return "quantity" if unit in ("people", "casualties", "count") else unit
 
 
-def _claim_rows(numbers: pd.DataFrame) -> pd.DataFrame:
+def _claim_rows(numbers: pd.DataFrame, stories: pd.DataFrame | None = None) -> pd.DataFrame:
     needed = ["doc_id", "value", "unit", "what", "text"]
     missing = [c for c in needed if c not in numbers.columns]
     if missing:
@@ -65,7 +66,7 @@ def _claim_rows(numbers: pd.DataFrame) -> pd.DataFrame:
     rows = rows[(rows["unit"].isin(["money", "percent"])) | (rows["value"] >= MIN_CLAIM_VALUE)]
     rows = rows.fillna({"what": "", "currency": "", "period": "", "scope": "", "qualifier": "",
                         "noun": ""})
-    rows = rows.assign(family=rows["unit"].map(_family),
+    rows = rows.assign(story_id=story_of(rows["doc_id"], stories), family=rows["unit"].map(_family),
                        description=[_description(u, w) for u, w in zip(rows["unit"], rows["what"])])
     return rows.reset_index(drop=True)
 
@@ -148,8 +149,8 @@ def _reference_qualifier(grp: pd.DataFrame) -> str:
     return next(q for q in first["qualifier"] if counts[_QUALIFIER_CLASS.get(q, q)] == best)
 
 
-def number_conflicts(numbers: pd.DataFrame) -> pd.DataFrame:
-    """The same quantity across documents, each mention marked agree or conflict.
+def number_conflicts(numbers: pd.DataFrame, stories: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The same quantity across documents of one story, each mention marked agree or conflict.
 
     A *claim* is a quantity shared by two documents or more: same value, and for
     money same currency and period (hedges such as "more than" do not split a
@@ -162,18 +163,24 @@ def number_conflicts(numbers: pd.DataFrame) -> pd.DataFrame:
     claim joins figures for the same description, currency and period that
     differ in value across documents, when no document gives both values and
     they are at most :data:`VALUE_CONFLICT_MAX_RATIO` apart; its figures are not
-    listed in a claim of their own a second time.
+    listed in a claim of their own a second time. Only documents of one story
+    are compared: a claim never joins figures of two stories (two unrelated
+    earnings reports do not "conflict" on their figures).
 
     Parameters
     ----------
     numbers : pandas.DataFrame
         Output of :func:`analysis.statements.numbers.extract_numbers`.
+    stories : pandas.DataFrame, optional
+        ``stories.csv`` (:func:`analysis.overlap.stories.find_stories`); without
+        it every document is in one story (:data:`analysis.overlap.stories.ONE_STORY`).
 
     Returns
     -------
     pandas.DataFrame
         One row per mention in a claim, sorted by ``group_id``, ``doc_id`` and
-        the mention's order: ``group_id`` (``"nc<NN>"``), ``doc_id``, ``value``,
+        the mention's order: ``story_id`` (the story of the claim's documents),
+        ``group_id`` (``"nc<NN>"``, numbered across the corpus), ``doc_id``, ``value``,
         ``what``, ``text``, ``conflict`` (``agree``; ``different_scope``: the
         figure is tied to another place; ``different_description``: it counts a
         differently described thing, "contractor" against "mercenary", or
@@ -188,12 +195,13 @@ def number_conflicts(numbers: pd.DataFrame) -> pd.DataFrame:
         against "more than $27bn"), ``added_qualifier``, ``changed_qualifier``
         ("as many as" against "more than"), else ``agree``.
     """
-    rows = _claim_rows(numbers)
+    rows = _claim_rows(numbers, stories)
     out: list[dict] = []
     groups = []
     by_what = []
     for key, grp in rows[rows["description"] != ""].groupby(
-            ["unit", "description", "currency", "period"], sort=True):
+            ["story_id", "unit", "description", "currency", "period"], sort=True):
+        key = key[1:]
         for cluster in _value_clusters(grp["value"].tolist()):
             sub = grp[grp["value"].isin(cluster)]
             values_by_doc = sub.groupby("doc_id")["value"].nunique()
@@ -201,7 +209,8 @@ def number_conflicts(numbers: pd.DataFrame) -> pd.DataFrame:
                     and (values_by_doc == 1).all():
                 by_what.append(("what", key, sub))
     covered = [set(g[2].index) for g in by_what]
-    for key, grp in rows.groupby(["family", "value", "currency", "period"], sort=True):
+    for key, grp in rows.groupby(["story_id", "family", "value", "currency", "period"], sort=True):
+        key = key[1:]
         grp = _same_kind(grp)
         # a figure the what-claim already holds is not a claim of its own a second time
         if grp["doc_id"].nunique() >= 2 and not any(set(grp.index) <= c for c in covered):
@@ -238,7 +247,7 @@ def number_conflicts(numbers: pd.DataFrame) -> pd.DataFrame:
             else:
                 conflict = "agree"
             hedge = _qualifier_kind(r["qualifier"], ref_qualifier)
-            out.append({"group_id": gid, "doc_id": r["doc_id"], "value": float(r["value"]),
+            out.append({"story_id": r["story_id"], "group_id": gid, "doc_id": r["doc_id"], "value": float(r["value"]),
                         "what": r["what"], "text": r["text"], "conflict": conflict,
                         "label": r["label"], "unit": r["unit"], "scope": r["scope"],
                         "claim": claim, "qualifier": r["qualifier"],
@@ -250,8 +259,9 @@ def number_conflicts(numbers: pd.DataFrame) -> pd.DataFrame:
     return table.drop(columns=["_group", "_start"]).reset_index(drop=True)
 
 
-def number_claims(numbers: pd.DataFrame, dates: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per claim shared across documents (see :func:`number_conflicts`).
+def number_claims(numbers: pd.DataFrame, dates: pd.DataFrame | None = None,
+                  stories: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per claim shared across documents of one story (see :func:`number_conflicts`).
 
     Parameters
     ----------
@@ -260,12 +270,14 @@ def number_claims(numbers: pd.DataFrame, dates: pd.DataFrame | None = None) -> p
     dates : pandas.DataFrame, optional
         Output of :func:`analysis.statements.date_claims.date_claims`: the date
         claims, appended after the numeric ones.
+    stories : pandas.DataFrame, optional
+        ``stories.csv``, as for :func:`number_conflicts`.
 
     Returns
     -------
     pandas.DataFrame
         Numeric claims sorted by ``group_id``, then the date claims:
-        ``group_id``, ``claim`` (readable name), ``unit``, ``value`` (the
+        ``story_id`` (the story whose documents state the claim), ``group_id``, ``claim`` (readable name), ``unit``, ``value`` (the
         reference value; NaN for a date), ``currency``, ``period``, ``what``
         (the reference description), ``n_docs`` (documents stating it),
         ``status`` (``agree`` when every mention agrees, value and hedge, else
@@ -273,8 +285,8 @@ def number_claims(numbers: pd.DataFrame, dates: pd.DataFrame | None = None) -> p
         (``number`` or ``date``) and ``date`` (a date claim's reference date,
         TimeML value; "" for numbers).
     """
-    conflicts = number_conflicts(numbers)
-    rows = _claim_rows(numbers)
+    conflicts = number_conflicts(numbers, stories)
+    rows = _claim_rows(numbers, stories)
     out = []
     for gid, grp in conflicts.groupby("group_id", sort=False):   # already in group order
         agree = grp[grp["conflict"] == "agree"]
@@ -282,7 +294,7 @@ def number_claims(numbers: pd.DataFrame, dates: pd.DataFrame | None = None) -> p
         match = rows[(rows["doc_id"] == ref["doc_id"]) & (rows["text"] == ref["text"])]
         currency = match["currency"].iloc[0] if not match.empty else ""
         period = match["period"].iloc[0] if not match.empty else ""
-        out.append({"group_id": gid, "claim": ref["claim"], "unit": ref["unit"],
+        out.append({"story_id": ref["story_id"], "group_id": gid, "claim": ref["claim"], "unit": ref["unit"],
                     "value": float(ref["value"]), "currency": currency, "period": period,
                     "what": ref["what"], "n_docs": int(grp["doc_id"].nunique()),
                     "status": "agree" if (grp["kind"] == "agree").all() else "conflict",

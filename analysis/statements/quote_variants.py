@@ -15,13 +15,14 @@ import re
 import numpy as np
 import pandas as pd
 
+from analysis.overlap.stories import story_of
 from analysis.statements.quote_reference import choose_reference, derivation_sources, short_quote_links
 from analysis.statements.quotes import SCARE_MAX_WORDS
 from analysis.statements.speakers import speakers_agree
 from analysis.text.lemmas import stop_words
 from analysis.text.words import normalise_word, words
 
-VARIANT_COLUMNS = ["group_id", "speaker", "doc_id", "quote_id", "text", "differs", "diff", "label",
+VARIANT_COLUMNS = ["story_id", "group_id", "speaker", "doc_id", "quote_id", "text", "differs", "diff", "label",
                    "reference_quote_id", "reference_doc_id", "reference_basis"]
 
 #: Words of context kept either side of a change in a compact diff.
@@ -108,8 +109,8 @@ def _diff_string(ref_display, row_display, ops) -> str:
 
 
 def quote_variants(quotes: pd.DataFrame, derivation: pd.DataFrame | None = None,
-                   docs: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Group renderings of the same statement across documents and diff them.
+                   docs: pd.DataFrame | None = None, stories: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Group renderings of the same statement across documents of one story and diff them.
 
     Two quoted spans (quotations or scare phrases of two words or more) render
     the same statement when their words match in order over most of the shorter
@@ -121,6 +122,7 @@ def quote_variants(quotes: pd.DataFrame, derivation: pd.DataFrame | None = None,
     needs ``docs``): "false", "fake" and "groundless" said of one report.
     Speakers are compared on ``canonical_speaker`` when the table has it
     (:func:`analysis.statements.speaker_aliases.speaker_aliases`).
+    Only quotations of one story are compared.
     Groups are the connected components of that relation; only groups
     spanning two documents or more are kept. Each group's reference rendering
     is chosen by :func:`analysis.statements.quote_reference.choose_reference`:
@@ -137,12 +139,16 @@ def quote_variants(quotes: pd.DataFrame, derivation: pd.DataFrame | None = None,
     docs : pandas.DataFrame, optional
         Corpus table (``doc_id``, ``body``) of the quotes, for comparing short
         quotations by their sentences.
+    stories : pandas.DataFrame, optional
+        ``stories.csv`` (:func:`analysis.overlap.stories.find_stories`); without
+        it every document is in one story (:data:`analysis.overlap.stories.ONE_STORY`).
 
     Returns
     -------
     pandas.DataFrame
         One row per member quote, sorted by ``group_id`` then ``doc_id`` and
-        ``quote_id``: ``group_id`` (str, ``"qv<NN>"`` numbered by first
+        ``quote_id``: ``story_id`` (the story of the group's documents),
+        ``group_id`` (str, ``"qv<NN>"`` numbered across the corpus by first
         appearance), ``speaker``, ``doc_id``, ``quote_id``, ``text`` (as in the
         quotes table), ``differs`` (bool: its wording departs from the
         reference's where the two overlap; punctuation, case and a longer or
@@ -162,6 +168,7 @@ def quote_variants(quotes: pd.DataFrame, derivation: pd.DataFrame | None = None,
     rows = quotes.reset_index(drop=True)
     if "label" not in rows.columns:
         rows = rows.assign(label=rows["doc_id"])
+    story = story_of(rows["doc_id"], stories).tolist()
     display = [_display_words(str(t)) for t in rows["text"]]
     norm = [[_norm(w) for w in words] for words in display]
     candidates = [i for i, words in enumerate(norm) if sum(1 for w in words if w) >= 2]
@@ -175,14 +182,18 @@ def quote_variants(quotes: pd.DataFrame, derivation: pd.DataFrame | None = None,
     for i in candidates:
         partners = set().union(*(index.get(w, set()) for w in set(norm[i]) if w and w not in stop))
         edges += [(i, j) for j in sorted(p for p in partners if p > i)
-                  if _matches(rows, norm, i, j, stop)]
+                  if story[i] == story[j] and _matches(rows, norm, i, j, stop)]
     linked = {i for edge in edges for i in edge}
     component = connected_groups(len(rows), edges)
     if docs is not None and "sentence_start" in rows.columns:
         short = [i for i in range(len(rows)) if i not in linked and rows.at[i, "kind"] == "quote"
                  and 1 <= sum(1 for w in norm[i] if w) <= SCARE_MAX_WORDS]
         anchors = _sentence_groups(rows, short, linked, component)
-        edges += short_quote_links(rows, docs, short, anchors)
+        by_story: dict[str, list[int]] = {}
+        for i in short:
+            by_story.setdefault(story[i], []).append(i)
+        for members in by_story.values():   # short quotes of one story only
+            edges += short_quote_links(rows, docs, members, anchors)
         component = connected_groups(len(rows), edges)
         candidates = sorted(set(candidates) | set(short))
     groups: dict[int, list[int]] = {}
@@ -202,7 +213,7 @@ def quote_variants(quotes: pd.DataFrame, derivation: pd.DataFrame | None = None,
         for i in members:
             ops = _core_opcodes(norm[ref], norm[i])
             diff = _diff_string(display[ref], display[i], ops) if i != ref else ""
-            out.append({"group_id": f"qv{g:02d}", "speaker": rows.at[i, "speaker"],
+            out.append({"story_id": story[i], "group_id": f"qv{g:02d}", "speaker": rows.at[i, "speaker"],
                         "doc_id": rows.at[i, "doc_id"], "quote_id": rows.at[i, "quote_id"],
                         "text": rows.at[i, "text"], "differs": bool(diff), "diff": diff,
                         "label": rows.at[i, "label"], "reference_quote_id": rows.at[ref, "quote_id"],
