@@ -182,7 +182,7 @@ def test_quotes_section_tables(sections):
     quotes = sections["quotes"]
     assert {"rendering", "canonical_speaker", "sentence_start", "sentence_end"} <= set(quotes.columns)
     variants = sections["quote_variants"]
-    assert list(variants.columns[:8]) == ["group_id", "speaker", "doc_id", "quote_id", "text",
+    assert list(variants.columns[:9]) == ["story_id", "group_id", "speaker", "doc_id", "quote_id", "text",
                                           "differs", "diff", "label"]
     for row in variants.itertuples():
         ref = variants[variants["quote_id"] == row.reference_quote_id]
