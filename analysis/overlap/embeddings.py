@@ -127,26 +127,28 @@ class Encoder:
         wanted = {key: text for key, text in zip(keys, texts) if key not in self._memory}
         encode = backends.encode_numpy if self.backend == "numpy" else backends.encode_st
         self._fill(self._memory, self._sentences, wanted,
-                   lambda batch: encode(batch, self.batch_size), legacy=self._read_legacy)
+                   lambda batch: encode(batch, self.batch_size), self._stored_or_old)
         out = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
         for row, key in enumerate(keys):
             out[row] = self._memory[key]
         return out
 
-    def _fill(self, memory: dict, store: ShardStore | None, wanted: dict[str, str], compute, legacy) -> None:
+    def _fill(self, memory: dict, store: ShardStore | None, wanted: dict[str, str], compute, stored_or_old) -> None:
         """Put the vectors of ``wanted`` (key -> text) into ``memory``: from the shards, then
-        from the per-sentence files of the old cache, else computed a shard at a time and written."""
+        from the per-sentence files of the old cache, else computed a shard at a time and written.
+        ``stored_or_old(key, text, rows)`` checks a shard's rows (None: unfit), or with ``rows``
+        None reads the old cache's file (None: absent)."""
         if not wanted:
             return
         if store is not None:
             for key, stored in store.get(list(wanted)).items():
-                vector = legacy(key, wanted[key], stored)
+                vector = stored_or_old(key, wanted[key], stored)
                 if vector is not None:
                     memory[key] = vector
             old = {}
             for key, text in wanted.items():
                 if key not in memory:
-                    vector = legacy(key, text, None)
+                    vector = stored_or_old(key, text, None)
                     if vector is not None:
                         old[key] = memory[key] = vector
             for start in range(0, len(old), SHARD_TEXTS):   # the old cache, moved into shards
@@ -161,7 +163,7 @@ class Encoder:
             for key, vector in zip(part, vectors):
                 memory[key] = vector
 
-    def _read_legacy(self, key: str, text: str, stored: np.ndarray | None) -> np.ndarray | None:
+    def _stored_or_old(self, key: str, text: str, stored: np.ndarray | None) -> np.ndarray | None:
         """A sentence vector: ``stored`` (a shard's rows) checked, or else the old cache's file."""
         if stored is not None:
             return stored[0] if stored.shape == (1, DIMENSIONS) else None
@@ -198,13 +200,13 @@ class Encoder:
         def compute(batch):
             return [v.astype(np.float16) for v in backends.encode_tokens_numpy(batch, self.batch_size)]
 
-        def legacy(key, text, stored):
+        def stored_or_old(key, text, stored):
             if stored is not None:
                 return stored if stored.shape == (n_tokens[key], DIMENSIONS) else None
             return _read_old_file(self.cache_dir / "tokens" / key[:2] / f"{key}.npy",
                                   (n_tokens[key], DIMENSIONS), np.float16)
 
-        self._fill(self._token_memory, self._tokens, wanted, compute, legacy)
+        self._fill(self._token_memory, self._tokens, wanted, compute, stored_or_old)
         return [TokenVectors(tokens, self._token_memory[key].astype(np.float32))
                 for key, tokens in zip(keys, pieces)]
 
