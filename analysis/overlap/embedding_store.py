@@ -45,10 +45,11 @@ import numpy as np
 
 from analysis.overlap.embedding_model import DIMENSIONS
 
-#: Texts encoded, then written, per shard. Chosen on BBC News (bench/bench_cache.py):
-#: the numpy encoder runs about 60-100 sentences a second on one core of the
-#: 2-core test machine, so a stopped run loses at most 10-20 s of work, and
-#: BBC's 2,225 articles (about 38,000 sentences) make about 40 files, not 38,141.
+#: Texts encoded, then written, per shard. Set by hand and measured on BBC News
+#: (python -m bench.bench_cache, 300 articles, 6,043 sentences): 6 shard files
+#: instead of 6,043 per-sentence files; the numpy encoder ran 18 sentences a
+#: second on the shared 2-core machine (load 11), so a stopped run loses at most
+#: about a minute of work; BBC's 2,225 articles (38,141 sentences) make 38 files.
 SHARD_TEXTS = 1024
 
 SUFFIX = ".shard"
