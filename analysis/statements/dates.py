@@ -228,7 +228,9 @@ def _event(span) -> tuple[str, str, bool]:
     if span is None or len(span) == 0:
         return "", "", False
     tok = span.root
-    while tok.head is not tok and (tok in span or tok.dep_ in ("prep", "pobj", "npadvmod",
+    # Token objects are made afresh on each access: compare positions, not identity (with
+    # ``is`` the loop never ended on a date phrase that is its sentence's root, "Monday.").
+    while tok.head.i != tok.i and (tok in span or tok.dep_ in ("prep", "pobj", "npadvmod",
                                                                "advmod", "amod", "compound", "conj",
                                                                "appos")
                                    or tok.pos_ == "ADP"):
