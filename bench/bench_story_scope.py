@@ -12,6 +12,11 @@ whole corpus as one story (before: ``stories=None``) and within the stories of
 them). Printed per table: claims (groups), groups with a conflict, groups
 whose documents belong to two stories or more, and the time.
 
+Measured (1,000 articles, 945 stories, 11,322 numbers, 3,431 dates; ``--skip-before-dates``,
+since pairing 3,431 date mentions over the whole corpus is quadratic): number claims 581 before,
+543 of them with a conflict and 559 spanning two stories or more; 123 after, 15 with a conflict,
+none across stories; date groups after: 136, 4 with a conflict (15 s).
+
 Run: ``python -m bench.bench_story_scope [--n N] [--data DIR] [--skip-before-dates]``
 (1,000 articles: the spaCy parse takes a few minutes).
 """
