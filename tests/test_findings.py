@@ -183,7 +183,7 @@ def test_build_findings_ranks_numbers_and_skips_absent_tables():
     assert set(only_quotes["kind"]) == {"altered_quote"}
     assert build_findings({}).empty and list(build_findings({}).columns) == FINDING_COLUMNS
     assert {builder.table for builder in BUILDERS} == {"derivation", "quote_variants", "number_conflicts",
-                                                        "date_conflicts", "statement_changes"}
+                                                        "date_conflicts", "statement_changes", "stories"}
 
 
 def test_statements_name_outlets_by_label_and_anchors_are_unique():

@@ -1,0 +1,129 @@
+"""Omission findings (issue 14): the rule on hand-made tables, then measured on tests/data/omissions."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis.findings.omissions import OMISSION_MIN_SHARE, omission_findings
+from analysis.findings.registry import build_findings
+from analysis.report.finding_sentences import with_statements
+
+DOCS = ["a", "b", "c", "d"]
+
+
+def sentences(docs=DOCS, n=3):
+    """Three sentences of 100 characters per document."""
+    return pd.DataFrame([(d, k, 100 * k, 100 * k + 99, f"{d} sentence {k}") for d in docs for k in range(n)],
+                        columns=["doc_id", "sent", "start", "end", "text"])
+
+
+def figure_tables(**extra):
+    """Story S1 = a, b, c, d. '120 workers' is stated by a, b, c (sentence 0); d says something else."""
+    numbers = pd.DataFrame({
+        "doc_id": ["a", "b", "c", "d"], "value": [120.0, 120.0, 120.0, 7.0], "unit": ["people"] * 3 + ["count"],
+        "what": ["worker", "worker", "employee", "boat"], "text": ["120", "120", "one hundred and twenty", "7"],
+        "start": [10, 10, 10, 110], "currency": "", "vague": False})
+    conflicts = pd.DataFrame({"group_id": "nc01", "doc_id": ["a", "b", "c"], "value": 120.0, "unit": "people",
+                              "text": ["120", "120", "one hundred and twenty"], "conflict": "agree",
+                              "claim": "120 workers", "currency": ""})
+    tables = {"stories": pd.DataFrame({"story_id": "S1", "doc_id": DOCS}), "numbers": numbers,
+              "number_conflicts": conflicts, "sentences": sentences()}
+    tables.update(extra)
+    return tables
+
+
+def test_a_figure_most_documents_state_is_an_omission_of_the_one_that_does_not():
+    found = omission_findings(figure_tables())
+    assert found[["kind", "doc_id", "other_doc_id", "strength", "topic"]].values.tolist() == [
+        ["omission", "d", "a", 0.75, "120 workers"]]
+    assert found.loc[0, "evidence"] == "number_conflicts.csv rows 1;2;3"
+    assert found.loc[0, "other_text"] == "a sentence 0" and found.loc[0, "text"] == ""
+    assert 0.5 < OMISSION_MIN_SHARE + 0.25 <= found.loc[0, "strength"] < 1
+
+
+def test_the_same_value_in_other_words_is_no_omission():
+    tables = figure_tables()
+    tables["numbers"] = pd.concat([tables["numbers"], pd.DataFrame({
+        "doc_id": ["d"], "value": [120.0], "unit": ["count"], "what": ["staff"], "text": ["a hundred and twenty"],
+        "start": [210], "currency": [""], "vague": [False]})], ignore_index=True)
+    assert omission_findings(tables).empty
+
+
+def test_a_linked_sentence_with_a_figure_reports_it_and_one_without_does_not():
+    # d's sentence 1 is aligned to a's sentence 0 (the figure's): a linked sentence stating a figure of the
+    # kind (here a vague one, "dozens of workers") tells the fact in other words; without a figure it is
+    # the statement with the figure left out (a clause kept), so d still omits the figure.
+    link = pd.DataFrame({"doc_a": ["d"], "sent_a": [1], "doc_b": ["a"], "sent_b": [0], "sents_b": ["0"],
+                         "kind": ["paraphrase"]})
+    tables = figure_tables(sentence_alignment=link)
+    tables["numbers"].loc[3, ["value", "unit", "vague", "start"]] = [float("nan"), "people", True, 110]
+    assert omission_findings(tables).empty
+    tables = figure_tables(sentence_alignment=link)  # d's figure (7 boats) is in its sentence 1, not a count
+    tables["numbers"].loc[3, "start"] = 150
+    assert omission_findings(tables).empty  # a count all the same: the kit cannot tell 7 boats is not it
+    tables["numbers"] = tables["numbers"].head(3)
+    assert omission_findings(tables)["doc_id"].tolist() == ["d"]
+    related = figure_tables(sentence_alignment=link.assign(kind="related"))
+    related["numbers"].loc[3, ["value", "unit", "vague", "start"]] = [float("nan"), "people", True, 110]
+    assert omission_findings(related)["doc_id"].tolist() == ["d"]  # "related" is no link
+
+
+def test_a_fact_of_one_outlet_or_of_half_the_story_is_no_omission():
+    tables = figure_tables()
+    tables["number_conflicts"] = tables["number_conflicts"].head(2)  # a and b of 4: not most
+    tables["numbers"] = tables["numbers"].drop(index=2)
+    assert omission_findings(tables).empty
+    tables["number_conflicts"] = tables["number_conflicts"].head(1)
+    tables["numbers"] = tables["numbers"].drop(index=1)
+    assert omission_findings(tables).empty
+
+
+def test_only_within_a_story_and_never_under_three_documents():
+    other_story = figure_tables(stories=pd.DataFrame({"story_id": ["S1", "S1", "S1", "S2"], "doc_id": DOCS}))
+    assert omission_findings(other_story).empty  # d is another story's: it leaves nothing out of this one
+    tables = figure_tables(stories=pd.DataFrame({"story_id": "S1", "doc_id": ["a", "b"]}))
+    assert omission_findings(tables).empty
+
+
+def test_an_identical_copy_counts_once_and_a_text_not_in_english_is_not_read():
+    copy = pd.DataFrame({"source": ["a"], "derived": ["b"], "relation": ["identical"]})
+    # a and its copy b are one text: c and the a/b text state it (2 of 3 documents), d omits it
+    found = omission_findings(figure_tables(derivation=copy))
+    assert found[["doc_id", "strength"]].values.tolist() == [["d", pytest.approx(2 / 3, abs=1e-6)]]
+    assert found.loc[0, "evidence"] == "number_conflicts.csv rows 1;2;3"
+    foreign = pd.DataFrame({"doc_id": DOCS, "language": ["en", "en", "en", "ru"]})
+    assert omission_findings(figure_tables(documents=foreign)).empty  # the figures of d were never read
+
+
+def test_a_quotation_rendered_without_marks_is_reported():
+    variants = pd.DataFrame({"group_id": "qv01", "speaker": "Ana Brook", "doc_id": ["a", "b", "c"],
+                             "quote_id": ["a-q1", "b-q1", "c-q1"], "text": "the roof was gone"})
+    quotes = pd.DataFrame({"quote_id": ["a-q1", "b-q1", "c-q1"], "start": [205, 205, 5]})
+    tables = {"stories": pd.DataFrame({"story_id": "S1", "doc_id": DOCS}), "quote_variants": variants,
+              "quotes": quotes, "sentences": sentences()}
+    found = omission_findings(tables)
+    assert found[["doc_id", "topic", "other_text", "evidence"]].values.tolist() == [
+        ["d", "Ana Brook: the roof was gone", "a sentence 2", "quote_variants.csv rows 1;2;3"]]
+    indirect = pd.DataFrame({"quote_id": ["a-q1"], "rendering_doc_id": ["d"], "start": [10]})
+    assert omission_findings({**tables, "quote_renderings": indirect}).empty
+
+
+def test_facts_left_out_of_one_sentence_are_one_finding_stated_plainly():
+    tables = figure_tables()
+    votes = pd.DataFrame({"group_id": "nc02", "doc_id": ["a", "b", "c"], "value": 12.0, "unit": "count",
+                          "text": "12", "conflict": "agree", "claim": "12 votes", "currency": ""})
+    tables["number_conflicts"] = pd.concat([tables["number_conflicts"], votes], ignore_index=True)
+    tables["numbers"] = pd.concat([tables["numbers"], pd.DataFrame({
+        "doc_id": ["a", "b", "c"], "value": 12.0, "unit": "count", "what": "vote", "text": "12",
+        "start": [40, 40, 40], "currency": "", "vague": False})], ignore_index=True)
+    found = omission_findings(tables)
+    assert found[["doc_id", "topic", "evidence"]].values.tolist() == [
+        ["d", "120 workers; 12 votes", "number_conflicts.csv rows 1;2;3;4;5;6"]]
+    docs = pd.DataFrame({"doc_id": DOCS, "outlet": ["Wire", "Daily", "Post", "Herald"],
+                         "label": ["Wire", "Daily", "Post", "Herald"]})
+    stated = with_statements(build_findings(tables, DOCS), docs)
+    assert stated.loc[0, "statement"] == (
+        "Herald leaves out facts “120 workers”; “12 votes”, which 75% of the documents of its story report; "
+        "Wire, for one, writes “a sentence 0”.")
+    assert stated.loc[0, ["kind", "section"]].tolist() == ["omission", "numbers"]
