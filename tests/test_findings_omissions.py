@@ -127,3 +127,66 @@ def test_facts_left_out_of_one_sentence_are_one_finding_stated_plainly():
         "Herald leaves out facts “120 workers”; “12 votes”, which 75% of the documents of its story report; "
         "Wire, for one, writes “a sentence 0”.")
     assert stated.loc[0, ["kind", "section"]].tolist() == ["omission", "numbers"]
+
+
+# ---------------------------------------------------------------- measured on the hand-annotated set
+
+def _matches(keys: str, topic: str) -> bool:
+    """Whether a finding's fact names an annotated fact: one of its keys, not inside a longer number."""
+    import re
+
+    return any(re.search(rf"(?<![0-9]){re.escape(key)}(?![0-9])", topic, flags=re.I)
+               for key in keys.split(";") if key)
+
+
+@pytest.fixture(scope="module")
+def annotated_run():
+    from analysis.report.pipeline import findings_tables, open_corpus, overlap_tables
+    from conftest import ROOT
+
+    folder = ROOT / "tests" / "data" / "omissions"
+    analysis = open_corpus(folder / "corpus")
+    findings = findings_tables(analysis)["findings"]
+    facts = pd.read_csv(folder / "facts.csv", keep_default_na=False)
+    return analysis, findings, facts, overlap_tables(analysis)["derivation"]
+
+
+@pytest.mark.slow
+def test_omissions_on_the_annotated_set(annotated_run):
+    _, findings, facts, _ = annotated_run
+    found = findings[findings["kind"] == "omission"]
+    expected = [(doc, fact.fact) for fact in facts.itertuples() for doc in fact.omitted_by.split(";") if doc]
+    story_of = {doc: fact.story for fact in facts.itertuples()
+                for doc in (fact.reported_by + ";" + fact.omitted_by).split(";") if doc}
+    right, hits = [], set()
+    for row in found.itertuples():
+        named = [fact for fact in facts.itertuples() if fact.story == story_of[row.doc_id]
+                 and _matches(fact.keys, row.topic)]
+        matched = [(row.doc_id, fact.fact) for fact in named if row.doc_id in fact.omitted_by.split(";")]
+        right.append(bool(matched))
+        hits.update(matched)
+    precision = sum(right) / len(right) if right else 1.0
+    recall = len(hits & set(expected)) / len(expected)
+    wrong = found[[not r for r in right]][["doc_id", "topic"]].values.tolist()
+    # an omission is a claim of absence: not one wrong; and most of what the annotator found
+    assert precision == 1.0, wrong
+    assert recall >= 0.8, sorted(set(expected) - hits)
+    assert len(found) <= len(expected) + 1  # each omission stated about once (facts of one sentence merge)
+
+
+@pytest.mark.slow
+def test_an_identical_pair_sits_side_by_side_in_the_derivation_graph(annotated_run):
+    import math
+
+    from analysis.figures.overlap import graph_positions
+
+    analysis, _, _, derivation = annotated_run
+    identical = derivation[derivation["relation"] == "identical"]
+    assert len(identical) == 1
+    pair = identical.iloc[0]["source"], identical.iloc[0]["derived"]
+    ids = analysis.docs["doc_id"].tolist()
+    assert set(pair) == {"fire_copy", "fire_wire"} and abs(ids.index(pair[0]) - ids.index(pair[1])) == len(ids) // 2
+    drawn = derivation[derivation["drawn"].astype(bool)]
+    position = graph_positions(drawn, ids)
+    # corpus order put the two texts across the circle; now one step apart
+    assert math.dist(position[pair[0]], position[pair[1]]) == pytest.approx(2 * math.sin(math.pi / len(ids)))
