@@ -107,6 +107,11 @@ def test_a_quotation_rendered_without_marks_is_reported():
         ["d", "Ana Brook: the roof was gone", "a sentence 2", "quote_variants.csv rows 1;2;3"]]
     indirect = pd.DataFrame({"quote_id": ["a-q1"], "rendering_doc_id": ["d"], "start": [10]})
     assert omission_findings({**tables, "quote_renderings": indirect}).empty
+    # rendered by c without marks (c's own quotation dropped): c still reports it, and its rendering is evidence
+    renders = {**tables, "quote_variants": variants.head(2),
+               "quote_renderings": indirect.assign(rendering_doc_id="c")}
+    assert omission_findings(renders)[["doc_id", "evidence"]].values.tolist() == [
+        ["d", "quote_variants.csv rows 1;2 | quote_renderings.csv row 1"]]
 
 
 def test_facts_left_out_of_one_sentence_are_one_finding_stated_plainly():

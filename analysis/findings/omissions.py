@@ -139,10 +139,13 @@ def _quote_facts(tables, sentence_of) -> list[dict]:
         start = dict(zip(quotes["quote_id"].astype(str), quotes["start"]))
     renderings = tables.get("quote_renderings")
     rendered: dict[str, set] = {}
+    rendering_rows: dict[str, list] = {}
     if renderings is not None and not renderings.empty:
-        for quote_id, doc_id, at in zip(renderings["quote_id"].astype(str), renderings["rendering_doc_id"].astype(str),
-                                        renderings["start"]):
+        for row, (quote_id, doc_id, at) in enumerate(zip(renderings["quote_id"].astype(str),
+                                                         renderings["rendering_doc_id"].astype(str),
+                                                         renderings["start"])):
             rendered.setdefault(quote_id, set()).add((doc_id, sentence_of(doc_id, at)))
+            rendering_rows.setdefault(quote_id, []).append((row, doc_id))
     facts = []
     for _, group in variants.groupby("group_id", sort=False):
         speaker = str(group["speaker"].iloc[0])
@@ -153,6 +156,7 @@ def _quote_facts(tables, sentence_of) -> list[dict]:
             "table": "quote_variants",
             "rows": list(group.index), "row_docs": list(group["doc_id"].astype(str)),
             "docs": set(group["doc_id"].astype(str)) | {d for d, _ in also},
+            "more_rows": [row for q in group["quote_id"].astype(str) for row in rendering_rows.get(q, [])],
             "sentences": {(str(d), sentence_of(d, start.get(str(q)))) for d, q in zip(group["doc_id"],
                                                                                     group["quote_id"])} | also})
     return facts
@@ -298,7 +302,8 @@ def omission_findings(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
         merged facts ``"; "``-separated), ``text`` ``""`` (the document has no
         wording of it), ``other_text`` the reference's sentence stating it (its
         quotation when the sentence is unknown), ``evidence`` the rows of the
-        fact's table(s) naming the reporting documents.
+        fact's table(s) naming the reporting documents (and, for a quotation,
+        the ``quote_renderings`` rows of its renderings without marks).
     """
     stories, copies = _stories(tables)
     if sum(len(docs) for docs in stories.values()) < OMISSION_MIN_DOCUMENTS:
@@ -342,6 +347,8 @@ def omission_findings(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
             for item in merged:  # the rows of the reporting documents, table by table
                 evidence.setdefault(item[0]["table"], set()).update(
                     row for row, d in zip(item[0]["rows"], item[0]["row_docs"]) if copies.get(d, d) in item[4])
+                evidence.setdefault("quote_renderings", set()).update(  # quotations rendered without marks
+                    row for row, d in item[0].get("more_rows", []) if copies.get(d, d) in item[4])
             rows.append(("omission", doc, reference, round(k / n, 6), "",
                          "; ".join(dict.fromkeys(item[0]["name"] for item in merged)), "",
                          sentence or fact["name"],
