@@ -129,7 +129,7 @@ def test_facts_left_out_of_one_sentence_are_one_finding_stated_plainly():
                          "label": ["Wire", "Daily", "Post", "Herald"]})
     stated = with_statements(build_findings(tables, DOCS), docs)
     assert stated.loc[0, "statement"] == (
-        "Herald leaves out facts “120 workers”; “12 votes”, which 75% of the documents of its story report; "
+        "Herald leaves out the figures “120 workers”; “12 votes”, which 75% of the documents of its story report; "
         "Wire, for one, writes “a sentence 0”.")
     assert stated.loc[0, ["kind", "section"]].tolist() == ["omission", "numbers"]
 
