@@ -195,3 +195,24 @@ def test_an_identical_pair_sits_side_by_side_in_the_derivation_graph(annotated_r
     position = graph_positions(drawn, ids)
     # corpus order put the two texts across the circle; now one step apart
     assert math.dist(position[pair[0]], position[pair[1]]) == pytest.approx(2 * math.sin(math.pi / len(ids)))
+
+
+def test_a_fact_belongs_to_the_story_of_the_documents_that_state_it():
+    # a and b (story S1) date the reopening 3 June; in story S2, e and f write "3 June" too (another
+    # event) and g does not: the S1 fact is no omission of g, nor of S1's c and d (2 of 4: not most)
+    stories = pd.DataFrame({"story_id": ["S1"] * 4 + ["S2"] * 3, "doc_id": DOCS + ["e", "f", "g"]})
+    conflicts = pd.DataFrame({"group_id": "dc01", "doc_id": ["a", "b"], "value": "2024-06-03",
+                              "conflict": "agree", "claim": "2024-06-03 (reopen)", "sentence": [1, 1]})
+    dates = pd.DataFrame({"doc_id": ["a", "b", "e", "f"], "value": "2024-06-03", "sentence": [1, 1, 0, 0],
+                          "text": "3 June"})
+    tables = {"stories": stories, "date_conflicts": conflicts, "dates": dates,
+              "sentences": sentences(DOCS + ["e", "f", "g"])}
+    assert omission_findings(tables).empty
+    # with c stating it too (written with a number, outside the group), 3 of 4: d leaves it out
+    tables["dates"] = pd.concat([dates, pd.DataFrame({"doc_id": ["c"], "value": ["2024-06-03"], "sentence": [2],
+                                                      "text": ["June 3"]})], ignore_index=True)
+    assert omission_findings(tables)[["doc_id", "topic", "strength"]].values.tolist() == [
+        ["d", "2024-06-03 (reopen)", 0.75]]
+    # a weekday resolved to that date is not enough to count c (another event of that day would match)
+    tables["dates"].loc[4, "text"] = "Monday"
+    assert omission_findings(tables).empty

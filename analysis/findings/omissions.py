@@ -324,12 +324,17 @@ def omission_findings(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     if sentence_table is not None and not sentence_table.empty:
         texts = {(str(d), int(s)): str(t) for d, s, t in zip(sentence_table["doc_id"], sentence_table["sent"],
                                                              sentence_table["text"])}
+    story_of = {doc: story for story, docs in stories.items() for doc in docs}
+    facts_of: dict[str, list[dict]] = {}  # a fact belongs to the stories of the documents its table names
+    for fact in facts:
+        for story in dict.fromkeys(story_of[d] for d in sorted(fact["docs"]) if d in story_of):
+            facts_of.setdefault(story, []).append(fact)
     omitted: dict[str, list[tuple]] = {}
-    for docs in stories.values():
+    for story_id, docs in stories.items():
         if len(docs) < OMISSION_MIN_DOCUMENTS:
             continue
         story = set(docs)
-        for fact in facts:
+        for fact in facts_of.get(story_id, []):
             reporting = fact["docs"] & story
             reporting |= {d for d in story - reporting if _reports(fact, d, seen, strict=True)}
             if len(reporting) < OMISSION_MIN_REPORTING or len(reporting) <= OMISSION_MIN_SHARE * len(docs):
