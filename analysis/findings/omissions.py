@@ -3,25 +3,31 @@
 A *fact* here is something the kit already finds across documents: a figure
 shared by several outlets (a group of ``number_conflicts``), a dated event (a
 group of ``date_conflicts`` with a known date), a quoted statement (a group of
-``quote_variants``). Each group names the documents that report the fact; a
-document of the same story that is not among them still *reports* it, in other
-words, when
+``quote_variants``). The evidence is read two ways (:func:`_reports`):
 
-- it states the same value: a figure of the same normalised value and kind
-  (money in the same currency, a percentage, a count of people or things) in
-  ``numbers``, whatever its wording ("€4.5m", "4.5 million euros",
-  "one hundred and twenty"); a date of the same resolved value in ``dates``;
-- it renders the quotation without its marks (``quote_renderings``: the same
-  words, or indirect speech);
-- one of its sentences is linked to a sentence stating the fact by the sentence
-  alignment (``sentence_alignment``, any linked kind: copy, near copy,
-  paraphrase, partial, distorted; a distorted link reports the fact with a
-  detail changed, a conflict and not an omission). ``related`` is not a link:
-  the aligner gives it to sentences of one story that are merely close.
+**Who reports it** (to decide whether most of the story does): the documents
+the fact's group names; those that render the quotation without its marks
+(``quote_renderings``: the same words, or indirect speech); a document whose
+sentence, linked by the sentence alignment to one stating the fact, states the
+same value; a document that writes the fact's date with a number ("3 June").
 
-Only what is left is an omission. The rule (:func:`omission_findings`) is
-deliberately one-sided: an omission is a claim of absence, so every way the kit
-has of seeing the fact in the document counts as presence.
+**Whether a document leaves it out** (once most report it): it does not when
+it is among those, nor when it states the same value anywhere (a figure of the
+same normalised value and kind, money in the same currency, a percentage, a
+count of people or things, whatever its wording: "€4.5m", "4.5 million euros",
+"one hundred and twenty"; a date of the same resolved value), nor when one of
+its sentences is linked to a sentence stating the fact (``sentence_alignment``,
+any linked kind: copy, near copy, paraphrase, partial, distorted) and, for a
+figure or a date, that sentence states a figure of the kind (a vague one too:
+"dozens of workers") or a date: the fact told in other words, or with a detail
+changed, which is a conflict and not an omission. A linked sentence without any
+figure is the statement with its figure left out (the clause a copy kept).
+``related`` is not a link: the aligner gives it to sentences of one story that
+are merely close.
+
+The rule (:func:`omission_findings`) is deliberately one-sided: an omission is
+a claim of absence, so the evidence of presence is read loosely, and the
+evidence that most of the story reports a fact strictly.
 """
 
 from __future__ import annotations
