@@ -216,3 +216,11 @@ def test_a_fact_belongs_to_the_story_of_the_documents_that_state_it():
     # a weekday resolved to that date is not enough to count c (another event of that day would match)
     tables["dates"].loc[4, "text"] = "Monday"
     assert omission_findings(tables).empty
+
+
+def test_key_findings_name_omissions_among_what_was_looked_for():
+    from analysis.findings.registry import FINDING_COLUMNS
+    from analysis.report.findings_view import key_findings
+
+    nothing = pd.DataFrame({c: [] for c in FINDING_COLUMNS + ["statement", "anchor"]})
+    assert "conflicting figure or omission between these documents" in key_findings(nothing).text
