@@ -83,9 +83,16 @@ def _change(kind: str, label: str, a: str, b: str) -> Change:
 
 
 def attribution(a: SentenceFacts, b: SentenceFacts) -> list[Change]:
-    """``attribution_change``: both sentences name who speaks, and no two speakers are one source (:func:`same_source`)."""
+    """``attribution_change``: both sentences name who speaks, and no two speakers are one source.
+
+    One source: the same canonical entity (the alias table: "the Tories" and
+    "the Conservatives"), or :func:`same_source` (a surname and the full name,
+    two descriptions of one body, a person and the body they speak for).
+    """
     sa, sb = list(dict.fromkeys(a.speakers)), list(dict.fromkeys(b.speakers))
     if not sa or not sb:
+        return []
+    if set(a.speaker_entities) & set(b.speaker_entities):
         return []
     affiliations = {k: a.affiliations.get(k, frozenset()) | b.affiliations.get(k, frozenset())
                     for k in a.affiliations.keys() | b.affiliations.keys()}

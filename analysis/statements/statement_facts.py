@@ -18,7 +18,8 @@ import pandas as pd
 
 from analysis.statements.number_words import parse_number_words
 from analysis.statements.numbers import extract_numbers
-from analysis.statements.statement_speakers import affiliations, entity_of, resolved_events
+from analysis.statements.statement_speakers import (affiliations, entity_of, resolved_events,
+                                                    speaker_entity_function)
 from analysis.statements.time_anchors import is_time_word, time_anchors
 from analysis.text.lemmas import lemma
 from analysis.text.quotation_marks import quoted_spans
@@ -88,6 +89,10 @@ class SentenceFacts:
         of (:func:`affiliations`).
     speakers : list of str
         Who its words are attributed to (speech verbs, "according to"), pronouns resolved.
+    speaker_entities : list of str
+        The canonical entity of each speaker
+        (:func:`~analysis.statements.statement_speakers.speaker_entity_function`): "the
+        Tories" and "the Conservatives" are both ``Conservative Party``.
     roles : list of (Party, Party, str)
         (agent, patient, verb lemma) of each clause with both (passives turned active).
     numbers : list of dict
@@ -112,6 +117,7 @@ class SentenceFacts:
     aliases: dict = field(default_factory=dict)
     affiliations: dict = field(default_factory=dict)
     speakers: list = field(default_factory=list)
+    speaker_entities: list = field(default_factory=list)
     roles: list = field(default_factory=list)
     numbers: list = field(default_factory=list)
     times: list = field(default_factory=list)
@@ -243,11 +249,15 @@ class DocumentFacts:
         :func:`~analysis.statements.numbers.extract_numbers` rows of this document.
     aliases : dict of str to str
         Place alias -> canonical name (:func:`place_aliases`).
+    entity_of_name : callable, optional
+        Speaker as written -> canonical entity (:func:`speaker_entity_function`);
+        without it a speaker is its own entity.
     """
 
-    def __init__(self, doc, numbers: pd.DataFrame, aliases: dict[str, str]):
+    def __init__(self, doc, numbers: pd.DataFrame, aliases: dict[str, str], entity_of_name=None):
         self.doc = doc
         self.aliases = aliases
+        self.entity_of_name = entity_of_name or str
         self.body = body = doc.text
         self.quoted = quoted_spans(body)
         quoted = self.quoted
@@ -276,6 +286,7 @@ class DocumentFacts:
         if span is None:
             return facts
         facts.speakers = [e.speaker for e in self.events if e.speaker and start <= e.pos < end]
+        facts.speaker_entities = [self.entity_of_name(s) for s in facts.speakers]
         facts.roles = clause_roles(span)
         facts.numbers = [n for n in self.numbers if n["start"] >= start and n["end"] <= end]
         facts.times = time_anchors(span)
@@ -326,7 +337,10 @@ def document_facts(parsed: dict, doc_ids, aliases: pd.DataFrame | None = None) -
     doc_ids : iterable of str
         The documents needed (ids missing from ``parsed`` are skipped).
     aliases : pandas.DataFrame, optional
-        Alias table (:func:`analysis.measures.name_matching.load_aliases`).
+        Alias table (:func:`analysis.measures.name_matching.load_aliases`): its
+        places are one place (:func:`place_aliases`), and every alias names
+        its entity as a speaker ("the Tories" and "the Conservatives" speak
+        for one party).
 
     Returns
     -------
@@ -336,4 +350,5 @@ def document_facts(parsed: dict, doc_ids, aliases: pd.DataFrame | None = None) -
     docs = pd.DataFrame({"doc_id": wanted, "body": [parsed[d].text for d in wanted]})
     numbers = extract_numbers(docs, {d: parsed[d] for d in wanted})
     places = place_aliases(aliases)
-    return {d: DocumentFacts(parsed[d], numbers[numbers["doc_id"] == d], places) for d in wanted}
+    names = speaker_entity_function(aliases) if aliases is not None and not aliases.empty else None
+    return {d: DocumentFacts(parsed[d], numbers[numbers["doc_id"] == d], places, names) for d in wanted}

@@ -179,6 +179,40 @@ def resolved_events(doc, in_quote) -> list[AttributionEvent]:
     return events
 
 
+def speaker_entity_function(aliases):
+    """Speaker as written -> the canonical entity the alias table names it by.
+
+    :func:`analysis.measures.canonical_entities.canonical_name_function` of the
+    alias table (determiner, honorific and possessive stripped: "the Tories"
+    -> ``Conservative Party``), then, for a name it does not know, the table's
+    aliases without regard to case ("the Tory party"). A name the table does
+    not know comes back bare.
+
+    Parameters
+    ----------
+    aliases : pandas.DataFrame
+        Alias table (:func:`analysis.measures.name_matching.load_aliases`).
+
+    Returns
+    -------
+    callable
+        ``str -> str``.
+    """
+    from analysis.measures.canonical_entities import canonical_name_function
+    from analysis.measures.entity_names import normalize_name
+
+    canonical = canonical_name_function(aliases)
+    folded = {normalize_name(a, t)[0].casefold(): e
+              for a, e, t in zip(aliases["alias"], aliases["entity"], aliases["entity_type"])}
+    folded.update({e.casefold(): e for e in aliases["entity"]})
+
+    def entity(speaker: str) -> str:
+        name = canonical(speaker)
+        return folded.get(name.casefold(), name)
+
+    return entity
+
+
 def _description_words(speaker: str) -> set[str]:
     words = {normalise_word(w) for w in WORD_RE.findall(speaker)}
     words = {re.sub(r"['’]s$", "", w) for w in words}
