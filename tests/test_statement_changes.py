@@ -114,6 +114,16 @@ def test_time_anchors(nlp, text, expected):
     assert {(t.slot, t.value) for t in time_anchors(nlp(text))} == expected
 
 
+@pytest.mark.parametrize("phrase", ["in 1650", "in 1850", "in 2024", "in Sept", "on Tuesday",
+                                    "next week", "last year", "yesterday", "tomorrow"])
+def test_time_anchors_and_the_date_reader_agree_on_what_is_a_date(nlp, phrase):
+    """One reader: a phrase is a time anchor of statement_changes exactly when dates.csv's reader reads it."""
+    from analysis.statements.date_rules import Reference, read_date
+
+    assert time_anchors(nlp(f"It happened {phrase}.")), phrase
+    assert read_date(phrase, Reference(2024, 6, 12)) is not None, phrase
+
+
 def test_time_anchors_conflict_only_within_a_slot(nlp):
     def anchors(text):
         return time_anchors(nlp(text))
