@@ -130,3 +130,37 @@ def test_the_alias_table_names_each_party_nickname_once():
     entity = canonical_name_function(load_aliases())
     assert {entity(n) for n in ("the Tories", "Tory Party", "the Conservatives")} == {"Conservative Party"}
     assert entity("Labour") != entity("the Tories")
+
+
+def test_a_speaker_the_other_side_cites_as_its_source_is_an_omission_not_a_change(nlp):
+    # b drops the spokesman who relayed the intelligence; the source both give is the same
+    a = "US intelligence indicates that about 1,000 fighters were killed in recent weeks, Kirby said."
+    b = "US intelligence states that about 1,000 fighters were killed in recent weeks."
+    assert (0, "attribution_change") not in changes(nlp, a, b)
+    # a source cited in a is not any speaker: another named speaker in b is still a change
+    c = "About 1,000 fighters were killed in recent weeks, according to Wagner."
+    assert (0, "attribution_change") in changes(nlp, a, c)
+    # "officials" describe nobody in particular: citing them excuses no other speaker
+    d = "Officials believe that the port will close, Kirby said."
+    e = "Officials believe that the port will close, according to Wagner."
+    assert (0, "attribution_change") in changes(nlp, d, e)
+
+
+# --------------------------------------------------------------------------- negation in a clause left out
+
+NEGATION_PAIRS = [
+    # (a, b, whether negation fires): a negation counts only in what both sentences state
+    ("The ship docked in Odesa, and the crew did not leave it.", "The ship docked in Odesa.", False),
+    ("The minister, who has not commented, flew to Paris.", "The minister flew to Paris.", False),
+    ("The scheme will start in 2008, he said, but it is not compulsory.",
+     "The scheme will start in 2008, he said.", False),
+    ("The talks are not expected to succeed.", "The talks are expected to succeed.", True),
+    ("Nobody was hurt in the blast.", "Three people were hurt in the blast.", True),
+    ("The ship docked in Odesa and unloaded grain.", "The ship docked in Odesa but did not unload.", True),
+    ("Officials did not say how many troops were sent.", "Officials said 500 troops were sent.", True),
+]
+
+
+@pytest.mark.parametrize("a, b, fires", NEGATION_PAIRS, ids=[p[0][:40] for p in NEGATION_PAIRS])
+def test_negation_counts_in_the_statement_both_make(nlp, a, b, fires):
+    assert ((0, "negation") in changes(nlp, a, b)) is fires

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from analysis.statements.speakers import SPEECH_VERBS
-from analysis.statements.statement_speakers import DESCRIPTION_WORD_MIN_RATIO, same_source
+from analysis.statements.statement_speakers import DESCRIPTION_WORD_MIN_RATIO, names_one_source, same_source
 from analysis.statements.statement_facts import PLACE_LABELS, SentenceFacts, place_key
 from analysis.statements.time_anchors import conflicting_anchors, is_time_word
 from analysis.text.lemmas import is_stop_word, lemma
@@ -55,6 +55,12 @@ PLACE_STEM_MIN_CHARS = 5
 #: Relative tolerance under which two figures are one value ($100m = 100 million dollars).
 VALUE_TOLERANCE = 1e-9
 
+#: A lemma and a longer word beginning with it are one word when the longer has at most
+#: this many more letters ("unload"/"unloaded": 2; "-ing", "-ed", "-es" endings)
+#: and the lemma at least :data:`STEM_MIN_CHARS` letters. Set by hand on those endings.
+STEM_SLACK_CHARS = 3
+STEM_MIN_CHARS = 4
+
 _EVIDENCE_MAX_CHARS = 80
 
 
@@ -87,7 +93,11 @@ def attribution(a: SentenceFacts, b: SentenceFacts) -> list[Change]:
 
     One source: the same canonical entity (the alias table: "the Tories" and
     "the Conservatives"), or :func:`same_source` (a surname and the full name,
-    two descriptions of one body, a person and the body they speak for).
+    two descriptions of one body, a person and the body they speak for). A
+    speaker of one side that the other cites as the source of its clause
+    ("US intelligence indicates ..., Kirby said" / "US intelligence states
+    ...") is no change either: one side names a layer of attribution the other
+    leaves out, an omission.
     """
     sa, sb = list(dict.fromkeys(a.speakers)), list(dict.fromkeys(b.speakers))
     if not sa or not sb:
@@ -97,6 +107,9 @@ def attribution(a: SentenceFacts, b: SentenceFacts) -> list[Change]:
     affiliations = {k: a.affiliations.get(k, frozenset()) | b.affiliations.get(k, frozenset())
                     for k in a.affiliations.keys() | b.affiliations.keys()}
     if any(same_source(x, y, affiliations) for x in sa for y in sb):
+        return []
+    if any(names_one_source(x, y) for x in sa for y in b.sources) or any(
+            names_one_source(x, y) for x in a.sources for y in sb):
         return []
     return [_change("attribution_change", "speaker", "; ".join(sa), "; ".join(sb))]
 
@@ -284,10 +297,30 @@ def places(a: SentenceFacts, b: SentenceFacts) -> list[Change]:
     return []
 
 
+def _shared_negations(facts: SentenceFacts, other: SentenceFacts) -> list[str]:
+    """Negations of ``facts`` in the statement both sentences make: what they negate shares a
+    content word with ``other`` (a negation in a clause ``other`` leaves out is an omission)."""
+    return [n for n, scope in zip(facts.negations, facts.negation_scopes)
+            if not scope or any(_same_stem(x, y) for x in scope for y in other.lemmas)]
+
+
+def _same_stem(x: str, y: str) -> bool:
+    """One lemma, or one the other plus an ending the lemmatizer left ("unload" / "unloaded",
+    a past participle tagged an adjective): at most :data:`STEM_SLACK_CHARS` more letters."""
+    short, long_ = sorted((x, y), key=len)
+    return x == y or (len(short) >= STEM_MIN_CHARS and long_.startswith(short)
+                      and len(long_) - len(short) <= STEM_SLACK_CHARS)
+
+
 def negation(a: SentenceFacts, b: SentenceFacts) -> list[Change]:
-    """``negation``: one sentence is negated ("not", "never", "no") and the other neither negated nor denying."""
+    """``negation``: one sentence is negated ("not", "never", "no") and the other neither negated nor denying.
+
+    Only negations of what both sentences state count (:func:`_shared_negations`):
+    "the ship docked, and the crew did not leave it" -> "the ship docked" omits a clause.
+    """
+    shared_a, shared_b = _shared_negations(a, b), _shared_negations(b, a)
     negated_a, negated_b = bool(a.negations), bool(b.negations)
-    if negated_a == negated_b or (a.denials if negated_b else b.denials):
+    if negated_a == negated_b or (a.denials if negated_b else b.denials) or not (shared_a or shared_b):
         return []
     return [_change("negation", "negated", ", ".join(a.negations), ", ".join(b.negations))]
 

@@ -18,8 +18,8 @@ import pandas as pd
 
 from analysis.statements.number_words import parse_number_words
 from analysis.statements.numbers import extract_numbers
-from analysis.statements.statement_speakers import (affiliations, entity_of, resolved_events,
-                                                    speaker_entity_function)
+from analysis.statements.statement_speakers import (affiliations, cited_sources, entity_of,
+                                                    resolved_events, speaker_entity_function)
 from analysis.statements.time_anchors import is_time_word, time_anchors
 from analysis.text.lemmas import lemma
 from analysis.text.quotation_marks import quoted_spans
@@ -32,6 +32,8 @@ PLACE_ROLES = {"to": "to", "into": "to", "towards": "to", "toward": "to", "onto"
                "from": "from", "out": "from"}
 #: Words that negate a clause, read from the parse (``neg`` dependents) or as words.
 NEGATION_WORDS = frozenset("not n't never no nobody nothing none neither nor without".split())
+#: Dependents of a negated word that belong to its scope (its subject, object, complement).
+_SCOPE_DEPS = frozenset("nsubj nsubjpass dobj attr acomp xcomp oprd prt".split())
 #: Lemmas that deny or reject what follows: "denied it sent arms" has the
 #: polarity of "said it did not send arms", so a rewrite between the two is no
 #: change of polarity. They only ever excuse a difference: a negation change
@@ -93,6 +95,9 @@ class SentenceFacts:
         The canonical entity of each speaker
         (:func:`~analysis.statements.statement_speakers.speaker_entity_function`): "the
         Tories" and "the Conservatives" are both ``Conservative Party``.
+    sources : list of str
+        Who it gives as the source of a clause
+        (:func:`~analysis.statements.statement_speakers.cited_sources`).
     roles : list of (Party, Party, str)
         (agent, patient, verb lemma) of each clause with both (passives turned active).
     numbers : list of dict
@@ -106,6 +111,10 @@ class SentenceFacts:
         The grammatical negations ("not expected", "never", "no").
     denials : list of str
         Words that deny or reject (:data:`NEGATIVE_LEMMAS`).
+    negation_scopes : list of frozenset
+        For each negation, the content lemmas of what it negates (:func:`_negations`).
+    lemmas : frozenset
+        The sentence's content lemmas (no stop words, pronouns or auxiliaries).
     quoted : list of (str, list of str)
         The quoted pieces inside the sentence: text and normalised words.
     words_quoted, words_unquoted : set of str
@@ -118,12 +127,15 @@ class SentenceFacts:
     affiliations: dict = field(default_factory=dict)
     speakers: list = field(default_factory=list)
     speaker_entities: list = field(default_factory=list)
+    sources: list = field(default_factory=list)
     roles: list = field(default_factory=list)
     numbers: list = field(default_factory=list)
     times: list = field(default_factory=list)
     places: list = field(default_factory=list)
     negations: list = field(default_factory=list)
     denials: list = field(default_factory=list)
+    negation_scopes: list = field(default_factory=list)
+    lemmas: frozenset = frozenset()
     quoted: list = field(default_factory=list)
     words_quoted: set = field(default_factory=set)
     words_unquoted: set = field(default_factory=set)
@@ -227,15 +239,28 @@ def _places(span, aliases: dict[str, str]) -> list[tuple[str, str, str]]:
     return places
 
 
-def _negations(span) -> tuple[list[str], list[str]]:
-    """(grammatical negations, denying words) of a sentence."""
-    negations, denials = [], []
+def _content_lemmas(tokens) -> frozenset:
+    return frozenset(lemma(t).lower() for t in tokens
+                     if t.is_alpha and not t.is_stop and t.pos_ not in ("PRON", "AUX"))
+
+
+def _negations(span) -> tuple[list[str], list[str], list[frozenset]]:
+    """(grammatical negations, denying words, the scope of each negation) of a sentence.
+
+    A negation's scope is the content lemmas of the word it negates and of that
+    word's subject, object and complement ("the crew did not leave the ship":
+    leave, crew, ship), which tells a negation in a clause the other sentence
+    leaves out from one in the statement both make.
+    """
+    negations, denials, scopes = [], [], []
     for tok in span:
         if tok.dep_ == "neg" or tok.lower_ in NEGATION_WORDS:
             negations.append(f"{tok.text} {tok.head.text}" if tok.head is not tok else tok.text)
+            head = tok.head
+            scopes.append(_content_lemmas([head, *(c for c in head.children if c.dep_ in _SCOPE_DEPS)]))
         elif lemma(tok).lower() in NEGATIVE_LEMMAS:
             denials.append(tok.text)
-    return negations, denials
+    return negations, denials, scopes
 
 
 class DocumentFacts:
@@ -287,11 +312,13 @@ class DocumentFacts:
             return facts
         facts.speakers = [e.speaker for e in self.events if e.speaker and start <= e.pos < end]
         facts.speaker_entities = [self.entity_of_name(s) for s in facts.speakers]
+        facts.sources = cited_sources(span)
         facts.roles = clause_roles(span)
         facts.numbers = [n for n in self.numbers if n["start"] >= start and n["end"] <= end]
         facts.times = time_anchors(span)
         facts.places = _places(span, self.aliases)
-        facts.negations, facts.denials = _negations(span)
+        facts.negations, facts.denials, facts.negation_scopes = _negations(span)
+        facts.lemmas = _content_lemmas(span)
         pieces = [(max(a, start), min(b, end)) for a, b in self.quoted if a < end and b > start]
         facts.quoted = [(body[a:b], [normalise_word(w) for w in WORD_RE.findall(body[a:b])])
                         for a, b in pieces]

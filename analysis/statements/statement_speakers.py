@@ -13,7 +13,7 @@ import re
 from rapidfuzz import fuzz
 
 from analysis.statements.speakers import (
-    AttributionEvent, attribution_events, full_names, resolve_speaker, speakers_agree,
+    SPEECH_VERBS, AttributionEvent, attribution_events, full_names, resolve_speaker, speakers_agree,
 )
 from analysis.text.lemmas import is_stop_word
 from analysis.text.paragraphs import paragraph_spans
@@ -29,6 +29,11 @@ PERSON_PRONOUNS = frozenset({"he", "she"})
 #: spokesperson for the ministry" and "the ministry" are one source.
 SPOKESPERSON_WORDS = frozenset("""spokesperson spokesman spokeswoman spokespeople representative
     representatives official officials source sources aide aides""".split())
+#: Verbs through which a source vouches for a clause without being quoted ("US
+#: intelligence indicates that ...", "the report found ..."): with the speech
+#: verbs, the verbs of :func:`cited_sources`.
+EVIDENCE_VERBS = frozenset("indicate show find estimate assess believe report conclude think judge "
+                           "determine suggest".split())
 #: rapidfuzz ``ratio`` (0-100) from which two words of speaker descriptions are
 #: one word spelt two ways: "korea"/"korean" 90.9, a typo "norther"/"north"
 #: 83.3; different places stay apart ("russia"/"prussia" is 92 but
@@ -211,6 +216,52 @@ def speaker_entity_function(aliases):
         return folded.get(name.casefold(), name)
 
     return entity
+
+
+def cited_sources(span) -> list[str]:
+    """Who a sentence gives as the source of a clause: subjects of speech or evidence verbs with a clause.
+
+    "US intelligence indicates Wagner mercenaries have played a leading role
+    ..., Kirby said" cites US intelligence as well as Kirby, its speaker
+    (:func:`resolved_events` finds speakers; an evidence verb
+    (:data:`EVIDENCE_VERBS`) makes no quotation, so it is no speaker there).
+    Pronouns are left out.
+
+    Parameters
+    ----------
+    span : spacy.tokens.Span
+        A parsed sentence.
+
+    Returns
+    -------
+    list of str
+        The subjects' phrases (names, or nouns with their modifiers), in text order.
+    """
+    from analysis.text.lemmas import lemma
+
+    found = []
+    for verb in span:
+        if verb.pos_ not in ("VERB", "AUX") or lemma(verb) not in EVIDENCE_VERBS | SPEECH_VERBS:
+            continue
+        if not any(c.dep_ == "ccomp" for c in verb.children):
+            continue
+        for child in verb.children:
+            if child.dep_ == "nsubj" and child.pos_ != "PRON" and child.tag_ not in ("WP", "WDT"):
+                found.append(_phrase(child))
+    return found
+
+
+def names_one_source(x: str, y: str) -> bool:
+    """Whether two source strings name one source by their words alone: the stricter half of
+    :func:`same_source` (no affiliations; a description left empty by its
+    spokesperson and stop words, "officials", agrees with nothing)."""
+    if speakers_agree(x, y):
+        return True
+    wx, wy = _description_words(x), _description_words(y)
+    if not wx or not wy:
+        return False
+    small, large = sorted((wx, wy), key=len)
+    return all(any(fuzz.ratio(w, v) >= DESCRIPTION_WORD_MIN_RATIO for v in large) for w in small)
 
 
 def _description_words(speaker: str) -> set[str]:
