@@ -164,3 +164,29 @@ NEGATION_PAIRS = [
 @pytest.mark.parametrize("a, b, fires", NEGATION_PAIRS, ids=[p[0][:40] for p in NEGATION_PAIRS])
 def test_negation_counts_in_the_statement_both_make(nlp, a, b, fires):
     assert ((0, "negation") in changes(nlp, a, b)) is fires
+
+
+# --------------------------------------------------------------------------- figures of other quantities, business words
+
+OTHER_KIND_PAIRS = [
+    # (a, b, the change that must (True) or must not (False) be found)
+    ("The council passed the harbour bill by 24 votes to 6.",
+     "The council passed the harbour bill with a majority of 18.", "changed_number", False),
+    ("He said 80% of adults would carry a card.",
+     "He told BBC Radio 4 that most adults would carry a card.", "changed_number", False),  # 4: a name
+    ("Two-thirds of voters backed the plan.", "67% of voters backed the plan.", "changed_number", False),
+    ("The convoy of 12 barges carried 3,000 tonnes.", "The convoy of 15 barges carried 3,000 tonnes.",
+     "changed_number", True),
+    ("The firm has 1,000 employees.", "The firm has 1,200 staff.", "changed_number", True),
+    ("Ferry companies said extra crossings would run.", "Ferry operators said extra crossings would run.",
+     "attribution_change", False),
+    ("The firm said it would appeal.", "The company said it would appeal.", "attribution_change", False),
+    ("The company said it would appeal.", "The union said it would appeal.", "attribution_change", True),
+    ("Ferry companies said extra crossings would run.", "Rail operators said extra crossings would run.",
+     "attribution_change", True),
+]
+
+
+@pytest.mark.parametrize("a, b, kind, fires", OTHER_KIND_PAIRS, ids=[p[0][:40] for p in OTHER_KIND_PAIRS])
+def test_same_thing_told_another_way_is_no_change(nlp, a, b, kind, fires):
+    assert ((0, kind) in changes(nlp, a, b)) is fires

@@ -52,6 +52,12 @@ QUOTE_SHARED_MIN = 0.5
 #: Shortest place name whose adjective is recognised by its stem ("korea" ->
 #: "korean"): below it, names too short to tell apart by spelling ("iran" / "iraq").
 PLACE_STEM_MIN_CHARS = 5
+#: Figure units (:func:`analysis.statements.numbers.extract_numbers`) whose
+#: figures are one quantity only when they count the same noun: ``count`` is
+#: "anything else counted" (votes, a majority, ships), where two figures of a
+#: sentence often count different things; people and money keep their pairing
+#: by unit (a rewrite names them with other words: "staff" / "employees").
+COUNTED_BY_NOUN = ("count",)
 #: Relative tolerance under which two figures are one value ($100m = 100 million dollars).
 VALUE_TOLERANCE = 1e-9
 
@@ -139,7 +145,9 @@ def numbers(a: SentenceFacts, b: SentenceFacts) -> list[Change]:
     a ``dropped_qualifier`` (a hedges, b does not), ``added_qualifier`` (the
     reverse) or ``changed_qualifier`` (hedges of different groups,
     :data:`QUALIFIER_GROUPS`). Figures left unmatched on both sides are
-    changed numbers, paired in text order, same unit first.
+    changed numbers, paired in text order when they can be one quantity
+    (:func:`_same_quantity`); a figure with no counterpart of its sort on the
+    other side is an omission.
     """
     changes = []
     left_b = list(b.numbers)
@@ -159,12 +167,21 @@ def numbers(a: SentenceFacts, b: SentenceFacts) -> list[Change]:
             changes.append(_change("changed_qualifier", "qualifier", f"{qa} {x['text']}",
                                    f"{qb} {match['text']}"))
     for x in unmatched_a:
-        if not left_b:
-            break
-        y = next((y for y in left_b if y["unit"] == x["unit"]), left_b[0])
+        y = next((y for y in left_b if _same_quantity(x, y)), None)
+        if y is None:
+            continue                # no figure of its sort on the other side: an omission
         left_b.remove(y)
         changes.append(_change("changed_number", "number", x["text"], y["text"]))
     return changes
+
+
+def _same_quantity(x: dict, y: dict) -> bool:
+    """Whether two figures of different value can be one quantity told differently: the same
+    unit, and for things counted (:data:`COUNTED_BY_NOUN`) the same noun when both name one
+    ("224 votes" and "a majority of 160" are two quantities)."""
+    if x["unit"] != y["unit"]:
+        return False
+    return x["unit"] not in COUNTED_BY_NOUN or not (x["what"] and y["what"]) or x["what"] == y["what"]
 
 
 def dates(a: SentenceFacts, b: SentenceFacts) -> list[Change]:

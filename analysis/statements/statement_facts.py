@@ -296,10 +296,11 @@ class DocumentFacts:
         self.events = resolved_events(doc, in_quote)
         self.affiliations = affiliations(doc)
         dates = numbers["unit"].isin(DATE_UNITS)
-        keep = ~dates & ~numbers["is_conversion"] & ~numbers["vague"]
+        # a number inside a name ("Radio 4", "Chapter 11") is no figure
+        keep = ~dates & ~numbers["is_conversion"] & ~numbers["vague"] & (numbers["unit"] != "name")
         figures = pd.concat([numbers[keep], _durations(numbers[dates])], ignore_index=True)
         self.numbers = figures.sort_values("start", kind="mergesort")[
-            ["start", "end", "value", "unit", "text", "qualifier"]].to_dict("records")
+            ["start", "end", "value", "unit", "text", "qualifier", "what"]].fillna({"what": ""}).to_dict("records")
 
     def sentence(self, start: int, end: int) -> SentenceFacts:
         """:class:`SentenceFacts` of the sentence at character offsets ``start``..``end``."""

@@ -29,6 +29,11 @@ PERSON_PRONOUNS = frozenset({"he", "she"})
 #: spokesperson for the ministry" and "the ministry" are one source.
 SPOKESPERSON_WORDS = frozenset("""spokesperson spokesman spokeswoman spokespeople representative
     representatives official officials source sources aide aides""".split())
+#: Words a rewrite uses for one another when it names a business by its trade ("ferry
+#: companies" / "ferry operators" / "ferry firms"): read as one word in speaker descriptions.
+#: Only the words for a business: "the company" and "the union" stay two sources.
+BUSINESS_WORDS = {w: "company" for w in "company companies firm firms operator operators "
+                  "business businesses".split()}
 #: Verbs through which a source vouches for a clause without being quoted ("US
 #: intelligence indicates that ...", "the report found ..."): with the speech
 #: verbs, the verbs of :func:`cited_sources`.
@@ -267,7 +272,7 @@ def names_one_source(x: str, y: str) -> bool:
 def _description_words(speaker: str) -> set[str]:
     words = {normalise_word(w) for w in WORD_RE.findall(speaker)}
     words = {re.sub(r"['’]s$", "", w) for w in words}
-    return {w for w in words if w not in SPOKESPERSON_WORDS and not is_stop_word(w)}
+    return {BUSINESS_WORDS.get(w, w) for w in words if w not in SPOKESPERSON_WORDS and not is_stop_word(w)}
 
 
 def _is_spokesperson(speaker: str) -> bool:
