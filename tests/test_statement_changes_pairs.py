@@ -158,6 +158,9 @@ NEGATION_PAIRS = [
     ("Nobody was hurt in the blast.", "Three people were hurt in the blast.", True),
     ("The ship docked in Odesa and unloaded grain.", "The ship docked in Odesa but did not unload.", True),
     ("Officials did not say how many troops were sent.", "Officials said 500 troops were sent.", True),
+    # b adds a clause that shares one word ("cost") with a: not the statement a makes
+    ("The minister said the cards would cost up to £93 each.",
+     "The minister said a card would cost about £93 and the scheme would not cost more than £5bn.", False),
 ]
 
 
