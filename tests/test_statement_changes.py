@@ -8,7 +8,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.statements.change_rules import CHANGE_KINDS, same_place
+from analysis.statements.change_rules import CHANGE_KINDS
+from analysis.statements.place_rules import same_place
 from analysis.statements.changes import COLUMNS, compared_pairs, statement_changes
 from analysis.statements.statement_speakers import same_source
 from analysis.statements.time_anchors import conflicting_anchors, time_anchors

@@ -193,3 +193,23 @@ OTHER_KIND_PAIRS = [
 @pytest.mark.parametrize("a, b, kind, fires", OTHER_KIND_PAIRS, ids=[p[0][:40] for p in OTHER_KIND_PAIRS])
 def test_same_thing_told_another_way_is_no_change(nlp, a, b, kind, fires):
     assert ((0, kind) in changes(nlp, a, b)) is fires
+
+
+ROLE_PAIRS = [
+    # (a, b, kinds that must be found, kinds that must not)
+    ("The Tories accused Labour of wasting money.", "Labour accused the Conservatives of wasting money.",
+     {"role_reversal"}, {"attribution_change"}),
+    ("The US accused Russia of lying.", "Russia accused America of lying.", {"role_reversal"}, {"changed_place"}),
+    ("Mr Blair criticised Mr Howard over the plan.", "Michael Howard criticised Tony Blair over the plan.",
+     {"role_reversal"}, set()),
+    ("The Conservatives criticised Labour over the plan.", "The Tories criticised Labour over the plan.",
+     set(), {"role_reversal", "attribution_change"}),
+    ("The troops moved from the UK to Germany.", "The troops moved from Britain to Germany.", set(), {"changed_place"}),
+    ("The troops moved from the UK to Germany.", "The troops moved from Germany to Britain.", {"changed_place"}, set()),
+]
+
+
+@pytest.mark.parametrize("a, b, present, absent", ROLE_PAIRS, ids=[p[0][:40] for p in ROLE_PAIRS])
+def test_roles_and_places_compare_entities_not_names(nlp, a, b, present, absent):
+    kinds = {k for _, k in changes(nlp, a, b)}
+    assert present <= kinds and not absent & kinds, kinds

@@ -61,9 +61,14 @@ class Party:
     head: str
     mods: frozenset
     text: str
+    entity: str = ""
 
     def same_as(self, other: "Party") -> bool:
-        """Same head word (singular or plural) and compatible modifiers (one set inside the other)."""
+        """The same canonical entity (a name the alias table knows: "the Tories" = "the
+        Conservatives", "the US" = "America"), or the same head word (singular or plural)
+        with compatible modifiers (one set inside the other)."""
+        if self.entity and self.entity == other.entity:
+            return True
         return (_singular(self.head) == _singular(other.head)
                 and (self.mods <= other.mods or other.mods <= self.mods))
 
@@ -150,8 +155,11 @@ def place_key(name: str, aliases: dict[str, str]) -> str:
     return name.removeprefix("the ").removeprefix("The ").casefold()
 
 
-def _party(tok) -> Party | None:
-    """The participant headed by ``tok``; None for pronouns and relative words."""
+def _party(tok, entity_of_name=None) -> Party | None:
+    """The participant headed by ``tok``; None for pronouns and relative words.
+
+    ``entity_of_name`` (name -> canonical entity) gives a name its ``entity``.
+    """
     if tok.pos_ == "PRON" or tok.tag_ in ("WP", "WDT", "PRP", "PRP$", "EX"):
         return None
     ent = entity_of(tok)
@@ -159,7 +167,8 @@ def _party(tok) -> Party | None:
         words = [t.lower_ for t in ent if not t.is_punct and t.lower_ not in ("the", "'s", "’s")]
         if not words:
             return None
-        return Party(words[-1], frozenset(words[:-1]), ent.text)
+        return Party(words[-1], frozenset(words[:-1]), ent.text,
+                     entity_of_name(ent.text) if entity_of_name else "")
     mods = [c for c in tok.children if c.dep_ in ("compound", "amod") and c.i < tok.i]
     parts = sorted(mods + [tok], key=lambda t: t.i)
     return Party(lemma(tok).lower(), frozenset(lemma(m).lower() for m in mods),
@@ -170,7 +179,7 @@ def _with_conjuncts(tok) -> list:
     return [tok, *[c for c in tok.children if c.dep_ == "conj"]]
 
 
-def clause_roles(span) -> list[tuple[Party, Party, str]]:
+def clause_roles(span, entity_of_name=None) -> list[tuple[Party, Party, str]]:
     """(agent, patient, verb lemma) of each clause of a parsed sentence that has both.
 
     The agent is the active subject (``nsubj``) or the ``by`` phrase of a
@@ -195,8 +204,8 @@ def clause_roles(span) -> list[tuple[Party, Party, str]]:
                 patients.extend(_with_conjuncts(child))
             elif child.dep_ == "agent":
                 agents.extend(t for c in child.children if c.dep_ == "pobj" for t in _with_conjuncts(c))
-        for agent in filter(None, map(_party, agents)):
-            for patient in filter(None, map(_party, patients)):
+        for agent in filter(None, (_party(t, entity_of_name) for t in agents)):
+            for patient in filter(None, (_party(t, entity_of_name) for t in patients)):
                 if not agent.same_as(patient):
                     roles.append((agent, patient, lemma(verb)))
     return roles
@@ -314,7 +323,7 @@ class DocumentFacts:
         facts.speakers = [e.speaker for e in self.events if e.speaker and start <= e.pos < end]
         facts.speaker_entities = [self.entity_of_name(s) for s in facts.speakers]
         facts.sources = cited_sources(span)
-        facts.roles = clause_roles(span)
+        facts.roles = clause_roles(span, self.entity_of_name)
         facts.numbers = [n for n in self.numbers if n["start"] >= start and n["end"] <= end]
         facts.times = time_anchors(span)
         facts.places = _places(span, self.aliases)
