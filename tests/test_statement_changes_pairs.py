@@ -113,6 +113,10 @@ ATTRIBUTION_PAIRS = [
      "Labour said the cards would cost too much.", True),                      # another party
     ("Tony Blair said the scheme would go ahead.",
      "Michael Howard said the scheme would go ahead.", True),
+    ("The NUT said teachers would strike.", "The National Union of Teachers said teachers would strike.",
+     False),                                                                   # a name and its acronym
+    ("The NUT said teachers would strike.", "The British Medical Association said teachers would strike.",
+     True),
 ]
 
 

@@ -29,6 +29,8 @@ PERSON_PRONOUNS = frozenset({"he", "she"})
 #: spokesperson for the ministry" and "the ministry" are one source.
 SPOKESPERSON_WORDS = frozenset("""spokesperson spokesman spokeswoman spokespeople representative
     representatives official officials source sources aide aides""".split())
+_ACRONYM_RE = re.compile(r"[A-Z]{2,7}")
+_DETERMINER_RE = re.compile(r"^(?:the|a|an)\s+", re.I)
 #: Words a rewrite uses for one another when it names a business by its trade ("ferry
 #: companies" / "ferry operators" / "ferry firms"): read as one word in speaker descriptions.
 #: Only the words for a business: "the company" and "the union" stay two sources.
@@ -256,11 +258,21 @@ def cited_sources(span) -> list[str]:
     return found
 
 
+def _acronym_of(short: str, long_: str) -> bool:
+    """Whether ``short`` is the acronym of ``long_`` ("NUT", "the National Union of Teachers"):
+    the capitals of a name, each initial of ``long_``'s capitalised words in order."""
+    from analysis.measures.entity_names import initials
+
+    letters = _DETERMINER_RE.sub("", short.strip()).replace(".", "")
+    return (_ACRONYM_RE.fullmatch(letters) is not None
+            and initials(_DETERMINER_RE.sub("", long_.strip())) == letters)
+
+
 def names_one_source(x: str, y: str) -> bool:
     """Whether two source strings name one source by their words alone: the stricter half of
     :func:`same_source` (no affiliations; a description left empty by its
     spokesperson and stop words, "officials", agrees with nothing)."""
-    if speakers_agree(x, y):
+    if speakers_agree(x, y) or _acronym_of(x, y) or _acronym_of(y, x):
         return True
     wx, wy = _description_words(x), _description_words(y)
     if not wx or not wy:
@@ -291,7 +303,8 @@ def _affiliated(person: str, body: str, affiliations: dict) -> bool:
 def same_source(x: str, y: str, affiliations: dict | None = None) -> bool:
     """Whether two speaker strings name one source.
 
-    :func:`~analysis.statements.speakers.speakers_agree` (names), or two
+    :func:`~analysis.statements.speakers.speakers_agree` (names), a name and
+    its acronym ("the NUT", "the National Union of Teachers"), or two
     descriptions whose words, spokesperson words (:data:`SPOKESPERSON_WORDS`)
     and stop words set aside, are one inside the other up to spelling
     (rapidfuzz ratio :data:`DESCRIPTION_WORD_MIN_RATIO`): "a representative
@@ -304,7 +317,7 @@ def same_source(x: str, y: str, affiliations: dict | None = None) -> bool:
     surname -> words of their description, "John Kirby, a spokesman for the
     White House") are one source.
     """
-    if speakers_agree(x, y):
+    if speakers_agree(x, y) or _acronym_of(x, y) or _acronym_of(y, x):
         return True
     affiliations = affiliations or {}
     if _affiliated(x, y, affiliations) or _affiliated(y, x, affiliations):
