@@ -84,6 +84,14 @@ def test_marks_dropped_from_a_whole_quotation_are_lost_on_every_sentence(nlp):
         (k, "quote_marks_added") for k in range(6)}
 
 
+def test_a_quotation_running_on_into_unmarked_paragraphs_is_still_the_quotation(nlp):
+    a = '"The port will close.\n\nShips will wait at sea.\n\nNobody knows for how long," he said.'
+    b = '"The port will shut. Ships will wait at sea. Nobody knows for how long," he said.'
+    assert quote_rows(changes(nlp, a, b)) == set()
+    c = 'The port will shut. Ships will wait at sea. Nobody knows for how long, he said.'
+    assert quote_rows(changes(nlp, a, c)) == {(k, "quote_marks_lost") for k in range(3)}
+
+
 def test_a_quotation_spanning_sentences_with_its_attribution_after_it(nlp):
     a = '"The port will close. Ships will wait at sea. Nobody knows for how long," the harbour master said.'
     b = '"The port will shut. Ships will wait offshore. Nobody knows for how long," the harbour master said.'

@@ -165,6 +165,15 @@ MARK_CASES = [
      ["Why now?", "Why us?", "Fine,"]),
     ("a new quotation after a closed one is not a reopening", '"We won." "We lost," he said.',
      ["We won.", "We lost,"]),
+    # a quotation not reopened at its next paragraph: the closing mark there, with nothing
+    # open, closes it (before: it opened a quotation of the words after it, "he said.")
+    ("quotation running on into an unmarked paragraph", '"The port will close.\n\nShips will wait," he said.',
+     ["The port will close.", "Ships will wait,"]),
+    ("running on through two paragraphs, curly",
+     "“The port will close.\n\nShips will wait.\n\nNobody knows,” he said. “Fine.”",
+     ["The port will close.", "Ships will wait.", "Nobody knows,", "Fine."]),
+    ("an unclosed quotation and a later paragraph with a new one",
+     "“We will win.\n\nThe crowd cheered.\n\n“A new one.”", ["We will win.", "A new one."]),
 ]
 
 
@@ -193,6 +202,12 @@ def test_quotation_reopened_inside_a_run_together_paragraph_is_one_quotation():
     table = quotations(sample)
     assert table["quotation"].tolist() == [0, 0, 1]
     assert table["closed"].tolist() == [False, True, True]
+
+
+def test_quotation_running_on_without_reopening_is_one_quotation():
+    table = quotations("“The port will close.\n\nShips will wait.\n\nNobody knows,” he said.\n\n“New.”")
+    assert table["quotation"].tolist() == [0, 0, 0, 1]
+    assert table["closed"].tolist() == [False, False, True, True]
 
 
 def test_unclosed_quotation_not_reopened_is_its_own():
