@@ -59,7 +59,7 @@ from analysis.overlap.containment import PARTIALLY_DERIVED_MIN, WHOLLY_DERIVED_M
 from analysis.overlap.passages import shared_passages
 from analysis.overlap.relations import pair_relations
 from bench import counter_protocol as protocol
-from bench.counter_features import candidate_features
+from bench.counter_features import candidate_features, title_features
 from bench.fitting import fit_logistic
 from bench.release import PREVIOUS_RELEASE
 
@@ -80,19 +80,21 @@ def benchmarks_dir() -> Path:
 
 
 def load_counter(root: Path) -> pd.DataFrame:
-    """COUNTER pairs with their texts: one row per pair (label, source, derived)."""
+    """COUNTER pairs with their texts: one row per pair (label, source, derived, source_title, derived_title)."""
     pairs = pd.read_csv(root / "pairs.tsv", sep="\t", dtype=str)
     files = {p.name.lower(): p for p in (root / "COUNTER").glob("*.xml")}
 
-    def body(name: str) -> str:
+    def body(name: str, part: str = "body") -> str:
         node = ET.parse(files[name.lower()]).getroot()
-        return " ".join((node.findtext("body") or "").split())
+        return " ".join((node.findtext(part) or "").split())
 
     return pd.DataFrame({
         "pair": np.arange(len(pairs)),
         "label": pairs["classification"].to_numpy(),
         "source": [body(n) for n in pairs["source_file"]],
         "derived": [body(n) for n in pairs["derived_file"]],
+        "source_title": [body(n, "headline") for n in pairs["source_file"]],
+        "derived_title": [body(n, "headline") for n in pairs["derived_file"]],
     })
 
 
@@ -152,11 +154,12 @@ def fit_model(features: pd.DataFrame, labels: np.ndarray) -> dict:
     return model
 
 
-def protocol_runs(features: pd.DataFrame, labels: np.ndarray, groups: np.ndarray) -> dict[int, dict]:
+def protocol_runs(features: pd.DataFrame, labels: np.ndarray, groups: np.ndarray,
+                  addendum: bool = False) -> dict[int, dict]:
     """Protocol steps 2-5 for every fold seed: held-out labels of the new and the current procedure."""
     runs = {}
     for seed in protocol.SEEDS:
-        run = protocol.nested(features, labels, groups, seed)
+        run = protocol.nested(features, labels, groups, seed, addendum)
         run["scores"] = {name: scores(run[name], labels) for name in ("new", "current")}
         runs[seed] = run
         print(f"seed {seed}: new procedure derived F1 {run['scores']['new']['derived_f1']:.3f}, macro F1 "
@@ -190,6 +193,8 @@ def kit_relations(counter: pd.DataFrame) -> pd.DataFrame:
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=benchmarks_dir() / "counter")
+    parser.add_argument("--addendum", action="store_true",
+                        help="also score the protocol's addendum (title features; bench/counter_protocol.py)")
     parser.add_argument("--fit", action="store_true",
                         help="refit on all pairs and write analysis/data/relation_model.json")
     args = parser.parse_args(argv)
@@ -214,6 +219,15 @@ def main(argv=None) -> dict:
     print(f"{groups.max() + 1} groups of pairs (near-duplicate sources or deriveds joined; "
           f"{int((np.bincount(groups)[groups] > 1).sum())} pairs share a group); none split between folds")
     runs = protocol_runs(candidates, labels, groups)
+    if args.addendum:
+        print("addendum (title features):")
+        titles = pd.DataFrame([title_features(p.derived_title, p.source_title, p.source)
+                               for p in counter.itertuples(index=False)])
+        for k in LABELS:
+            medians = titles[labels == k].median()
+            print(f"  {k} title medians: " + ", ".join(f"{c} {medians[c]:.3f}" for c in titles.columns))
+        addendum = protocol_runs(pd.concat([candidates, titles], axis=1), labels, groups, addendum=True)
+        print(f"addendum: {'ADOPTED' if adopted(addendum) else 'not adopted'}")
     headline = runs[protocol.SEEDS[0]]
     predicted = headline["current"]
     result = {"pairs": len(counter), "baseline_all_derived_f1": baseline,

@@ -136,6 +136,19 @@ def _weighted(pairs: list[tuple[int, float]], predicate=None) -> float:
     return sum(n for n, v in pairs if predicate(v)) / total
 
 
+#: Title features of the protocol's addendum (:func:`title_features`).
+TITLE_FEATURES = ("title_in_title", "title_in_source")
+
+
+def title_features(derived_title: str, source_title: str, source_body: str) -> dict[str, float]:
+    """Character 4-gram containment of the derived title in the source title, and in its title and body."""
+    grams = char_grams("".join(unquoted_words(derived_title)))
+    in_title = set(char_grams("".join(unquoted_words(source_title))))
+    in_source = in_title | set(char_grams("".join(unquoted_words(source_body))))
+    return {"title_in_title": round(_containment(grams, in_title), 6),
+            "title_in_source": round(_containment(grams, in_source), 6)}
+
+
 def candidate_features(derived: str, source: str) -> dict[str, float]:
     """All :data:`ALL_FEATURES` of ``derived`` (a) against ``source`` (b), rounded to 6 decimals."""
     a, b = unquoted_words(derived), unquoted_words(source)
