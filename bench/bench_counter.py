@@ -34,7 +34,8 @@ from spaCy or the embedding model). This benchmark
 
 The last line printed is ``COUNTER held-out derived F1 0.xxx macro F1 0.xxx``.
 
-Run: ``python -m bench.bench_counter [--fit] [--data DIR]`` (about four minutes of CPU).
+Run: ``python -m bench.bench_counter [--fit] [--addendum] [--data DIR]`` (about three minutes on the
+shared machine; ``--addendum`` also scores the protocol's title features, two more).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ import json
 import os
 
 # The protocol fits a few thousand small logistic models: a multi-threaded BLAS
-# on a shared two-core machine made each fit ~10x slower (measured). Takes
+# on a shared two-core machine made each fit many times slower (measured). Takes
 # effect only when numpy is not yet imported (python -m bench counter).
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
