@@ -94,8 +94,13 @@ def suppressed_mentions(mentions: pd.DataFrame) -> pd.DataFrame:
 
 def analyse_entities(docs: pd.DataFrame, parsed: Mapping[str, object], nlp,
                      aliases: pd.DataFrame | None = None,
-                     capitals_as_governments: bool = True) -> dict[str, pd.DataFrame]:
+                     capitals_as_governments: bool = True, titles: Mapping[str, object] | None = None,
+                     ) -> dict[str, pd.DataFrame]:
     """The whole entity section for a report, from the shared body parse.
+
+    ``titles`` (``doc_id`` -> spaCy ``Doc`` of the title) are the title parses
+    already made (:func:`analysis.report.stages.document_batch`); when None the
+    titles are parsed here (:func:`parse_titles`).
 
     Returns
     -------
@@ -105,7 +110,8 @@ def analyse_entities(docs: pd.DataFrame, parsed: Mapping[str, object], nlp,
         ``title_entities`` (:func:`title_entity_table`) and ``suppressed``
         (:func:`suppressed_mentions`).
     """
-    titles = parse_titles(docs, nlp) if "title" in docs else None
+    if titles is None:
+        titles = parse_titles(docs, nlp) if "title" in docs else None
     mentions = extract_mentions(parsed, titles)
     canonical, aliases_out = canonicalize_mentions(mentions, aliases, capitals_as_governments)
     return {"mentions": canonical, "entities": entity_table(canonical, docs),

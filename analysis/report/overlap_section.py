@@ -42,6 +42,7 @@ def compute_overlap(analysis) -> dict[str, pd.DataFrame]:
     from analysis.overlap.embeddings import encode
     from analysis.overlap.relations import pair_relations
     from analysis.overlap.reuse import mark_reuse
+    from analysis.report.stages import embed_sentences
 
     docs, params, stories = analysis.docs, analysis.parameters, analysis.stories
     pairs = within_stories(analysis.candidates, stories)
@@ -49,7 +50,7 @@ def compute_overlap(analysis) -> dict[str, pd.DataFrame]:
     passages = overlap.shared_passages(docs, pairs, min_words=params["min_passage_words"], anchors=anchors)
     sentences = sentences_in_pairs(analysis.prose_sentences, pairs)
     backend = params["embedding_backend"]
-    vectors = encode(sentences["text"].tolist(), backend=backend)
+    vectors = embed_sentences(sentences["text"].tolist(), backend, analysis.executor)  # in batches, maybe on Dask
     alignment = align_sentences(sentences, vectors, pairs, encoder=lambda texts: encode(texts, backend=backend))
     summary = pair_relations(docs, passages, alignment, pairs=pairs)
     from analysis.statements.changes import statement_changes
