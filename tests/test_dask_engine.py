@@ -3,7 +3,7 @@
 A `dask scheduler` and two `dask worker` processes (one thread each, no
 dashboard) are started on 127.0.0.1 on free ports for this module and stopped
 at its end, whatever happens. Documents are cut into batches of 2 and
-sentences into batches of 16, so each corpus is several tasks and the joining
+sentences into batches of 16, stories one per passage task, so each corpus is several tasks and the joining
 of batch results is exercised; a whole-corpus local run (one batch) is the
 reference, so a stage that depended on which documents share its batch would
 fail here too.
@@ -99,6 +99,7 @@ def test_cluster_tables_equal_local_tables(corpus, scheduler_address, monkeypatc
     whole = table_bytes(corpus)
     monkeypatch.setattr(stages, "DOCUMENTS_PER_BATCH", 2)
     monkeypatch.setattr(stages, "SENTENCES_PER_BATCH", 16)
+    monkeypatch.setattr(stages, "PAIRS_PER_BATCH", 1)
     local = table_bytes(corpus)
     cluster = table_bytes(corpus, scheduler=scheduler_address)
     assert sorted(cluster) == sorted(local) == sorted(whole)

@@ -14,6 +14,8 @@ cluster writes the same tables, byte for byte, as a run on one machine.
   itself comes back as a spaCy ``DocBin`` for the stages that compare
   documents (:func:`parsed_docs`).
 - :func:`embed_batch`: sentence vectors of a batch of distinct sentences.
+- :func:`passages_batch`: the shared passages of the candidate pairs of some
+  whole stories (:func:`shared_passages_by_story`).
 
 The spaCy pipeline and the sentence encoder are loaded once per process
 (``functools.cache`` in :mod:`analysis.text.nlp` and
@@ -42,6 +44,11 @@ PIPE_BATCH_SIZE = 16
 #: 2,048 sentences are about 40 BBC articles' worth (some 30 s of encoding on
 #: this machine), enough per task, small enough to share among workers.
 SENTENCES_PER_BATCH = 2048
+
+#: Candidate pairs per passage task, whole stories kept together (a story larger than
+#: this is one task). Passages of one pair take about 2 ms on news bodies
+#: (bench/bench_overlap.py), so 500 pairs are about a second of work per task.
+PAIRS_PER_BATCH = 500
 
 #: Per-document tables of :func:`document_batch` and the keys their rows are
 #: ordered by in a whole-corpus table (None: corpus order).
@@ -198,6 +205,71 @@ def embed_sentences(texts: list[str], backend: str, executor) -> np.ndarray:
     vectors = np.vstack(parts)
     row = {text: k for k, text in enumerate(distinct)}
     return vectors[[row[text] for text in texts]]
+
+
+def passages_batch(work: dict, min_words: int) -> pd.DataFrame:
+    """:func:`analysis.overlap.passages.shared_passages` of one batch of stories.
+
+    ``work`` holds ``docs`` (the stories' documents, in corpus order), ``pairs``
+    (their candidate pairs) and ``anchors`` (their rare-shingle masks, or None).
+    """
+    from analysis.overlap.passages import shared_passages
+
+    return shared_passages(work["docs"], work["pairs"], min_words=min_words, anchors=work["anchors"])
+
+
+def shared_passages_by_story(docs: pd.DataFrame, pairs: pd.DataFrame, min_words: int, anchors: dict | None,
+                             executor) -> pd.DataFrame:
+    """:func:`analysis.overlap.passages.shared_passages` of ``pairs``, computed per batch of whole stories.
+
+    A pair's passages depend on its two bodies only, so the stories are cut
+    into batches of about :data:`PAIRS_PER_BATCH` pairs, each batch run with its
+    own documents, and the rows put back in the whole-corpus order (pairs in
+    corpus order, each pair's passages as they came).
+
+    Parameters
+    ----------
+    docs : pandas.DataFrame
+        The corpus table.
+    pairs : pandas.DataFrame
+        Candidate pairs within stories (``story_id``, ``doc_a``, ``doc_b``;
+        :func:`analysis.overlap.stories.within_stories`).
+    min_words : int
+        The ``min_passage_words`` parameter.
+    anchors : dict or None
+        :func:`analysis.overlap.shingle_frequency.anchor_masks`, or None.
+    executor
+        :mod:`analysis.engine` executor.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`analysis.overlap.passages.shared_passages` returns it.
+    """
+    if pairs.empty:  # nothing to compare: the empty table, without a task
+        return passages_batch({"docs": docs, "pairs": pairs, "anchors": anchors}, min_words)
+    batches_of_stories: list[list] = [[]]
+    size = 0
+    for story, count in pairs.groupby("story_id", sort=False).size().items():
+        if size and size + count > PAIRS_PER_BATCH:
+            batches_of_stories.append([])
+            size = 0
+        batches_of_stories[-1].append(story)
+        size += count
+    works = []
+    for stories in batches_of_stories:
+        chosen = pairs[pairs["story_id"].isin(stories)]
+        ids = set(chosen["doc_a"]) | set(chosen["doc_b"])
+        works.append({"docs": docs[docs["doc_id"].isin(ids)], "pairs": chosen,
+                      "anchors": None if anchors is None else {d: anchors[d] for d in ids}})
+    parts = executor.map(passages_batch, works, min_words=min_words)
+    filled = [part for part in parts if len(part)]
+    if len(filled) <= 1:
+        return (filled or parts)[0].reset_index(drop=True)
+    table = pd.concat(filled, ignore_index=True)
+    order = {doc_id: k for k, doc_id in enumerate(docs["doc_id"])}
+    key = table["doc_a"].map(order).to_numpy() * len(order) + table["doc_b"].map(order).to_numpy()
+    return table.iloc[np.argsort(key, kind="stable")].reset_index(drop=True)
 
 
 class DocumentStages:
