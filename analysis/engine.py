@@ -34,7 +34,8 @@ CONNECT_TIMEOUT_SECONDS = 10
 
 
 class SchedulerError(ParameterError):
-    """No Dask scheduler answers at a ``--scheduler`` address (a malformed one is a plain ParameterError)."""
+    """No Dask scheduler answers at a ``--scheduler`` address (a malformed one is a plain ParameterError),
+    or the cluster stopped a run (a worker died, the connection was lost)."""
 
 
 def connect(address: str):
@@ -80,6 +81,13 @@ def batches(items, size: int) -> list:
     return [slicer[start:start + size] for start in range(0, len(items), size)]
 
 
+def _cluster_fault(exc: Exception) -> bool:
+    """Whether ``exc`` says the cluster failed (a worker killed, the connection lost), not the task."""
+    from distributed import KilledWorker
+
+    return isinstance(exc, (KilledWorker, OSError, TimeoutError)) or "Cancelled" in type(exc).__name__
+
+
 class LocalExecutor:
     """Runs each batch in this process, one after the other (no Dask)."""
 
@@ -118,6 +126,12 @@ class DaskExecutor:
         futures = self.client.map(function, items, pure=False, **kwargs)
         try:
             return self.client.gather(futures)
+        except Exception as exc:  # an error raised by the task itself is re-raised as it is
+            if not _cluster_fault(exc):
+                raise
+            message = " ".join(str(exc).split())[:200]
+            raise SchedulerError(f"the Dask cluster at {self.address} stopped the run "
+                                 f"({type(exc).__name__}{': ' + message if message else ''})") from None
         finally:
             for future in futures:
                 future.release()

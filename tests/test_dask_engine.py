@@ -148,3 +148,20 @@ def test_no_scheduler_there_is_one_line_and_exit_2(tmp_path, monkeypatch):
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
     assert f"no Dask scheduler answered at {address}" in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_report_on_the_cluster_has_the_local_tables(scheduler_address, tmp_path):
+    """``parallax report --scheduler``: the notebook runs its stages on the cluster; tables and manifest
+    parameters are those of a local run."""
+    import json
+
+    from analysis.cli import main
+
+    corpus = CORPORA[0]
+    assert main(["report", str(corpus), "--out", str(tmp_path / "report"), "--scheduler", scheduler_address]) == 0
+    local = table_bytes(corpus)
+    tables = tmp_path / "report" / "tables"
+    for name, content in local.items():
+        assert (tables / f"{name}.csv").read_bytes() == content, f"{name}.csv"
+    manifest = json.loads((tmp_path / "report" / "manifest.json").read_text())
+    assert "scheduler" not in json.dumps(manifest["parameters"])

@@ -38,6 +38,12 @@ DOCUMENTS_PER_BATCH = 32
 #: Texts per ``nlp.pipe`` mini-batch: :func:`analysis.text.nlp.parse_bodies`' default,
 #: the value the kit parsed whole corpora with before they were cut into batches.
 PIPE_BATCH_SIZE = 16
+#: Processes of one ``nlp.pipe`` (its ``n_process``), in a local run and in each task. 1:
+#: parsing 200 BBC articles (every 11th, bench/bench_dask.py's sample) on the 2-core
+#: development machine took 91 s and 60 s with one process, 83 s and 59 s with two
+#: (two rounds, machine shared): no gain beyond the noise, as each extra process loads
+#: its own pipeline and sends its parses back. More cores: ``--scheduler`` and workers.
+PARSE_PROCESSES = 1
 #: Distinct sentences per embedding batch. The encoder sorts a batch's sentences
 #: by length into forward passes, so a batch's vectors depend on which sentences
 #: share it: the batches are fixed here, and each distinct sentence is in one.
@@ -100,7 +106,7 @@ def document_batch(docs: pd.DataFrame, spacy_model: str = "auto") -> dict:
     from analysis.text.sentences import sentence_table
 
     nlp = load_pipeline(spacy_model)
-    parsed = parse_bodies(docs, nlp, batch_size=PIPE_BATCH_SIZE)
+    parsed = parse_bodies(docs, nlp, batch_size=PIPE_BATCH_SIZE, n_process=PARSE_PROCESSES)
     english = english_documents(docs)
     english_parsed = {doc_id: parsed[doc_id] for doc_id in english["doc_id"]}
     titles = parse_titles(english, nlp) if "title" in docs else {}
