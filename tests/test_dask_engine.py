@@ -2,11 +2,13 @@
 
 A `dask scheduler` and two `dask worker` processes (one thread each, no
 dashboard) are started on 127.0.0.1 on free ports for this module and stopped
-at its end, whatever happens. Documents are cut into batches of 2 and
-sentences into batches of 16, stories one per passage task, so each corpus is several tasks and the joining
-of batch results is exercised; a whole-corpus local run (one batch) is the
-reference, so a stage that depended on which documents share its batch would
-fail here too.
+at its end, whatever happens. Documents are cut into batches of 2, sentences
+into batches of 16 and stories one per passage task, so each corpus is several
+tasks and the joining of batch results is exercised; a local run with the
+whole corpus as one batch of documents and of stories is the reference, so a
+stage that depended on which documents share its batch would fail here too.
+(Sentence batches stay fixed: a sentence vector's last bits depend on the
+sentences it is encoded with, which is why the kit fixes those batches.)
 """
 
 from __future__ import annotations
@@ -39,11 +41,15 @@ def _dask_command() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def scheduler_address():
-    """A running scheduler with two single-thread workers; torn down at the end of the module."""
+def scheduler_address(tmp_path_factory):
+    """A running scheduler with two single-thread workers; torn down at the end of the module.
+
+    The workers keep their sentence vectors in a cache folder of their own, so
+    they compute every vector the cluster runs use.
+    """
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PARALLAX_CACHE": str(tmp_path_factory.mktemp("worker-cache"))}
     common = dict(cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     processes = []
     try:
@@ -80,12 +86,21 @@ def scheduler_address():
 
 
 def table_bytes(corpus: Path, scheduler: str = "") -> dict[str, bytes]:
-    """Every table of ``parallax analyze`` as the CSV bytes it writes."""
+    """Every table of ``parallax analyze`` as the CSV bytes it writes.
+
+    A local run starts with an empty sentence-vector cache (in memory and on
+    disk), so it computes every vector in the batches it cuts: a vector's last
+    bits depend on the sentences it is encoded with.
+    """
+    from analysis.overlap import embeddings
     from analysis.report import pipeline
     from analysis.tables import write_table
 
     out = {}
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
+        if not scheduler:
+            patch.setenv("PARALLAX_CACHE", str(Path(folder) / "cache"))
+            embeddings._shared_encoder.cache_clear()
         for name, table in pipeline.analyze(corpus, scheduler=scheduler).items():
             out[name] = write_table(table, Path(folder) / f"{name}.csv").read_bytes()
     return out
@@ -95,10 +110,11 @@ def table_bytes(corpus: Path, scheduler: str = "") -> dict[str, bytes]:
 def test_cluster_tables_equal_local_tables(corpus, scheduler_address, monkeypatch):
     from analysis.report import stages
 
+    monkeypatch.setattr(stages, "SENTENCES_PER_BATCH", 16)
     monkeypatch.setattr(stages, "DOCUMENTS_PER_BATCH", 10_000)
+    monkeypatch.setattr(stages, "PAIRS_PER_BATCH", 10_000)
     whole = table_bytes(corpus)
     monkeypatch.setattr(stages, "DOCUMENTS_PER_BATCH", 2)
-    monkeypatch.setattr(stages, "SENTENCES_PER_BATCH", 16)
     monkeypatch.setattr(stages, "PAIRS_PER_BATCH", 1)
     local = table_bytes(corpus)
     cluster = table_bytes(corpus, scheduler=scheduler_address)
