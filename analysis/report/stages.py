@@ -14,8 +14,9 @@ cluster writes the same tables, byte for byte, as a run on one machine.
   itself comes back as a spaCy ``DocBin`` for the stages that compare
   documents (:func:`parsed_docs`).
 - :func:`embed_batch`: sentence vectors of a batch of distinct sentences.
-- :func:`passages_batch`: the shared passages of the candidate pairs of some
-  whole stories (:func:`shared_passages_by_story`).
+- :func:`passages_batch`, :func:`alignment_batch`: the shared passages and
+  the sentence alignment of the candidate pairs of some whole stories
+  (:func:`story_batches`).
 
 The spaCy pipeline and the sentence encoder are loaded once per process
 (``functools.cache`` in :mod:`analysis.text.nlp` and
@@ -213,6 +214,23 @@ def embed_sentences(texts: list[str], backend: str, executor) -> np.ndarray:
     return vectors[[row[text] for text in texts]]
 
 
+def story_batches(pairs: pd.DataFrame) -> list[pd.DataFrame]:
+    """``pairs`` (with ``story_id``) cut into batches of whole stories of about :data:`PAIRS_PER_BATCH` pairs.
+
+    Stories in the order of their first pair; a story with more pairs than
+    that is a batch of its own. Every batch keeps the rows in their order.
+    """
+    batches_of_stories: list[list] = [[]]
+    size = 0
+    for story, count in pairs.groupby("story_id", sort=False).size().items():
+        if size and size + count > PAIRS_PER_BATCH:
+            batches_of_stories.append([])
+            size = 0
+        batches_of_stories[-1].append(story)
+        size += count
+    return [pairs[pairs["story_id"].isin(stories)] for stories in batches_of_stories if stories]
+
+
 def passages_batch(work: dict, min_words: int) -> pd.DataFrame:
     """:func:`analysis.overlap.passages.shared_passages` of one batch of stories.
 
@@ -254,17 +272,8 @@ def shared_passages_by_story(docs: pd.DataFrame, pairs: pd.DataFrame, min_words:
     """
     if pairs.empty:  # nothing to compare: the empty table, without a task
         return passages_batch({"docs": docs, "pairs": pairs, "anchors": anchors}, min_words)
-    batches_of_stories: list[list] = [[]]
-    size = 0
-    for story, count in pairs.groupby("story_id", sort=False).size().items():
-        if size and size + count > PAIRS_PER_BATCH:
-            batches_of_stories.append([])
-            size = 0
-        batches_of_stories[-1].append(story)
-        size += count
     works = []
-    for stories in batches_of_stories:
-        chosen = pairs[pairs["story_id"].isin(stories)]
+    for chosen in story_batches(pairs):
         ids = set(chosen["doc_a"]) | set(chosen["doc_b"])
         works.append({"docs": docs[docs["doc_id"].isin(ids)], "pairs": chosen,
                       "anchors": None if anchors is None else {d: anchors[d] for d in ids}})
@@ -276,6 +285,42 @@ def shared_passages_by_story(docs: pd.DataFrame, pairs: pd.DataFrame, min_words:
     order = {doc_id: k for k, doc_id in enumerate(docs["doc_id"])}
     key = table["doc_a"].map(order).to_numpy() * len(order) + table["doc_b"].map(order).to_numpy()
     return table.iloc[np.argsort(key, kind="stable")].reset_index(drop=True)
+
+
+def alignment_batch(work: dict, backend: str) -> pd.DataFrame:
+    """:func:`analysis.overlap.alignment.align_sentences` of one batch of stories.
+
+    ``work`` holds ``sentences`` (the prose sentences of the stories' documents),
+    ``vectors`` (theirs, row for row) and ``pairs``; clauses are encoded with
+    ``backend`` where the task runs.
+    """
+    from analysis.overlap.alignment import align_sentences
+    from analysis.overlap.embeddings import encode
+
+    return align_sentences(work["sentences"], work["vectors"], work["pairs"],
+                           encoder=lambda texts: encode(texts, backend=backend))
+
+
+def align_by_story(sentences: pd.DataFrame, vectors: np.ndarray, pairs: pd.DataFrame, backend: str,
+                   executor) -> pd.DataFrame:
+    """:func:`analysis.overlap.alignment.align_sentences` of ``pairs``, per batch of whole stories (:func:`story_batches`).
+
+    A pair's alignment reads only its two documents' sentences (and the
+    clauses of their long sentences, encoded per batch); the rows are put back
+    in the whole table's order (doc_a, doc_b, sent_a, each row's key unique).
+    """
+    if pairs.empty:
+        return alignment_batch({"sentences": sentences, "vectors": vectors, "pairs": pairs}, backend)
+    works = []
+    for chosen in story_batches(pairs):
+        rows = sentences["doc_id"].isin(set(chosen["doc_a"]) | set(chosen["doc_b"])).to_numpy()
+        works.append({"sentences": sentences[rows], "vectors": vectors[rows], "pairs": chosen})
+    parts = executor.map(alignment_batch, works, backend=backend)
+    filled = [part for part in parts if len(part)]
+    if len(filled) <= 1:
+        return (filled or parts)[0].reset_index(drop=True)
+    table = pd.concat(filled, ignore_index=True)
+    return table.sort_values(["doc_a", "doc_b", "sent_a"], kind="mergesort").reset_index(drop=True)
 
 
 class DocumentStages:
