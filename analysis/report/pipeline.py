@@ -134,7 +134,8 @@ class CorpusAnalysis(DocumentStages):
         from analysis.measures import entities
 
         return entities.analyse_entities(self.english_docs, self.english_parsed, self.nlp, self.aliases,
-                                         self.parameters["capitals_as_governments"], titles=self.parses[1])
+                                         self.parameters["capitals_as_governments"], titles=self.parses[1],
+                                         ner_rows=self.ner_rows)
 
     @functools.cached_property
     def overlap(self) -> dict[str, pd.DataFrame]:

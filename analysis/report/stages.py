@@ -9,8 +9,10 @@ cluster writes the same tables, byte for byte, as a run on one machine.
 
 - :func:`document_batch`: parse the bodies (and the English titles) with spaCy
   and read from the parse what each document gives on its own: its sentences,
-  readability, figures, dates and quotations (speakers not yet made canonical:
-  that needs every document's entities, :func:`canonical_speakers`). The parse
+  readability, figures, dates, quotations (speakers not yet made canonical:
+  that needs every document's entities, :func:`canonical_speakers`) and the
+  entity mentions the model tagged (the corpus-wide name pass and the
+  canonical names run where the corpus was opened). The parse
   itself comes back as a spaCy ``DocBin`` for the stages that compare
   documents (:func:`parsed_docs`).
 - :func:`embed_batch`: sentence vectors of a batch of distinct sentences.
@@ -90,15 +92,18 @@ def document_batch(docs: pd.DataFrame, spacy_model: str = "auto") -> dict:
         :func:`analysis.statements.dates.extract_dates`,
         :func:`analysis.statements.quotes.extract_quotes` without canonical
         speakers), numbers, dates and quotes of the English documents only;
-        and ``"docbin"``: the body and title parses, bytes of a spaCy ``DocBin``
-        (:func:`parsed_docs` reads them).
+        ``"ner_body"`` and ``"ner_title"``, the entity mentions each English
+        body and title gives on its own
+        (:func:`analysis.measures.entity_mentions.document_ner_rows`); and
+        ``"docbin"``: the body and title parses, bytes of a spaCy ``DocBin``
+        (:func:`parsed_docs` reads them), with ``"doc_ids"`` and ``"title_ids"``.
     """
     from spacy.tokens import DocBin
 
     from analysis.corpus import cleaning
     from analysis.corpus.language import english_documents
     from analysis.measures import readability
-    from analysis.measures.entity_mentions import parse_titles
+    from analysis.measures.entity_mentions import document_ner_rows, parse_titles
     from analysis.measures.paragraph_readability import paragraph_readability
     from analysis.statements.dates import extract_dates
     from analysis.statements.numbers import extract_numbers
@@ -122,6 +127,8 @@ def document_batch(docs: pd.DataFrame, spacy_model: str = "auto") -> dict:
         "numbers": extract_numbers(english, english_parsed),
         "dates": extract_dates(english, english_parsed),
         "quotes": extract_quotes(english, english_parsed),
+        "ner_body": document_ner_rows(english_parsed),
+        "ner_title": document_ner_rows(titles, "title"),
         "docbin": docbin.to_bytes(),
         "doc_ids": list(parsed),
         "title_ids": list(titles),
@@ -355,6 +362,12 @@ class DocumentStages:
     def parses(self) -> tuple[dict, dict]:
         """doc_id -> spaCy ``Doc`` of each body, and of each English title (:func:`parsed_docs`)."""
         return parsed_docs(self.document_batches, self.nlp)
+
+    @property
+    def ner_rows(self) -> list[dict]:
+        """The per-document entity mentions of every batch: all bodies, then all titles, in corpus order."""
+        batches = self.document_batches
+        return [row for b in batches for row in b["ner_body"]] + [row for b in batches for row in b["ner_title"]]
 
     @property
     def parsed(self) -> dict:
