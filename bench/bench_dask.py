@@ -48,7 +48,7 @@ def run(corpus: Path, out: Path, scheduler: str = "") -> tuple[float, float, dic
         for section in pipeline.SECTIONS.values():
             tables.update(section(analysis))
     finally:
-        analysis.executor.close()
+        analysis.close_executor()
     seconds = time.perf_counter() - start
     out.mkdir(parents=True, exist_ok=True)
     return seconds, documents_s, {name: write_table(t, out / f"{name}.csv").read_bytes() for name, t in tables.items()}

@@ -317,7 +317,7 @@ def analyze(corpus: str | Path, scheduler: str = "", **parameters) -> dict[str, 
         for section in SECTIONS.values():
             tables.update(section(analysis))
     finally:
-        analysis.executor.close()
+        analysis.close_executor()
     return tables
 
 

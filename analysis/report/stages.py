@@ -345,6 +345,12 @@ class DocumentStages:
 
         return executor(self.scheduler)
 
+    def close_executor(self) -> None:
+        """Disconnect from the Dask scheduler, if a connection was made (the cluster keeps running)."""
+        made = self.__dict__.pop("executor", None)
+        if made is not None:
+            made.close()
+
     @functools.cached_property
     def document_batches(self) -> list[dict]:
         """:func:`document_batch` of each batch of :data:`DOCUMENTS_PER_BATCH` documents, in corpus order."""
