@@ -91,8 +91,8 @@ def coerce_parameters(overrides: dict[str, str], notebook: str | Path = DEFAULT_
     out = {}
     for name, value in overrides.items():
         if name in RUNNER_PARAMETERS:
-            raise ParameterError(f"parameter {name!r} is set by the command itself "
-                                 "(give the corpus as an argument and the folder with --out)")
+            how = "use --scheduler" if name == "scheduler" else "give the corpus as an argument and the folder with --out"
+            raise ParameterError(f"parameter {name!r} is set by the command itself ({how})")
         if name not in declared:
             raise unknown_parameter_error(name, [p for p in declared if p not in RUNNER_PARAMETERS])
         if name in PARAMETERS:
