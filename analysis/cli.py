@@ -32,16 +32,18 @@ def _add_scheduler_option(parser: argparse.ArgumentParser) -> None:
                              "(tcp://HOST:PORT); the tables are the same as a local run's")
 
 
-def _check_scheduler(args) -> str:
-    """The ``--scheduler`` address, checked and found answering (one line and exit 2 if not); "" for none."""
+def _scheduler_keyword(args) -> dict:
+    """``{"scheduler": ADDRESS}`` once the address is checked and answering (one line, exit 2 if not);
+    ``{}`` without ``--scheduler``, so a local run calls the runners exactly as before."""
     from analysis.report.parameters import check_scheduler_address
 
     address = check_scheduler_address(args.scheduler)
-    if address:
-        from analysis.engine import check_scheduler
+    if not address:
+        return {}
+    from analysis.engine import check_scheduler
 
-        check_scheduler(address)
-    return address
+    check_scheduler(address)
+    return {"scheduler": address}
 
 
 def _add_no_wait_option(parser: argparse.ArgumentParser) -> None:
@@ -191,11 +193,11 @@ def _report(args) -> int:
     from analysis.report.progress import report_summary
 
     parameters = coerce_parameters(args.parameters)
-    scheduler = _check_scheduler(args)
+    scheduler = _scheduler_keyword(args)
     started = time.monotonic()
     # a bar over the report's sections on a terminal; nothing in a pipe or a log
     result = run_report(args.corpus, args.out, parameters, wait=not args.no_wait, progress=sys.stderr.isatty(),
-                        scheduler=scheduler)
+                        **scheduler)
     print(report_summary(result.path, result.manifest, time.monotonic() - started))
     return 0
 
@@ -207,7 +209,7 @@ def _analyze(args) -> int:
     # -p values arrive as strings: parsed and range-checked as `report` does
     # (else "false" is a true value and "8" is not a number).
     parameters = parse_parameters(args.parameters)
-    tables = write_analysis(args.corpus, args.out, parameters, wait=not args.no_wait, scheduler=_check_scheduler(args))
+    tables = write_analysis(args.corpus, args.out, parameters, wait=not args.no_wait, **_scheduler_keyword(args))
     out = Path(args.out) / "tables"
     print(f"{len(tables)} tables written to {out}: {', '.join(sorted(tables))}")
     return 0
@@ -235,7 +237,7 @@ def _batch(args) -> int:
 
     parameters = coerce_parameters(args.parameters) if args.parameters else {}
     table = run_batch(args.root, args.out, parameters, jobs=args.jobs, force=args.force,  # Interrupted: exit 130
-                      wait=not args.no_wait, scheduler=_check_scheduler(args))
+                      wait=not args.no_wait, **_scheduler_keyword(args))
     with pd.option_context("display.max_colwidth", 100, "display.width", 200):
         print(table.to_string(index=False))
     counts = table["status"].value_counts()
