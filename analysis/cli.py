@@ -26,6 +26,26 @@ def _add_parameter_option(parser: argparse.ArgumentParser, help_text: str) -> No
                         dest="parameters", default={}, help=help_text)
 
 
+def _add_scheduler_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--scheduler", metavar="ADDRESS", default="",
+                        help="run the analysis's stages as tasks on the Dask scheduler at ADDRESS "
+                             "(tcp://HOST:PORT); the tables are the same as a local run's")
+
+
+def _scheduler_keyword(args) -> dict:
+    """``{"scheduler": ADDRESS}`` once the address is checked and answering (one line, exit 2 if not);
+    ``{}`` without ``--scheduler``, so a local run calls the runners exactly as before."""
+    from analysis.report.parameters import check_scheduler_address
+
+    address = check_scheduler_address(args.scheduler)
+    if not address:
+        return {}
+    from analysis.engine import check_scheduler
+
+    check_scheduler(address)
+    return {"scheduler": address}
+
+
 def _add_no_wait_option(parser: argparse.ArgumentParser) -> None:
     """``--no-wait``, shared by the commands that write an output folder."""
     parser.add_argument("--no-wait", action="store_true",
@@ -83,6 +103,7 @@ def build_parser(with_notebook_help: bool = False) -> argparse.ArgumentParser:
                         help="report folder to create, or to replace if it is empty or a report parallax wrote")
     _add_no_wait_option(report)
     _add_parameter_option(report, "notebook parameter (repeatable)")
+    _add_scheduler_option(report)
 
     analyze = sub.add_parser(
         "analyze", help="write the report's tables only (no notebook), for scripting",
@@ -95,6 +116,7 @@ def build_parser(with_notebook_help: bool = False) -> argparse.ArgumentParser:
                          help="folder for tables/ and manifest.json (new, empty, or written by parallax)")
     _add_no_wait_option(analyze)
     _add_parameter_option(analyze, "analysis parameter (repeatable)")
+    _add_scheduler_option(analyze)
 
     verify = sub.add_parser(
         "verify", help="re-check a report against its manifest",
@@ -121,6 +143,7 @@ def build_parser(with_notebook_help: bool = False) -> argparse.ArgumentParser:
     batch.add_argument("--force", action="store_true", help="re-run corpora whose report is up to date")
     _add_no_wait_option(batch)
     _add_parameter_option(batch, "notebook parameter for every corpus (repeatable)")
+    _add_scheduler_option(batch)
     return parser
 
 
@@ -170,9 +193,11 @@ def _report(args) -> int:
     from analysis.report.progress import report_summary
 
     parameters = coerce_parameters(args.parameters)
+    scheduler = _scheduler_keyword(args)
     started = time.monotonic()
     # a bar over the report's sections on a terminal; nothing in a pipe or a log
-    result = run_report(args.corpus, args.out, parameters, wait=not args.no_wait, progress=sys.stderr.isatty())
+    result = run_report(args.corpus, args.out, parameters, wait=not args.no_wait, progress=sys.stderr.isatty(),
+                        **scheduler)
     print(report_summary(result.path, result.manifest, time.monotonic() - started))
     return 0
 
@@ -184,7 +209,7 @@ def _analyze(args) -> int:
     # -p values arrive as strings: parsed and range-checked as `report` does
     # (else "false" is a true value and "8" is not a number).
     parameters = parse_parameters(args.parameters)
-    tables = write_analysis(args.corpus, args.out, parameters, wait=not args.no_wait)
+    tables = write_analysis(args.corpus, args.out, parameters, wait=not args.no_wait, **_scheduler_keyword(args))
     out = Path(args.out) / "tables"
     print(f"{len(tables)} tables written to {out}: {', '.join(sorted(tables))}")
     return 0
@@ -212,7 +237,7 @@ def _batch(args) -> int:
 
     parameters = coerce_parameters(args.parameters) if args.parameters else {}
     table = run_batch(args.root, args.out, parameters, jobs=args.jobs, force=args.force,  # Interrupted: exit 130
-                      wait=not args.no_wait)
+                      wait=not args.no_wait, **_scheduler_keyword(args))
     with pd.option_context("display.max_colwidth", 100, "display.width", 200):
         print(table.to_string(index=False))
     counts = table["status"].value_counts()

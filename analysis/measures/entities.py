@@ -94,8 +94,15 @@ def suppressed_mentions(mentions: pd.DataFrame) -> pd.DataFrame:
 
 def analyse_entities(docs: pd.DataFrame, parsed: Mapping[str, object], nlp,
                      aliases: pd.DataFrame | None = None,
-                     capitals_as_governments: bool = True) -> dict[str, pd.DataFrame]:
+                     capitals_as_governments: bool = True, titles: Mapping[str, object] | None = None,
+                     ner_rows: list[dict] | None = None) -> dict[str, pd.DataFrame]:
     """The whole entity section for a report, from the shared body parse.
+
+    ``titles`` (``doc_id`` -> spaCy ``Doc`` of the title) are the title parses
+    already made (:func:`analysis.report.stages.document_batch`); when None the
+    titles are parsed here (:func:`parse_titles`). ``ner_rows``: the
+    per-document mentions already read
+    (:func:`analysis.measures.entity_mentions.document_ner_rows`), else read here.
 
     Returns
     -------
@@ -105,8 +112,9 @@ def analyse_entities(docs: pd.DataFrame, parsed: Mapping[str, object], nlp,
         ``title_entities`` (:func:`title_entity_table`) and ``suppressed``
         (:func:`suppressed_mentions`).
     """
-    titles = parse_titles(docs, nlp) if "title" in docs else None
-    mentions = extract_mentions(parsed, titles)
+    if titles is None:
+        titles = parse_titles(docs, nlp) if "title" in docs else None
+    mentions = extract_mentions(parsed, titles, ner_rows)
     canonical, aliases_out = canonicalize_mentions(mentions, aliases, capitals_as_governments)
     return {"mentions": canonical, "entities": entity_table(canonical, docs),
             "entity_aliases": aliases_out, "title_entities": title_entity_table(canonical),

@@ -174,8 +174,22 @@ def _gazetteer_rows(doc_id, where, doc, ruler, occupied) -> list[dict]:
     return found
 
 
+def document_ner_rows(parsed: Mapping[str, object], where: str = "body") -> list[dict]:
+    """The model's mentions (and parenthesised acronyms) of each document, read from its parse alone.
+
+    The per-document part of :func:`extract_mentions`, which a batch of
+    documents can run on its own (:func:`analysis.report.stages.document_batch`);
+    ``where`` is ``"body"`` or ``"title"``. Rows in the order of ``parsed``.
+    """
+    rows: list[dict] = []
+    for doc_id, doc in parsed.items():
+        rows.extend(_ner_rows(str(doc_id), where, doc))
+    return rows
+
+
 def extract_mentions(parsed: Mapping[str, object],
-                     titles: Mapping[str, object] | None = None) -> pd.DataFrame:
+                     titles: Mapping[str, object] | None = None,
+                     ner_rows: list[dict] | None = None) -> pd.DataFrame:
     """Every named-entity mention of the corpus, with the rule that kept or dropped it.
 
     Parameters
@@ -185,6 +199,9 @@ def extract_mentions(parsed: Mapping[str, object],
         Only ``doc.ents`` and ``doc.text`` are used, so an NER-only parse will do.
     titles : mapping, optional
         ``doc_id`` -> spaCy ``Doc`` of the title (:func:`parse_titles`).
+    ner_rows : list of dict, optional
+        :func:`document_ner_rows` of ``parsed`` then of ``titles``, already
+        read (by batches of documents); read here when None.
 
     Returns
     -------
@@ -197,11 +214,10 @@ def extract_mentions(parsed: Mapping[str, object],
         ``rule`` ("" for a plain NER mention, else "dropped: <why>" or
         "added: <why>"). Sorted by doc_id, where, start.
     """
-    rows: list[dict] = []
-    for doc_id, doc in parsed.items():
-        rows.extend(_ner_rows(str(doc_id), "body", doc))
-    for doc_id, doc in (titles or {}).items():
-        rows.extend(_ner_rows(str(doc_id), "title", doc))
+    if ner_rows is None:
+        rows = document_ner_rows(parsed) + document_ner_rows(titles or {}, "title")
+    else:
+        rows = [dict(row) for row in ner_rows]
     for row in rows:
         row["kept"] = not row["rule"].startswith("dropped")
     gazetteer = _gazetteer(rows, [doc.text for doc in parsed.values()])

@@ -45,7 +45,8 @@ _POLL_SECONDS = 0.2
 
 
 def run_batch(root: str | Path, out: str | Path, parameters: dict | None = None, jobs: int = 1,
-              force: bool = False, progress: bool | None = None, wait: bool = True) -> pd.DataFrame:
+              force: bool = False, progress: bool | None = None, wait: bool = True,
+              scheduler: str = "") -> pd.DataFrame:
     """Write a report for every corpus under ``root`` into ``out``, and ``out/batch.csv``.
 
     Parameters
@@ -68,6 +69,9 @@ def run_batch(root: str | Path, out: str | Path, parameters: dict | None = None,
     wait : bool
         When another run is writing a corpus's report folder: wait for it
         (True) or record the corpus as failed at once (False, ``--no-wait``).
+    scheduler : str
+        A Dask scheduler's address, handed to every report
+        (:func:`analysis.report.run.run_report`); "" runs each on this machine.
 
     Returns
     -------
@@ -103,7 +107,8 @@ def run_batch(root: str | Path, out: str | Path, parameters: dict | None = None,
     """
     with StopSignals() as stop_signals:
         try:
-            table = _run_batch(root, out, parameters, jobs, force, progress, stop_signals, wait_for_lock=wait)
+            table = _run_batch(root, out, parameters, jobs, force, progress, stop_signals, wait_for_lock=wait,
+                               scheduler=scheduler)
         except KeyboardInterrupt:
             raise Interrupted("interrupted before every report finished; the finished reports are kept "
                               "and a rerun of the same command resumes") from None
@@ -113,7 +118,8 @@ def run_batch(root: str | Path, out: str | Path, parameters: dict | None = None,
 
 
 def _run_batch(root: str | Path, out: str | Path, parameters: dict | None, jobs: int, force: bool,
-               progress: bool | None, stop_signals: StopSignals, wait_for_lock: bool = True) -> pd.DataFrame:
+               progress: bool | None, stop_signals: StopSignals, wait_for_lock: bool = True,
+               scheduler: str = "") -> pd.DataFrame:
     """:func:`run_batch` under its signal handling (``stop_signals``); raises KeyboardInterrupt when interrupted."""
     from tqdm import tqdm
 
@@ -150,7 +156,7 @@ def _run_batch(root: str | Path, out: str | Path, parameters: dict | None, jobs:
     try:
         if not to_run.empty:
             _run_reports(to_run, dict(parameters or {}), jobs, results, overall, progress, stop_signals,
-                         wait_for_lock)
+                         wait_for_lock, scheduler)
     except KeyboardInterrupt:
         for row in to_run.itertuples(index=False):
             if row.corpus not in results:
@@ -166,7 +172,7 @@ def _run_batch(root: str | Path, out: str | Path, parameters: dict | None, jobs:
 
 
 def _run_reports(to_run: pd.DataFrame, parameters: dict, jobs: int, results: dict, overall, progress: bool,
-                 stop_signals: StopSignals, wait_for_lock: bool = True) -> None:
+                 stop_signals: StopSignals, wait_for_lock: bool = True, scheduler: str = "") -> None:
     """Run the planned reports in worker processes, updating ``results`` and the bars.
 
     ``stop_signals`` interrupts (KeyboardInterrupt) only while a report is
@@ -188,7 +194,7 @@ def _run_reports(to_run: pd.DataFrame, parameters: dict, jobs: int, results: dic
     try:
         for row in to_run.itertuples(index=False):
             pending[pool.submit(report_one, row.corpus, row.corpus_path, row.report, parameters,
-                                wait_for_lock)] = row.corpus
+                                wait_for_lock, scheduler)] = row.corpus
         # From here a stop signal is a real interrupt only while a report is pending;
         # a result is stored before its future leaves `pending`, so none is lost.
         stop_signals.unfinished = lambda: bool(pending)

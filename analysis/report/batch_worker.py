@@ -102,7 +102,8 @@ def _post(kind: str, done: int = 0, total: int = 0) -> None:
             pass
 
 
-def report_one(corpus: str, corpus_path: str, report: str, parameters: dict, wait: bool = True) -> tuple:
+def report_one(corpus: str, corpus_path: str, report: str, parameters: dict, wait: bool = True,
+               scheduler: str = "") -> tuple:
     """Run one report; return a ``batch.csv`` row, never raise for a report that failed."""
     global _CURRENT_CORPUS, _RUNNING
     from analysis.corpus.reading import CorpusError
@@ -114,7 +115,7 @@ def report_one(corpus: str, corpus_path: str, report: str, parameters: dict, wai
     _post("start")
     start = time.monotonic()
     try:
-        run_report(corpus_path, report, parameters, wait=wait)
+        run_report(corpus_path, report, parameters, wait=wait, scheduler=scheduler)
     except Exception as exc:  # one failing corpus must not stop the others
         message = " ".join(str(exc).split())
         if not isinstance(exc, (ReportError, CorpusError)) or not message:

@@ -32,25 +32,23 @@ def compute_overlap(analysis) -> dict[str, pd.DataFrame]:
     """
     if cross_source_skip_reason(analysis):
         return {}
-    from analysis.overlap import passages as overlap
     from analysis.overlap.derivation import derivation_edges
     from analysis.overlap.scope import sentences_in_pairs
     from analysis.overlap.shingle_frequency import anchor_masks
     from analysis.overlap.stories import with_story_id, within_stories
 
-    from analysis.overlap.alignment import align_sentences
-    from analysis.overlap.embeddings import encode
     from analysis.overlap.relations import pair_relations
     from analysis.overlap.reuse import mark_reuse
+    from analysis.report.stages import align_by_story, embed_sentences, shared_passages_by_story
 
     docs, params, stories = analysis.docs, analysis.parameters, analysis.stories
     pairs = within_stories(analysis.candidates, stories)
     anchors = anchor_masks(docs, analysis.common_forms) if analysis.common_forms else None
-    passages = overlap.shared_passages(docs, pairs, min_words=params["min_passage_words"], anchors=anchors)
+    passages = shared_passages_by_story(docs, pairs, params["min_passage_words"], anchors, analysis.executor)
     sentences = sentences_in_pairs(analysis.prose_sentences, pairs)
     backend = params["embedding_backend"]
-    vectors = encode(sentences["text"].tolist(), backend=backend)
-    alignment = align_sentences(sentences, vectors, pairs, encoder=lambda texts: encode(texts, backend=backend))
+    vectors = embed_sentences(sentences["text"].tolist(), backend, analysis.executor)  # in batches, maybe on Dask
+    alignment = align_by_story(sentences, vectors, pairs, backend, analysis.executor)
     summary = pair_relations(docs, passages, alignment, pairs=pairs)
     from analysis.statements.changes import statement_changes
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import difflib
 import numbers
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -269,6 +270,39 @@ def check_parameters(params: dict) -> dict:
             raise unknown_parameter_error(name)
         checked[name] = PARAMETERS[name].check(value)
     return checked
+
+
+#: Protocols a Dask scheduler address may name (distributed's comm back-ends).
+SCHEDULER_PROTOCOLS = ("tcp", "tls", "ws", "wss", "inproc", "ucx")
+#: ``[protocol://]host:port``: a host name, IPv4 address or bracketed IPv6 address, and a port.
+SCHEDULER_ADDRESS_RE = re.compile(r"^(?:(?P<protocol>[a-z]+)://)?(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+)"
+                                  r":(?P<port>\d{1,5})$")
+
+
+def check_scheduler_address(address: object) -> str:
+    """The runner's ``scheduler`` parameter (``--scheduler``): a Dask scheduler's address, or "" for none.
+
+    Accepted: ``host:port`` or ``protocol://host:port`` (``tcp://10.0.0.5:8786``);
+    nothing is contacted here (:func:`analysis.engine.connect` does that).
+
+    Raises
+    ------
+    ParameterError
+        Not text, not of that form, an unknown protocol or a port out of range (one line).
+    """
+    if not isinstance(address, str):
+        raise ParameterError(f"parameter scheduler: {address!r} is not text; allowed: [tcp://]HOST:PORT or \"\"")
+    address = address.strip()
+    match = SCHEDULER_ADDRESS_RE.match(address)
+    if address and not match:
+        raise ParameterError(f"parameter scheduler: {address!r} is not a scheduler address; "
+                             "allowed: [tcp://]HOST:PORT, e.g. tcp://10.0.0.5:8786")
+    if match and match.group("protocol") not in (None, *SCHEDULER_PROTOCOLS):
+        raise ParameterError(f"parameter scheduler: {address!r} names an unknown protocol; "
+                             f"allowed: {', '.join(SCHEDULER_PROTOCOLS)}")
+    if match and not 0 < int(match.group("port")) < 65536:
+        raise ParameterError(f"parameter scheduler: {address!r} has a port out of range; allowed: 1 to 65535")
+    return address
 
 
 def convert_like(name: str, value, default):

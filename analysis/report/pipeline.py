@@ -24,7 +24,8 @@ import pandas as pd
 from analysis.corpus import boilerplate, cleaning, reading
 from analysis.corpus.paths import resolve_corpus_path
 from analysis.report.overlap_section import compute_overlap, cross_source_skip_reason  # noqa: F401 (public here too)
-from analysis.report.parameters import DEFAULTS, check_parameters
+from analysis.report.parameters import DEFAULTS, check_parameters, check_scheduler_address
+from analysis.report.stages import DocumentStages
 
 #: Default values of the analysis parameters (one source: :data:`analysis.report.parameters.DEFAULTS`;
 #: the report notebook's parameters cell repeats them, and tests check the two agree).
@@ -32,8 +33,12 @@ DEFAULT_PARAMETERS = DEFAULTS
 
 
 @dataclass
-class CorpusAnalysis:
+class CorpusAnalysis(DocumentStages):
     """A loaded corpus and the intermediate results its sections share.
+
+    The per-document stages (the parse, sentences, readability, figures,
+    dates, quotations) run in batches, here or on a Dask cluster
+    (:class:`analysis.report.stages.DocumentStages`).
 
     Attributes
     ----------
@@ -48,6 +53,8 @@ class CorpusAnalysis:
         Analysis parameters (see :data:`DEFAULT_PARAMETERS`).
     results : dict
         Tables of the sections already run, by section function name (see :func:`once_per_corpus`).
+    scheduler : str
+        Address of the Dask scheduler the stages run on (:mod:`analysis.engine`); "" runs them here.
     """
 
     corpus: str
@@ -57,6 +64,7 @@ class CorpusAnalysis:
     docs: pd.DataFrame
     parameters: dict = field(default_factory=dict)
     results: dict = field(default_factory=dict)
+    scheduler: str = ""
 
     @property
     def name(self) -> str:
@@ -69,20 +77,6 @@ class CorpusAnalysis:
         from analysis.text.nlp import load_pipeline
 
         return load_pipeline(self.parameters.get("spacy_model", "auto"))
-
-    @functools.cached_property
-    def parsed(self) -> dict:
-        """doc_id -> parsed spaCy ``Doc`` of each body."""
-        from analysis.text.nlp import parse_bodies
-
-        return parse_bodies(self.docs, self.nlp)
-
-    @functools.cached_property
-    def sentences(self) -> pd.DataFrame:
-        """:func:`analysis.text.sentences.sentence_table` of the corpus."""
-        from analysis.text.sentences import sentence_table
-
-        return sentence_table(self.parsed)
 
     @functools.cached_property
     def prose_sentences(self) -> pd.DataFrame:
@@ -140,7 +134,8 @@ class CorpusAnalysis:
         from analysis.measures import entities
 
         return entities.analyse_entities(self.english_docs, self.english_parsed, self.nlp, self.aliases,
-                                         self.parameters["capitals_as_governments"])
+                                         self.parameters["capitals_as_governments"], titles=self.parses[1],
+                                         ner_rows=self.ner_rows)
 
     @functools.cached_property
     def overlap(self) -> dict[str, pd.DataFrame]:
@@ -152,13 +147,16 @@ class CorpusAnalysis:
         return len(self.docs)
 
 
-def open_corpus(corpus: str | Path, **parameters) -> CorpusAnalysis:
+def open_corpus(corpus: str | Path, scheduler: str = "", **parameters) -> CorpusAnalysis:
     """Load and clean a corpus for analysis.
 
     Parameters
     ----------
     corpus : str or pathlib.Path
         Corpus folder or file (see :func:`resolve_corpus_path`).
+    scheduler : str
+        Address of a Dask scheduler to run the stages on (``tcp://host:port``);
+        "" (default) runs them in this process. The tables are the same either way.
     **parameters
         Analysis parameters (see :data:`analysis.report.parameters.PARAMETERS`).
 
@@ -170,16 +168,18 @@ def open_corpus(corpus: str | Path, **parameters) -> CorpusAnalysis:
     ------
     ParameterError
         An unknown parameter, or a value of the wrong type or out of range,
-        named as the user wrote it (checked before the corpus is read).
+        named as the user wrote it (checked before the corpus is read); or
+        ``scheduler`` is not an address (:func:`analysis.report.parameters.check_scheduler_address`).
     CorpusError
         The corpus cannot be read.
     """
     parameters = check_parameters(parameters)
+    scheduler = check_scheduler_address(scheduler)
     path = resolve_corpus_path(corpus)
     raw = reading.read_corpus(path)
     lines = boilerplate.line_table(raw)
     docs = cleaning.clean_corpus(raw, lines)
-    return CorpusAnalysis(str(corpus), path, raw, lines, docs, parameters)
+    return CorpusAnalysis(str(corpus), path, raw, lines, docs, parameters, scheduler=scheduler)
 
 
 def once_per_corpus(section):
@@ -214,14 +214,8 @@ def readability_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     Every document has a row; those in another language than English are not
     scored (flag ``not_english=<code>``).
     """
-    from analysis.measures import readability
-    from analysis.measures.paragraph_readability import paragraph_readability
-
-    paragraphs = cleaning.paragraph_table(analysis.docs)
-    return {
-        "readability": readability.readability_table(analysis.docs, paragraphs, parsed=analysis.parsed),
-        "readability_paragraphs": paragraph_readability(analysis.docs, paragraphs),
-    }
+    tables = analysis.document_tables  # per batch of documents (analysis.report.stages)
+    return {"readability": tables["readability"], "readability_paragraphs": tables["readability_paragraphs"]}
 
 
 @once_per_corpus
@@ -248,7 +242,7 @@ def quotes_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
 
     English-only: documents in another language are left out (:attr:`CorpusAnalysis.english_docs`).
     """
-    from analysis.statements import quotes
+    from analysis.report.stages import canonical_speakers
     from analysis.statements.quote_variants import quote_variants
 
     from analysis.measures.canonical_entities import canonical_name_function
@@ -256,7 +250,7 @@ def quotes_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     from analysis.statements.speaker_aliases import speaker_aliases
 
     speaker_names = canonical_name_function(analysis.entities["mentions"])
-    found = quotes.extract_quotes(analysis.english_docs, analysis.english_parsed, canonicalize=speaker_names)
+    found = canonical_speakers(analysis.document_tables["quotes"], speaker_names)
     found, aliases = speaker_aliases(found, analysis.english_docs, analysis.entities["mentions"])
     from analysis.statements.unmarked_renderings import unmarked_renderings
 
@@ -273,13 +267,10 @@ def numbers_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
 
     English-only: documents in another language are left out (:attr:`CorpusAnalysis.english_docs`).
     """
-    from analysis.statements import numbers
     from analysis.statements.date_claims import date_claims, date_conflicts
-    from analysis.statements.dates import extract_dates
     from analysis.statements.number_claims import number_claims, number_conflicts
 
-    found = numbers.extract_numbers(analysis.english_docs, analysis.english_parsed)
-    dates = extract_dates(analysis.english_docs, analysis.english_parsed)
+    found, dates = analysis.document_tables["numbers"], analysis.document_tables["dates"]
     by_date = date_conflicts(dates, analysis.stories)   # compared within a story only
     return {"numbers": found, "number_claims": number_claims(found, date_claims(by_date), analysis.stories),
             "number_conflicts": number_conflicts(found, analysis.stories), "dates": dates,
@@ -319,17 +310,20 @@ SECTIONS = {
 }
 
 
-def analyze(corpus: str | Path, **parameters) -> dict[str, pd.DataFrame]:
-    """Run every section and return all tables by name (``parallax analyze``)."""
-    analysis = open_corpus(corpus, **parameters)
+def analyze(corpus: str | Path, scheduler: str = "", **parameters) -> dict[str, pd.DataFrame]:
+    """Run every section and return all tables by name (``parallax analyze``; ``scheduler``: see :func:`open_corpus`)."""
+    analysis = open_corpus(corpus, scheduler=scheduler, **parameters)
     tables: dict[str, pd.DataFrame] = {}
-    for section in SECTIONS.values():
-        tables.update(section(analysis))
+    try:
+        for section in SECTIONS.values():
+            tables.update(section(analysis))
+    finally:
+        analysis.close_executor()
     return tables
 
 
 def write_analysis(corpus: str | Path, out: str | Path, parameters: dict | None = None,
-                   wait: bool = True) -> dict[str, pd.DataFrame]:
+                   wait: bool = True, scheduler: str = "") -> dict[str, pd.DataFrame]:
     """``parallax analyze``: write every section's tables to ``out/tables/``, with a manifest.
 
     ``out`` is guarded, locked and replaced like a report folder
@@ -347,6 +341,9 @@ def write_analysis(corpus: str | Path, out: str | Path, parameters: dict | None 
         Analysis parameters (see :data:`DEFAULT_PARAMETERS`), already typed.
     wait : bool
         Wait for another run writing ``out`` (True) or fail at once (False).
+    scheduler : str
+        Dask scheduler to run on (see :func:`open_corpus`); not recorded in the
+        manifest, as the tables do not depend on it.
 
     Returns
     -------
@@ -361,7 +358,7 @@ def write_analysis(corpus: str | Path, out: str | Path, parameters: dict | None 
     parameters = dict(parameters or {})
     corpus_path = resolve_corpus_path(corpus)
     with OutputFolder(out, corpus_path, wait=wait) as folder:
-        tables = analyze(corpus, **parameters)
+        tables = analyze(corpus, scheduler=scheduler, **parameters)
         for name, table in tables.items():
             write_table(table, folder.staging / "tables" / f"{name}.csv")
         values = {**DEFAULT_PARAMETERS, **parameters}

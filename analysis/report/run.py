@@ -34,7 +34,7 @@ NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
 DEFAULT_NOTEBOOK = NOTEBOOK_DIR / "report.ipynb"
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates"
 #: Parameters the runner sets itself; users give the corpus and --out instead.
-RUNNER_PARAMETERS = ("corpus", "output_dir", "staging_dir")
+RUNNER_PARAMETERS = ("corpus", "output_dir", "staging_dir", "scheduler")
 #: Cell and notebook metadata that records when and how long a run took.
 _VOLATILE_KEYS = ("start_time", "end_time", "duration", "input_path", "output_path")
 
@@ -91,8 +91,8 @@ def coerce_parameters(overrides: dict[str, str], notebook: str | Path = DEFAULT_
     out = {}
     for name, value in overrides.items():
         if name in RUNNER_PARAMETERS:
-            raise ParameterError(f"parameter {name!r} is set by the command itself "
-                                 "(give the corpus as an argument and the folder with --out)")
+            how = "use --scheduler" if name == "scheduler" else "give the corpus as an argument and the folder with --out"
+            raise ParameterError(f"parameter {name!r} is set by the command itself ({how})")
         if name not in declared:
             raise unknown_parameter_error(name, [p for p in declared if p not in RUNNER_PARAMETERS])
         if name in PARAMETERS:
@@ -167,7 +167,8 @@ class ReportResult:
 
 
 def run_report(corpus: str | Path, out: str | Path, parameters: dict | None = None,
-               notebook: str | Path = DEFAULT_NOTEBOOK, wait: bool = True, progress: bool = False) -> ReportResult:
+               notebook: str | Path = DEFAULT_NOTEBOOK, wait: bool = True, progress: bool = False,
+               scheduler: str = "") -> ReportResult:
     """Execute a report notebook on a corpus and write the complete report folder.
 
     Parameters
@@ -187,6 +188,9 @@ def run_report(corpus: str | Path, out: str | Path, parameters: dict | None = No
         :class:`~analysis.errors.OutputBusyError` at once (False).
     progress : bool
         Show a bar over the notebook's sections on standard error (:class:`~analysis.report.progress.SectionProgress`).
+    scheduler : str
+        A Dask scheduler's address: the notebook runs the analysis's stages there
+        (its ``scheduler`` parameter; not in the manifest: the tables do not depend on it).
 
     Returns
     -------
@@ -205,7 +209,7 @@ def run_report(corpus: str | Path, out: str | Path, parameters: dict | None = No
     KeyboardInterrupt
         On Ctrl-C, after removing the staging folder; ``out`` is left as it was.
     """
-    parameters = dict(parameters or {})
+    parameters = dict(parameters or {}, **({"scheduler": scheduler} if scheduler else {}))
     corpus_path = resolve_corpus_path(corpus)
     _preflight(corpus_path)
     with OutputFolder(out, corpus_path, wait=wait) as folder:
