@@ -8,6 +8,8 @@ whose pairs are compared, so that the report's presentation can be checked at
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -24,8 +26,11 @@ from analysis.report.publish import Publisher
 
 STORY_SIZE = 4
 OUTLETS = 25
-BODY = ("The minister said the plan would cost 12 million pounds. Critics said the figure was too low. "
-        "Officials met on Monday to discuss it.\n\nThe talks will resume next week, a spokesperson said.")
+PARAGRAPH = ("The minister said the plan would cost 12 million pounds over the next five years. Critics said the "
+             "figure was far too low for a programme of this size. Officials met on Monday to discuss it again. ")
+#: A body of about 400 words (an average news article), in 12 paragraphs of three sentences.
+BODY = "\n\n".join([PARAGRAPH.strip()] * 12)
+SENTENCE_SPANS = [(m.start(), m.end()) for m in re.finditer(r"[^.\n]+\.", BODY)]
 
 
 def synthetic_result(n: int) -> dict:
@@ -53,10 +58,11 @@ def synthetic_result(n: int) -> dict:
     derivation = derivation.sort_values("strength", ascending=False, kind="stable").reset_index(drop=True)
     passages = pd.DataFrame({"doc_a": a, "doc_b": b, "start_a": 0, "end_a": 60, "start_b": 0, "end_b": 60,
                              "n_words": 11, "kind": "exact", "text_a": BODY[:60], "reuse": True})
-    sentences = pd.DataFrame([(d, k, s, e) for d in ids for k, (s, e) in enumerate([(0, 57), (58, 97), (98, 135)])],
+    sentences = pd.DataFrame([(d, k, s, e) for d in ids for k, (s, e) in enumerate(SENTENCE_SPANS)],
                              columns=["doc_id", "sent", "start", "end"])
-    alignment = pd.DataFrame({"doc_a": a, "doc_b": b, "sent_a": 0, "sent_b": 0, "text_a": BODY[:57],
-                              "text_b": BODY[:57], "kind": "copy"})
+    first = BODY[slice(*SENTENCE_SPANS[0])]
+    alignment = pd.DataFrame({"doc_a": a, "doc_b": b, "sent_a": 0, "sent_b": 0, "text_a": first,
+                              "text_b": first.replace("plan", "scheme"), "kind": "near_copy"})
     grades = rng.normal(10, 2, n)
     readability = pd.DataFrame({"doc_id": ids, "label": labels, "text_standard_grade": grades.round(),
                                 "flags": "", "words": 40, **{c: grades for c in readability_figures.GRADE_FORMULA_STYLE}})
@@ -117,7 +123,7 @@ def test_every_report_figure_is_at_most_a_page_high(n):
 
 
 def test_per_document_plots_are_capped_at_a_page_for_any_number_of_rows():
-    result = synthetic_result(1_000)
+    result = synthetic_result(300)
     for fig in (readability_figures.plot_readability_grades(result["readability"]),
                 readability_figures.plot_paragraph_distribution(result["readability_paragraphs"]),
                 quote_figures.plot_quotes_by_outlet(result["quotes"], result["docs"])):

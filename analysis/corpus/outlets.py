@@ -82,7 +82,8 @@ def by_outlet(table: pd.DataFrame, docs: pd.DataFrame, columns=("doc_id",), show
     Lets a plot function that draws one row per document draw one per outlet
     group; the caller sums or averages what several documents contribute.
     """
-    group = dict(zip(*document_outlets(docs, shown)[["doc_id", "group"]].T.to_numpy()))
+    outlets = document_outlets(docs, shown)
+    group = dict(zip(outlets["doc_id"], outlets["group"]))
     out = table.copy()
     for column in columns:
         out[column] = out[column].astype(str).map(group)

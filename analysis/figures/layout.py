@@ -29,12 +29,13 @@ PAGE_MAX_HEIGHT = 11.0
 #: Most documents a report draws one row or column each (readability rows, heatmap
 #: rows and columns, claims columns, the quotes matrix's rows); above it every
 #: section shows outlets and stories (:func:`detailed`). Chosen by measuring
-#: (``python -m bench.bench_report_scale --legibility``, synthetic tables of n
+#: (``python -m bench.bench_report_scale --legibility``: synthetic tables of n
 #: documents with 40-character labels, each per-document figure capped at
-#: :data:`PAGE_MAX_HEIGHT`): the paragraph-grade figure, whose two-line row
-#: labels need the most height, is the first whose labels reach
-#: :data:`MIN_FONT_SIZE` or overlap, at 51 documents; the overlap heatmap's
-#: columns at 69; the others later.
+#: :data:`PAGE_MAX_HEIGHT`, the first n at which its document labels overlap or
+#: print below :data:`MIN_FONT_SIZE`): the paragraph-grade figure, whose
+#: two-line row labels need the most height, fails first, at 57 documents; the
+#: claims matrix at 95, the overlap heatmap at 98, the others at 137 or more.
+#: Rounded down to 50 for labels longer than 40 characters.
 DETAIL_MAX_DOCUMENTS = 50
 #: A heatmap prints each cell's value when it has at most this many rows and
 #: columns; beyond, an 8-point "100%" no longer fits in a cell of a figure

@@ -135,6 +135,7 @@ def document_view(body: str, sentences: pd.DataFrame, passage_spans, aligned: pd
 def _pair_passages(passages: pd.DataFrame, left: str, right: str) -> tuple[list, list]:
     """Character spans of the reuse passages of a pair, in the left and in the right body."""
     reuse = passages[passages["reuse"]] if "reuse" in passages.columns else passages
+    reuse = reuse[reuse["doc_a"].isin((left, right)) & reuse["doc_b"].isin((left, right))]
     spans_left, spans_right = [], []
     for row in reuse.itertuples(index=False):
         if (row.doc_a, row.doc_b) == (left, right):
@@ -202,7 +203,12 @@ def reuse_viewer(result: dict[str, pd.DataFrame], docs: pd.DataFrame, sentences:
     edges = result["derivation"]
     relations = edges["relation"].astype(str).tolist() if "relation" in edges.columns else [""] * len(edges)
     pairs = derived_pairs(edges)
-    views = [pair_view(docs, sentences, result["passages"], result["sentence_alignment"], source, derived, relation)
+    shown = {doc_id for pair in pairs[:max_pairs] for doc_id in pair}  # the tables cut to them once, not per pair
+    passages, alignment = result["passages"], result["sentence_alignment"]
+    passages = passages[passages["doc_a"].isin(shown) & passages["doc_b"].isin(shown)]
+    alignment = alignment[alignment["doc_a"].isin(shown) & alignment["doc_b"].isin(shown)]
+    own_docs, own_sentences = docs[docs["doc_id"].astype(str).isin(shown)], sentences[sentences["doc_id"].isin(shown)]
+    views = [pair_view(own_docs, own_sentences, passages, alignment, source, derived, relation)
              for (source, derived), relation in zip(pairs[:max_pairs], relations[:max_pairs])]
     labels = document_labels(docs)
     left_out = [f"{labels[derived]} from {labels[source]}"
