@@ -9,6 +9,7 @@ whose pairs are compared, so that the report's presentation can be checked at
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -159,7 +160,9 @@ def test_html_of_a_20000_document_report_stays_under_5_mb(large):
     publisher = Publisher("", "synthetic", "0" * 64)
     overlap = {k: large[k] for k in ("stories", "overlap_pairs", "derivation", "passages", "sentence_alignment")}
     parts = [publisher.figure(*figure) for figure in report_figures(large)]
-    parts += [scaled_tables.readability_table(large["readability"], docs),
+    documents = docs.assign(n_words=444)
+    parts += [scaled_tables.document_list(documents, SimpleNamespace(docs=docs, stories=large["stories"])),
+              scaled_tables.readability_table(large["readability"], docs),
               scaled_tables.number_conflicts_table(large["number_conflicts"], docs),
               render.overlap_details(overlap, docs), render.altered_quotes(large["quote_variants"]),
               findings_view.key_findings(large["findings"]), findings_view.section_findings(large["findings"], "overlap"),
@@ -180,3 +183,22 @@ def test_long_lists_are_bounded_and_say_where_the_rest_is(large):
     shown = viewer.reuse_viewer(overlap, docs, large["sentences"])._repr_html_()
     assert shown.count('class="pxr-pair"') == viewer.VIEWER_MAX_PAIRS
     assert f"{len(large['derivation']) - viewer.VIEWER_MAX_PAIRS} more derived pairs" in shown
+
+
+def test_the_notebook_states_the_numbers_the_code_uses():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "notebooks" / "report.ipynb").read_text(encoding="utf-8")
+    assert f"more than {DETAIL_MAX_DOCUMENTS}\\n" in text
+    assert f"lists its {findings_view.SECTION_FINDINGS_MAX} strongest" in text
+    assert f"The {viewer.VIEWER_MAX_PAIRS} strongest pairs are shown in full" in text
+
+
+def test_corpus_section_lists_outlets_and_the_largest_stories_above_the_constant():
+    result = synthetic_result(DETAIL_MAX_DOCUMENTS + 1)
+    documents = result["docs"].assign(n_words=444)
+    analysis = SimpleNamespace(docs=result["docs"], stories=result["stories"])
+    shown = scaled_tables.document_list(documents, analysis)._repr_html_()
+    assert "Documents by outlet" in shown and "The largest stories" in shown and "doc00001" not in shown
+    small = SimpleNamespace(docs=result["docs"].head(DETAIL_MAX_DOCUMENTS), stories=None)
+    assert "doc00001" in scaled_tables.document_list(documents.head(DETAIL_MAX_DOCUMENTS), small)._repr_html_()
