@@ -161,7 +161,8 @@ def plot_stories_by_outlet(table: pd.DataFrame, top_n: int = TOP_STORIES_SHOWN) 
         ax.set_axis_off()
         return fig
     part = table[table["story_id"].isin(shown)]
-    outlets = list(dict.fromkeys(part["outlet"]))
+    totals = table.groupby("outlet", sort=False)["documents"].sum()
+    outlets = sorted(dict.fromkeys(part["outlet"]), key=lambda o: -totals[o])  # largest first, in every bar
     colors = outlet_colors(outlets)
     grid = (part.pivot_table(index="story_id", columns="outlet", values="documents", aggfunc="sum", fill_value=0)
             .reindex(index=shown, columns=outlets, fill_value=0))
