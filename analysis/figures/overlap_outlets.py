@@ -32,10 +32,9 @@ BAR_LABEL_WIDTH = 34
 BASIS_COLORS = {"identical": ("identical text", "#000000"), "reworded": ("reworded copy", "#E69F00"),
                 "shared_text": ("copied wording", "#0072B2")}
 
-OUTLET_HEATMAP_VALUES = {"lexical_containment": "Mean share of a row outlet's article's words\n"
-                                                "in passages shared with its closest column-outlet article",
-                         "semantic_coverage": "Mean share of a row outlet's article's sentences\n"
-                                              "matched in its closest column-outlet article"}
+#: Title of each outlet heatmap (the caption says how a cell is computed).
+OUTLET_HEATMAP_VALUES = {"lexical_containment": "Lexical containment by outlet\n(mean over the row outlet's articles)",
+                         "semantic_coverage": "Semantic coverage by outlet\n(mean over the row outlet's articles)"}
 
 
 @kit_style
@@ -61,7 +60,7 @@ def plot_outlet_heatmap(reuse: pd.DataFrame, value: str = "lexical_containment")
     order = list(dict.fromkeys(reuse["outlet_a"]))
     matrix = (reuse.pivot(index="outlet_a", columns="outlet_b", values=value)
               .reindex(index=order, columns=order).to_numpy(dtype=float))
-    size = min(MAX_WIDTH - 1.0, max(3.5, 0.45 * len(order) + 2.5))
+    size = min(MAX_WIDTH - 1.0, max(5.0, 0.45 * len(order) + 2.5))
     fig = new_figure(size + 1.0, size)
     ax = fig.add_subplot()
     top = float(np.nanmax(matrix)) if matrix.size and np.isfinite(matrix).any() else 0.0
