@@ -8,7 +8,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.statements.change_rules import CHANGE_KINDS, same_place
+from analysis.statements.change_rules import CHANGE_KINDS
+from analysis.statements.place_rules import same_place
 from analysis.statements.changes import COLUMNS, compared_pairs, statement_changes
 from analysis.statements.statement_speakers import same_source
 from analysis.statements.time_anchors import conflicting_anchors, time_anchors
@@ -112,6 +113,16 @@ def test_compared_pairs_keeps_the_a_to_b_relation():
 ])
 def test_time_anchors(nlp, text, expected):
     assert {(t.slot, t.value) for t in time_anchors(nlp(text))} == expected
+
+
+@pytest.mark.parametrize("phrase", ["in 1650", "in 1850", "in 2024", "in Sept", "on Tuesday",
+                                    "next week", "last year", "yesterday", "tomorrow"])
+def test_time_anchors_and_the_date_reader_agree_on_what_is_a_date(nlp, phrase):
+    """One reader: a phrase is a time anchor of statement_changes exactly when dates.csv's reader reads it."""
+    from analysis.statements.date_rules import Reference, read_date
+
+    assert time_anchors(nlp(f"It happened {phrase}.")), phrase
+    assert read_date(phrase, Reference(2024, 6, 12)) is not None, phrase
 
 
 def test_time_anchors_conflict_only_within_a_slot(nlp):

@@ -156,6 +156,24 @@ MARK_CASES = [
     ("unclosed single is an apostrophe", "Give ’em the keys.\n\nNext.", []),
     ("interrupted quotation: two pieces", "“This is,” she said, “the worst deal.”",
      ["This is,", "the worst deal."]),
+    # paragraphs run together: "reopen, do not close" now inside one paragraph; the
+    # quotations after it keep their sides (before: every later mark read inside out)
+    ("reopened quotation, paragraphs run together",
+     'She said: "It is over. "We go home." Later "a deal" came.',
+     ["It is over.", "We go home.", "a deal"]),
+    ("reopened after a question, curly", "He asked: “Why now? “Why us?” and left. “Fine,” she said.",
+     ["Why now?", "Why us?", "Fine,"]),
+    ("a new quotation after a closed one is not a reopening", '"We won." "We lost," he said.',
+     ["We won.", "We lost,"]),
+    # a quotation not reopened at its next paragraph: the closing mark there, with nothing
+    # open, closes it (before: it opened a quotation of the words after it, "he said.")
+    ("quotation running on into an unmarked paragraph", '"The port will close.\n\nShips will wait," he said.',
+     ["The port will close.", "Ships will wait,"]),
+    ("running on through two paragraphs, curly",
+     "“The port will close.\n\nShips will wait.\n\nNobody knows,” he said. “Fine.”",
+     ["The port will close.", "Ships will wait.", "Nobody knows,", "Fine."]),
+    ("an unclosed quotation and a later paragraph with a new one",
+     "“We will win.\n\nThe crowd cheered.\n\n“A new one.”", ["We will win.", "A new one."]),
 ]
 
 
@@ -177,6 +195,19 @@ def test_multi_paragraph_quotation_is_one_quotation_in_pieces():
         "A new quotation."]
     assert all(sample[o] == "“" for o in table["open_at"])
     assert all(sample[c] == "”" for c in table.loc[table["closed"], "close_at"])
+
+
+def test_quotation_reopened_inside_a_run_together_paragraph_is_one_quotation():
+    sample = 'Oaten said: "This has the signs. "The Tories should lead." Then "margins" came.'
+    table = quotations(sample)
+    assert table["quotation"].tolist() == [0, 0, 1]
+    assert table["closed"].tolist() == [False, True, True]
+
+
+def test_quotation_running_on_without_reopening_is_one_quotation():
+    table = quotations("“The port will close.\n\nShips will wait.\n\nNobody knows,” he said.\n\n“New.”")
+    assert table["quotation"].tolist() == [0, 0, 0, 1]
+    assert table["closed"].tolist() == [False, False, True, True]
 
 
 def test_unclosed_quotation_not_reopened_is_its_own():

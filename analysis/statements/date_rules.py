@@ -2,7 +2,9 @@
 
 :func:`read_date` turns a phrase into a calendar value against a reference
 date (the article's publication date or dateline), with the standard library
-only. Values are written as ISO 8601 / TimeML TIMEX3 values: ``2022-11-20``
+only; its tables (:data:`MONTHS`, :data:`WEEKDAYS`, :data:`DIRECTION_STEPS`,
+:data:`DEICTIC_DAYS`, :data:`YEAR_PATTERN`) also serve the time anchors of
+``statement_changes`` (:mod:`analysis.statements.time_anchors`). Values are written as ISO 8601 / TimeML TIMEX3 values: ``2022-11-20``
 (day), ``2022-W50`` (week), ``2022-11`` (month), ``2022-Q3`` (quarter),
 ``2022`` (year), ``193`` (decade: the 1930s), with ``X`` for a digit the text
 and the reference leave unknown (``XXXX-11``: a November of unknown year).
@@ -28,10 +30,20 @@ from analysis.statements.number_words import parse_number_words
 MONTHS = {name.lower(): n for n, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): n for n, name in enumerate(calendar.month_abbr) if name})
 MONTHS["sept"] = 9
+#: Weekday names -> weekday number (Monday 0).
 WEEKDAYS = {name.lower(): n for n, name in enumerate(calendar.day_name)}
+#: Words of a relative phrase ("last month", "the coming weeks") -> its direction:
+#: -1 before the reference, 0 the reference's own, 1 after it.
+DIRECTION_STEPS = {"last": -1, "past": -1, "previous": -1, "recent": -1,
+                   "next": 1, "coming": 1, "following": 1, "upcoming": 1,
+                   "this": 0, "current": 0}
+#: Words naming a day by its distance from the reference's, in days.
+DEICTIC_DAYS = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1, "last night": -1}
+#: The years a four-digit number may name (1500-2099).
+YEAR_PATTERN = r"1[5-9]\d\d|20\d\d"
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
-_YEAR = r"(?P<year>1[5-9]\d\d|20\d\d)"
+_YEAR = r"(?P<year>" + YEAR_PATTERN + ")"
 _WEEKDAY = r"(?P<weekday>" + "|".join(WEEKDAYS) + r")"
 #: Words before or around a date that do not change what it dates ("on", "late", "the end of").
 _LEAD = re.compile(r"^(?:(?:on|in|at|since|by|from|until|till|to|during|of|for|before|after|"
@@ -59,7 +71,7 @@ _PATTERNS = [
     ("ago", re.compile(r"^(?P<n>[\w-]+(?:\s+[\w-]+)?)\s+(?P<unit>day|week|month|year)s?\s+ago$",
                        re.I)),
     ("quarter", re.compile(r"^(?P<ord>first|second|third|fourth|final|last)\s+quarter"
-                           r"(?:\s+of\s+" + _YEAR + r")?$|^Q(?P<q>[1-4])(?:\s+(?P<year2>1[5-9]\d\d|20\d\d))?$",
+                           r"(?:\s+of\s+" + _YEAR + r")?$|^Q(?P<q>[1-4])(?:\s+(?P<year2>" + YEAR_PATTERN + r"))?$",
                            re.I)),
     ("months_to", re.compile(r"^(?:three|3)\s+months\s+(?:to|ending)\s+" + _MONTH
                              + r"(?:\s+" + _YEAR + r")?$", re.I)),
@@ -207,8 +219,7 @@ def _relative(kind: str, m, ref: Reference, future: bool) -> DateValue | None:
     today = ref.full
     if kind == "relative":
         unit = _UNITS[m.group("unit").lower()]
-        step = {"last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1,
-                "this": 0}[m.group("rel").lower()]
+        step = DIRECTION_STEPS[m.group("rel").lower()]
         return _shift(unit, step, ref)
     if kind == "ago":
         n = m.group("n")
@@ -220,7 +231,7 @@ def _relative(kind: str, m, ref: Reference, future: bool) -> DateValue | None:
         return DateValue("", "day", True)
     if kind == "deictic":
         word = " ".join(m.group("word").lower().split())
-        offset = {"yesterday": -1, "tomorrow": 1, "last night": -1}.get(word, 0)
+        offset = DEICTIC_DAYS.get(word, 0)             # "this morning": the reference's day
         return DateValue((today + timedelta(days=offset)).isoformat(), "day", True)
     target = WEEKDAYS[m.group("weekday").lower()]
     rel = (m.group("rel") or "").lower()

@@ -316,6 +316,8 @@ def _counted_noun(root, span):
         return root
     if root.dep_ == "pobj" and root.head.lower_ == "to" and root.head.head.pos_ == "NOUN":
         return root.head.head          # "224 votes to 64"
+    if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.pos_ == "NOUN":
+        return root.head.head          # "a majority of 160", "a total of 300"
     for child in root.children:        # "1,000 of the fighters"
         if child.dep_ == "prep" and child.lower_ == "of":
             obj = next((c for c in child.children if c.dep_ == "pobj"), None)

@@ -18,7 +18,8 @@ import pandas as pd
 
 from analysis.statements.number_words import parse_number_words
 from analysis.statements.numbers import extract_numbers
-from analysis.statements.statement_speakers import affiliations, entity_of, resolved_events
+from analysis.statements.statement_speakers import (affiliations, cited_sources, entity_of,
+                                                    resolved_events, speaker_entity_function)
 from analysis.statements.time_anchors import is_time_word, time_anchors
 from analysis.text.lemmas import lemma
 from analysis.text.quotation_marks import quoted_spans
@@ -31,6 +32,8 @@ PLACE_ROLES = {"to": "to", "into": "to", "towards": "to", "toward": "to", "onto"
                "from": "from", "out": "from"}
 #: Words that negate a clause, read from the parse (``neg`` dependents) or as words.
 NEGATION_WORDS = frozenset("not n't never no nobody nothing none neither nor without".split())
+#: Dependents of a negated word that belong to its scope (its subject, object, complement).
+_SCOPE_DEPS = frozenset("nsubj nsubjpass dobj attr acomp xcomp oprd prt".split())
 #: Lemmas that deny or reject what follows: "denied it sent arms" has the
 #: polarity of "said it did not send arms", so a rewrite between the two is no
 #: change of polarity. They only ever excuse a difference: a negation change
@@ -58,9 +61,14 @@ class Party:
     head: str
     mods: frozenset
     text: str
+    entity: str = ""
 
     def same_as(self, other: "Party") -> bool:
-        """Same head word (singular or plural) and compatible modifiers (one set inside the other)."""
+        """The same canonical entity (a name the alias table knows: "the Tories" = "the
+        Conservatives", "the US" = "America"), or the same head word (singular or plural)
+        with compatible modifiers (one set inside the other)."""
+        if self.entity and self.entity == other.entity:
+            return True
         return (_singular(self.head) == _singular(other.head)
                 and (self.mods <= other.mods or other.mods <= self.mods))
 
@@ -88,6 +96,13 @@ class SentenceFacts:
         of (:func:`affiliations`).
     speakers : list of str
         Who its words are attributed to (speech verbs, "according to"), pronouns resolved.
+    speaker_entities : list of str
+        The canonical entity of each speaker
+        (:func:`~analysis.statements.statement_speakers.speaker_entity_function`): "the
+        Tories" and "the Conservatives" are both ``Conservative Party``.
+    sources : list of str
+        Who it gives as the source of a clause
+        (:func:`~analysis.statements.statement_speakers.cited_sources`).
     roles : list of (Party, Party, str)
         (agent, patient, verb lemma) of each clause with both (passives turned active).
     numbers : list of dict
@@ -101,6 +116,10 @@ class SentenceFacts:
         The grammatical negations ("not expected", "never", "no").
     denials : list of str
         Words that deny or reject (:data:`NEGATIVE_LEMMAS`).
+    negation_scopes : list of frozenset
+        For each negation, the content lemmas of what it negates (:func:`_negations`).
+    lemmas : frozenset
+        The sentence's content lemmas (no stop words, pronouns or auxiliaries).
     quoted : list of (str, list of str)
         The quoted pieces inside the sentence: text and normalised words.
     words_quoted, words_unquoted : set of str
@@ -112,12 +131,16 @@ class SentenceFacts:
     aliases: dict = field(default_factory=dict)
     affiliations: dict = field(default_factory=dict)
     speakers: list = field(default_factory=list)
+    speaker_entities: list = field(default_factory=list)
+    sources: list = field(default_factory=list)
     roles: list = field(default_factory=list)
     numbers: list = field(default_factory=list)
     times: list = field(default_factory=list)
     places: list = field(default_factory=list)
     negations: list = field(default_factory=list)
     denials: list = field(default_factory=list)
+    negation_scopes: list = field(default_factory=list)
+    lemmas: frozenset = frozenset()
     quoted: list = field(default_factory=list)
     words_quoted: set = field(default_factory=set)
     words_unquoted: set = field(default_factory=set)
@@ -132,8 +155,11 @@ def place_key(name: str, aliases: dict[str, str]) -> str:
     return name.removeprefix("the ").removeprefix("The ").casefold()
 
 
-def _party(tok) -> Party | None:
-    """The participant headed by ``tok``; None for pronouns and relative words."""
+def _party(tok, entity_of_name=None) -> Party | None:
+    """The participant headed by ``tok``; None for pronouns and relative words.
+
+    ``entity_of_name`` (name -> canonical entity) gives a name its ``entity``.
+    """
     if tok.pos_ == "PRON" or tok.tag_ in ("WP", "WDT", "PRP", "PRP$", "EX"):
         return None
     ent = entity_of(tok)
@@ -141,7 +167,8 @@ def _party(tok) -> Party | None:
         words = [t.lower_ for t in ent if not t.is_punct and t.lower_ not in ("the", "'s", "’s")]
         if not words:
             return None
-        return Party(words[-1], frozenset(words[:-1]), ent.text)
+        return Party(words[-1], frozenset(words[:-1]), ent.text,
+                     entity_of_name(ent.text) if entity_of_name else "")
     mods = [c for c in tok.children if c.dep_ in ("compound", "amod") and c.i < tok.i]
     parts = sorted(mods + [tok], key=lambda t: t.i)
     return Party(lemma(tok).lower(), frozenset(lemma(m).lower() for m in mods),
@@ -152,7 +179,7 @@ def _with_conjuncts(tok) -> list:
     return [tok, *[c for c in tok.children if c.dep_ == "conj"]]
 
 
-def clause_roles(span) -> list[tuple[Party, Party, str]]:
+def clause_roles(span, entity_of_name=None) -> list[tuple[Party, Party, str]]:
     """(agent, patient, verb lemma) of each clause of a parsed sentence that has both.
 
     The agent is the active subject (``nsubj``) or the ``by`` phrase of a
@@ -177,8 +204,8 @@ def clause_roles(span) -> list[tuple[Party, Party, str]]:
                 patients.extend(_with_conjuncts(child))
             elif child.dep_ == "agent":
                 agents.extend(t for c in child.children if c.dep_ == "pobj" for t in _with_conjuncts(c))
-        for agent in filter(None, map(_party, agents)):
-            for patient in filter(None, map(_party, patients)):
+        for agent in filter(None, (_party(t, entity_of_name) for t in agents)):
+            for patient in filter(None, (_party(t, entity_of_name) for t in patients)):
                 if not agent.same_as(patient):
                     roles.append((agent, patient, lemma(verb)))
     return roles
@@ -221,15 +248,28 @@ def _places(span, aliases: dict[str, str]) -> list[tuple[str, str, str]]:
     return places
 
 
-def _negations(span) -> tuple[list[str], list[str]]:
-    """(grammatical negations, denying words) of a sentence."""
-    negations, denials = [], []
+def _content_lemmas(tokens) -> frozenset:
+    return frozenset(lemma(t).lower() for t in tokens
+                     if t.is_alpha and not t.is_stop and t.pos_ not in ("PRON", "AUX"))
+
+
+def _negations(span) -> tuple[list[str], list[str], list[frozenset]]:
+    """(grammatical negations, denying words, the scope of each negation) of a sentence.
+
+    A negation's scope is the content lemmas of the word it negates and of that
+    word's subject, object and complement ("the crew did not leave the ship":
+    leave, crew, ship), which tells a negation in a clause the other sentence
+    leaves out from one in the statement both make.
+    """
+    negations, denials, scopes = [], [], []
     for tok in span:
         if tok.dep_ == "neg" or tok.lower_ in NEGATION_WORDS:
             negations.append(f"{tok.text} {tok.head.text}" if tok.head is not tok else tok.text)
+            head = tok.head
+            scopes.append(_content_lemmas([head, *(c for c in head.children if c.dep_ in _SCOPE_DEPS)]))
         elif lemma(tok).lower() in NEGATIVE_LEMMAS:
             denials.append(tok.text)
-    return negations, denials
+    return negations, denials, scopes
 
 
 class DocumentFacts:
@@ -243,11 +283,15 @@ class DocumentFacts:
         :func:`~analysis.statements.numbers.extract_numbers` rows of this document.
     aliases : dict of str to str
         Place alias -> canonical name (:func:`place_aliases`).
+    entity_of_name : callable, optional
+        Speaker as written -> canonical entity (:func:`speaker_entity_function`);
+        without it a speaker is its own entity.
     """
 
-    def __init__(self, doc, numbers: pd.DataFrame, aliases: dict[str, str]):
+    def __init__(self, doc, numbers: pd.DataFrame, aliases: dict[str, str], entity_of_name=None):
         self.doc = doc
         self.aliases = aliases
+        self.entity_of_name = entity_of_name or str
         self.body = body = doc.text
         self.quoted = quoted_spans(body)
         quoted = self.quoted
@@ -261,10 +305,11 @@ class DocumentFacts:
         self.events = resolved_events(doc, in_quote)
         self.affiliations = affiliations(doc)
         dates = numbers["unit"].isin(DATE_UNITS)
-        keep = ~dates & ~numbers["is_conversion"] & ~numbers["vague"]
+        # a number inside a name ("Radio 4", "Chapter 11") is no figure
+        keep = ~dates & ~numbers["is_conversion"] & ~numbers["vague"] & (numbers["unit"] != "name")
         figures = pd.concat([numbers[keep], _durations(numbers[dates])], ignore_index=True)
         self.numbers = figures.sort_values("start", kind="mergesort")[
-            ["start", "end", "value", "unit", "text", "qualifier"]].to_dict("records")
+            ["start", "end", "value", "unit", "text", "qualifier", "what"]].fillna({"what": ""}).to_dict("records")
 
     def sentence(self, start: int, end: int) -> SentenceFacts:
         """:class:`SentenceFacts` of the sentence at character offsets ``start``..``end``."""
@@ -276,11 +321,14 @@ class DocumentFacts:
         if span is None:
             return facts
         facts.speakers = [e.speaker for e in self.events if e.speaker and start <= e.pos < end]
-        facts.roles = clause_roles(span)
+        facts.speaker_entities = [self.entity_of_name(s) for s in facts.speakers]
+        facts.sources = cited_sources(span)
+        facts.roles = clause_roles(span, self.entity_of_name)
         facts.numbers = [n for n in self.numbers if n["start"] >= start and n["end"] <= end]
         facts.times = time_anchors(span)
         facts.places = _places(span, self.aliases)
-        facts.negations, facts.denials = _negations(span)
+        facts.negations, facts.denials, facts.negation_scopes = _negations(span)
+        facts.lemmas = _content_lemmas(span)
         pieces = [(max(a, start), min(b, end)) for a, b in self.quoted if a < end and b > start]
         facts.quoted = [(body[a:b], [normalise_word(w) for w in WORD_RE.findall(body[a:b])])
                         for a, b in pieces]
@@ -326,7 +374,10 @@ def document_facts(parsed: dict, doc_ids, aliases: pd.DataFrame | None = None) -
     doc_ids : iterable of str
         The documents needed (ids missing from ``parsed`` are skipped).
     aliases : pandas.DataFrame, optional
-        Alias table (:func:`analysis.measures.name_matching.load_aliases`).
+        Alias table (:func:`analysis.measures.name_matching.load_aliases`): its
+        places are one place (:func:`place_aliases`), and every alias names
+        its entity as a speaker ("the Tories" and "the Conservatives" speak
+        for one party).
 
     Returns
     -------
@@ -336,4 +387,5 @@ def document_facts(parsed: dict, doc_ids, aliases: pd.DataFrame | None = None) -
     docs = pd.DataFrame({"doc_id": wanted, "body": [parsed[d].text for d in wanted]})
     numbers = extract_numbers(docs, {d: parsed[d] for d in wanted})
     places = place_aliases(aliases)
-    return {d: DocumentFacts(parsed[d], numbers[numbers["doc_id"] == d], places) for d in wanted}
+    names = speaker_entity_function(aliases) if aliases is not None and not aliases.empty else None
+    return {d: DocumentFacts(parsed[d], numbers[numbers["doc_id"] == d], places, names) for d in wanted}

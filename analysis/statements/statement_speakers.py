@@ -13,7 +13,7 @@ import re
 from rapidfuzz import fuzz
 
 from analysis.statements.speakers import (
-    AttributionEvent, attribution_events, full_names, resolve_speaker, speakers_agree,
+    SPEECH_VERBS, AttributionEvent, attribution_events, full_names, resolve_speaker, speakers_agree,
 )
 from analysis.text.lemmas import is_stop_word
 from analysis.text.paragraphs import paragraph_spans
@@ -29,6 +29,18 @@ PERSON_PRONOUNS = frozenset({"he", "she"})
 #: spokesperson for the ministry" and "the ministry" are one source.
 SPOKESPERSON_WORDS = frozenset("""spokesperson spokesman spokeswoman spokespeople representative
     representatives official officials source sources aide aides""".split())
+_ACRONYM_RE = re.compile(r"[A-Z]{2,7}")
+_DETERMINER_RE = re.compile(r"^(?:the|a|an)\s+", re.I)
+#: Words a rewrite uses for one another when it names a business by its trade ("ferry
+#: companies" / "ferry operators" / "ferry firms"): read as one word in speaker descriptions.
+#: Only the words for a business: "the company" and "the union" stay two sources.
+BUSINESS_WORDS = {w: "company" for w in "company companies firm firms operator operators "
+                  "business businesses".split()}
+#: Verbs through which a source vouches for a clause without being quoted ("US
+#: intelligence indicates that ...", "the report found ..."): with the speech
+#: verbs, the verbs of :func:`cited_sources`.
+EVIDENCE_VERBS = frozenset("indicate show find estimate assess believe report conclude think judge "
+                           "determine suggest".split())
 #: rapidfuzz ``ratio`` (0-100) from which two words of speaker descriptions are
 #: one word spelt two ways: "korea"/"korean" 90.9, a typo "norther"/"north"
 #: 83.3; different places stay apart ("russia"/"prussia" is 92 but
@@ -179,10 +191,100 @@ def resolved_events(doc, in_quote) -> list[AttributionEvent]:
     return events
 
 
+def speaker_entity_function(aliases):
+    """Speaker as written -> the canonical entity the alias table names it by.
+
+    :func:`analysis.measures.canonical_entities.canonical_name_function` of the
+    alias table (determiner, honorific and possessive stripped: "the Tories"
+    -> ``Conservative Party``), then, for a name it does not know, the table's
+    aliases without regard to case ("the Tory party"). A name the table does
+    not know comes back bare.
+
+    Parameters
+    ----------
+    aliases : pandas.DataFrame
+        Alias table (:func:`analysis.measures.name_matching.load_aliases`).
+
+    Returns
+    -------
+    callable
+        ``str -> str``.
+    """
+    from analysis.measures.canonical_entities import canonical_name_function
+    from analysis.measures.entity_names import normalize_name
+
+    canonical = canonical_name_function(aliases)
+    folded = {normalize_name(a, t)[0].casefold(): e
+              for a, e, t in zip(aliases["alias"], aliases["entity"], aliases["entity_type"])}
+    folded.update({e.casefold(): e for e in aliases["entity"]})
+
+    def entity(speaker: str) -> str:
+        name = canonical(speaker)
+        return folded.get(name.casefold(), name)
+
+    return entity
+
+
+def cited_sources(span) -> list[str]:
+    """Who a sentence gives as the source of a clause: subjects of speech or evidence verbs with a clause.
+
+    "US intelligence indicates Wagner mercenaries have played a leading role
+    ..., Kirby said" cites US intelligence as well as Kirby, its speaker
+    (:func:`resolved_events` finds speakers; an evidence verb
+    (:data:`EVIDENCE_VERBS`) makes no quotation, so it is no speaker there).
+    Pronouns are left out.
+
+    Parameters
+    ----------
+    span : spacy.tokens.Span
+        A parsed sentence.
+
+    Returns
+    -------
+    list of str
+        The subjects' phrases (names, or nouns with their modifiers), in text order.
+    """
+    from analysis.text.lemmas import lemma
+
+    found = []
+    for verb in span:
+        if verb.pos_ not in ("VERB", "AUX") or lemma(verb) not in EVIDENCE_VERBS | SPEECH_VERBS:
+            continue
+        if not any(c.dep_ == "ccomp" for c in verb.children):
+            continue
+        for child in verb.children:
+            if child.dep_ == "nsubj" and child.pos_ != "PRON" and child.tag_ not in ("WP", "WDT"):
+                found.append(_phrase(child))
+    return found
+
+
+def _acronym_of(short: str, long_: str) -> bool:
+    """Whether ``short`` is the acronym of ``long_`` ("NUT", "the National Union of Teachers"):
+    the capitals of a name, each initial of ``long_``'s capitalised words in order."""
+    from analysis.measures.entity_names import initials
+
+    letters = _DETERMINER_RE.sub("", short.strip()).replace(".", "")
+    return (_ACRONYM_RE.fullmatch(letters) is not None
+            and initials(_DETERMINER_RE.sub("", long_.strip())) == letters)
+
+
+def names_one_source(x: str, y: str) -> bool:
+    """Whether two source strings name one source by their words alone: the stricter half of
+    :func:`same_source` (no affiliations; a description left empty by its
+    spokesperson and stop words, "officials", agrees with nothing)."""
+    if speakers_agree(x, y) or _acronym_of(x, y) or _acronym_of(y, x):
+        return True
+    wx, wy = _description_words(x), _description_words(y)
+    if not wx or not wy:
+        return False
+    small, large = sorted((wx, wy), key=len)
+    return all(any(fuzz.ratio(w, v) >= DESCRIPTION_WORD_MIN_RATIO for v in large) for w in small)
+
+
 def _description_words(speaker: str) -> set[str]:
     words = {normalise_word(w) for w in WORD_RE.findall(speaker)}
     words = {re.sub(r"['’]s$", "", w) for w in words}
-    return {w for w in words if w not in SPOKESPERSON_WORDS and not is_stop_word(w)}
+    return {BUSINESS_WORDS.get(w, w) for w in words if w not in SPOKESPERSON_WORDS and not is_stop_word(w)}
 
 
 def _is_spokesperson(speaker: str) -> bool:
@@ -201,7 +303,8 @@ def _affiliated(person: str, body: str, affiliations: dict) -> bool:
 def same_source(x: str, y: str, affiliations: dict | None = None) -> bool:
     """Whether two speaker strings name one source.
 
-    :func:`~analysis.statements.speakers.speakers_agree` (names), or two
+    :func:`~analysis.statements.speakers.speakers_agree` (names), a name and
+    its acronym ("the NUT", "the National Union of Teachers"), or two
     descriptions whose words, spokesperson words (:data:`SPOKESPERSON_WORDS`)
     and stop words set aside, are one inside the other up to spelling
     (rapidfuzz ratio :data:`DESCRIPTION_WORD_MIN_RATIO`): "a representative
@@ -214,7 +317,7 @@ def same_source(x: str, y: str, affiliations: dict | None = None) -> bool:
     surname -> words of their description, "John Kirby, a spokesman for the
     White House") are one source.
     """
-    if speakers_agree(x, y):
+    if speakers_agree(x, y) or _acronym_of(x, y) or _acronym_of(y, x):
         return True
     affiliations = affiliations or {}
     if _affiliated(x, y, affiliations) or _affiliated(y, x, affiliations):

@@ -8,48 +8,58 @@ sentences can be compared slot by slot: "on Thursday" and "on Friday" differ
 (slot ``weekday``), "last month" and "in the past month" do not (slot
 ``relative``, value ``past month``), and "last month" and "in November" are
 not comparable (different slots), so they never count as a change.
+
+The words are read with the tables of :mod:`analysis.statements.date_rules`,
+the reader of ``dates.csv`` (months, weekdays, the directions of relative
+phrases, yesterday/today/tomorrow, the years a number may name), so the two
+never disagree on what is a date.
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
+
+from analysis.statements.date_rules import DEICTIC_DAYS, DIRECTION_STEPS, MONTHS, WEEKDAYS, YEAR_PATTERN
 
 #: Slots an anchor can fall in; two sentences are compared slot by slot.
 SLOTS = ("year", "month", "day", "weekday", "relative")
 
-_MONTHS = {
-    "january": "january", "jan": "january", "february": "february", "feb": "february",
-    "march": "march", "mar": "march", "april": "april", "apr": "april", "may": "may",
-    "june": "june", "jun": "june", "july": "july", "jul": "july", "august": "august",
-    "aug": "august", "september": "september", "sep": "september", "sept": "september",
-    "october": "october", "oct": "october", "november": "november", "nov": "november",
-    "december": "december", "dec": "december",
-}
 #: Month names that are also common words ("may", "march"): an anchor only
 #: inside a DATE entity or next to a day number.
 _AMBIGUOUS_MONTHS = frozenset({"may", "march", "mar", "jan", "jun", "dec"})
-_WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
-_DEICTIC = {"yesterday": "past day", "today": "current day", "tonight": "current day",
-            "tomorrow": "future day"}
-_YEAR_RE = re.compile(r"^(1[89]\d\d|20\d\d)$")
+#: Direction of a relative anchor, by the sign of its step (:data:`~analysis.statements.date_rules.DIRECTION_STEPS`).
+_DIRECTION_NAMES = {-1: "past", 0: "current", 1: "future"}
+_YEAR_RE = re.compile(r"^(?:" + YEAR_PATTERN + r")$")
 #: Words that introduce a year written as a bare number ("in 2014", "since 2017").
 _YEAR_PREPOSITIONS = frozenset({"in", "since", "by", "of", "until", "till", "from", "before",
                                 "after", "during", "through"})
-_DIRECTION = {"last": "past", "past": "past", "previous": "past", "recent": "past",
-              "next": "future", "coming": "future", "following": "future", "upcoming": "future",
-              "this": "current", "current": "current"}
 _UNITS = r"(?P<unit>day|week|weekend|fortnight|month|quarter|year|decade|summer|winter|spring|autumn)s?"
 _RELATIVE_RE = re.compile(
-    r"\b(?:earlier |later )?(?P<dir>last|past|previous|recent|next|coming|following|upcoming|this|current)"
+    r"\b(?:earlier |later )?(?P<dir>" + "|".join(DIRECTION_STEPS) + r")"
     r"\s+(?:(?:few|two|three|several|couple of|\d+)\s+)?" + _UNITS + r"\b"
     r"|\b(?:the\s+)?(?:(?:few|two|three|several|\d+)\s+)?(?P<unit2>day|week|month|year)s?\s+(?P<dir2>ahead|ago)\b",
     re.I)
 
 
+def _month_name(word: str) -> str:
+    """A month word ("sept", "November") as the month's full lower-case name."""
+    return calendar.month_name[MONTHS[word]].lower()
+
+
+def _direction(word: str) -> str:
+    return _DIRECTION_NAMES[DIRECTION_STEPS[word.lower()]]
+
+
+def _deictic(word: str) -> str:
+    """"yesterday" -> "past day": a day named by its distance from the reference's."""
+    return f"{_DIRECTION_NAMES[DEICTIC_DAYS[word]]} day"
+
+
 def is_time_word(word: str) -> bool:
     """Whether ``word`` is a month or weekday name (the parser sometimes tags "November" a place)."""
-    return word.lower().rstrip(".") in _MONTHS or word.lower() in _WEEKDAYS
+    return word.lower().rstrip(".") in MONTHS or word.lower() in WEEKDAYS
 
 
 @dataclass(frozen=True)
@@ -89,7 +99,7 @@ def _is_bare_year(tokens, k: int) -> bool:
     if tok.ent_type_ == "DATE":
         return True
     before = tokens[k - 1].lower_.rstrip(".") if k > 0 else ""
-    return before in _YEAR_PREPOSITIONS or before in _MONTHS or before == ","
+    return before in _YEAR_PREPOSITIONS or before in MONTHS or before == ","
 
 
 def time_anchors(span) -> list[TimeAnchor]:
@@ -110,24 +120,24 @@ def time_anchors(span) -> list[TimeAnchor]:
     anchors: list[TimeAnchor] = []
     for k, tok in enumerate(tokens):
         word = tok.lower_.rstrip(".")
-        if word in _MONTHS and tok.text[:1].isupper():
+        if word in MONTHS and tok.text[:1].isupper():
             day = _day_next_to(tokens, k)
             if word in _AMBIGUOUS_MONTHS and tok.ent_type_ != "DATE" and day is None:
                 continue
-            month = _MONTHS[word]
+            month = _month_name(word)
             anchors.append(TimeAnchor("month", month, tok.text))
             if day is not None:
                 anchors.append(TimeAnchor("day", f"{month} {day}", tok.text))
-        elif word in _WEEKDAYS and tok.text[:1].isupper():
+        elif word in WEEKDAYS and tok.text[:1].isupper():
             anchors.append(TimeAnchor("weekday", word, tok.text))
-        elif word in _DEICTIC:
-            anchors.append(TimeAnchor("relative", _DEICTIC[word], tok.text))
+        elif word in DEICTIC_DAYS:
+            anchors.append(TimeAnchor("relative", _deictic(word), tok.text))
         elif _YEAR_RE.match(tok.text) and _is_bare_year(tokens, k):
             anchors.append(TimeAnchor("year", tok.text, tok.text))
     text = span.text
     for m in _RELATIVE_RE.finditer(text):
         if m.group("dir"):
-            direction = _DIRECTION[m.group("dir").lower()]
+            direction = _direction(m.group("dir"))
             unit = m.group("unit").lower()
         else:
             direction = "future" if m.group("dir2").lower() == "ahead" else "past"

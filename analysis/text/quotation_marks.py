@@ -33,6 +33,13 @@ _AMBIGUOUS_SINGLE = frozenset("'‘’‛")
 _QUOTE_RE = re.compile("’’|‘‘|''|``|[" + re.escape(
     "".join(k for k in (*_DOUBLE_MARKS, *_SINGLE_MARKS, *_CORNER_MARKS, *_CORNER_MARKS.values())
             if len(k) == 1)) + "]")
+# Sentence-final punctuation, and what may follow it before the space ("end.)").
+_SENTENCE_ENDS = (".", "?", "!", "…")
+_SENTENCE_CLOSERS = ")]"
+#: Paragraphs without any mark that a quotation left open may run through, not reopened,
+#: to a closing mark with nothing open in the paragraph after them ("“A.", "B.", "C,” he
+#: said."). Set by hand: a long quotation rarely runs more than three paragraphs unmarked.
+CONTINUED_MAX_PARAGRAPHS = 3
 #: A closed quotation in single marks of at most this many characters is an
 #: elision, not a quotation: rock 'n' roll.
 ELISION_MAX_CHARS = 2
@@ -104,16 +111,49 @@ def _is_possessive(text: str, k: int, marks: list, start: int, end: int) -> bool
     return later is not None and _closes_single(text, later, start, end)
 
 
+def _reopens(text: str, content_start: int, at: int, opens_word: bool, closes_word: bool) -> bool:
+    """Whether a mark at ``at``, inside a quotation open since ``content_start``, reopens it.
+
+    Paragraphs run together into one (as in text extracted from a web page,
+    or a corpus that keeps one line per story) leave the convention of
+    reopening, not closing, each paragraph of a long quotation inside one
+    paragraph: ``"First part. "Second part."``. A mark that leans only on the
+    word after it, right after the end of a sentence of the open quotation,
+    is such a reopening, not the close of the quotation (which would turn
+    every later quotation of the paragraph inside out).
+    """
+    if not opens_word or closes_word:
+        return False
+    before = text[content_start:at].rstrip()
+    return len(before) < at - content_start and before.rstrip(_SENTENCE_CLOSERS).endswith(_SENTENCE_ENDS)
+
+
+def _pairs_with_next(text: str, marks: list, k: int, start: int, end: int) -> bool:
+    """Whether a straight double mark leaning on the word before it, nothing open, opens a
+    quotation after all: the next straight double mark of the paragraph does not open one
+    itself (marks set on the wrong side, as in right-to-left text: ``فلم" ایکشن جیکسن "``).
+    Otherwise it closes a quotation opened paragraphs before (``wait," he said. "Next``)."""
+    for match in marks[k + 1:]:
+        if match.group() in _STRAIGHT_DOUBLE:
+            before, after = _flanks(text, match, start, end)
+            return not (not after.isspace() and (before.isspace() or _is_punct(before)))
+    return False
+
+
 def _scan_marks(text: str, start: int, end: int, ignored: set[int]):
     """Outermost quoted pieces of one paragraph and the single marks left open.
 
-    Returns ``(pieces, stray)``: pieces as ``(family, open_at, content_start,
-    content_end, close_at, closed)``; ``stray`` the offsets of single marks
-    still open at the end of the paragraph (then ``pieces`` is not final).
+    Returns ``(pieces, stray, closers)``: pieces as ``(family, open_at,
+    content_start, content_end, close_at, closed, continues)`` (``continues``:
+    the piece is the reopened next part of the quotation before it,
+    :func:`_reopens`); ``stray`` the offsets of single marks still open at the
+    end of the paragraph (then ``pieces`` is not final); ``closers`` the
+    offsets of double marks that close with nothing open (``wait," he said``).
     """
     marks = [m for m in _QUOTE_RE.finditer(text, start, end) if m.start() not in ignored]
-    stack: list[tuple[str, str, int, int]] = []      # (family, mark, open_at, content start)
-    pieces = []
+    # (family, mark, open_at, content start, whether it continues the quotation before it)
+    stack: list[tuple[str, str, int, int, bool]] = []
+    pieces, closers = [], []
     for k, match in enumerate(marks):
         mark, at = match.group(), match.start()
         family, role = _quote_family(mark)
@@ -128,6 +168,11 @@ def _scan_marks(text: str, start: int, end: int, ignored: set[int]):
         opens_word = not after.isspace() and (before.isspace() or _is_punct(before))
         closes_word = not before.isspace() and (after.isspace() or _is_punct(after))
         open_at = next((i for i in range(len(stack) - 1, -1, -1) if stack[i][0] == family), None)
+        if open_at == 0 and _reopens(text, stack[0][3], at, opens_word, closes_word):
+            # paragraphs run together: the quotation's next paragraph, reopened, not closed
+            pieces.append((family, stack[0][2], stack[0][3], at, at, False, stack[0][4]))
+            stack[0] = (family, mark, at, match.end(), True)
+            continue
         if open_at is not None:
             nested = (role == "open" and mark == stack[open_at][1]
                       and opens_word and not closes_word)
@@ -135,26 +180,30 @@ def _scan_marks(text: str, start: int, end: int, ignored: set[int]):
                 if ambiguous and _is_possessive(text, k, marks, start, end):
                     continue
                 if open_at == 0:
-                    pieces.append((family, stack[0][2], stack[0][3], at, at, True))
+                    pieces.append((family, stack[0][2], stack[0][3], at, at, True, stack[0][4]))
                 del stack[open_at:]
                 continue
-        if role == "close" and (family == "single" or (closes_word and not opens_word)):
+        closing_only = role == "close" or (
+            mark in _STRAIGHT_DOUBLE and not _pairs_with_next(text, marks, k, start, end))
+        if closing_only and (family == "single" or (closes_word and not opens_word)):
+            if family == "double" and not stack:
+                closers.append(at)  # may close a quotation left open paragraphs before
             continue            # stray closing mark (or an apostrophe: mercenaries’)
         if ambiguous and not opens_word:
             continue
-        stack.append((family, mark, at, match.end()))
+        stack.append((family, mark, at, match.end(), False))
     stray = [entry[2] for entry in stack if entry[0] == "single"]
     if stray:
-        return pieces, stray
+        return pieces, stray, closers
     if stack:                   # unclosed: runs to the end of the paragraph
         paragraph_end = start + len(text[start:end].rstrip())
-        family, _, open_at, content = stack[0]
-        pieces.append((family, open_at, content, paragraph_end, paragraph_end, False))
-    return pieces, []
+        family, _, open_at, content, continues = stack[0]
+        pieces.append((family, open_at, content, paragraph_end, paragraph_end, False, continues))
+    return pieces, [], closers
 
 
-def _paragraph_pieces(text: str, start: int, end: int) -> list[tuple]:
-    """Quoted pieces of one paragraph.
+def _paragraph_pieces(text: str, start: int, end: int) -> tuple[list[tuple], list[int]]:
+    """Quoted pieces of one paragraph, and its closing double marks with nothing open.
 
     A single mark still open at the end of the paragraph was an apostrophe
     after all (’em, mercenaries’ with no quotation around it); the paragraph is
@@ -162,9 +211,9 @@ def _paragraph_pieces(text: str, start: int, end: int) -> list[tuple]:
     """
     ignored: set[int] = set()
     while True:
-        pieces, stray = _scan_marks(text, start, end, ignored)
+        pieces, stray, closers = _scan_marks(text, start, end, ignored)
         if not stray:
-            return pieces
+            return pieces, closers
         ignored.update(stray)
 
 
@@ -183,15 +232,21 @@ def quotations(text: str) -> pd.DataFrame:
       (:func:`paragraph_spans`) ends there. When the next paragraph opens
       with a quotation mark, that paragraph continues the same quotation
       (the convention of reopening, but not closing, each paragraph of a
-      long quotation): both pieces share a ``quotation`` number;
+      long quotation): both pieces share a ``quotation`` number. A closing
+      mark with nothing open at the start of a later paragraph (at most
+      :data:`CONTINUED_MAX_PARAGRAPHS` unmarked paragraphs later) closes it:
+      the quotation ran on without reopening. The same
+      holds inside a paragraph where paragraphs were run together: a mark
+      that leans only on the next word, just after a sentence of an open
+      quotation ends, reopens it (``"First part. "Second part."``);
     - not quotation marks: single marks between two letters or digits
       (Korea’s, 1990's), detached single marks, an elided century ('90s), a
       closing single mark with nothing open (mercenaries’), a possessive
       inside a single-quoted quotation when a later mark closes it (‘the
       soldiers’ morale is low’), a single mark still open at the end of its
       paragraph, a straight double mark after a digit used as an inch mark
-      (27" TV), a closing double mark that only leans on the word before it
-      with nothing open; a single-quoted piece of at most
+      (27" TV), a closing double mark (curly or straight) that only leans on
+      the word before it with nothing open; a single-quoted piece of at most
       :data:`ELISION_MAX_CHARS` characters is an elision (rock 'n' roll).
 
     Parameters
@@ -215,10 +270,29 @@ def quotations(text: str) -> pd.DataFrame:
     rows = []
     quotation = -1
     previous_open = False           # the last piece of the previous paragraph is unclosed
+    unmarked: list[tuple[int, int, int]] = []   # paragraphs without a mark since then
     for paragraph, (start, end) in enumerate(paragraph_spans(text)):
         pieces = []
-        for family, open_at, content_start, content_end, close_at, closed in \
-                _paragraph_pieces(text, start, end):
+        found, closers = _paragraph_pieces(text, start, end)
+        if not found and not closers and previous_open and len(unmarked) < CONTINUED_MAX_PARAGRAPHS:
+            unmarked.append((paragraph, start, end))
+            continue
+        first_open = found[0][1] if found else end
+        if previous_open and closers and closers[0] < first_open:
+            # not reopened: the quotation went on through the paragraphs between to this mark
+            for p, s0, e0 in unmarked + [(paragraph, start, closers[0])]:
+                content = text[s0:e0]
+                first = s0 + len(content) - len(content.lstrip())
+                last = first + len(content.strip())
+                if last > first:
+                    closing = p == paragraph
+                    rows.append((quotation, p, "double", first, first, last,
+                                 closers[0] if closing else last, closing))
+            previous_open = False
+        elif unmarked:
+            previous_open = False   # no mark closed it after the unmarked paragraphs: it had ended
+        unmarked = []
+        for family, open_at, content_start, content_end, close_at, closed, reopened in found:
             content = text[content_start:content_end]
             first = content_start + len(content) - len(content.lstrip())
             last = first + len(content.strip())
@@ -226,13 +300,13 @@ def quotations(text: str) -> pd.DataFrame:
                 continue            # nothing between the marks
             if closed and family == "single" and last - first <= ELISION_MAX_CHARS:
                 continue
-            pieces.append((family, open_at, first, last, close_at if closed else last, closed))
-        for k, piece in enumerate(pieces):
-            continues = k == 0 and previous_open and piece[1] == start
+            pieces.append((reopened, (family, open_at, first, last, close_at if closed else last, closed)))
+        for k, (reopened, piece) in enumerate(pieces):
+            continues = reopened or (k == 0 and previous_open and piece[1] == start)
             if not continues:
                 quotation += 1
             rows.append((quotation, paragraph, *piece))
-        previous_open = bool(pieces) and not pieces[-1][-1]
+        previous_open = bool(pieces) and not pieces[-1][1][-1]
     table = pd.DataFrame(rows, columns=QUOTATION_COLUMNS)
     return table.astype({c: "int64" for c in QUOTATION_COLUMNS[:2] + QUOTATION_COLUMNS[3:7]}
                         | {"closed": bool})
