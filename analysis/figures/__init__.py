@@ -87,8 +87,14 @@ MIN_TEXT_CONTRAST = 3.0
 SEQUENTIAL_CMAP = "viridis"
 
 def new_figure(width: float = 6.4, height: float = 4.0) -> Figure:
-    """A blank figure of ``width`` x ``height`` inches with the kit's layout engine."""
-    return Figure(figsize=(width, height), layout="constrained")
+    """A blank figure of ``width`` x ``height`` inches with the kit's layout engine.
+
+    The height is capped at a page (:data:`analysis.figures.layout.PAGE_MAX_HEIGHT`),
+    the width at :data:`analysis.figures.layout.MAX_WIDTH`, whatever the corpus size.
+    """
+    from analysis.figures.layout import MAX_WIDTH, page_height
+
+    return Figure(figsize=(min(width, MAX_WIDTH), page_height(height)), layout="constrained")
 
 
 def outlet_colors(labels) -> dict[str, str]:

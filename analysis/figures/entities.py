@@ -9,7 +9,7 @@ from matplotlib.patches import Patch
 
 from analysis.figures import PALETTE, SEQUENTIAL_CMAP, kit_style, new_figure, outlet_colors
 from analysis.corpus.cleaning import document_labels
-from analysis.figures.layout import MAX_COLUMNS, capped_width, tick_font_size
+from analysis.figures.layout import MAX_COLUMNS, capped_width, row_font_size, tick_font_size
 
 #: Most bars drawn in :func:`plot_unique_entities` (fewer per outlet when there are many outlets).
 MAX_UNIQUE_BARS = 60
@@ -59,7 +59,7 @@ def plot_entity_heatmap(entities: pd.DataFrame, docs: pd.DataFrame, top_n: int =
     row_names, column_names = list(grid.index), list(grid.columns)
     fig = new_figure(width=capped_width(3.0 + (1.5 if outlets_as_rows else 0.0), 0.55 if outlets_as_rows else 1.1,
                                         len(column_names)),
-                     height=max(3.0, 0.3 * len(row_names) + 2.0))
+                     height=(wanted := max(3.0, 0.3 * len(row_names) + 2.0)))
     ax = fig.add_subplot()
     if grid.empty:
         ax.text(0.5, 0.5, "No entities found", ha="center", va="center", transform=ax.transAxes)
@@ -70,7 +70,7 @@ def plot_entity_heatmap(entities: pd.DataFrame, docs: pd.DataFrame, top_n: int =
     width = fig.get_size_inches()[0]
     ax.set_xticks(range(len(column_names)), column_names, rotation=30 if len(column_names) <= MAX_COLUMNS else 60,
                   ha="right", fontsize=tick_font_size(len(column_names), 0.7 * width))
-    ax.set_yticks(range(len(row_names)), row_names)
+    ax.set_yticks(range(len(row_names)), row_names, **row_font_size(len(row_names), wanted))
     threshold = values.max() / 2 if values.size else 0
     for (row, col), value in np.ndenumerate(values):
         if value > 0:
@@ -123,7 +123,8 @@ def plot_unique_entities(entities: pd.DataFrame, docs: pd.DataFrame, top_n: int 
     # Beyond the palette colours repeat, so a colour legend could not tell outlets apart:
     # name the outlet on every bar instead.
     named_bars = len(with_unique) > len(PALETTE)
-    fig = new_figure(width=7.5, height=max(2.5, 0.28 * len(rows) + 1.5))
+    wanted = max(2.5, 0.28 * len(rows) + 1.5)
+    fig = new_figure(width=7.5, height=wanted)
     ax = fig.add_subplot()
     if not rows:
         ax.text(0.5, 0.5, "Every entity is named by more than one outlet", ha="center",
@@ -132,7 +133,8 @@ def plot_unique_entities(entities: pd.DataFrame, docs: pd.DataFrame, top_n: int 
         return fig
     positions = np.arange(len(rows))[::-1]
     ax.barh(positions, [r[2] for r in rows], color=[colors[r[0]] for r in rows])
-    ax.set_yticks(positions, [f"{r[0]}: {r[1]} ({r[3]})" if named_bars else f"{r[1]} ({r[3]})" for r in rows])
+    ax.set_yticks(positions, [f"{r[0]}: {r[1]} ({r[3]})" if named_bars else f"{r[1]} ({r[3]})" for r in rows],
+                  **row_font_size(len(rows), wanted))
     ax.set_xlabel("Mentions in the body")
     ax.xaxis.get_major_locator().set_params(integer=True)
     if not named_bars:
@@ -142,3 +144,61 @@ def plot_unique_entities(entities: pd.DataFrame, docs: pd.DataFrame, top_n: int 
     ax.set_title("Entities only one outlet names"
                  + (f" (at most {per_outlet} per outlet)" if per_outlet < top_n else ""))
     return fig
+
+
+#: Caption of each entities figure, by id (``{top}``: the number of entities shown).
+CAPTIONS = {
+    "fig-03-entities-heatmap": "The {top} most named entities (rows) by outlet (columns), in mentions per 1,000 words "
+                               "of body text, after merging aliases.",
+    "fig-04-entities-unique": "Entities only one outlet names, per outlet (most mentioned first).",
+}
+#: Captions above :data:`analysis.figures.layout.DETAIL_MAX_DOCUMENTS` documents (same ids, outlet groups drawn).
+OUTLET_CAPTIONS = {
+    "fig-03-entities-heatmap": "The {top} most named entities by outlet: mentions per 1,000 words of body text, "
+                               "averaged over all of the outlet's articles, after merging aliases. Every document's "
+                               "counts are in tables/entities.csv.",
+    "fig-04-entities-unique": "Entities only one outlet names, per outlet (most mentioned first; outlets pooled as "
+                              "in the heatmap).",
+}
+
+
+def report_figures(entities: pd.DataFrame, docs: pd.DataFrame, top_n: int, cross_source: bool = True) -> list:
+    """The entities section's figures with their ids, captions and alt texts, in report order.
+
+    Parameters
+    ----------
+    entities : pandas.DataFrame
+        ``entities.csv``.
+    docs : pandas.DataFrame
+        Corpus table (``doc_id``, ``label``, ``outlet``).
+    top_n : int
+        Entities in the heatmap (the report's ``top_entities`` parameter).
+    cross_source : bool
+        Whether the corpus can be compared across outlets (at least two
+        documents): the unique-entities figure needs it.
+
+    Returns
+    -------
+    list of analysis.figures.ReportFigure
+        ``fig-03-entities-heatmap`` (and ``fig-04-entities-unique``): one column
+        (or row) per document up to :data:`analysis.figures.layout.DETAIL_MAX_DOCUMENTS`
+        documents, per outlet group above.
+    """
+    from analysis.corpus.outlets import outlet_groups, sum_by_outlet
+    from analysis.figures import ReportFigure
+    from analysis.figures.layout import detailed
+    from analysis.report import narrative
+
+    captions = CAPTIONS
+    if not detailed(len(docs)):
+        entities = sum_by_outlet(entities, docs, ["entity", "entity_type"], summed=["mentions"],
+                                 averaged=["mentions_per_1k_words"])
+        docs, captions = outlet_groups(docs), OUTLET_CAPTIONS
+    figures = [ReportFigure(plot_entity_heatmap(entities, docs, top_n=top_n), "fig-03-entities-heatmap",
+                            captions["fig-03-entities-heatmap"].format(top=top_n),
+                            narrative.entity_mentions_alt_text(entities))]
+    if cross_source:
+        figures.append(ReportFigure(plot_unique_entities(entities, docs), "fig-04-entities-unique",
+                                    captions["fig-04-entities-unique"],
+                                    narrative.unique_entities_alt_text(entities, docs)))
+    return figures

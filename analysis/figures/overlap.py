@@ -18,7 +18,7 @@ from analysis.overlap.derivation import DRAWN_MIN_STRENGTH
 from analysis.report.narrative import edges_alt_text, pairs_alt_text
 from analysis.figures import SEQUENTIAL_CMAP, ReportFigure, kit_style, new_figure, outlet_colors, text_color
 from analysis.figures.layout import (DARK_CELL_SHARE, LABELLED_CELLS_MAX_ITEMS, MAX_COLUMNS, MAX_WIDTH,
-                                     tick_font_size)
+                                     detailed, tick_font_size)
 
 HEATMAP_VALUES = {"lexical_containment": "Share of row's words in passages shared with column",
                   "unquoted_containment": "Share of row's words in passages shared with column,\n"
@@ -245,6 +245,22 @@ CAPTIONS = {
                          f"the derived text found in the source, and pairs sharing under {DRAWN_MIN_STRENGTH:.0%} of it are "
                          "not drawn. The evidence behind each edge is in tables/derivation.csv.",
 }
+#: Caption of each overlap figure of a corpus of more than
+#: :data:`analysis.figures.layout.DETAIL_MAX_DOCUMENTS` documents, by id (same ids, outlets and stories drawn).
+OUTLET_CAPTIONS = {
+    "fig-05-overlap-lexical": "Lexical containment by outlet: for each article of the row outlet, the share of its "
+                              "words in passages shared with its closest article of the column outlet, averaged over "
+                              "the row outlet's articles (articles of different stories are not compared: 0). "
+                              "Every pair is in tables/overlap_pairs.csv.",
+    "fig-06-overlap-semantic": "Semantic coverage by outlet: for each article of the row outlet, the share of its "
+                               "sentences made from its closest article of the column outlet, averaged over the row "
+                               "outlet's articles. Every pair is in tables/overlap_pairs.csv.",
+    "fig-07-derivation": "The strongest derived pairs: each bar is a derived text and its likely source, its length "
+                         "the share of the derived text found in the source. Every edge and its evidence is in "
+                         "tables/derivation.csv.",
+    "fig-10-stories": "The largest stories (groups of articles about one event, compared with each other only), "
+                      "documents per outlet. Every document's story is in tables/stories.csv.",
+}
 
 
 def report_figures(result: dict[str, pd.DataFrame], docs: pd.DataFrame) -> list[ReportFigure]:
@@ -261,13 +277,36 @@ def report_figures(result: dict[str, pd.DataFrame], docs: pd.DataFrame) -> list[
     Returns
     -------
     list of analysis.figures.ReportFigure
-        Lexical containment and semantic coverage heatmaps, derivation graph.
+        Up to :data:`analysis.figures.layout.DETAIL_MAX_DOCUMENTS` documents:
+        lexical containment and semantic coverage heatmaps, derivation graph.
+        Above it, under the same ids: the outlet x outlet heatmaps, the
+        strongest derived pairs, and the largest stories by outlet
+        (``fig-10-stories``); captions :data:`OUTLET_CAPTIONS`.
     """
     if not result:
         return []
     summary, edges = result["overlap_pairs"], result["derivation"]
+    if not detailed(len(docs)):
+        return outlet_figures(result, docs)
     figures = [(plot_overlap_heatmap(summary, docs, value=value), fig_id, pairs_alt_text(summary, docs, value))
                for fig_id, value in (("fig-05-overlap-lexical", "lexical_containment"),
                                      ("fig-06-overlap-semantic", "semantic_coverage"))]
     figures.append((plot_derivation_graph(edges, docs), "fig-07-derivation", edges_alt_text(edges, docs)))
     return [ReportFigure(figure, fig_id, CAPTIONS[fig_id], alt) for figure, fig_id, alt in figures]
+
+
+def outlet_figures(result: dict[str, pd.DataFrame], docs: pd.DataFrame) -> list[ReportFigure]:
+    """The overlap figures of a large corpus (see :func:`report_figures`)."""
+    from analysis.figures import overlap_outlets as drawn
+    from analysis.overlap.aggregate import outlet_reuse, stories_by_outlet
+    from analysis.report import narrative_outlets as told
+
+    reuse = outlet_reuse(result["overlap_pairs"], docs)
+    figures = [(drawn.plot_outlet_heatmap(reuse, value), fig_id, told.outlet_reuse_alt_text(reuse, value))
+               for fig_id, value in (("fig-05-overlap-lexical", "lexical_containment"),
+                                     ("fig-06-overlap-semantic", "semantic_coverage"))]
+    edges = result["derivation"]
+    figures.append((drawn.plot_top_edges(edges, docs), "fig-07-derivation", told.top_edges_alt_text(edges, docs)))
+    by_story = stories_by_outlet(result.get("stories", pd.DataFrame()), docs)
+    figures.append((drawn.plot_stories_by_outlet(by_story), "fig-10-stories", told.stories_alt_text(by_story)))
+    return [ReportFigure(figure, fig_id, OUTLET_CAPTIONS[fig_id], alt) for figure, fig_id, alt in figures]

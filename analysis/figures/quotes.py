@@ -7,7 +7,7 @@ import pandas as pd
 
 from analysis.corpus.cleaning import document_labels
 from analysis.figures import SEQUENTIAL_CMAP, kit_style, new_figure
-from analysis.figures.layout import DARK_CELL_SHARE, short_label
+from analysis.figures.layout import DARK_CELL_SHARE, row_font_size, short_label
 
 
 @kit_style
@@ -40,8 +40,8 @@ def plot_quotes_by_outlet(quotes: pd.DataFrame, docs: pd.DataFrame, max_speakers
     if "unknown" in totals.index:
         speakers.append("unknown")
     counts = counts.reindex(columns=speakers, fill_value=0)
-    fig = new_figure(width=max(5.0, 1.0 + 0.55 * len(speakers)),
-                     height=max(2.5, 1.4 + 0.45 * len(rows)))
+    wanted = max(2.5, 1.4 + 0.45 * len(rows))
+    fig = new_figure(width=max(5.0, 1.0 + 0.55 * len(speakers)), height=wanted)
     ax = fig.add_subplot()
     if counts.size == 0 or counts.to_numpy().sum() == 0:
         ax.text(0.5, 0.5, "No quotations found", ha="center", va="center")
@@ -54,9 +54,34 @@ def plot_quotes_by_outlet(quotes: pd.DataFrame, docs: pd.DataFrame, max_speakers
             ax.text(j, i, str(value), ha="center", va="center",
                     color="white" if value < data.max() * DARK_CELL_SHARE else "black")
     ax.set_xticks(range(len(speakers)), [short_label(s, 28) for s in speakers], rotation=45, ha="right")
-    ax.set_yticks(range(len(rows)), rows)
+    ax.set_yticks(range(len(rows)), rows, **row_font_size(len(rows), wanted))
     ax.set_xlabel("Speaker")
     ax.set_ylabel("Outlet")
     ax.set_title("Who is quoted by whom (direct quotations)")
     fig.colorbar(image, ax=ax, label="Quotations")
     return fig
+
+
+#: Caption of the quotes figure: one row per document, and per outlet group (above
+#: :data:`analysis.figures.layout.DETAIL_MAX_DOCUMENTS` documents).
+CAPTION = "Who is quoted by whom: number of direct quotations of each speaker in each outlet."
+OUTLET_CAPTION = ("Who is quoted by whom: number of direct quotations of each speaker in all of each outlet's "
+                  "articles. Every quotation is in tables/quotes.csv.")
+
+
+def report_figures(quotes: pd.DataFrame, docs: pd.DataFrame) -> list:
+    """The quotes section's figure (``fig-08-quotes-by-outlet``) with caption and alt text.
+
+    Rows are documents up to :data:`analysis.figures.layout.DETAIL_MAX_DOCUMENTS`
+    documents, outlet groups (:mod:`analysis.corpus.outlets`) above.
+    """
+    from analysis.corpus.outlets import by_outlet, outlet_groups
+    from analysis.figures import ReportFigure
+    from analysis.figures.layout import detailed
+    from analysis.report import narrative
+
+    caption = CAPTION
+    if not detailed(len(docs)):
+        quotes, docs, caption = by_outlet(quotes, docs), outlet_groups(docs), OUTLET_CAPTION
+    return [ReportFigure(plot_quotes_by_outlet(quotes, docs), "fig-08-quotes-by-outlet", caption,
+                         narrative.quotes_alt_text(quotes))]

@@ -25,6 +25,11 @@ KEY_FINDINGS_MAX = 6
 #: and in findings.csv). Set by hand, as the derivation graph's edge threshold
 #: (:data:`analysis.overlap.derivation.DRAWN_MIN_STRENGTH`): a fifth of the text.
 KEY_FINDING_MIN_STRENGTH = 0.2
+#: Findings a section lists in the report (the strongest; findings.csv has them
+#: all). Set by hand: a 20,000-article corpus can have tens of thousands of
+#: findings, and 50 sentences with their evidence are about 25 kB of HTML. At
+#: least :data:`KEY_FINDINGS_MAX`, so every key finding's link has its entry.
+SECTION_FINDINGS_MAX = 50
 #: Kinds whose strength is a share of the copier's text (:mod:`analysis.findings.reuse`).
 REUSE_KINDS = ("identical", "reworded_copy", "copied_text")
 #: Strength of a departure that is an even call (one outlet against one, a change
@@ -73,7 +78,7 @@ def key_findings(findings: pd.DataFrame, max_shown: int = KEY_FINDINGS_MAX) -> R
                             empty=empty), "Key findings\n" + text)
 
 
-def section_findings(findings: pd.DataFrame, section: str) -> RichHTML | None:
+def section_findings(findings: pd.DataFrame, section: str, max_shown: int = SECTION_FINDINGS_MAX) -> RichHTML | None:
     """A section's findings, each under its anchor with its evidence; None when it has none.
 
     Parameters
@@ -85,6 +90,9 @@ def section_findings(findings: pd.DataFrame, section: str) -> RichHTML | None:
         The section's anchor (``"overlap"``, ``"quotes"``, ``"numbers"``), or
         :data:`analysis.report.finding_sentences.OTHER_SECTION` for the kinds
         no section shows: that block brings its own heading.
+    max_shown : int
+        Findings listed (the first, i.e. strongest, of the ranked table); a
+        line counts the others, which are in ``findings.csv``.
 
     Returns
     -------
@@ -93,7 +101,8 @@ def section_findings(findings: pd.DataFrame, section: str) -> RichHTML | None:
     mine = findings[findings["section"] == section]
     if mine.empty:
         return None
-    records = mine[["finding_id", "statement", "strength", "evidence", "anchor"]].to_dict("records")
+    records = mine.head(max_shown)[["finding_id", "statement", "strength", "evidence", "anchor"]].to_dict("records")
     heading = "More findings" if section == OTHER_SECTION else ""
-    return RichHTML(_markup("section_findings.html.j2", findings=records, heading=heading, heading_id=section),
+    return RichHTML(_markup("section_findings.html.j2", findings=records, heading=heading, heading_id=section,
+                            more=len(mine) - len(records)),
                     "\n".join(f"{r['finding_id']}. {r['statement']}" for r in records))

@@ -24,9 +24,13 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from analysis.corpus.cleaning import document_labels
+from analysis.figures.layout import detailed
 
 #: Rows a table shows before saying how many it left out.
 TABLE_MAX_ROWS = 30
+#: Altered renderings :func:`altered_quotes` lists (quote_variants.csv has them all).
+#: Set by hand: 50 rows with their word differences are about 30 kB of HTML.
+ALTERED_QUOTES_MAX = 50
 #: A line break inside a cell, shown by :func:`reader_table` as a pilcrow.
 PARAGRAPH_BREAK = re.compile(r"\s*\n\s*")
 #: Columns holding a doc_id, shown as the document's label by :func:`reader_table`.
@@ -142,13 +146,15 @@ def figure(png: bytes, fig_id: str, caption: str, alt: str, citation: str) -> Ri
                     f"Figure {fig_id}. {caption}")
 
 
-def altered_quotes(variants: pd.DataFrame) -> RichHTML:
+def altered_quotes(variants: pd.DataFrame, max_rows: int = ALTERED_QUOTES_MAX) -> RichHTML:
     """The altered quotations, differences marked.
 
     Parameters
     ----------
     variants : pandas.DataFrame
         Output of :func:`analysis.statements.quote_variants.quote_variants`.
+    max_rows : int
+        Renderings listed (in table order); a line counts the others.
 
     Returns
     -------
@@ -178,15 +184,16 @@ def altered_quotes(variants: pd.DataFrame) -> RichHTML:
         references = variants[~differs]
     references = references.drop_duplicates("group_id").set_index("group_id")
     rows = []
-    for _, row in variants[differs].iterrows():
+    altered = variants[differs]
+    for _, row in altered.head(max_rows).iterrows():
         reference = references.loc[row["group_id"]] if row["group_id"] in references.index else None
         rows.append({"group_id": str(row["group_id"]), "speaker": str(row["speaker"]),
                      "label": str(row[label_col]),
                      "reference_text": "" if reference is None else str(reference["text"]),
                      "reference_label": "" if reference is None else str(reference[label_col]),
                      "segments": diff_segments(str(row["diff"]))})
-    text = f"{len(rows)} altered quotation(s)" if rows else "No altered quotations."
-    return RichHTML(_render("altered_quotes.html.j2", rows=rows), text)
+    text = f"{len(altered)} altered quotation(s)" if rows else "No altered quotations."
+    return RichHTML(_render("altered_quotes.html.j2", rows=rows, more=len(altered) - len(rows)), text)
 
 
 def reader_table(data: pd.DataFrame, shown: dict[str, str], caption: str = "",
@@ -248,9 +255,17 @@ def overlap_details(result: dict[str, pd.DataFrame], docs: pd.DataFrame) -> Rich
     labels = document_labels(docs)
     summary = result["overlap_pairs"]
     related = summary[summary["relation"] != "independent"]
-    shown = reader_table(related, OVERLAP_PAIRS_SHOWN, labels=labels,
-                         caption=f"Related pairs ({len(related)} of {len(summary)} ordered pairs; "
-                                 "all are in tables/overlap_pairs.csv)")
+    caption = f"Related pairs ({len(related)} of {len(summary)} ordered pairs; all are in tables/overlap_pairs.csv)"
+    large = not detailed(len(docs))
+    if large:  # outlets first, then the most related pairs (a top-N list, not one row per document)
+        from analysis.report.scaled_tables import most_related_first, outlet_reuse_table
+
+        related = most_related_first(related)
+        caption = (f"The most related pairs ({len(related):,} related of {len(summary):,} ordered pairs compared; "
+                   "all are in tables/overlap_pairs.csv)")
+    shown = reader_table(related, OVERLAP_PAIRS_SHOWN, labels=labels, caption=caption)
+    if large:
+        shown = outlet_reuse_table(result, docs) + shown
     shown += pair_index(result, docs)
     passages = result["passages"]
     reuse = passages[passages["reuse"]] if "reuse" in passages.columns else passages

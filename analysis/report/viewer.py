@@ -37,6 +37,9 @@ from analysis.text.words import count_words
 #: rest are named. Set by hand: 30 pairs of two full news articles keep
 #: report.html under about 3 MB.
 VIEWER_MAX_PAIRS = 30
+#: Pairs past :data:`VIEWER_MAX_PAIRS` the viewer names (the others are counted;
+#: derivation.csv lists them all), so the appendix stays bounded at any corpus size.
+VIEWER_NAMED_MAX = 20
 #: Sentence kinds whose differing words are marked (a copy differs by nothing).
 REWORDED_KINDS = ("near_copy", "paraphrase", "partial", "distorted")
 #: Sentence kinds that link to their aligned sentence: every kind that says the
@@ -132,6 +135,7 @@ def document_view(body: str, sentences: pd.DataFrame, passage_spans, aligned: pd
 def _pair_passages(passages: pd.DataFrame, left: str, right: str) -> tuple[list, list]:
     """Character spans of the reuse passages of a pair, in the left and in the right body."""
     reuse = passages[passages["reuse"]] if "reuse" in passages.columns else passages
+    reuse = reuse[reuse["doc_a"].isin((left, right)) & reuse["doc_b"].isin((left, right))]
     spans_left, spans_right = [], []
     for row in reuse.itertuples(index=False):
         if (row.doc_a, row.doc_b) == (left, right):
@@ -194,16 +198,23 @@ def reuse_viewer(result: dict[str, pd.DataFrame], docs: pd.DataFrame, sentences:
         paragraph when there is no derived pair.
     """
     if not result or result["derivation"].empty:
-        return RichHTML(render_fragment("reuse_viewer.html.j2", pairs=[], left_out=[]),
+        return RichHTML(render_fragment("reuse_viewer.html.j2", pairs=[], left_out=[], left_out_total=0),
                         "No derived pairs: nothing to show side by side.")
     edges = result["derivation"]
     relations = edges["relation"].astype(str).tolist() if "relation" in edges.columns else [""] * len(edges)
     pairs = derived_pairs(edges)
-    views = [pair_view(docs, sentences, result["passages"], result["sentence_alignment"], source, derived, relation)
+    shown = {doc_id for pair in pairs[:max_pairs] for doc_id in pair}  # the tables cut to them once, not per pair
+    passages, alignment = result["passages"], result["sentence_alignment"]
+    passages = passages[passages["doc_a"].isin(shown) & passages["doc_b"].isin(shown)]
+    alignment = alignment[alignment["doc_a"].isin(shown) & alignment["doc_b"].isin(shown)]
+    own_docs, own_sentences = docs[docs["doc_id"].astype(str).isin(shown)], sentences[sentences["doc_id"].isin(shown)]
+    views = [pair_view(own_docs, own_sentences, passages, alignment, source, derived, relation)
              for (source, derived), relation in zip(pairs[:max_pairs], relations[:max_pairs])]
     labels = document_labels(docs)
-    left_out = [f"{labels[derived]} from {labels[source]}" for source, derived in pairs[max_pairs:]]
-    return RichHTML(render_fragment("reuse_viewer.html.j2", pairs=views, left_out=left_out),
+    left_out = [f"{labels[derived]} from {labels[source]}"
+                for source, derived in pairs[max_pairs:max_pairs + VIEWER_NAMED_MAX]]
+    return RichHTML(render_fragment("reuse_viewer.html.j2", pairs=views, left_out=left_out,
+                                    left_out_total=max(0, len(pairs) - max_pairs)),
                     f"Reuse viewer: {len(views)} derived pair(s) side by side")
 
 

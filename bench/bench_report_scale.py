@@ -1,0 +1,196 @@
+"""Reports at scale: where per-document figures stop being legible, and a real report's size.
+
+Two measurements:
+
+``--legibility`` (seconds, synthetic tables, no corpus): draws each figure that
+has one row or column per document for n documents (labels of 40 characters,
+as "Outlet name: headline words (doc_id)"), every figure capped at
+:data:`analysis.figures.layout.PAGE_MAX_HEIGHT`, and finds the first n at which
+its document labels overlap one another or print below
+:data:`analysis.figures.layout.MIN_FONT_SIZE`. The smallest such n, less one,
+backs :data:`analysis.figures.layout.DETAIL_MAX_DOCUMENTS`.
+
+``--report`` (minutes): runs ``parallax report`` on BBC News (2,225 articles,
+or ``--limit`` of them, spread evenly over the five topic folders) from
+``../shared/benchmarks/bbc``, copied as a corpus folder into a scratch folder
+with a ``sources.csv`` whose ``outlet`` is the topic folder (BBC has one
+outlet; the topics stand in for outlets so the outlet figures have rows), and
+prints report.html's size, the largest figure in pixels (PNG, 300 dpi) and the
+wall time. Target (issue 15): report.html under 5 MB for any corpus size, no
+figure taller than a page (3,300 px at 300 dpi), BBC 2,225 in at most 5 minutes.
+
+Run: ``python -m bench.bench_report_scale --legibility`` or
+``python -m bench.bench_report_scale --report [--limit 1000]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import struct
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+#: Characters of each synthetic document label (an outlet and headline words, as display_labels makes them).
+LABEL_CHARS = 40
+
+
+def synthetic_tables(n: int) -> dict:
+    """The per-document tables the detailed figures draw, for n documents (deterministic)."""
+    from analysis.figures.readability import GRADE_FORMULA_STYLE
+
+    rng = np.random.default_rng(0)
+    ids = [f"d{i:05d}" for i in range(n)]
+    labels = [f"Outlet {i % 7}: some headline words ({d})".rjust(LABEL_CHARS, "x") for i, d in enumerate(ids)]
+    docs = pd.DataFrame({"doc_id": ids, "label": labels})
+    grades = rng.normal(10, 2, n)
+    a = [x for x in ids for y in ids if x != y]
+    b = [y for x in ids for y in ids if x != y]
+    return {
+        "docs": docs,
+        "readability": pd.DataFrame({"label": labels, "text_standard_grade": grades,
+                                     **{c: grades for c in GRADE_FORMULA_STYLE}}),
+        "paragraphs": pd.DataFrame({"label": np.repeat(labels, 3), "flesch_kincaid_grade": rng.normal(10, 3, 3 * n)}),
+        "pairs": pd.DataFrame({"doc_a": a, "doc_b": b, "lexical_containment": rng.uniform(0, 1, len(a))}),
+        "quotes": pd.DataFrame({"doc_id": ids, "speaker": [f"Speaker {i % 9}" for i in range(n)], "kind": "quote"}),
+        "conflicts": pd.DataFrame({"group_id": [f"N{i % 5}" for i in range(n)], "doc_id": ids, "claim": "a claim",
+                                   "conflict": "agree"}),
+        "entities": pd.DataFrame({"doc_id": ids, "entity": "Shared Org", "entity_type": "ORG", "mentions": 2,
+                                  "mentions_per_1k_words": 4.0}),
+    }
+
+
+def per_document_figures(tables: dict) -> dict:
+    """name -> (figure, axis along which the documents are labelled)."""
+    from analysis.figures import entities, numbers, overlap, quotes, readability
+
+    docs = tables["docs"]
+    return {
+        "readability grades (fig-01)": (readability.plot_readability_grades(tables["readability"]), "y"),
+        "paragraph grades (fig-02)": (readability.plot_paragraph_distribution(tables["paragraphs"]), "y"),
+        "entity heatmap (fig-03)": (entities.plot_entity_heatmap(tables["entities"], docs), "y"),
+        "overlap heatmap rows (fig-05)": (overlap.plot_overlap_heatmap(tables["pairs"], docs), "y"),
+        "overlap heatmap columns (fig-05)": (overlap.plot_overlap_heatmap(tables["pairs"], docs), "x"),
+        "quotes matrix (fig-08)": (quotes.plot_quotes_by_outlet(tables["quotes"], docs), "y"),
+        "claims matrix (fig-09)": (numbers.plot_claims_matrix(tables["conflicts"], docs), "x"),
+    }
+
+
+def legible(figure, axis: str) -> bool:
+    """Whether the figure's tick labels along ``axis`` are at least MIN_FONT_SIZE and do not overlap."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from analysis.figures import drawing
+    from analysis.figures.layout import MIN_FONT_SIZE, PAGE_MAX_HEIGHT
+
+    if figure.get_size_inches()[1] > PAGE_MAX_HEIGHT:
+        return False
+    canvas = FigureCanvasAgg(figure)
+    with drawing(figure):
+        canvas.draw()
+    ax = figure.axes[0]
+    ticks = ax.get_yticklabels() if axis == "y" else ax.get_xticklabels()
+    if any(t.get_fontsize() < MIN_FONT_SIZE for t in ticks):
+        return False
+    renderer = canvas.get_renderer()
+    boxes = sorted((t.get_window_extent(renderer) for t in ticks if t.get_text()),
+                   key=lambda box: box.y0 if axis == "y" else box.x0)
+    for first, second in zip(boxes, boxes[1:]):
+        if (second.y0 < first.y1 - 0.5) if axis == "y" else (second.x0 < first.x1 - 0.5):
+            return False
+    return True
+
+
+def legibility(largest: int = 200) -> dict[str, int | None]:
+    """First n (2 to ``largest``) at which each per-document figure is no longer legible (None: never).
+
+    Bisection per figure: a figure legible at n is taken to be legible below n.
+    """
+    names = list(per_document_figures(synthetic_tables(2)))
+    first_failure: dict[str, int | None] = {}
+    for name in names:
+        def fails(n: int) -> bool:
+            figure, axis = per_document_figures(synthetic_tables(n))[name]
+            return not legible(figure, axis)
+
+        if not fails(largest):
+            first_failure[name] = None
+            continue
+        low, high = 2, largest  # legible at low (assumed), illegible at high
+        while high - low > 1:
+            middle = (low + high) // 2
+            low, high = (low, middle) if fails(middle) else (middle, high)
+        first_failure[name] = high
+    return first_failure
+
+
+def bbc_corpus(source: Path, target: Path, limit: int | None) -> int:
+    """Copy BBC News into ``target`` as a corpus folder (topic folder as outlet); the number of articles."""
+    topics = sorted(p for p in source.iterdir() if p.is_dir())
+    files = {t.name: sorted(t.glob("*.txt")) for t in topics}
+    total = sum(len(f) for f in files.values())
+    rows = []
+    target.mkdir(parents=True)
+    for topic, paths in files.items():
+        keep = paths if limit is None else paths[: round(limit * len(paths) / total)]
+        for path in keep:
+            doc_id = f"{topic}_{path.stem}"
+            shutil.copyfile(path, target / f"{doc_id}.txt")
+            rows.append({"doc_id": doc_id, "outlet": f"BBC {topic}"})
+    pd.DataFrame(rows).to_csv(target / "sources.csv", index=False)
+    return len(rows)
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """(width, height) in pixels of a PNG, from its header."""
+    with open(path, "rb") as handle:
+        header = handle.read(24)
+    return struct.unpack(">II", header[16:24])
+
+
+def report(data: Path, limit: int | None) -> None:
+    from analysis.report.run import run_report
+
+    with tempfile.TemporaryDirectory() as scratch:
+        corpus = Path(scratch) / "bbc"
+        n = bbc_corpus(data / "bbc", corpus, limit)
+        out = Path(scratch) / "report"
+        start = time.perf_counter()
+        run_report(corpus, out)
+        seconds = time.perf_counter() - start
+        html = (out / "report.html").stat().st_size
+        sizes = {p.name: png_size(p) for p in sorted((out / "figures").glob("*.png"))}
+        tallest = max(sizes.items(), key=lambda item: item[1][1])
+        print(f"BBC News, {n:,} articles: report.html {html / 1e6:.2f} MB (target < 5 MB); "
+              f"tallest figure {tallest[0]} {tallest[1][0]} x {tallest[1][1]} px at 300 dpi "
+              f"(a page: 3,300 px); wall time {seconds:.0f} s (target for 2,225: 300 s)")
+        for name, (width, height) in sizes.items():
+            print(f"  {name}: {width} x {height} px")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--legibility", action="store_true", help="where per-document figures stop being legible")
+    parser.add_argument("--report", action="store_true", help="parallax report on BBC News")
+    parser.add_argument("--limit", type=int, default=None, help="articles of BBC News (default: all 2,225)")
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "benchmarks")
+    args = parser.parse_args(argv)
+    if args.legibility:
+        from analysis.figures.layout import DETAIL_MAX_DOCUMENTS
+
+        failures = legibility()
+        for name, n in sorted(failures.items(), key=lambda item: item[1] or 10**9):
+            print(f"{name}: labels overlap or shrink below the smallest font from {n} documents")
+        print(f"DETAIL_MAX_DOCUMENTS = {DETAIL_MAX_DOCUMENTS}; measured: "
+              f"{min(n for n in failures.values() if n) - 1}")
+    if args.report:
+        report(args.data, args.limit)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,204 @@
+"""Reports stay readable at any size: page-high figures, outlets above DETAIL_MAX_DOCUMENTS, bounded HTML.
+
+The corpus is synthetic: the section tables of n documents are generated here
+(no parsing), 25 outlets plus documents without one, stories of 4 documents
+whose pairs are compared, so that the report's presentation can be checked at
+20,000 documents in a few seconds.
+"""
+
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.corpus.outlets import NO_OUTLET, OTHER_OUTLETS, OUTLETS_SHOWN, document_outlets, outlet_groups
+from analysis.figures import entities as entity_figures
+from analysis.figures import numbers as number_figures
+from analysis.figures import overlap as overlap_figures
+from analysis.figures import quotes as quote_figures
+from analysis.figures import readability as readability_figures
+from analysis.figures.layout import DETAIL_MAX_DOCUMENTS, PAGE_MAX_HEIGHT
+from analysis.report import findings_view, render, scaled_tables, viewer
+from analysis.report.publish import Publisher
+
+STORY_SIZE = 4
+OUTLETS = 25
+PARAGRAPH = ("The minister said the plan would cost 12 million pounds over the next five years. Critics said the "
+             "figure was far too low for a programme of this size. Officials met on Monday to discuss it again. ")
+#: A body of about 400 words (an average news article), in 12 paragraphs of three sentences.
+BODY = "\n\n".join([PARAGRAPH.strip()] * 12)
+SENTENCE_SPANS = [(m.start(), m.end()) for m in re.finditer(r"[^.\n]+\.", BODY)]
+
+
+def synthetic_result(n: int) -> dict:
+    """The section tables of an n-document corpus (every tenth document without an outlet)."""
+    ids = [f"doc{i:05d}" for i in range(n)]
+    outlets = ["" if i % 10 == 9 else f"Outlet {i % OUTLETS:02d}" for i in range(n)]
+    labels = [f"{o or 'Headline words'} ({d})" for o, d in zip(outlets, ids)]
+    docs = pd.DataFrame({"doc_id": ids, "label": labels, "outlet": outlets, "title": "A title", "body": BODY})
+    rng = np.random.default_rng(0)
+    stories = pd.DataFrame({"story_id": [f"S{i // STORY_SIZE + 1:05d}" for i in range(n)], "doc_id": ids,
+                            "label": [f"story words {i // STORY_SIZE}" for i in range(n)]})
+    a, b = [], []
+    for start in range(0, n, STORY_SIZE):
+        members = ids[start:start + STORY_SIZE]
+        a += [x for x in members for y in members if x != y]
+        b += [y for x in members for y in members if x != y]
+    lexical = rng.uniform(0, 1, len(a))
+    pairs = pd.DataFrame({"doc_a": a, "doc_b": b, "lexical_containment": lexical, "unquoted_containment": lexical,
+                          "semantic_coverage": rng.uniform(0, 1, len(a)), "basis": "passages",
+                          "relation": np.where(lexical > 0.5, "partially_derived", "independent")})
+    related = pairs[pairs["relation"] != "independent"]
+    derivation = pd.DataFrame({"source": related["doc_b"], "derived": related["doc_a"],
+                               "strength": related["lexical_containment"], "basis": "shared_text",
+                               "direction": "undetermined", "drawn": True, "relation": related["relation"]})
+    derivation = derivation.sort_values("strength", ascending=False, kind="stable").reset_index(drop=True)
+    passages = pd.DataFrame({"doc_a": a, "doc_b": b, "start_a": 0, "end_a": 60, "start_b": 0, "end_b": 60,
+                             "n_words": 11, "kind": "exact", "text_a": BODY[:60], "reuse": True})
+    sentences = pd.DataFrame([(d, k, s, e) for d in ids for k, (s, e) in enumerate(SENTENCE_SPANS)],
+                             columns=["doc_id", "sent", "start", "end"])
+    first = BODY[slice(*SENTENCE_SPANS[0])]
+    alignment = pd.DataFrame({"doc_a": a, "doc_b": b, "sent_a": 0, "sent_b": 0, "text_a": first,
+                              "text_b": first.replace("plan", "scheme"), "kind": "near_copy"})
+    grades = rng.normal(10, 2, n)
+    readability = pd.DataFrame({"doc_id": ids, "label": labels, "text_standard_grade": grades.round(),
+                                "flags": "", "words": 40, **{c: grades for c in readability_figures.GRADE_FORMULA_STYLE}})
+    paragraphs = pd.DataFrame({"doc_id": np.repeat(ids, 2), "label": np.repeat(labels, 2),
+                               "flesch_kincaid_grade": rng.normal(10, 3, 2 * n)})
+    entities = pd.DataFrame([(d, name, "ORG", 2, 50.0) for d in ids for name in ("Shared Org", f"Own {d}")],
+                            columns=["doc_id", "entity", "entity_type", "mentions", "mentions_per_1k_words"])
+    quotes = pd.DataFrame({"doc_id": ids, "quote_id": range(n), "text": "plan", "kind": "quote", "label": labels,
+                           "speaker": [f"Speaker {i % 40}" for i in range(n)]})
+    variants = pd.DataFrame({"group_id": [f"Q{i // 2}" for i in range(n)], "speaker": "Speaker", "doc_id": ids,
+                             "quote_id": range(n), "text": "the plan is good", "differs": [i % 2 == 1 for i in range(n)],
+                             "diff": "the plan is [-good-]{+bad+}", "label": labels})
+    conflicts = pd.DataFrame({"group_id": [f"N{i // 3}" for i in range(n)], "doc_id": ids, "label": labels,
+                              "claim": "12 million pounds", "text": "12m", "scope": "",
+                              "conflict": ["agree", "different_value", "different_scope"] * (n // 3) + ["agree"] * (n % 3)})
+    claims = pd.DataFrame({"group_id": conflicts["group_id"].unique(), "status": "conflict"})
+    findings = pd.DataFrame({"finding_id": [f"F{i:05d}" for i in range(len(derivation))], "kind": "copied_text",
+                             "statement": "One outlet copied another's text.", "strength": derivation["strength"],
+                             "evidence": "derivation.csv rows 1", "anchor": [f"finding-{i}" for i in range(len(derivation))],
+                             "section": "overlap"})
+    return {"docs": docs, "stories": stories, "overlap_pairs": pairs, "derivation": derivation, "passages": passages,
+            "sentence_alignment": alignment, "sentences": sentences, "readability": readability,
+            "readability_paragraphs": paragraphs, "entities": entities, "quotes": quotes, "quote_variants": variants,
+            "number_conflicts": conflicts, "number_claims": claims, "findings": findings}
+
+
+def report_figures(result: dict) -> list:
+    docs = result["docs"]
+    overlap = {k: result[k] for k in ("stories", "overlap_pairs", "derivation", "passages", "sentence_alignment")}
+    return (readability_figures.report_figures(result, docs)
+            + entity_figures.report_figures(result["entities"], docs, top_n=20)
+            + overlap_figures.report_figures(overlap, docs)
+            + quote_figures.report_figures(result["quotes"], docs)
+            + number_figures.report_figures(result, docs))
+
+
+@pytest.fixture(scope="module")
+def large():
+    return synthetic_result(20_000)
+
+
+def test_outlet_groups_pool_the_small_outlets_and_keep_documents_without_outlet_together():
+    docs = synthetic_result(200)["docs"]
+    groups = outlet_groups(docs)
+    assert len(groups) == OUTLETS_SHOWN + 1 and groups["doc_id"].iloc[-1] == OTHER_OUTLETS
+    assert groups["documents"].sum() == 200
+    assert NO_OUTLET in set(document_outlets(docs, shown=100)["outlet"])  # one group, not one per headline
+    assert document_outlets(docs, shown=100)["outlet"].nunique() == OUTLETS + 1
+
+
+@pytest.mark.parametrize("n", [5, DETAIL_MAX_DOCUMENTS, DETAIL_MAX_DOCUMENTS + 1, 2_000])
+def test_every_report_figure_is_at_most_a_page_high(n):
+    figures = report_figures(synthetic_result(n))
+    assert {f.fig_id for f in figures} >= {"fig-01-readability", "fig-05-overlap-lexical", "fig-09-claims-matrix"}
+    for figure in figures:
+        assert figure.figure.get_size_inches()[1] <= PAGE_MAX_HEIGHT, figure.fig_id
+        assert figure.caption and figure.alt
+
+
+def test_per_document_plots_are_capped_at_a_page_for_any_number_of_rows():
+    result = synthetic_result(300)
+    for fig in (readability_figures.plot_readability_grades(result["readability"]),
+                readability_figures.plot_paragraph_distribution(result["readability_paragraphs"]),
+                quote_figures.plot_quotes_by_outlet(result["quotes"], result["docs"])):
+        assert fig.get_size_inches()[1] <= PAGE_MAX_HEIGHT
+
+
+def _tick_labels(figure, axis="y"):
+    ax = figure.figure.axes[0]
+    return [t.get_text() for t in (ax.get_yticklabels() if axis == "y" else ax.get_xticklabels())]
+
+
+def test_per_document_figures_up_to_the_constant_and_outlets_above():
+    small, big = synthetic_result(DETAIL_MAX_DOCUMENTS), synthetic_result(DETAIL_MAX_DOCUMENTS + 1)
+    by_id = {f.fig_id: f for f in report_figures(small)}
+    assert _tick_labels(by_id["fig-05-overlap-lexical"]) == small["docs"]["label"].tolist()
+    assert len(_tick_labels(by_id["fig-01-readability"])) == DETAIL_MAX_DOCUMENTS
+    assert "fig-10-stories" not in by_id
+    by_id = {f.fig_id: f for f in report_figures(big)}
+    outlets = outlet_groups(big["docs"])["label"].tolist()
+    assert _tick_labels(by_id["fig-05-overlap-lexical"]) == outlets
+    assert _tick_labels(by_id["fig-06-overlap-semantic"]) == outlets
+    assert len(_tick_labels(by_id["fig-01-readability"])) == len(outlets)
+    assert len(_tick_labels(by_id["fig-02-readability-paragraphs"])) == len(outlets)
+    assert set(_tick_labels(by_id["fig-08-quotes-by-outlet"])) == set(outlets)
+    assert len(_tick_labels(by_id["fig-09-claims-matrix"], "x")) == len(outlets)
+    assert len(_tick_labels(by_id["fig-07-derivation"])) <= 30
+    assert "fig-10-stories" in by_id
+    assert by_id["fig-05-overlap-lexical"].caption != overlap_figures.CAPTIONS["fig-05-overlap-lexical"]
+
+
+def test_html_of_a_20000_document_report_stays_under_5_mb(large):
+    docs = large["docs"]
+    publisher = Publisher("", "synthetic", "0" * 64)
+    overlap = {k: large[k] for k in ("stories", "overlap_pairs", "derivation", "passages", "sentence_alignment")}
+    parts = [publisher.figure(*figure) for figure in report_figures(large)]
+    documents = docs.assign(n_words=444)
+    parts += [scaled_tables.document_list(documents, SimpleNamespace(docs=docs, stories=large["stories"])),
+              scaled_tables.readability_table(large["readability"], docs),
+              scaled_tables.number_conflicts_table(large["number_conflicts"], docs),
+              render.overlap_details(overlap, docs), render.altered_quotes(large["quote_variants"]),
+              findings_view.key_findings(large["findings"]), findings_view.section_findings(large["findings"], "overlap"),
+              viewer.reuse_viewer(overlap, docs, large["sentences"])]
+    sizes = [len(part._repr_html_().encode("utf-8")) for part in parts]
+    # report.html adds the notebook template (about 0.3 MB of style on the seeds report) and the prose
+    assert sum(sizes) < 4.5e6, sizes
+    assert max(sizes) < 1.5e6, sizes
+
+
+def test_long_lists_are_bounded_and_say_where_the_rest_is(large):
+    docs = large["docs"]
+    overlap = {k: large[k] for k in ("stories", "overlap_pairs", "derivation", "passages", "sentence_alignment")}
+    listed = findings_view.section_findings(large["findings"], "overlap")._repr_html_()
+    assert listed.count("<li ") == findings_view.SECTION_FINDINGS_MAX and "tables/findings.csv" in listed
+    quotes = render.altered_quotes(large["quote_variants"])._repr_html_()
+    assert quotes.count("<tr>") == render.ALTERED_QUOTES_MAX + 1 and "tables/quote_variants.csv" in quotes
+    shown = viewer.reuse_viewer(overlap, docs, large["sentences"])._repr_html_()
+    assert shown.count('class="pxr-pair"') == viewer.VIEWER_MAX_PAIRS
+    assert f"{len(large['derivation']) - viewer.VIEWER_MAX_PAIRS} more derived pairs" in shown
+
+
+def test_the_notebook_states_the_numbers_the_code_uses():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "notebooks" / "report.ipynb").read_text(encoding="utf-8")
+    assert f"more than {DETAIL_MAX_DOCUMENTS}\\n" in text
+    assert f"lists its {findings_view.SECTION_FINDINGS_MAX} strongest" in text
+    assert f"The {viewer.VIEWER_MAX_PAIRS} strongest pairs are shown in full" in text
+
+
+def test_corpus_section_lists_outlets_and_the_largest_stories_above_the_constant():
+    result = synthetic_result(DETAIL_MAX_DOCUMENTS + 1)
+    documents = result["docs"].assign(n_words=444)
+    analysis = SimpleNamespace(docs=result["docs"], stories=result["stories"])
+    shown = scaled_tables.document_list(documents, analysis)._repr_html_()
+    assert "Documents by outlet" in shown and "The largest stories" in shown and "doc00001" not in shown
+    small = SimpleNamespace(docs=result["docs"].head(DETAIL_MAX_DOCUMENTS), stories=None)
+    assert "doc00001" in scaled_tables.document_list(documents.head(DETAIL_MAX_DOCUMENTS), small)._repr_html_()
