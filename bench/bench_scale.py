@@ -168,7 +168,8 @@ def kit_stages(docs: pd.DataFrame) -> tuple[float, pd.DataFrame]:
     """The kit's candidate and passage stages as ``parallax analyze`` runs them; seconds and passages."""
     from analysis.overlap.candidates import candidate_pairs
     from analysis.overlap.passages import shared_passages
-    from analysis.overlap.shingle_frequency import common_forms, formula_index, rare_shingle_sets
+    from analysis.overlap.shingle_frequency import common_forms, rare_shingle_sets
+    from analysis.overlap.wire_templates import formula_index
     from analysis.overlap.stories import find_stories, within_stories
 
     t0 = time.perf_counter()

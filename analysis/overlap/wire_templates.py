@@ -26,7 +26,7 @@ tell them apart:
   copy, two texts without numbers).
 
 The passage stage (:func:`analysis.overlap.passages.shared_passages` given the
-index as ``anchors``) then applies two rules on top of the rare-shingle rule:
+index as ``anchors``) then applies three rules on top of the rare-shingle rule:
 
 1. A shingle inside a template line seeds no passage, unless the two texts
    carry the same figures: two bulletins of a series share nothing, a
@@ -38,6 +38,16 @@ index as ``anchors``) then applies two rules on top of the rare-shingle rule:
    and "... on April 10 to 3.373 billion dlrs from 3.523 billion" are one
    template filled twice, not a copy, even when the template is too rare to
    be a template line. Lines without numbers on both sides are not judged.
+3. A passage needs :data:`SPECIFIC_MIN_SHINGLES` *specific* shingles (form
+   found in at most :data:`SPECIFIC_MAX_DOCUMENTS` documents: what a story and
+   its few copies or updates share), and the passages of a pair
+   :data:`PAIR_MIN_SPECIFIC` in all, unless the two texts carry the same
+   figures (per passage) or have the same words (per pair): a series'
+   sentence that is too varied to be a template line, a company's name and
+   "said it", are not a copy.
+
+How the thresholds were chosen, and what reading a sample of the remaining
+derivation edges found: bench/reuters_edge_sample.md.
 
 A corpus of at most :data:`analysis.overlap.shingle_frequency.COMMON_MIN_DOCUMENTS`
 documents (a few articles about one story) gets no index: the pipeline passes
@@ -59,7 +69,10 @@ from analysis.text.words import WORD_RE, normalise_word
 
 #: Documents a line's shape must be found in for it to be a template line.
 #: Chosen on the even half of Reuters-21578 (pairs whose lower NEWID is even;
-#: bench/bench_stories.py --half even): see bench/reuters_edge_sample.md.
+#: bench/bench_stories.py --half even) with the three thresholds below, by
+#: reading sampled derivation edges and keeping the known duplicates found (at
+#: least 95%): 3, 4 and 6 gave 1,214, 1,227 and 1,256 edges not in duplicates.tsv
+#: with the same duplicates found; see bench/reuters_edge_sample.md.
 TEMPLATE_MIN_DOCUMENTS = 4
 #: Fewest shared figures (multiset Jaccard index of the numbers in the lines a
 #: passage touches, one text against the other) for the passage to count.
@@ -96,33 +109,40 @@ class DocumentLines:
     ----------
     line : numpy.ndarray
         Line number of each word (:data:`analysis.text.words.WORD_RE` order).
+    forms : list of str
+        Each word's form (:func:`analysis.overlap.shingle_frequency.word_form` of its normal form).
     shapes : list of str
-        Each line's shape (normalised words, numbers as ``#``; "" for a line of no word).
+        Each line's shape (its words' forms joined by spaces; "" for a line of no word).
     figures : list of collections.Counter
         Each line's numbers (normalised), counted.
     """
 
     line: np.ndarray
+    forms: list[str]
     shapes: list[str]
     figures: list[Counter]
+
+    def shingle_forms(self, ngram: int = SHINGLE_WORDS) -> list[str]:
+        """The form of the shingle starting at each word (as :func:`analysis.overlap.shingle_frequency.shingle_forms`)."""
+        forms = self.forms
+        return [" ".join(forms[i:i + ngram]) for i in range(len(forms) - ngram + 1)]
 
 
 def document_lines(body: str) -> DocumentLines:
     """Cut ``body`` into lines and describe each (see :class:`DocumentLines`)."""
     bounds = line_bounds(body)
     matches = list(WORD_RE.finditer(body))
-    starts = np.array([m.start() for m in matches], dtype=np.int64)
-    line = np.searchsorted(bounds, starts, side="right") - 1
+    normal = [normalise_word(match.group()) for match in matches]
+    forms = [word_form(word) for word in normal]
+    line = np.searchsorted(bounds, np.array([m.start() for m in matches], dtype=np.int64), side="right") - 1
     n_lines = len(bounds) - 1
-    forms: list[list[str]] = [[] for _ in range(n_lines)]
+    grouped: list[list[str]] = [[] for _ in range(n_lines)]
     figures = [Counter() for _ in range(n_lines)]
-    for k, match in zip(line, matches):
-        normal = normalise_word(match.group())
-        form = word_form(normal)
-        forms[k].append(form)
+    for k, word, form in zip(line.tolist(), normal, forms):
+        grouped[k].append(form)
         if form == "#":
-            figures[k][normal] += 1
-    return DocumentLines(line, [" ".join(f) for f in forms], figures)
+            figures[k][word] += 1
+    return DocumentLines(line, forms, [" ".join(g) for g in grouped], figures)
 
 
 @dataclass
@@ -213,16 +233,14 @@ def formula_index(docs: pd.DataFrame, common: frozenset[str], ngram: int = SHING
     -------
     FormulaIndex
     """
-    from analysis.overlap.shingle_frequency import shingle_forms
-
     check_corpus_table(docs)
     if template_min_documents < 2:
         raise ValueError(f"template_min_documents must be >= 2, got {template_min_documents!r}")
-    forms = {doc_id: shingle_forms(body, ngram) for doc_id, body in zip(docs["doc_id"], docs["body"])}
+    lines = {doc_id: document_lines(body) for doc_id, body in zip(docs["doc_id"], docs["body"])}
+    forms = {doc_id: described.shingle_forms(ngram) for doc_id, described in lines.items()}
     form_frequency: Counter = Counter()
     for found in forms.values():
         form_frequency.update(set(found))
-    lines = {doc_id: document_lines(body) for doc_id, body in zip(docs["doc_id"], docs["body"])}
     frequency: Counter = Counter()
     for described in lines.values():
         frequency.update({shape for shape in described.shapes if shape.count(" ") + 1 >= ngram})
@@ -233,7 +251,10 @@ def formula_index(docs: pd.DataFrame, common: frozenset[str], ngram: int = SHING
         in_template = is_template[described.line] if len(described.line) else np.zeros(0, dtype=bool)
         starts = max(len(in_template) - ngram + 1, 0)
         # a shingle lies in a template line when all its words do
-        template[doc_id] = np.array([in_template[i:i + ngram].all() for i in range(starts)], dtype=bool)
+        lies_in = np.ones(starts, dtype=bool)
+        for offset in range(ngram):
+            lies_in &= in_template[offset:offset + starts]
+        template[doc_id] = lies_in
     figures = {doc_id: frozenset(n for counted in described.figures for n in counted)
                for doc_id, described in lines.items()}
     rare = {doc_id: np.array([form not in common for form in found], dtype=bool) for doc_id, found in forms.items()}
