@@ -39,6 +39,7 @@ import math
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -98,17 +99,19 @@ def timed_command(command: list[str], timeout: float | None, cwd: Path | None = 
                   env: dict | None = None) -> dict:
     """Run ``command`` under ``/usr/bin/time -v``: wall seconds, peak RSS (GB), exit code, last output lines."""
     t0 = time.perf_counter()
+    # its own process group, so that a timeout stops the command and not only /usr/bin/time
+    process = subprocess.Popen(["/usr/bin/time", "-v", *command], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, cwd=cwd, env=env, start_new_session=True)
     try:
-        done = subprocess.run(["/usr/bin/time", "-v", *command], capture_output=True, text=True,
-                              timeout=timeout, cwd=cwd, env=env)
-    except subprocess.TimeoutExpired as exc:
-        return {"wall_seconds": time.perf_counter() - t0, "peak_gb": math.nan, "returncode": "timeout",
-                "tail": (exc.stderr or b"")[-300:] if isinstance(exc.stderr, str) else ""}
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.communicate()
+        return {"wall_seconds": time.perf_counter() - t0, "peak_gb": math.nan, "returncode": "timeout", "tail": ""}
     wall = time.perf_counter() - t0
-    peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
+    peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", stderr)
     return {"wall_seconds": wall, "peak_gb": int(peak.group(1)) / 2**20 if peak else math.nan,
-            "returncode": done.returncode,
-            "tail": "\n".join((done.stdout + done.stderr).strip().splitlines()[-3:])}
+            "returncode": process.returncode, "tail": "\n".join((stdout + stderr).strip().splitlines()[-3:])}
 
 
 def analyze_command(corpus: Path, out: Path) -> list[str]:
