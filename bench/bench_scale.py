@@ -171,15 +171,15 @@ def kit_stages(docs: pd.DataFrame) -> tuple[float, pd.DataFrame]:
     """The kit's candidate and passage stages as ``parallax analyze`` runs them; seconds and passages."""
     from analysis.overlap.candidates import candidate_pairs
     from analysis.overlap.passages import shared_passages
-    from analysis.overlap.shingle_frequency import common_forms, rare_shingle_sets
+    from analysis.overlap.shingle_frequency import rare_shingle_sets
     from analysis.overlap.wire_templates import formula_index
     from analysis.overlap.stories import find_stories, within_stories
 
     t0 = time.perf_counter()
-    common = common_forms(docs)
-    pairs = candidate_pairs(docs, shingle_sets=rare_shingle_sets(docs, common))
+    index = formula_index(docs)  # the common forms too, as CorpusAnalysis.formulas
+    pairs = candidate_pairs(docs, shingle_sets=rare_shingle_sets(docs, index.common))
     pairs = within_stories(pairs, find_stories(docs, pairs))
-    passages = shared_passages(docs, pairs, anchors=formula_index(docs, common))
+    passages = shared_passages(docs, pairs, anchors=index)
     return time.perf_counter() - t0, passages
 
 

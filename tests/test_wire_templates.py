@@ -100,3 +100,20 @@ def test_a_name_and_a_stock_phrase_are_not_shared_text():
 def test_template_min_documents_is_checked():
     with pytest.raises(ValueError, match="template_min_documents"):
         formula_index(series_corpus(), frozenset(), template_min_documents=1)
+
+
+def test_the_index_finds_the_common_forms_as_common_forms_does():
+    # CorpusAnalysis.common_forms reads them from the index (one pass over the corpus).
+    docs = series_corpus()
+    assert formula_index(docs).common == common_forms(docs) != frozenset()
+    assert formula_index(docs.head(20)).common == frozenset()
+
+
+def test_a_corpus_analysis_builds_the_index_once(tmp_path):
+    from analysis.report.pipeline import open_corpus
+
+    for doc_id, body in zip(*series_corpus()[["doc_id", "body"]].to_dict("list").values()):
+        (tmp_path / f"{doc_id}.txt").write_text(body, encoding="utf-8")
+    analysis = open_corpus(tmp_path)
+    assert analysis.formulas is analysis.formulas
+    assert analysis.common_forms == common_forms(analysis.docs) != frozenset()

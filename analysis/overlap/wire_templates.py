@@ -63,7 +63,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.overlap.shingle_frequency import SHINGLE_WORDS, word_form
+from analysis.overlap.shingle_frequency import COMMON_MIN_DOCUMENTS, SHINGLE_WORDS, word_form
 from analysis.tables import check_corpus_table
 from analysis.text.words import WORD_RE, normalise_word
 
@@ -163,6 +163,9 @@ class FormulaIndex:
     specific : dict of str to numpy.ndarray
         doc_id -> per shingle start, True where its form is found in at most
         :data:`SPECIFIC_MAX_DOCUMENTS` documents.
+    common : frozenset of str
+        The common shingle forms the index was built with (as
+        :func:`analysis.overlap.shingle_frequency.common_forms` finds them).
     """
 
     rare: dict[str, np.ndarray]
@@ -170,6 +173,7 @@ class FormulaIndex:
     lines: dict[str, DocumentLines]
     figures: dict[str, frozenset]
     specific: dict[str, np.ndarray]
+    common: frozenset = frozenset()
 
     def same_figures(self, doc_a: str, doc_b: str) -> bool:
         """Whether the numbers of the text with fewer distinct numbers are all in the other's."""
@@ -214,7 +218,7 @@ class FormulaIndex:
         return sum(self.specific_shingles(doc_a, span) for span in spans_a) >= PAIR_MIN_SPECIFIC
 
 
-def formula_index(docs: pd.DataFrame, common: frozenset[str], ngram: int = SHINGLE_WORDS,
+def formula_index(docs: pd.DataFrame, common: frozenset[str] | None = None, ngram: int = SHINGLE_WORDS,
                   template_min_documents: int = TEMPLATE_MIN_DOCUMENTS) -> FormulaIndex:
     """Rare shingles, template lines and figures of every document of the corpus.
 
@@ -222,8 +226,10 @@ def formula_index(docs: pd.DataFrame, common: frozenset[str], ngram: int = SHING
     ----------
     docs : pandas.DataFrame
         Corpus table with ``doc_id`` and ``body``.
-    common : frozenset of str
-        :func:`analysis.overlap.shingle_frequency.common_forms` of the corpus.
+    common : frozenset of str, optional
+        :func:`analysis.overlap.shingle_frequency.common_forms` of the corpus;
+        by default found here, from the same document frequencies (one pass
+        over the corpus instead of two; the index's ``common`` attribute).
     ngram : int
         Shingle length in words.
     template_min_documents : int
@@ -257,7 +263,9 @@ def formula_index(docs: pd.DataFrame, common: frozenset[str], ngram: int = SHING
         template[doc_id] = lies_in
     figures = {doc_id: frozenset(n for counted in described.figures for n in counted)
                for doc_id, described in lines.items()}
+    if common is None:
+        common = frozenset(form for form, count in form_frequency.items() if count > COMMON_MIN_DOCUMENTS)
     rare = {doc_id: np.array([form not in common for form in found], dtype=bool) for doc_id, found in forms.items()}
     specific = {doc_id: np.array([form_frequency[form] <= SPECIFIC_MAX_DOCUMENTS for form in found], dtype=bool)
                 for doc_id, found in forms.items()}
-    return FormulaIndex(rare, template, lines, figures, specific)
+    return FormulaIndex(rare, template, lines, figures, specific, frozenset(common))

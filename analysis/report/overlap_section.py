@@ -35,7 +35,6 @@ def compute_overlap(analysis) -> dict[str, pd.DataFrame]:
     from analysis.overlap import passages as overlap
     from analysis.overlap.derivation import derivation_edges
     from analysis.overlap.scope import sentences_in_pairs
-    from analysis.overlap.wire_templates import formula_index
     from analysis.overlap.stories import with_story_id, within_stories
 
     from analysis.overlap.alignment import align_sentences
@@ -46,7 +45,7 @@ def compute_overlap(analysis) -> dict[str, pd.DataFrame]:
     docs, params, stories = analysis.docs, analysis.parameters, analysis.stories
     pairs = within_stories(analysis.candidates, stories)
     # many documents: formulas, template lines and other-figure fills are not shared text
-    anchors = formula_index(docs, analysis.common_forms) if analysis.common_forms else None
+    anchors = analysis.formulas if analysis.common_forms else None
     passages = overlap.shared_passages(docs, pairs, min_words=params["min_passage_words"], anchors=anchors)
     sentences = sentences_in_pairs(analysis.prose_sentences, pairs)
     backend = params["embedding_backend"]
