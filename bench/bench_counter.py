@@ -9,17 +9,21 @@ from spaCy or the embedding model). This benchmark
 1. computes the model's features for every pair with the kit's
    :func:`analysis.overlap.relation_model.relation_features` (derived text
    against its source);
-2. scores the fitting procedure by stratified 5-fold cross-validation
-   (:data:`FOLDS`, fold seed :data:`SEED`): on each training part both
-   logistic heads are fitted (``bench.fitting.fit_logistic``, L2
-   :data:`L2`) and both thresholds chosen (:func:`choose_thresholds`); the
-   held-out part is labelled by the kit's
-   :func:`analysis.overlap.relation_model.model_relations` with that fold's
-   model. Reported: derived-vs-not F1 (positive class derived) and 3-class
-   macro F1 over the out-of-fold labels, beside the all-derived baseline;
-3. with ``--fit``, fits the same way on all 600 pairs and writes
-   ``analysis/data/relation_model.json`` (held-out scores recorded in it);
-   without, checks that the shipped JSON is what the procedure gives;
+2. runs the pre-registered protocol of :mod:`bench.counter_protocol`
+   (grouped outer folds, every choice made by grouped inner folds, fold
+   seeds 7, 8, 9) on the candidate features of :mod:`bench.counter_features`
+   and prints, per seed, the held-out derived-vs-not F1 (positive class
+   derived) and 3-class macro F1 of that procedure and of the kit's current
+   procedure (both logistic heads on the shipped features, L2 :data:`L2`,
+   thresholds chosen on the training part by :func:`choose_thresholds`) on
+   the same folds, beside the all-derived baseline, and the protocol's
+   adoption decision (step 6; it was not adopted, see
+   ``bench/counter_results.md``). The headline is the shipped procedure
+   on the outer folds of seed 7;
+3. with ``--fit``, fits the current procedure on all 600 pairs and writes
+   ``analysis/data/relation_model.json`` (the grouped held-out scores
+   recorded in it); without, checks that the shipped JSON is what the
+   procedure gives;
 4. runs the kit itself (:func:`analysis.overlap.relations.pair_relations`,
    the code path of a report) on every pair and checks that it takes the
    any-language rule and agrees with the shipped model (in-sample scores);
@@ -30,13 +34,21 @@ from spaCy or the embedding model). This benchmark
 
 The last line printed is ``COUNTER held-out derived F1 0.xxx macro F1 0.xxx``.
 
-Run: ``python -m bench.bench_counter [--fit] [--data DIR]`` (about two minutes of CPU).
+Run: ``python -m bench.bench_counter [--fit] [--addendum] [--data DIR]`` (about three minutes on the
+shared machine; ``--addendum`` also scores the protocol's title features, two more).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+
+# The protocol fits a few thousand small logistic models: a multi-threaded BLAS
+# on a shared two-core machine made each fit many times slower (measured). Takes
+# effect only when numpy is not yet imported (python -m bench counter).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -47,13 +59,13 @@ from analysis.overlap import paraphrase, relation_model
 from analysis.overlap.containment import PARTIALLY_DERIVED_MIN, WHOLLY_DERIVED_MIN, lexical_relation
 from analysis.overlap.passages import shared_passages
 from analysis.overlap.relations import pair_relations
+from bench import counter_protocol as protocol
+from bench.counter_features import candidate_features, title_features
 from bench.fitting import fit_logistic
 from bench.release import PREVIOUS_RELEASE
 
 LABELS = ("WD", "PD", "ND")
 RELATION_OF = {"wholly_derived": "WD", "partially_derived": "PD", "independent": "ND"}
-FOLDS = 5
-SEED = 7
 L2 = 1.0
 #: Candidate thresholds on each head's probability.
 GRID = np.round(np.arange(0.02, 0.99, 0.02), 2)
@@ -69,19 +81,21 @@ def benchmarks_dir() -> Path:
 
 
 def load_counter(root: Path) -> pd.DataFrame:
-    """COUNTER pairs with their texts: one row per pair (label, source, derived)."""
+    """COUNTER pairs with their texts: one row per pair (label, source, derived, source_title, derived_title)."""
     pairs = pd.read_csv(root / "pairs.tsv", sep="\t", dtype=str)
     files = {p.name.lower(): p for p in (root / "COUNTER").glob("*.xml")}
 
-    def body(name: str) -> str:
+    def body(name: str, part: str = "body") -> str:
         node = ET.parse(files[name.lower()]).getroot()
-        return " ".join((node.findtext("body") or "").split())
+        return " ".join((node.findtext(part) or "").split())
 
     return pd.DataFrame({
         "pair": np.arange(len(pairs)),
         "label": pairs["classification"].to_numpy(),
         "source": [body(n) for n in pairs["source_file"]],
         "derived": [body(n) for n in pairs["derived_file"]],
+        "source_title": [body(n, "headline") for n in pairs["source_file"]],
+        "derived_title": [body(n, "headline") for n in pairs["derived_file"]],
     })
 
 
@@ -98,17 +112,6 @@ def macro_f1(predicted: np.ndarray, actual: np.ndarray) -> float:
 def scores(predicted: np.ndarray, labels: np.ndarray) -> dict[str, float]:
     """Derived-vs-not F1 and 3-class macro F1 of WD/PD/ND labels."""
     return {"derived_f1": f1(predicted != "ND", labels != "ND"), "macro_f1": macro_f1(predicted, labels)}
-
-
-def stratified_folds(labels: np.ndarray, folds: int = FOLDS, seed: int = SEED) -> np.ndarray:
-    """Fold number of each pair: each label spread evenly over the folds (seeded shuffle)."""
-    rng = np.random.default_rng(seed)
-    fold = np.zeros(len(labels), dtype=int)
-    for label in LABELS:
-        rows = np.flatnonzero(labels == label)
-        rng.shuffle(rows)
-        fold[rows] = np.arange(len(rows)) % folds
-    return fold
 
 
 def _head(x: np.ndarray, y: np.ndarray) -> dict:
@@ -152,18 +155,30 @@ def fit_model(features: pd.DataFrame, labels: np.ndarray) -> dict:
     return model
 
 
-def held_out(features: pd.DataFrame, labels: np.ndarray) -> tuple[np.ndarray, list[dict]]:
-    """Out-of-fold WD/PD/ND labels of the fitting procedure, and each fold's thresholds."""
-    fold = stratified_folds(labels)
-    predicted = np.empty(len(labels), dtype=object)
-    chosen = []
-    for k in range(FOLDS):
-        train = fold != k
-        model = fit_model(features[train], labels[train])
-        chosen.append(model["thresholds"])
-        out = relation_model.model_relations(features[~train], model)["relation"]
-        predicted[~train] = out.map(RELATION_OF).to_numpy()
-    return predicted, chosen
+def protocol_runs(features: pd.DataFrame, labels: np.ndarray, groups: np.ndarray,
+                  addendum: bool = False) -> dict[int, dict]:
+    """Protocol steps 2-5 for every fold seed: held-out labels of the new and the current procedure."""
+    runs = {}
+    for seed in protocol.SEEDS:
+        run = protocol.nested(features, labels, groups, seed, addendum)
+        run["scores"] = {name: scores(run[name], labels) for name in ("new", "current")}
+        runs[seed] = run
+        print(f"seed {seed}: new procedure derived F1 {run['scores']['new']['derived_f1']:.3f}, macro F1 "
+              f"{run['scores']['new']['macro_f1']:.3f}; current procedure derived F1 "
+              f"{run['scores']['current']['derived_f1']:.3f}, macro F1 {run['scores']['current']['macro_f1']:.3f}")
+        for k, winner in enumerate(run["winners"]):
+            print(f"    outer fold {k}: {winner}")
+    return runs
+
+
+def adopted(runs: dict[int, dict]) -> bool:
+    """Protocol step 6: mean over seeds, neither F1 lower and the sum at least 0.01 higher."""
+    mean = {name: {k: np.mean([r["scores"][name][k] for r in runs.values()]) for k in ("derived_f1", "macro_f1")}
+            for name in ("new", "current")}
+    print("mean over seeds " + ", ".join(map(str, runs)) + ": " + "; ".join(
+        f"{name} derived F1 {m['derived_f1']:.3f}, macro F1 {m['macro_f1']:.3f}" for name, m in mean.items()))
+    gain = sum(mean["new"].values()) - sum(mean["current"].values())
+    return bool(all(mean["new"][k] >= mean["current"][k] for k in mean["new"]) and gain >= 0.01)
 
 
 def kit_relations(counter: pd.DataFrame) -> pd.DataFrame:
@@ -179,6 +194,8 @@ def kit_relations(counter: pd.DataFrame) -> pd.DataFrame:
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=benchmarks_dir() / "counter")
+    parser.add_argument("--addendum", action="store_true",
+                        help="also score the protocol's addendum (title features; bench/counter_protocol.py)")
     parser.add_argument("--fit", action="store_true",
                         help="refit on all pairs and write analysis/data/relation_model.json")
     args = parser.parse_args(argv)
@@ -190,25 +207,51 @@ def main(argv=None) -> dict:
     print(f"COUNTER: {len(counter)} pairs " + ", ".join(f"{k} {int((labels == k).sum())}" for k in LABELS))
     print(f"baseline (every pair derived): derived F1 {baseline:.3f}")
 
-    features = pd.DataFrame([relation_model.relation_features(p.derived, p.source)
-                             for p in counter.itertuples(index=False)])
+    candidates = pd.DataFrame([candidate_features(p.derived, p.source) for p in counter.itertuples(index=False)])
+    features = candidates[list(relation_model.FEATURES)]
+    kit_features = pd.DataFrame([relation_model.relation_features(p.derived, p.source)
+                                 for p in counter.itertuples(index=False)])
+    if not np.allclose(kit_features.to_numpy(), features.to_numpy()):
+        raise SystemExit("bench.counter_features disagrees with relation_model.relation_features")
     for k in LABELS:
         medians = features[labels == k].median()
         print(f"  {k} feature medians: " + ", ".join(f"{c} {medians[c]:.3f}" for c in features.columns))
-    predicted, fold_thresholds = held_out(features, labels)
+    groups = protocol.pair_groups(list(counter["source"]), list(counter["derived"]))
+    print(f"{groups.max() + 1} groups of pairs (near-duplicate sources or deriveds joined; "
+          f"{int((np.bincount(groups)[groups] > 1).sum())} pairs share a group); none split between folds")
+    runs = protocol_runs(candidates, labels, groups)
+    if args.addendum:
+        print("addendum (title features):")
+        titles = pd.DataFrame([title_features(p.derived_title, p.source_title, p.source)
+                               for p in counter.itertuples(index=False)])
+        for k in LABELS:
+            medians = titles[labels == k].median()
+            print(f"  {k} title medians: " + ", ".join(f"{c} {medians[c]:.3f}" for c in titles.columns))
+        addendum = protocol_runs(pd.concat([candidates, titles], axis=1), labels, groups, addendum=True)
+        print(f"addendum: {'ADOPTED' if adopted(addendum) else 'not adopted'}")
+    headline = runs[protocol.SEEDS[0]]
+    predicted = headline["current"]
     result = {"pairs": len(counter), "baseline_all_derived_f1": baseline,
-              **{f"held_out_{k}": v for k, v in scores(predicted, labels).items()}}
-    print(f"held-out ({FOLDS}-fold stratified, seed {SEED}, everything fitted on the training folds): "
-          f"derived F1 {result['held_out_derived_f1']:.3f}, macro F1 {result['held_out_macro_f1']:.3f}; "
-          f"per-class F1 " + ", ".join(f"{k} {f1(predicted == k, labels == k):.3f}" for k in LABELS))
-    print("  thresholds chosen per fold (derived, wholly): "
-          + "; ".join(f"{t['derived']:.2f}, {t['wholly']:.2f}" for t in fold_thresholds))
+              **{f"held_out_{k}": v for k, v in headline["scores"]["current"].items()},
+              **{f"new_procedure_{k}": v for k, v in headline["scores"]["new"].items()}}
+    result["new_procedure_adopted"] = float(adopted(runs))
+    print(f"protocol step 6: new procedure {'ADOPTED' if result['new_procedure_adopted'] else 'not adopted'}"
+          " (bench/counter_results.md)")
+    print(f"held-out, shipped procedure ({protocol.OUTER_FOLDS} grouped folds, seed {protocol.SEEDS[0]}, "
+          f"everything fitted on the training folds): derived F1 {result['held_out_derived_f1']:.3f}, "
+          f"macro F1 {result['held_out_macro_f1']:.3f}; per-class F1 "
+          + ", ".join(f"{k} {f1(predicted == k, labels == k):.3f}" for k in LABELS))
     confusion = pd.crosstab(pd.Series(labels, name="label"), pd.Series(predicted, name="held-out"))
     print(confusion.reindex(index=LABELS, columns=LABELS, fill_value=0).to_string())
 
     model = fit_model(features, labels)
     model["training"] = {"data": "COUNTER (Sharjeel, Nawab & Rayson 2016), 600 pairs, derived text vs its source",
-                         "folds": FOLDS, "fold_seed": SEED, "threshold_rule": "max 3-class macro F1 + derived F1"}
+                         "held_out_folds": f"{protocol.OUTER_FOLDS} grouped (bench/counter_protocol.py), "
+                                           f"seed {protocol.SEEDS[0]}",
+                         "threshold_rule": "max 3-class macro F1 + derived F1"}
+    check = protocol.fit_current(features, labels)
+    if check["thresholds"] != model["thresholds"] or check["derived"]["weights"] != model["derived"]["weights"]:
+        raise SystemExit("bench.counter_protocol.fit_current is not the shipped procedure")
     model["held_out"] = {"derived_f1": round(result["held_out_derived_f1"], 4),
                          "macro_f1": round(result["held_out_macro_f1"], 4),
                          "baseline_all_derived_f1": round(baseline, 4)}
@@ -239,11 +282,15 @@ def main(argv=None) -> dict:
     previous = PREVIOUS_RELEASE
     print(f"\n{'':<46}{'previous release ' + previous['version']:>24}{'now':>10}")
     print("(COUNTER held out: 0.1.0 scored the odd-numbered half with thresholds from the even half; "
-          f"now out-of-fold over all {len(counter)} pairs)")
+          f"now out-of-fold over all {len(counter)} pairs, grouped folds, seed {protocol.SEEDS[0]})")
     print(f"{'COUNTER derived F1 (held out)':<46}{previous['counter_derived_f1']:>24.3f}"
           f"{result['held_out_derived_f1']:>10.3f}")
     print(f"{'COUNTER 3-class macro F1 (held out)':<46}{previous['counter_macro_f1']:>24.3f}"
           f"{result['held_out_macro_f1']:>10.3f}")
+    print(f"{'COUNTER derived F1, protocol (not adopted)':<46}{'-':>24}"
+          f"{result['new_procedure_derived_f1']:>10.3f}")
+    print(f"{'COUNTER macro F1, protocol (not adopted)':<46}{'-':>24}"
+          f"{result['new_procedure_macro_f1']:>10.3f}")
     print(f"{'MRPC test accuracy (fitted on train; reference)':<46}{previous['mrpc_accuracy']:>24.3f}"
           f"{mrpc['accuracy']:>10.3f}")
     print(f"{'MRPC test F1 (fitted on train; reference)':<46}{previous['mrpc_f1']:>24.3f}{mrpc['f1']:>10.3f}")

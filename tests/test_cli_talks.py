@@ -79,17 +79,37 @@ def test_progress_bar_names_each_section_on_a_terminal_and_is_silent_elsewhere()
 def fake_tables(folder):
     tables = folder / "tables"
     write_table(pd.DataFrame({"doc_id": ["a", "b", "c"]}), tables / "documents.csv")
-    write_table(pd.DataFrame({"source": ["a"], "derived": ["b"]}), tables / "derivation.csv")
+    write_table(pd.DataFrame({"source": ["a", "a"], "derived": ["b", "c"]}), tables / "derivation.csv")
     write_table(pd.DataFrame({"differs": [True, False, True]}), tables / "quote_variants.csv")
-    write_table(pd.DataFrame({"conflict": ["agree", "value"]}), tables / "number_conflicts.csv")
+    # two rows that are not "agree", one of them the same figure in other words: no conflicting number
+    write_table(pd.DataFrame({"conflict": ["agree", "different_value", "different_description"]}),
+                tables / "number_conflicts.csv")
+    write_table(pd.DataFrame({"kind": ["reworded_copy", "identical", "altered_quote", "altered_quote",
+                                       "number_conflict", "dropped_qualifier", "omission"]}),
+                tables / "findings.csv")
     return {"fingerprint": "0123456789abcdef", "figures": [1, 2], "outputs": [1, 2, 3]}
 
 
 def test_summary_line_counts_what_the_report_found(tmp_path):
     manifest = fake_tables(tmp_path)
     assert progress.report_summary(tmp_path, manifest, 12.34) == (
-        f"3 documents, 1 derived pair, 2 altered quotations, 1 conflicting number; report written to {tmp_path} "
-        "in 12.3 s (fingerprint 0123456789ab, 2 figures, 3 files)")
+        f"3 documents, 7 findings, 2 derived pairs, 2 altered quotations, 1 conflicting number, 1 omission; "
+        f"report written to {tmp_path} in 12.3 s (fingerprint 0123456789ab, 2 figures, 3 files)")
+
+
+def test_summary_counts_come_from_the_findings_alone(tmp_path):
+    from analysis.findings.registry import KINDS
+    from analysis.tables import write_table
+
+    manifest = fake_tables(tmp_path)
+    assert {kind for _, _, group in progress.SUMMARY_KINDS for kind in group} <= set(KINDS)
+    # the same tables with findings that hold no conflicting number: the number_conflicts rows are not counted
+    write_table(pd.DataFrame({"kind": ["copied_text", "changed_place"]}), tmp_path / "tables" / "findings.csv")
+    line = progress.report_summary(tmp_path, manifest, 1.0)
+    assert line.startswith("3 documents, 2 findings, 1 derived pair, 0 altered quotations, 0 conflicting numbers, "
+                           "0 omissions; ")
+    (tmp_path / "tables" / "findings.csv").unlink()
+    assert progress.report_summary(tmp_path, manifest, 1.0).startswith("3 documents; report written")
 
 
 def test_cli_report_prints_the_summary_and_draws_no_bar_off_a_terminal(monkeypatch, tmp_path, capsys):
@@ -106,5 +126,5 @@ def test_cli_report_prints_the_summary_and_draws_no_bar_off_a_terminal(monkeypat
     monkeypatch.setattr(run, "run_report", fake_run)
     assert cli.main(["report", "corpus", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out.strip().splitlines()
-    assert len(out) == 1 and out[0].startswith("3 documents, 1 derived pair") and str(tmp_path) in out[0]
+    assert len(out) == 1 and out[0].startswith("3 documents, 7 findings, 2 derived pairs") and str(tmp_path) in out[0]
     assert seen["progress"] is False  # pytest's captured stderr is not a terminal

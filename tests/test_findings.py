@@ -119,12 +119,13 @@ def statement_changes():
 
 def test_statement_changes_follow_the_derivation_direction():
     found = statement_change_findings({"statement_changes": statement_changes(), "derivation": edges()})
-    # a derives from b (published): a departs, with the edge's strength, and the change read from b to a
-    # ("b has no hedge, a adds one"); c-d has no oriented edge: d, read from c, with an even strength.
+    # a derives from b (published): a departs, and the change read from b to a ("b has no hedge, a adds
+    # one"); c-d has no oriented edge: d, read from c, with an even strength. Without an alignment the
+    # match of the two sentences is taken as sure: the edge's strength (0.95) is not the change's.
     assert found[["kind", "doc_id", "other_doc_id", "strength", "direction"]].values.tolist() == [
-        ["attribution_change", "a", "b", 0.95, "published"],
+        ["attribution_change", "a", "b", 1.0, "published"],
         ["negation", "d", "c", UNORIENTED_CHANGE_STRENGTH, "undetermined"],
-        ["added_qualifier", "a", "b", 0.95, "published"]]
+        ["added_qualifier", "a", "b", 1.0, "published"]]
     assert found.loc[0, ["text", "other_text", "topic", "evidence"]].tolist() == [
         "Officials said the plan would go ahead.", "The minister said the plan would go ahead.",
         "speaker: the minister -> officials", "statement_changes.csv row 1"]  # from the source (b) to a
@@ -132,6 +133,23 @@ def test_statement_changes_follow_the_derivation_direction():
     with pytest.raises(ValueError, match="unknown change kind"):
         statement_change_findings({"statement_changes": statement_changes().assign(change="rumour")})
     assert set(STATEMENT_CHANGE_KINDS) <= set(KINDS)
+
+
+def test_a_change_inside_a_copy_is_as_strong_as_the_match_of_its_sentences():
+    # a is a whole reworded copy of b (edge strength 0.95); its changed sentences are matched with
+    # different confidence: a classifier probability (a's 3 -> b's 2), a lexical near copy without
+    # probability (read the other way, b's 4 -> a's 4 and 5, a merge), and a weak link without either (c-d).
+    alignment = pd.DataFrame({
+        "doc_a": ["a", "b", "c"], "sent_a": [3, 4, 0], "doc_b": ["b", "a", "d"], "sent_b": [2, 4, 1],
+        "sents_b": ["2", "4;5", "1"], "probability": [0.62, None, None], "lexical": [0.4, 0.85, 0.3],
+        "kind": ["distorted", "near_copy", "distorted"]})
+    found = statement_change_findings({"statement_changes": statement_changes(), "derivation": edges(),
+                                       "sentence_alignment": alignment})
+    assert found["strength"].tolist() == [0.62, 0.0, 0.94]
+    # an unoriented pair halves its match: c-d matched at probability 0.8 is 0.4
+    found = statement_change_findings({"statement_changes": statement_changes(), "derivation": edges(),
+                                       "sentence_alignment": alignment.assign(probability=[0.62, 0.8, 0.8])})
+    assert found["strength"].tolist() == [0.62, pytest.approx(0.4), 0.8]
 
 
 def test_statement_changes_of_the_change_set_become_findings():
@@ -150,8 +168,10 @@ def test_statement_changes_of_the_change_set_become_findings():
 
 
 def test_build_findings_ranks_numbers_and_skips_absent_tables():
+    matched = pd.DataFrame({"doc_a": ["a", "c", "a"], "sent_a": [3, 0, 5], "doc_b": ["b", "d", "b"],
+                            "sent_b": [2, 1, 4], "probability": [0.9, 0.7, 0.6], "kind": "paraphrase"})
     tables = {"derivation": edges(), "quote_variants": VARIANTS, "number_conflicts": CONFLICTS,
-              "statement_changes": statement_changes()}
+              "statement_changes": statement_changes(), "sentence_alignment": matched}
     found = build_findings(tables, DOCS["doc_id"].tolist())
     assert list(found.columns) == FINDING_COLUMNS
     assert found["finding_id"].tolist() == [f"F{k:02d}" for k in range(1, len(found) + 1)]
@@ -163,7 +183,7 @@ def test_build_findings_ranks_numbers_and_skips_absent_tables():
     assert set(only_quotes["kind"]) == {"altered_quote"}
     assert build_findings({}).empty and list(build_findings({}).columns) == FINDING_COLUMNS
     assert {builder.table for builder in BUILDERS} == {"derivation", "quote_variants", "number_conflicts",
-                                                        "date_conflicts", "statement_changes"}
+                                                        "date_conflicts", "statement_changes", "stories"}
 
 
 def test_statements_name_outlets_by_label_and_anchors_are_unique():

@@ -15,6 +15,16 @@ def test_describe_functions_name_outlets_not_ids(mini_corpus):
     assert sentence.startswith("2 articles from 2 named outlets")
 
 
+def test_a_corpus_naming_no_outlet_does_not_count_zero_outlets(mini_corpus):
+    (mini_corpus / "sources.csv").unlink()
+    sentence = narrative.describe_corpus(pipeline.open_corpus(mini_corpus))
+    assert sentence.startswith("2 articles (no outlet named): ")
+    assert "0 named" not in sentence and "outlets" not in sentence
+    (mini_corpus / "sources.csv").write_text("doc_id,outlet\nwire,Wire Service\ndaily,\n", encoding="utf-8")
+    assert narrative.describe_corpus(pipeline.open_corpus(mini_corpus)).startswith(
+        "2 articles from 1 named outlet (1 article without an outlet): ")
+
+
 # ---------------------------------------------------------------- documents the English pipeline cannot read
 
 URDU = {  # hand-written Urdu news sentences; the first mentions the IMF in Latin letters
@@ -122,7 +132,7 @@ def test_no_module_keeps_its_own_doc_id_to_label_helper():
 def test_pipeline_writes_no_sentence_alt_text_or_markup():
     presentational = [name for name in vars(pipeline)
                       if name.startswith("describe_") or name.endswith("_alt_text")
-                      or name in {"corpus_summary", "most_related_pairs", "median_paragraph_grades",
+                      or name in {"corpus_summary", "median_paragraph_grades",
                                   "top_entity_mentions", "quotations_per_label", "claims_by_status",
                                   "unique_entity_counts"}]
     assert presentational == []
@@ -147,12 +157,6 @@ def test_overlap_alt_texts_state_every_value_by_label():
         "Heatmap of semantic coverage by pair: all zero.")
     assert narrative.edges_alt_text(EDGES, docs) == "Derivation graph: A from B (wholly derived)."
     assert narrative.edges_alt_text(EDGES.iloc[:0], docs) == "Derivation graph: no derived pairs."
-
-
-def test_most_related_pairs_rank_unordered_pairs_and_skip_independent_ones():
-    assert narrative.most_related_pairs(PAIRS) == [("a", "b"), ("b", "c")]
-    assert narrative.most_related_pairs(PAIRS, n=1) == [("a", "b")]
-    assert narrative.most_related_pairs(PAIRS.assign(relation="independent")) == []
 
 
 def test_describe_overlap_names_the_closest_pair_by_label(mini_corpus):

@@ -1,6 +1,7 @@
 """Tests for analysis.overlap.passages, .containment, .derivation, analysis.figures.overlap and the side-by-side view (hand-checked data)."""
 
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -432,3 +433,30 @@ def test_ordered_coverage_counts_a_copy_that_starts_or_ends_as_its_source():
     assert got.loc["d0", ["aligned", "filled"]].tolist() == [3, 2]  # ends as its source does
     assert got.loc["d1", ["aligned", "filled"]].tolist() == [3, 2]  # starts as its source does
     assert got.loc["d2", ["aligned", "filled"]].tolist() == [1, 0]  # 5 jumps ahead, then 1 goes back
+
+
+def test_derivation_graph_puts_linked_documents_side_by_side():
+    from analysis.figures.overlap import circle_order, graph_positions
+
+    ids = [f"d{k}" for k in range(8)]
+    edges = pd.DataFrame({"source": ["d0", "d2", "d1", "d5"], "derived": ["d4", "d6", "d4", "d2"],
+                          "relation": ["identical", "wholly_derived", "partially_derived", "partially_derived"],
+                          "strength": [1.0, 0.9, 0.5, 0.3]})
+    order = circle_order(ids, edges)
+    assert sorted(order) == ids and order == circle_order(ids, edges)  # a permutation, the same every time
+
+    def neighbours(a, b):
+        gap = abs(order.index(a) - order.index(b))
+        return gap in (1, len(order) - 1)
+
+    # in corpus order d0 and d4 face each other across the circle; every edge is between neighbours now
+    assert all(neighbours(a, b) for a, b in zip(edges["source"], edges["derived"]))
+    assert order[0] == "d1"  # chains in the corpus order of their first document: d1-d4-d0 holds d0
+    position = graph_positions(edges, ids)
+    chord = math.dist(position["d0"], position["d4"])
+    assert chord == pytest.approx(2 * math.sin(math.pi / len(ids)))  # one step round the circle, not a diameter
+    # a document cannot sit beside three others: the weakest of the three edges gives way
+    star = pd.DataFrame({"source": ["d0", "d0", "d0"], "derived": ["d3", "d5", "d7"],
+                         "relation": ["identical", "wholly_derived", "partially_derived"], "strength": [1.0, 0.8, 0.4]})
+    order = circle_order(ids, star)
+    assert neighbours("d0", "d3") and neighbours("d0", "d5") and not neighbours("d0", "d7")

@@ -102,6 +102,53 @@ def _graph_label(text: str) -> str:
     return "\n".join(lines + suffix)
 
 
+def circle_order(ids: list[str], edges: pd.DataFrame) -> list[str]:
+    """The documents in their order around the derivation graph's circle: linked ones side by side.
+
+    Corpus order would draw an edge between the first and the middle document
+    across the whole circle, through the other edges. Instead the edges are
+    taken strongest first (identical texts before any other, then by
+    ``strength``, ties in corpus order), and each one joins the chains of
+    documents of its two ends when both are at an end of their chain (the
+    greedy chaining of path heuristics): the strongest link of every document
+    is to a neighbour, as far as a circle allows. The chains follow one another
+    in the corpus order of their earliest document. Deterministic.
+
+    Parameters
+    ----------
+    ids : list of str
+        The graph's documents, in corpus order.
+    edges : pandas.DataFrame
+        The drawn edges (``source``, ``derived``, ``relation``, ``strength``).
+
+    Returns
+    -------
+    list of str
+        ``ids`` reordered.
+    """
+    corpus = {doc_id: k for k, doc_id in enumerate(ids)}
+    chain = {doc_id: [doc_id] for doc_id in ids}
+    ranked = sorted(((edge.relation != "identical", -float(np.nan_to_num(edge.strength)), corpus[edge.source],
+                      corpus[edge.derived]) for edge in edges.itertuples(index=False)
+                     if edge.source in corpus and edge.derived in corpus and edge.source != edge.derived))
+    for _, _, a, b in ranked:
+        first, second = chain[ids[a]], chain[ids[b]]
+        if first is second or ids[a] not in (first[0], first[-1]) or ids[b] not in (second[0], second[-1]):
+            continue
+        joined = (first if first[-1] == ids[a] else first[::-1]) + (second if second[0] == ids[b] else second[::-1])
+        for doc_id in joined:
+            chain[doc_id] = joined
+    chains = {id(c): c for c in (chain[doc_id] for doc_id in ids)}.values()
+    return [doc_id for c in sorted(chains, key=lambda c: min(corpus[d] for d in c)) for doc_id in c]
+
+
+def graph_positions(edges: pd.DataFrame, ids: list[str]) -> dict[str, tuple[float, float]]:
+    """doc_id -> (x, y) of its node on the unit circle, in :func:`circle_order`, the first at the top."""
+    order = circle_order(ids, edges)
+    angle = {doc_id: math.pi / 2 - 2 * math.pi * k / max(len(order), 1) for k, doc_id in enumerate(order)}
+    return {doc_id: (math.cos(a), math.sin(a)) for doc_id, a in angle.items()}
+
+
 @kit_style
 def plot_derivation_graph(edges: pd.DataFrame, docs: pd.DataFrame) -> Figure:
     """Derivation graph on a circle: an arrow from source to derived text.
@@ -115,7 +162,9 @@ def plot_derivation_graph(edges: pd.DataFrame, docs: pd.DataFrame) -> Figure:
     a cue decided the direction: an ``undetermined`` edge (identical texts
     without dates, for one) is a line without a head, since a head would claim
     a direction. Nodes have one colour each (:func:`analysis.figures.outlet_colors`)
-    and labels wrapped to two short lines outside the circle.
+    and labels wrapped to two short lines outside the circle; linked documents
+    sit side by side on it (:func:`circle_order`), so the strongest edges are
+    short chords, not lines across the figure.
 
     Parameters
     ----------
@@ -141,9 +190,7 @@ def plot_derivation_graph(edges: pd.DataFrame, docs: pd.DataFrame) -> Figure:
         linked = set(drawn["source"]) | set(drawn["derived"])
         left_out = sum(1 for i in ids if i not in linked)
         ids = [i for i in ids if i in linked]
-    angle = {doc_id: math.pi / 2 - 2 * math.pi * k / max(len(ids), 1)
-             for k, doc_id in enumerate(ids)}
-    position = {doc_id: (math.cos(a), math.sin(a)) for doc_id, a in angle.items()}
+    position = graph_positions(drawn, ids)
     fig = new_figure(7.2, 6.0)
     ax = fig.add_subplot()
     for edge in drawn.itertuples(index=False):

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from analysis.findings.reuse import BUILT_COLUMNS, join_evidence, rows_evidence
+from analysis.overlap.alignment_labels import COPY_MIN, NEAR_COPY_MIN
 from analysis.statements.change_rules import CHANGE_KINDS
 from analysis.tables import require_columns
 
@@ -38,8 +39,15 @@ REVERSED_CHANGE = {"dropped_qualifier": "added_qualifier", "added_qualifier": "d
                    "quote_marks_lost": "quote_marks_added", "quote_marks_added": "quote_marks_lost"}
 #: Strength of a statement change between two texts no derivation edge orients:
 #: one of the two departs from the other, and nothing says which (a judgement:
-#: an even chance).
+#: an even chance). The change's match confidence is multiplied by it.
 UNORIENTED_CHANGE_STRENGTH = 0.5
+#: How sure a sentence pair linked by its words alone (no classifier probability) is
+#: to be one statement, by the lexical level that linked it: the share of MRPC train
+#: pairs at that level that are labelled paraphrases (the alignment's own
+#: measurement, :mod:`analysis.overlap.alignment_labels`): all 12 at ``COPY_MIN``
+#: (0.95) and above, 94% of the 573 from ``NEAR_COPY_MIN`` (0.80) up. Below it a
+#: pair without a probability has no evidence of being one statement (0).
+LEXICAL_MATCH_CONFIDENCE = ((COPY_MIN, 1.0), (NEAR_COPY_MIN, 0.94))
 
 
 def _empty() -> pd.DataFrame:
@@ -174,6 +182,43 @@ def _change_detail(evidence: str, reverse: bool) -> str:
     return f"{what}: {b} -> {a}" if reverse else evidence
 
 
+def _row_confidence(probability, lexical) -> float:
+    """How sure one alignment row is that its two sides are one statement (see :func:`match_confidences`)."""
+    if pd.notna(probability):
+        return float(probability)
+    lexical = float(lexical) if pd.notna(lexical) else 0.0
+    return next((share for level, share in LEXICAL_MATCH_CONFIDENCE if lexical >= level), 0.0)
+
+
+def match_confidences(alignment: pd.DataFrame | None) -> dict[tuple[str, int, str, int], float]:
+    """``(doc_x, sent_x, doc_y, sent_y)`` -> how sure the alignment is that the two sentences are one statement.
+
+    A row's confidence is its ``probability`` (the paraphrase classifier fitted
+    on MRPC train: the probability that the two texts say the same thing);
+    where the words alone linked the pair (no probability), the share of MRPC
+    train pairs at that lexical level labelled paraphrases
+    (:data:`LEXICAL_MATCH_CONFIDENCE`). A pair of sentences takes the highest
+    confidence of the rows that link them, in either direction (a row of a
+    merge links every sentence of its ``sents_b``); both key orders are filled.
+    """
+    if alignment is None or alignment.empty or not {"doc_a", "sent_a", "doc_b", "sent_b"} <= set(alignment.columns):
+        return {}
+    probability = alignment["probability"] if "probability" in alignment else pd.Series(float("nan"),
+                                                                                         index=alignment.index)
+    lexical = alignment["lexical"] if "lexical" in alignment else pd.Series(float("nan"), index=alignment.index)
+    merged = alignment["sents_b"] if "sents_b" in alignment else alignment["sent_b"]
+    out: dict[tuple[str, int, str, int], float] = {}
+    for doc_a, sent_a, doc_b, sent_b, sents, p, lex in zip(alignment["doc_a"], alignment["sent_a"],
+                                                           alignment["doc_b"], alignment["sent_b"], merged,
+                                                           probability, lexical):
+        confidence = _row_confidence(p, lex)
+        targets = {int(sent_b)} | {int(k) for k in str(sents).split(";") if k.strip().lstrip("-").isdigit()}
+        for target in targets:
+            for key in ((str(doc_a), int(sent_a), str(doc_b), target), (str(doc_b), target, str(doc_a), int(sent_a))):
+                out[key] = max(out.get(key, 0.0), confidence)
+    return out
+
+
 def statement_change_findings(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """One finding per changed statement between two aligned sentences.
 
@@ -184,11 +229,20 @@ def statement_change_findings(tables: Mapping[str, pd.DataFrame]) -> pd.DataFram
     from the derivation edge between the two (``derivation`` table, when
     present and with a direction): the derived text departs from its source,
     with the change read from the source to it (:data:`REVERSED_CHANGE` when
-    the derived text is doc_a), and the finding's ``strength`` and
-    ``direction`` are the edge's (the more of it is copied, the more deliberate
-    a change inside it). Without such an edge doc_b is listed as departing, the
-    ``direction`` is ``undetermined`` and the strength
-    :data:`UNORIENTED_CHANGE_STRENGTH`. Not findings: a change involving the
+    the derived text is doc_a), and the finding's ``direction`` is the edge's.
+    Without such an edge doc_b is listed as departing and the ``direction`` is
+    ``undetermined``.
+
+    ``strength`` says how sure it is that the two sentences are one statement,
+    so that what differs is a change of it and not two statements: the
+    confidence of the alignment rows linking the two sentences
+    (:func:`match_confidences`: the MRPC-fitted paraphrase probability, or
+    the paraphrase rate of MRPC train pairs at the lexical level that linked
+    them), times :data:`UNORIENTED_CHANGE_STRENGTH` when no edge says which
+    text departs. It is not the derivation edge's strength: a change inside a
+    whole reworded copy is as sure as the match of its own sentences. Without
+    a ``sentence_alignment`` table the confidence is taken as 1 (only the
+    orientation weighs); a pair the table does not link has confidence 0. Not findings: a change involving the
     later of two identical texts (it repeats the first one's), and quotation
     marks both lost and added in one sentence pair (the quotation moved; which
     text dropped what cannot be read).
@@ -198,7 +252,8 @@ def statement_change_findings(tables: Mapping[str, pd.DataFrame]) -> pd.DataFram
     tables : mapping of str to pandas.DataFrame
         ``statement_changes`` (``doc_a``, ``sent_a``, ``doc_b``, ``sent_b``,
         ``change``, ``text_a``, ``text_b``, ``evidence``); optional
-        ``derivation`` (:func:`analysis.overlap.derivation.derivation_edges`).
+        ``derivation`` (:func:`analysis.overlap.derivation.derivation_edges`)
+        and ``sentence_alignment`` (:func:`analysis.overlap.alignment.align_sentences`).
 
     Returns
     -------
@@ -221,9 +276,11 @@ def statement_change_findings(tables: Mapping[str, pd.DataFrame]) -> pd.DataFram
         raise ValueError(f"statement_changes has unknown change kind(s) {unknown}")
     edges = tables.get("derivation")
     oriented, copies = {}, set()
+    alignment = tables.get("sentence_alignment")
+    confidences = match_confidences(alignment)
     if edges is not None and not edges.empty:
         for edge in edges[edges["direction"] != "undetermined"].itertuples(index=False):
-            oriented[frozenset((edge.source, edge.derived))] = (edge.derived, float(edge.strength), edge.direction)
+            oriented[frozenset((edge.source, edge.derived))] = (edge.derived, 1.0, edge.direction)
         copies = set(edges.loc[edges["relation"] == "identical", "derived"])
     sentence_pair = changes[["doc_a", "sent_a", "doc_b", "sent_b"]].astype(str).agg("|".join, axis=1) \
         if {"sent_a", "sent_b"} <= set(changes.columns) else changes.index.astype(str)
@@ -237,6 +294,9 @@ def statement_change_findings(tables: Mapping[str, pd.DataFrame]) -> pd.DataFram
             continue  # marks lost and added in one sentence pair: the quotation moved, no loss to read
         derived, strength, direction = oriented.get(frozenset((row["doc_a"], row["doc_b"])),
                                                     (row["doc_b"], UNORIENTED_CHANGE_STRENGTH, "undetermined"))
+        if confidences and {"sent_a", "sent_b"} <= set(changes.columns):
+            strength *= confidences.get((str(row["doc_a"]), int(row["sent_a"]), str(row["doc_b"]),
+                                         int(row["sent_b"])), 0.0)
         kind, doc, other, text, other_text = (row["change"], row["doc_b"], row["doc_a"], row["text_b"],
                                               row["text_a"])
         if derived == row["doc_a"]:

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from analysis.findings import departures, reuse
+from analysis.findings import departures, omissions, reuse
 
 #: Every kind of finding, in the order findings of equal strength are listed.
 KINDS = ("identical", "reworded_copy", "copied_text", "altered_quote", "quote_marks_lost",
@@ -41,6 +41,7 @@ BUILDERS = (
     FindingBuilder("number_conflicts", departures.number_conflict_findings),
     FindingBuilder("date_conflicts", departures.date_conflict_findings),
     FindingBuilder("statement_changes", departures.statement_change_findings),
+    FindingBuilder("stories", omissions.omission_findings),
 )
 
 
@@ -52,8 +53,9 @@ def build_findings(tables: Mapping[str, pd.DataFrame], doc_order: list[str] | No
     tables : mapping of str to pandas.DataFrame
         The run's tables by name (``derivation``, ``sentence_alignment``,
         ``passages``, ``quote_variants``, ``number_conflicts``,
-        ``statement_changes``, ...); a builder whose table is absent or empty
-        yields nothing.
+        ``statement_changes``, ``stories``, ...; ``sentences``, the sentence
+        table, places figures and quotations in their sentences for the
+        omissions); a builder whose table is absent or empty yields nothing.
     doc_order : list of str, optional
         doc_ids in corpus order, to break ties between equally strong findings
         (default: the order of the text).

@@ -93,7 +93,7 @@ _COUNT_COLUMNS = ("sentences", "words", "syllables", "difficult_words", "polysyl
 
 READABILITY_COLUMNS = (
     ("doc_id", "label") + FORMULAS + ("text_standard", "text_standard_grade") + _COUNT_COLUMNS
-    + ("sentences_independent", "sentence_counter", "dropped_fragments", "headings_excluded",
+    + ("sentences_independent", "dropped_fragments", "headings_excluded",
        "missing_spaces_repaired", "paragraphs_terminated", "flags")
 )
 
@@ -141,8 +141,7 @@ def readability_table(docs: pd.DataFrame, paragraphs: pd.DataFrame | None = None
           scored text's repairs add or remove no word).
         - ``sentences_independent`` (int): the kit's sentences
           (:func:`analysis.text.sentences.sentence_spans`) starting in a non-heading
-          paragraph; ``sentence_counter`` (str): ``"spacy"``, the segmenter
-          that counted them.
+          paragraph.
         - ``dropped_fragments`` (int): pieces of two words or fewer textstat did
           not count as sentences (:func:`textstat_dropped_fragments`).
         - ``headings_excluded``, ``missing_spaces_repaired``,
@@ -179,13 +178,13 @@ def readability_table(docs: pd.DataFrame, paragraphs: pd.DataFrame | None = None
     for doc_id in sorted(labels):
         group = groups.get(doc_id, para_table.iloc[0:0])
         text, changes = scored_text(group["text"], group["kind"])
-        independent, counter = sentence_counts.get(doc_id, 0), "spacy"
+        independent = sentence_counts.get(doc_id, 0)
         row = {"doc_id": doc_id, "label": str(labels[doc_id])}
         row.update(_document_scores(text))
         reason = unscorable_reason(text, row["words"], row["sentences"], languages[doc_id])
         if reason:
             row.update({name: math.nan for name in FORMULAS}, text_standard="", text_standard_grade=math.nan)
-        row.update(sentences_independent=independent, sentence_counter=counter,
+        row.update(sentences_independent=independent,
                    dropped_fragments=textstat_dropped_fragments(text) if text else 0, **changes)
         row["flags"] = _flags(row, empty_body=not bodies[doc_id].strip(), unscorable=reason)
         rows.append(row)

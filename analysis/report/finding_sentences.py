@@ -37,6 +37,9 @@ NUMBER_PHRASES = {"number_conflict": "reports the figure of",
                   "dropped_qualifier": "drops the qualifier of the figure of",
                   "added_qualifier": "adds a qualifier to the figure of",
                   "changed_qualifier": "changes the qualifier of the figure of"}
+#: What an omission leaves out, by the table its evidence names first (:mod:`analysis.findings.omissions`).
+OMITTED_FACTS = {"number_conflicts": ("the figure", "the figures"), "date_conflicts": ("the date", "the dates"),
+                 "quote_variants": ("the quotation", "the quotations")}
 #: Strength from which a reworded text is stated to be a copy of its source, not to reword part of it:
 #: the semantic coverage from which the relation rule calls a text wholly derived.
 WHOLE_COPY_MIN = SEMANTIC_DERIVED_MIN
@@ -89,6 +92,15 @@ def statement(row, labels: dict[str, str]) -> str:
     if row.kind == "altered_quote":
         speaker = "" if row.topic in ("", "unknown") else f" {row.topic} as saying"
         return f"{doc} quotes{speaker} {_quoted(row.text)}, where {other} has {_quoted(row.other_text)}."
+    if row.kind == "omission":
+        tables = {part.split(".csv", 1)[0].strip() for part in str(row.evidence).split(" | ")} - {"quote_renderings"}
+        several = "; " in row.topic
+        one, many = OMITTED_FACTS.get(next(iter(tables)), ("the fact", "the facts")) if len(tables) == 1 \
+            else ("the fact", "the facts")
+        what = many if several else one
+        facts = "; ".join(_quoted(fact) for fact in row.topic.split("; ")) if several else _quoted(row.topic)
+        return (f"{doc} leaves out {what} {facts}, which {row.strength:.0%} of the documents of its story report; "
+                f"{other}, for one, writes {_quoted(row.other_text)}.")
     if row.kind == "date_conflict":
         return (f"{doc} dates {_quoted(row.topic)} differently from {other}: "
                 f"{_quoted(row.text)} against {_quoted(row.other_text)}.")

@@ -65,8 +65,8 @@ def key_findings(findings: pd.DataFrame, max_shown: int = KEY_FINDINGS_MAX) -> R
                       | (~reuse & (findings["strength"] > EVEN_CALL))]
     shown = strong.head(max_shown)
     empty = ("No finding is strong enough to state here; every finding is listed in its section and in "
-             "tables/findings.csv." if len(findings) else "The analysis found no reuse, altered quotation or "
-             "conflicting figure between these documents.")
+             "tables/findings.csv." if len(findings) else "The analysis found no reuse, altered quotation, "
+             "conflicting figure or omission between these documents.")
     records = shown[["finding_id", "statement", "strength", "anchor"]].to_dict("records")
     text = "\n".join(f"{k}. {r['statement']}" for k, r in enumerate(records, start=1)) or empty
     return RichHTML(_markup("key_findings.html.j2", findings=records, more=len(findings) - len(shown),

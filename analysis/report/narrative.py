@@ -12,16 +12,19 @@ never by doc_id, and are plain text: :mod:`analysis.report.render` escapes them.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from analysis.corpus.cleaning import document_labels
 from analysis.corpus.language import not_english_note
 from analysis.overlap.derivation import identical_bodies
-from analysis.report.pipeline import CorpusAnalysis, cross_source_skip_reason
+from analysis.report.overlap_section import cross_source_skip_reason
 from analysis.tables import require_columns
 
-#: Pairs shown side by side in the overlap section (the most related first).
-RELATED_PAIRS_SHOWN = 2
+if TYPE_CHECKING:  # the pipeline orchestrates the sections and imports this module's sentences, not the reverse
+    from analysis.report.pipeline import CorpusAnalysis
+
 #: Entities whose mentions the entity heatmap's alt text states.
 ALT_TEXT_TOP_ENTITIES = 10
 
@@ -76,14 +79,19 @@ def corpus_summary(docs: pd.DataFrame) -> dict[str, int]:
 def describe_corpus(analysis: CorpusAnalysis) -> str:
     """One sentence summarising the corpus for the top of the report.
 
+    Counts the articles and the named outlets they come from; a corpus that
+    names no outlet says so instead of counting "0 named outlets".
     Followed by :func:`analysis.corpus.language.not_english_note` when some documents
     are not in English.
     """
     s = corpus_summary(analysis.docs)
-    outlets = f"{_plural(s['outlets'], 'named outlet')}"
-    if s["unknown_outlet"]:
-        outlets += f" ({_plural(s['unknown_outlet'], 'article')} without an outlet)"
-    return (f"{_plural(s['documents'], 'article')} from {outlets}: "
+    if not s["outlets"]:  # no outlet named anywhere: the documents are all there is to count
+        source = " (no outlet named)"
+    else:
+        source = f" from {_plural(s['outlets'], 'named outlet')}"
+        if s["unknown_outlet"]:
+            source += f" ({_plural(s['unknown_outlet'], 'article')} without an outlet)"
+    return (f"{_plural(s['documents'], 'article')}{source}: "
             f"{s['words']:,} words of body text after removing {_plural(s['boilerplate_lines'], 'boilerplate line')} "
             f"and {_plural(s['duplicate_paragraphs'], 'repeated paragraph')}."
             + _not_english_suffix(analysis.docs))
@@ -252,18 +260,6 @@ def edges_alt_text(edges: pd.DataFrame, docs: pd.DataFrame) -> str:
     parts = [f"{labels[r.derived]} from {labels[r.source]} ({r.relation.replace('_', ' ')})"
              for r in edges.itertuples()]
     return "Derivation graph: " + ("; ".join(parts) if parts else "no derived pairs") + "."
-
-
-def most_related_pairs(pairs: pd.DataFrame, n: int = RELATED_PAIRS_SHOWN) -> list[tuple[str, str]]:
-    """The ``n`` unordered pairs with the highest overlap (lexical or semantic), strongest first.
-
-    Pairs whose relation is ``independent`` both ways are never shown.
-    """
-    score = pairs[["lexical_containment", "semantic_coverage"]].max(axis=1, skipna=True)
-    ranked = pairs.assign(score=score, key=[tuple(sorted(p)) for p in zip(pairs["doc_a"], pairs["doc_b"])])
-    ranked = ranked[ranked["relation"] != "independent"]
-    best = ranked.groupby("key")["score"].max().sort_values(ascending=False, kind="stable")
-    return [key for key in best.index[:n]]
 
 
 # ---------------------------------------------------------------------------

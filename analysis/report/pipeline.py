@@ -307,6 +307,7 @@ def findings_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     for name, section in SECTIONS.items():
         if name != "findings":
             tables.update(section(analysis))
+    tables["sentences"] = analysis.sentences  # not a table of the report: places a fact in its sentence
     found = build_findings(tables, analysis.docs["doc_id"].tolist())
     return {"findings": with_statements(found, analysis.docs)}
 

@@ -98,33 +98,37 @@ class SectionProgress:
         self.bar.close()
 
 
+#: What the end summary counts of ``findings.csv``: a name (singular, plural) for each group of
+#: finding kinds (:data:`analysis.findings.registry.KINDS`). The findings are the one source: a
+#: ``number_conflicts.csv`` row that is no finding (the same figure in other words) is not counted.
+SUMMARY_KINDS = (("derived pair", "derived pairs", ("identical", "reworded_copy", "copied_text")),
+                 ("altered quotation", "altered quotations", ("altered_quote",)),
+                 ("conflicting number", "conflicting numbers", ("number_conflict",)),
+                 ("omission", "omissions", ("omission",)))
+
+
 def report_summary(path: str | Path, manifest: dict, seconds: float) -> str:
     """One line saying what the report found and where it is.
 
-    Read from the report's tables: documents, derived pairs, altered
-    quotations, conflicting numbers (and findings, when the report has a
-    ``findings.csv``); then the folder, the time and the fingerprint.
+    Read from the report's tables: the documents (``documents.csv``), then the
+    findings (``findings.csv``) and, of them, each group of :data:`SUMMARY_KINDS`;
+    then the folder, the time and the fingerprint. A report without
+    ``findings.csv`` counts its documents only.
     """
     from analysis.tables import read_table
 
     tables = Path(path) / "tables"
 
-    def rows(name: str, query=None) -> int | None:
+    def read(name: str):
         file = tables / f"{name}.csv"
-        if not file.is_file():
-            return None
-        table = read_table(file)
-        return int(query(table).sum()) if query is not None else len(table)
+        return read_table(file) if file.is_file() else None
 
-    counts = [
-        (rows("documents"), "document", "documents"),
-        (rows("findings"), "finding", "findings"),
-        (rows("derivation"), "derived pair", "derived pairs"),
-        (rows("quote_variants", lambda t: t["differs"].astype(str).str.lower() == "true"),
-         "altered quotation", "altered quotations"),
-        (rows("number_conflicts", lambda t: t["conflict"].astype(str) != "agree"),
-         "conflicting number", "conflicting numbers"),
-    ]
+    documents, findings = read("documents"), read("findings")
+    counts = [(None if documents is None else len(documents), "document", "documents")]
+    if findings is not None:
+        kinds = findings["kind"].astype(str)
+        counts.append((len(findings), "finding", "findings"))
+        counts += [(int(kinds.isin(group).sum()), one, many) for one, many, group in SUMMARY_KINDS]
     found = ", ".join(f"{n:,} {one if n == 1 else many}" for n, one, many in counts if n is not None)
     return (f"{found}; report written to {path} in {seconds:.1f} s "
             f"(fingerprint {manifest['fingerprint'][:12]}, {len(manifest['figures'])} figures, "
