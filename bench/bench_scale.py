@@ -105,13 +105,24 @@ def timed_command(command: list[str], timeout: float | None, cwd: Path | None = 
     try:
         stdout, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
+        peak_gb = _peak_so_far(process.pid)
         os.killpg(process.pid, signal.SIGTERM)
         process.communicate()
-        return {"wall_seconds": time.perf_counter() - t0, "peak_gb": math.nan, "returncode": "timeout", "tail": ""}
+        return {"wall_seconds": time.perf_counter() - t0, "peak_gb": peak_gb, "returncode": "timeout", "tail": ""}
     wall = time.perf_counter() - t0
     peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", stderr)
     return {"wall_seconds": wall, "peak_gb": int(peak.group(1)) / 2**20 if peak else math.nan,
             "returncode": process.returncode, "tail": "\n".join((stdout + stderr).strip().splitlines()[-3:])}
+
+
+def _peak_so_far(time_pid: int) -> float:
+    """Peak resident memory (GB, Linux ``VmHWM``) so far of the command ``/usr/bin/time`` runs; NaN if unknown."""
+    try:
+        child = Path(f"/proc/{time_pid}/task/{time_pid}/children").read_text().split()[0]
+        status = Path(f"/proc/{child}/status").read_text()
+        return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 2**20
+    except (OSError, IndexError, AttributeError):
+        return math.nan
 
 
 def analyze_command(corpus: Path, out: Path) -> list[str]:
@@ -254,6 +265,15 @@ def main(argv=None) -> dict:
             print(f"(c) growth of parallax analyze over {', '.join(f'{n:,}' for n in sizes)} stories: time ~ "
                   f"n^{exponent:.2f} (least squares; {steps}); target <= 1.1", flush=True)
             result["growth_exponent"] = exponent
+    parts = []
+    if "stage_ratio" in result:
+        parts.append(f"candidate+passage stages x{result['stage_ratio']:.2f} the baseline (target <= 3)")
+    if "analyze_seconds" in result:
+        parts.append(f"analyze on {len(docs):,} stories {result['analyze_seconds']:.0f} s / "
+                     f"{result['analyze_peak_gb']:.2f} GB, exit {result['analyze_exit']} (target 600 s, 4 GB)")
+    if "growth_exponent" in result:
+        parts.append(f"analyze time ~ n^{result['growth_exponent']:.2f} (target <= 1.1)")
+    result["last_line"] = "Reuters scale: " + "; ".join(parts)
     return result
 
 
