@@ -226,3 +226,23 @@ def test_a_date_column_is_a_publication_date_too(nlp):
     docs = make_docs({"a": "The bill cleared the Commons last month."}).assign(date="2005-02-10")
     dates = extract_dates(docs, parse_bodies(docs, nlp))
     assert dates[["value", "resolution"]].values.tolist() == [["2005-01", "published"]]
+
+
+def test_a_date_that_is_the_whole_sentence_ends(nlp):
+    # A title-only wire story ("March 5, 1987"): the date phrase holds the sentence root, which
+    # made the event search loop forever (spaCy Tokens are new objects: "head is not tok" never
+    # ends it). SIGALRM turns a hang back into a failure.
+    import signal
+
+    def hang(signum, frame):
+        raise TimeoutError("extract_dates did not end on a date-only text")
+
+    docs = pd.DataFrame({"doc_id": ["brief"], "body": ["March 5, 1987"], "title": [""], "outlet": [""]})
+    previous = signal.signal(signal.SIGALRM, hang)
+    signal.alarm(20)
+    try:
+        found = extract_dates(docs, parse_bodies(docs, nlp))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert found["text"].tolist() == ["March 5, 1987"]

@@ -227,8 +227,10 @@ def _event(span) -> tuple[str, str, bool]:
     """What a date phrase dates: (event, event_kind, future)."""
     if span is None or len(span) == 0:
         return "", "", False
+    # spaCy makes a new Token object on each access: "tok.head is not tok" is always true, and a
+    # date phrase holding the sentence root (a title-only story, "March 5, 1987") looped forever.
     tok = span.root
-    while tok.head is not tok and (tok in span or tok.dep_ in ("prep", "pobj", "npadvmod",
+    while tok.head.i != tok.i and (tok in span or tok.dep_ in ("prep", "pobj", "npadvmod",
                                                                "advmod", "amod", "compound", "conj",
                                                                "appos")
                                    or tok.pos_ == "ADP"):
