@@ -43,7 +43,8 @@ from analysis.overlap.candidates import candidate_pairs
 from analysis.overlap.containment import overlap_pairs
 from analysis.overlap.derivation import derivation_edges
 from analysis.overlap.passages import shared_passages
-from analysis.overlap.shingle_frequency import anchor_masks, common_forms, rare_shingle_sets
+from analysis.overlap.shingle_frequency import common_forms, rare_shingle_sets
+from analysis.overlap.wire_templates import formula_index
 from analysis.overlap.stories import find_stories, pair_cosines, story_sizes, story_vectors, within_stories
 from analysis.text.words import normalise_word, words
 from bench.bench_overlap import benchmarks_dir, known_duplicates, load_bbc, load_reuters
@@ -77,7 +78,7 @@ def lexical_path(docs: pd.DataFrame, discount: bool) -> dict:
         pairs = candidate_pairs(docs, shingle_sets=rare_shingle_sets(docs, common))
         stories = find_stories(docs, pairs)
         pairs = within_stories(pairs, stories)
-        passages = shared_passages(docs, pairs, anchors=anchor_masks(docs, common))
+        passages = shared_passages(docs, pairs, anchors=formula_index(docs, common))
     else:
         pairs = candidate_pairs(docs)
         passages = shared_passages(docs, pairs)
@@ -88,9 +89,19 @@ def lexical_path(docs: pd.DataFrame, discount: bool) -> dict:
             "stage_seconds": stage_seconds, "total_seconds": time.perf_counter() - t0}
 
 
-def report(name: str, result: dict, duplicates: set[frozenset], baseline_seconds: float) -> pd.DataFrame:
+def in_half(doc_a: str, doc_b: str, half: str) -> bool:
+    """Whether a pair belongs to a half of Reuters: ``even`` or ``odd`` by the parity of its lower NEWID."""
+    return half == "all" or min(int(doc_a), int(doc_b)) % 2 == (half == "odd")
+
+
+def report(name: str, result: dict, duplicates: set[frozenset], baseline_seconds: float,
+           exact: set[frozenset] = frozenset()) -> pd.DataFrame:
     passages, edges = result["passages"], result["edges"]
     found = {frozenset(p) for p in zip(passages["doc_a"], passages["doc_b"])}
+    halves = ", ".join(f"{half} half {sum(in_half(*sorted(p), half) for p in duplicates & found)}/"
+                       f"{sum(in_half(*sorted(p), half) for p in duplicates)}" for half in ("even", "odd"))
+    print(f"  duplicates with a passage: exact copies {len(exact & found)}/{len(exact)}, near (5-gram "
+          f"Jaccard >= 0.8) {len((duplicates - exact) & found)}/{len(duplicates - exact)}; {halves}")
     extra = edges[[frozenset(p) not in duplicates for p in zip(edges["source"], edges["derived"])]]
     print(f"{name}: candidates {len(result['pairs']):,}; candidate+passage stages "
           f"{result['stage_seconds']:.1f} s (x{result['stage_seconds'] / baseline_seconds:.2f} the plain "
@@ -105,8 +116,11 @@ def first_words(text: str, n: int) -> str:
     return " ".join(text.split()[:n])
 
 
-def print_sample(docs: pd.DataFrame, result: dict, extra: pd.DataFrame, size: int, seed: int) -> None:
-    """The sample to read: story, ids, relation, title words, first words of the longest passage."""
+def print_sample(docs: pd.DataFrame, result: dict, extra: pd.DataFrame, size: int, seed: int,
+                 half: str = "all") -> None:
+    """The sample to read (edges of one half): story, ids, relation, title words, first words of the longest passage."""
+    extra = extra[[in_half(a, b, half) for a, b in zip(extra["source"], extra["derived"])]]
+    print(f"\nedges not in duplicates.tsv in the {half} half: {len(extra):,}")
     titles = {d: first_words(b.split("\n\n")[0], 8) for d, b in zip(docs["doc_id"], docs["body"])}
     vectors, order = story_vectors(docs), {d: k for k, d in enumerate(docs["doc_id"])}
     story = dict(zip(result["stories"]["doc_id"], result["stories"]["story_id"]))
@@ -147,6 +161,8 @@ def main(argv=None) -> dict:
     parser.add_argument("--n", type=int, default=30000, help="first N Reuters stories with a body")
     parser.add_argument("--sample", type=int, default=50)
     parser.add_argument("--seed", type=int, default=15)
+    parser.add_argument("--half", choices=("even", "odd", "all"), default="odd",
+                        help="sample edges of this half (lower NEWID's parity); thresholds were chosen on the even half")
     parser.add_argument("--no-before", action="store_true", help="skip the path without discount")
     parser.add_argument("--growth", type=int, nargs=2, metavar=("N1", "N2"),
                         help="only time the kit's path (after) on the first N1 and N2 stories and "
@@ -158,17 +174,20 @@ def main(argv=None) -> dict:
         return growth(args.data / "reuters21578", *args.growth)
     docs = load_reuters(args.data / "reuters21578", args.n)
     duplicates = known_duplicates(args.data / "reuters21578" / "duplicates.tsv", set(docs["doc_id"]))
+    listed = pd.read_csv(args.data / "reuters21578" / "duplicates.tsv", sep="\t", dtype=str)
+    exact = {frozenset(p) for kind, *p in zip(listed["kind"], listed["newid_a"], listed["newid_b"])
+             if kind.startswith("exact")} & duplicates
     baseline_seconds, baseline_found = plain_minhash(docs)
     print(f"Reuters-21578, {len(docs):,} stories: plain datasketch MinHash loop {baseline_seconds:.1f} s, "
           f"duplicates among its pairs {len(duplicates & baseline_found)}/{len(duplicates)}", flush=True)
     result = {"docs": len(docs), "baseline_seconds": baseline_seconds}
     if not args.no_before:
         before = lexical_path(docs, discount=False)
-        extra_before = report("before (no discount, no stories)", before, duplicates, baseline_seconds)
+        extra_before = report("before (no discount, no stories)", before, duplicates, baseline_seconds, exact)
         result.update(before_edges=len(before["edges"]), before_extra=len(extra_before),
                       before_stage_seconds=before["stage_seconds"])
     after = lexical_path(docs, discount=True)
-    extra = report("after (formula discount, stories)", after, duplicates, baseline_seconds)
+    extra = report("after (formula discount, template lines, stories)", after, duplicates, baseline_seconds, exact)
     sizes = story_sizes(after["stories"])
     story = dict(zip(after["stories"]["doc_id"], after["stories"]["story_id"]))
     together = sum(story[a] == story[b] for a, b in map(sorted, duplicates))
@@ -176,7 +195,7 @@ def main(argv=None) -> dict:
           f"{sizes.head(5).tolist()}; duplicate pairs in one story {together}/{len(duplicates)}")
     result.update(after_edges=len(after["edges"]), after_extra=len(extra),
                   after_stage_seconds=after["stage_seconds"], stories=len(sizes))
-    print_sample(docs, after, extra, args.sample, args.seed)
+    print_sample(docs, after, extra, args.sample, args.seed, args.half)
     if (args.data / "bbc").is_dir():
         bbc = load_bbc(args.data / "bbc", 3000)
         bbc_pairs = candidate_pairs(bbc, shingle_sets=rare_shingle_sets(bbc, common_forms(bbc)))

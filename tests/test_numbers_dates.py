@@ -246,3 +246,23 @@ def test_a_date_that_is_its_sentences_root_ends(tmp_path):
                          timeout=120, env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
     assert run.returncode == 0, run.stderr
     assert int(run.stdout.strip()) >= 1
+
+
+def test_a_date_that_is_the_whole_sentence_ends(nlp):
+    # A title-only wire story ("March 5, 1987"): the date phrase holds the sentence root, which
+    # made the event search loop forever (spaCy Tokens are new objects: "head is not tok" never
+    # ends it). SIGALRM turns a hang back into a failure.
+    import signal
+
+    def hang(signum, frame):
+        raise TimeoutError("extract_dates did not end on a date-only text")
+
+    docs = pd.DataFrame({"doc_id": ["brief"], "body": ["March 5, 1987"], "title": [""], "outlet": [""]})
+    previous = signal.signal(signal.SIGALRM, hang)
+    signal.alarm(20)
+    try:
+        found = extract_dates(docs, parse_bodies(docs, nlp))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert found["text"].tolist() == ["March 5, 1987"]

@@ -187,7 +187,7 @@ def pairs_to_compare(docs: pd.DataFrame, pairs) -> list[tuple[str, str]]:
 
 def shared_passages(docs: pd.DataFrame, pairs: pd.DataFrame | None = None, *,
                     ngram: int = 3, min_words: int = 6, max_gap: int = 3,
-                    max_occurrences: int = 5, anchors: dict | None = None) -> pd.DataFrame:
+                    max_occurrences: int = 5, anchors=None) -> pd.DataFrame:
     """Verbatim and near-verbatim passages shared by pairs of documents.
 
     Seeds are word ``ngram``-grams (casefolded) that occur in both bodies.
@@ -218,7 +218,10 @@ def shared_passages(docs: pd.DataFrame, pairs: pd.DataFrame | None = None, *,
         of common form (a wire formula, boilerplate) seeds nothing, so
         passages are made of the rest; and a gap holding a number in either
         text is not bridged (a template filled with another figure, "given 191
-        mln stg" vs "given 152 mln stg", is not one passage). Default: every
+        mln stg" vs "given 152 mln stg", is not one passage). Or a
+        :class:`analysis.overlap.wire_templates.FormulaIndex`
+        (:func:`analysis.overlap.wire_templates.formula_index`), which adds
+        the template-line and figure rules of that module. Default: every
         shingle seeds and every short gap is bridged.
 
     Returns
@@ -246,17 +249,24 @@ def shared_passages(docs: pd.DataFrame, pairs: pd.DataFrame | None = None, *,
         for doc_id, tokens in ((doc_a, tok_a), (doc_b, tok_b)):
             if doc_id not in indexes:
                 indexes[doc_id] = _shingle_index(tokens.ids, ngram)
-        runs = _seed_runs(indexes[doc_a], indexes[doc_b], ngram, max_occurrences,
-                          None if anchors is None else anchors[doc_a])
+        if anchors is None or isinstance(anchors, dict):
+            rare_a = None if anchors is None else anchors[doc_a]
+        else:  # a FormulaIndex: template lines seed only between texts with the same figures
+            rare_a = anchors.anchors(doc_a, doc_b)
+        runs = _seed_runs(indexes[doc_a], indexes[doc_b], ngram, max_occurrences, rare_a)
         breaks = None
         if anchors is not None:  # a changed figure in a gap ends the passage
             numeric = tokenize.numbers
 
             def breaks(a0, a1, b0, b1, ids_a=tok_a.ids, ids_b=tok_b.ids):
                 return any(i in numeric for i in ids_a[a0:a1]) or any(i in numeric for i in ids_b[b0:b1])
-        for a0, a1, b0, b1 in sorted(_merge_runs(runs, max_gap, ngram, breaks)):
-            if min(a1 - a0, b1 - b0) < min_words:
-                continue
+        spans = [span for span in sorted(_merge_runs(runs, max_gap, ngram, breaks))
+                 if min(span[1] - span[0], span[3] - span[2]) >= min_words]
+        if not (anchors is None or isinstance(anchors, dict)):  # templates, series: see wire_templates
+            spans = [(a0, a1, b0, b1) for a0, a1, b0, b1 in spans if anchors.keeps(doc_a, (a0, a1), doc_b, (b0, b1))]
+            if tok_a.ids != tok_b.ids and not anchors.pair_shares(doc_a, [(a0, a1) for a0, a1, _, _ in spans]):
+                spans = []
+        for a0, a1, b0, b1 in spans:
             words_a, words_b = tok_a.ids[a0:a1], tok_b.ids[b0:b1]
             start_a, end_a = int(tok_a.starts[a0]), int(tok_a.ends[a1 - 1])
             start_b, end_b = int(tok_b.starts[b0]), int(tok_b.ends[b1 - 1])

@@ -34,7 +34,6 @@ def compute_overlap(analysis) -> dict[str, pd.DataFrame]:
         return {}
     from analysis.overlap.derivation import derivation_edges
     from analysis.overlap.scope import sentences_in_pairs
-    from analysis.overlap.shingle_frequency import anchor_masks
     from analysis.overlap.stories import with_story_id, within_stories
 
     from analysis.overlap.relations import pair_relations
@@ -43,7 +42,8 @@ def compute_overlap(analysis) -> dict[str, pd.DataFrame]:
 
     docs, params, stories = analysis.docs, analysis.parameters, analysis.stories
     pairs = within_stories(analysis.candidates, stories)
-    anchors = anchor_masks(docs, analysis.common_forms) if analysis.common_forms else None
+    # many documents: formulas, template lines and other-figure fills are not shared text
+    anchors = analysis.formulas if analysis.common_forms else None
     passages = shared_passages_by_story(docs, pairs, params["min_passage_words"], anchors, analysis.executor)
     sentences = sentences_in_pairs(analysis.prose_sentences, pairs)
     backend = params["embedding_backend"]

@@ -87,11 +87,16 @@ class CorpusAnalysis(DocumentStages):
         return sentences_outside(self.sentences, paragraphs[paragraphs["kind"] == "heading"])
 
     @functools.cached_property
-    def common_forms(self) -> frozenset:
-        """Shingle forms shared by many documents (:func:`analysis.overlap.shingle_frequency.common_forms`)."""
-        from analysis.overlap.shingle_frequency import common_forms
+    def formulas(self):
+        """Common shingles, template lines and figures (:func:`analysis.overlap.wire_templates.formula_index`)."""
+        from analysis.overlap.wire_templates import formula_index
 
-        return common_forms(self.docs)
+        return formula_index(self.docs)
+
+    @property
+    def common_forms(self) -> frozenset:
+        """Shingle forms shared by many documents (as :func:`analysis.overlap.shingle_frequency.common_forms`)."""
+        return self.formulas.common
 
     @functools.cached_property
     def candidates(self) -> pd.DataFrame:

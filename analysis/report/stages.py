@@ -249,7 +249,7 @@ def passages_batch(work: dict, min_words: int) -> pd.DataFrame:
     return shared_passages(work["docs"], work["pairs"], min_words=min_words, anchors=work["anchors"])
 
 
-def shared_passages_by_story(docs: pd.DataFrame, pairs: pd.DataFrame, min_words: int, anchors: dict | None,
+def shared_passages_by_story(docs: pd.DataFrame, pairs: pd.DataFrame, min_words: int, anchors,
                              executor) -> pd.DataFrame:
     """:func:`analysis.overlap.passages.shared_passages` of ``pairs``, computed per batch of whole stories.
 
@@ -267,8 +267,9 @@ def shared_passages_by_story(docs: pd.DataFrame, pairs: pd.DataFrame, min_words:
         :func:`analysis.overlap.stories.within_stories`).
     min_words : int
         The ``min_passage_words`` parameter.
-    anchors : dict or None
-        :func:`analysis.overlap.shingle_frequency.anchor_masks`, or None.
+    anchors : dict, FormulaIndex or None
+        :func:`analysis.overlap.shingle_frequency.anchor_masks` (cut to each batch's documents),
+        :func:`analysis.overlap.wire_templates.formula_index` (passed whole), or None.
     executor
         :mod:`analysis.engine` executor.
 
@@ -283,7 +284,7 @@ def shared_passages_by_story(docs: pd.DataFrame, pairs: pd.DataFrame, min_words:
     for chosen in story_batches(pairs):
         ids = set(chosen["doc_a"]) | set(chosen["doc_b"])
         works.append({"docs": docs[docs["doc_id"].isin(ids)], "pairs": chosen,
-                      "anchors": None if anchors is None else {d: anchors[d] for d in ids}})
+                      "anchors": {d: anchors[d] for d in ids} if isinstance(anchors, dict) else anchors})
     parts = executor.map(passages_batch, works, min_words=min_words)
     filled = [part for part in parts if len(part)]
     if len(filled) <= 1:

@@ -227,9 +227,9 @@ def _event(span) -> tuple[str, str, bool]:
     """What a date phrase dates: (event, event_kind, future)."""
     if span is None or len(span) == 0:
         return "", "", False
+    # spaCy makes a new Token object on each access: "tok.head is not tok" is always true, and a
+    # date phrase holding the sentence root (a title-only story, "March 5, 1987") looped forever.
     tok = span.root
-    # Token objects are made afresh on each access: compare positions, not identity (with
-    # ``is`` the loop never ended on a date phrase that is its sentence's root, "Monday.").
     while tok.head.i != tok.i and (tok in span or tok.dep_ in ("prep", "pobj", "npadvmod",
                                                                "advmod", "amod", "compound", "conj",
                                                                "appos")
