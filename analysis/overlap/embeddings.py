@@ -126,33 +126,37 @@ class Encoder:
         keys = [self.key(t) for t in texts]
         wanted = {key: text for key, text in zip(keys, texts) if key not in self._memory}
         encode = backends.encode_numpy if self.backend == "numpy" else backends.encode_st
-        self._fill(self._memory, self._sentences, wanted,
-                   lambda batch: encode(batch, self.batch_size), self._stored_or_old)
+        self._fill(self._memory, self._sentences, wanted, lambda batch: encode(batch, self.batch_size),
+                   fit=lambda key, rows: rows[0] if rows.shape == (1, DIMENSIONS) else None,
+                   read_old=lambda key: _read_old_file(self.cache_dir / key[:2] / f"{key}.npy",
+                                                       (DIMENSIONS,), np.float32))
         out = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
         for row, key in enumerate(keys):
             out[row] = self._memory[key]
         return out
 
-    def _fill(self, memory: dict, store: ShardStore | None, wanted: dict[str, str], compute, stored_or_old) -> None:
+    def _fill(self, memory: dict, store: ShardStore | None, wanted: dict[str, str], compute, fit,
+              read_old) -> None:
         """Put the vectors of ``wanted`` (key -> text) into ``memory``: from the shards, then
         from the per-sentence files of the old cache, else computed a shard at a time and written.
-        ``stored_or_old(key, text, rows)`` checks a shard's rows (None: unfit), or with ``rows``
-        None reads the old cache's file (None: absent)."""
+        ``fit(key, rows)`` gives the vector a shard's rows hold (None: unfit); ``read_old(key)``
+        the old cache's file (None: absent or unfit)."""
         if not wanted:
             return
         if store is not None:
             for key, stored in store.get(list(wanted)).items():
-                vector = stored_or_old(key, wanted[key], stored)
+                vector = fit(key, stored)
                 if vector is not None:
                     memory[key] = vector
             old = {}
-            for key, text in wanted.items():
+            for key in wanted:
                 if key not in memory:
-                    vector = stored_or_old(key, text, None)
+                    vector = read_old(key)
                     if vector is not None:
                         old[key] = memory[key] = vector
-            for start in range(0, len(old), SHARD_TEXTS):   # the old cache, moved into shards
-                part = list(old)[start:start + SHARD_TEXTS]
+            moved = list(old)
+            for start in range(0, len(moved), SHARD_TEXTS):   # the old cache, moved into shards
+                part = moved[start:start + SHARD_TEXTS]
                 store.put(part, [old[k] for k in part])
         missing = [key for key in wanted if key not in memory]
         for start in range(0, len(missing), SHARD_TEXTS):
@@ -162,12 +166,6 @@ class Encoder:
                 store.put(part, vectors)
             for key, vector in zip(part, vectors):
                 memory[key] = vector
-
-    def _stored_or_old(self, key: str, text: str, stored: np.ndarray | None) -> np.ndarray | None:
-        """A sentence vector: ``stored`` (a shard's rows) checked, or else the old cache's file."""
-        if stored is not None:
-            return stored[0] if stored.shape == (1, DIMENSIONS) else None
-        return _read_old_file(self.cache_dir / key[:2] / f"{key}.npy", (DIMENSIONS,), np.float32)
 
     def token_vectors(self, texts: Iterable[str]) -> list[TokenVectors]:
         """Contextual word-piece vectors of texts (numpy backend only), cached like :meth:`encode`.
@@ -200,13 +198,10 @@ class Encoder:
         def compute(batch):
             return [v.astype(np.float16) for v in backends.encode_tokens_numpy(batch, self.batch_size)]
 
-        def stored_or_old(key, text, stored):
-            if stored is not None:
-                return stored if stored.shape == (n_tokens[key], DIMENSIONS) else None
-            return _read_old_file(self.cache_dir / "tokens" / key[:2] / f"{key}.npy",
-                                  (n_tokens[key], DIMENSIONS), np.float16)
-
-        self._fill(self._token_memory, self._tokens, wanted, compute, stored_or_old)
+        self._fill(self._token_memory, self._tokens, wanted, compute,
+                   fit=lambda key, rows: rows if rows.shape == (n_tokens[key], DIMENSIONS) else None,
+                   read_old=lambda key: _read_old_file(self.cache_dir / "tokens" / key[:2] / f"{key}.npy",
+                                                       (n_tokens[key], DIMENSIONS), np.float16))
         return [TokenVectors(tokens, self._token_memory[key].astype(np.float32))
                 for key, tokens in zip(keys, pieces)]
 
