@@ -108,7 +108,8 @@ def main(argv=None) -> dict:
             model = Encoder(cache_dir=False).encode(texts)
             row("model, no disk cache", time.perf_counter() - start, encoded=sum(counted), vectors=model)
 
-            keys = [Encoder(cache_dir=False).key(t) for t in texts]
+            keyer = Encoder(cache_dir=False)
+            keys = [keyer.key(t) for t in texts]
             start = time.perf_counter()
             write_per_sentence(tmp / "before", keys, model)
             row("before: write one file per sentence", time.perf_counter() - start, tmp / "before")

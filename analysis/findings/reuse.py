@@ -14,6 +14,9 @@ from analysis.overlap.sequence import UNMATCHED_KINDS
 from analysis.tables import require_columns
 
 #: Columns every finding builder returns (see :func:`analysis.findings.registry.build_findings`).
+#: The kinds of finding that say one document reuses another's text (their strength is a share of the copier's text).
+REUSE_KINDS = ("identical", "reworded_copy", "copied_text")
+
 BUILT_COLUMNS = ["kind", "doc_id", "other_doc_id", "strength", "direction", "topic", "text",
                  "other_text", "evidence"]
 

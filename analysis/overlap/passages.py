@@ -243,16 +243,18 @@ def shared_passages(docs: pd.DataFrame, pairs: pd.DataFrame | None = None, *,
     bodies = dict(zip(docs["doc_id"], docs["body"]))
     tokenize = Tokenizer()
     indexes: dict[str, dict] = {}
+    # a FormulaIndex (wire_templates): template lines seed only between texts with the same figures
+    formulas = None if anchors is None or isinstance(anchors, dict) else anchors
     rows = []
     for doc_a, doc_b in pairs_to_compare(docs, pairs):
         tok_a, tok_b = tokenize(doc_a, bodies[doc_a]), tokenize(doc_b, bodies[doc_b])
         for doc_id, tokens in ((doc_a, tok_a), (doc_b, tok_b)):
             if doc_id not in indexes:
                 indexes[doc_id] = _shingle_index(tokens.ids, ngram)
-        if anchors is None or isinstance(anchors, dict):
+        if formulas is not None:
+            rare_a = formulas.anchors(doc_a, doc_b)
+        else:
             rare_a = None if anchors is None else anchors[doc_a]
-        else:  # a FormulaIndex: template lines seed only between texts with the same figures
-            rare_a = anchors.anchors(doc_a, doc_b)
         runs = _seed_runs(indexes[doc_a], indexes[doc_b], ngram, max_occurrences, rare_a)
         breaks = None
         if anchors is not None:  # a changed figure in a gap ends the passage
@@ -262,9 +264,9 @@ def shared_passages(docs: pd.DataFrame, pairs: pd.DataFrame | None = None, *,
                 return any(i in numeric for i in ids_a[a0:a1]) or any(i in numeric for i in ids_b[b0:b1])
         spans = [span for span in sorted(_merge_runs(runs, max_gap, ngram, breaks))
                  if min(span[1] - span[0], span[3] - span[2]) >= min_words]
-        if not (anchors is None or isinstance(anchors, dict)):  # templates, series: see wire_templates
-            spans = [(a0, a1, b0, b1) for a0, a1, b0, b1 in spans if anchors.keeps(doc_a, (a0, a1), doc_b, (b0, b1))]
-            if tok_a.ids != tok_b.ids and not anchors.pair_shares(doc_a, [(a0, a1) for a0, a1, _, _ in spans]):
+        if formulas is not None:  # templates, series: see wire_templates
+            spans = [(a0, a1, b0, b1) for a0, a1, b0, b1 in spans if formulas.keeps(doc_a, (a0, a1), doc_b, (b0, b1))]
+            if tok_a.ids != tok_b.ids and not formulas.pair_shares(doc_a, [(a0, a1) for a0, a1, _, _ in spans]):
                 spans = []
         for a0, a1, b0, b1 in spans:
             words_a, words_b = tok_a.ids[a0:a1], tok_b.ids[b0:b1]

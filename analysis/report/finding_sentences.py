@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.findings.reuse import REUSE_KINDS
 from analysis.overlap.containment import SEMANTIC_DERIVED_MIN
 
 #: Report section (anchor of its heading) that shows each table: a finding is listed, with its
@@ -87,7 +88,7 @@ def statement(row, labels: dict[str, str]) -> str:
     """
     doc = labels.get(row.doc_id, row.doc_id)
     other = labels.get(row.other_doc_id, row.other_doc_id) if row.other_doc_id else ""
-    if row.kind in ("identical", "reworded_copy", "copied_text"):
+    if row.kind in REUSE_KINDS:
         return _reuse(row, doc, other)
     if row.kind == "altered_quote":
         speaker = "" if row.topic in ("", "unknown") else f" {row.topic} as saying"

@@ -16,6 +16,7 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from analysis.findings.reuse import REUSE_KINDS
 from analysis.report.finding_sentences import OTHER_SECTION
 from analysis.report.render import RichHTML
 
@@ -30,8 +31,6 @@ KEY_FINDING_MIN_STRENGTH = 0.2
 #: findings, and 50 sentences with their evidence are about 25 kB of HTML. At
 #: least :data:`KEY_FINDINGS_MAX`, so every key finding's link has its entry.
 SECTION_FINDINGS_MAX = 50
-#: Kinds whose strength is a share of the copier's text (:mod:`analysis.findings.reuse`).
-REUSE_KINDS = ("identical", "reworded_copy", "copied_text")
 #: Strength of a departure that is an even call (one outlet against one, a change
 #: between two texts nothing orients): it says nothing of who departs, so a
 #: departure is stated at the top only above it.

@@ -14,6 +14,8 @@ import re
 import sys
 from pathlib import Path
 
+from analysis.findings.reuse import REUSE_KINDS
+
 #: Name of the cells above the notebook's first ``##`` heading.
 OPENING_SECTION = "Reading the corpus"
 #: Name of the last step, after the notebook: HTML export and manifest.
@@ -101,7 +103,7 @@ class SectionProgress:
 #: What the end summary counts of ``findings.csv``: a name (singular, plural) for each group of
 #: finding kinds (:data:`analysis.findings.registry.KINDS`). The findings are the one source: a
 #: ``number_conflicts.csv`` row that is no finding (the same figure in other words) is not counted.
-SUMMARY_KINDS = (("derived pair", "derived pairs", ("identical", "reworded_copy", "copied_text")),
+SUMMARY_KINDS = (("derived pair", "derived pairs", REUSE_KINDS),
                  ("altered quotation", "altered quotations", ("altered_quote",)),
                  ("conflicting number", "conflicting numbers", ("number_conflict",)),
                  ("omission", "omissions", ("omission",)))
