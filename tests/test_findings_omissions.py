@@ -224,3 +224,19 @@ def test_key_findings_name_omissions_among_what_was_looked_for():
 
     nothing = pd.DataFrame({c: [] for c in FINDING_COLUMNS + ["statement", "anchor"]})
     assert "conflicting figure or omission between these documents" in key_findings(nothing).text
+
+
+def test_money_stated_in_other_words_is_no_omission_with_the_pipelines_columns():
+    # number_conflicts.csv has no currency column (numbers.csv has): the fact's currency comes from the
+    # numbers rows, so d's "$4.5 million" is the same money as the others' "$4.5m", not a fact d leaves out.
+    numbers = pd.DataFrame({
+        "doc_id": ["a", "b", "c", "d"], "value": 4.5e6, "unit": "money", "what": "fund",
+        "text": ["$4.5m", "$4.5m", "$4.5m", "$4.5 million"], "start": [10, 10, 10, 210], "currency": "USD",
+        "vague": False})
+    conflicts = pd.DataFrame({"group_id": "nc01", "doc_id": ["a", "b", "c"], "value": 4.5e6, "unit": "money",
+                              "text": "$4.5m", "conflict": "agree", "claim": "USD 4,500,000 (fund)"})
+    tables = {"stories": pd.DataFrame({"story_id": "S1", "doc_id": DOCS}), "numbers": numbers,
+              "number_conflicts": conflicts, "sentences": sentences()}
+    assert omission_findings(tables).empty
+    tables["numbers"] = numbers.head(3)  # d states no money: it leaves the fund out
+    assert omission_findings(tables)["doc_id"].tolist() == ["d"]

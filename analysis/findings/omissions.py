@@ -95,12 +95,20 @@ def _figure_facts(tables, sentence_of) -> list[dict]:
     conflicts = conflicts.reset_index(drop=True)
     require_columns(conflicts, ("group_id", "doc_id", "value", "text", "unit", "claim"), "number_conflicts")
     starts: dict[tuple[str, str], list] = {}
+    currencies: dict[tuple[str, str], str] = {}  # number_conflicts has no currency column: numbers.csv does
     if numbers is not None and not numbers.empty and "start" in numbers.columns:
-        for doc_id, text, start in zip(numbers["doc_id"].astype(str), numbers["text"].astype(str), numbers["start"]):
+        currency_column = numbers["currency"] if "currency" in numbers.columns else pd.Series("", index=numbers.index)
+        for doc_id, text, start, cur in zip(numbers["doc_id"].astype(str), numbers["text"].astype(str),
+                                            numbers["start"], currency_column.fillna("").astype(str)):
             starts.setdefault((doc_id, text), []).append(start)
+            currencies.setdefault((doc_id, text), cur)
     facts = []
     for group_id, group in conflicts.groupby("group_id", sort=False):
-        currency = group["currency"].iloc[0] if "currency" in group else ""
+        if "currency" in group:
+            currency = group["currency"].iloc[0]
+        else:
+            currency = next((currencies[key] for key in zip(group["doc_id"].astype(str), group["text"].astype(str))
+                             if currencies.get(key)), "")
         facts.append({
             "type": "figure", "name": str(group["claim"].iloc[0]), "table": "number_conflicts",
             "rows": list(group.index),
