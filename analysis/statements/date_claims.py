@@ -150,14 +150,14 @@ def date_conflicts(dates: pd.DataFrame, stories: pd.DataFrame | None = None) -> 
     rows = dates.reset_index(drop=True).fillna({"value": "", "event_kind": "", "keywords": ""})
     rows = rows.assign(story_id=story_of(rows["doc_id"], stories))
     words = [set(k.split()) for k in rows["keywords"]]
+    # plain records: a pandas row per pair (iloc) cost most of the time on large stories
+    records = rows[["doc_id", "granularity", "event_kind", "event", "value", "text"]].to_dict("records")
     edges: dict[tuple[int, int], float] = {}
-    by_story: dict[str, list[int]] = {}
-    for i, story in enumerate(rows["story_id"]):
-        by_story.setdefault(story, []).append(i)
-    pairs = ((i, j) for members in by_story.values()   # only mentions of one story are compared
+    by_story = rows.groupby("story_id", sort=False).indices.values()
+    pairs = ((i, j) for members in by_story   # only mentions of one story are compared
              for k, i in enumerate(members) for j in members[k + 1:])
     for i, j in pairs:
-        a, b = rows.iloc[i], rows.iloc[j]
+        a, b = records[i], records[j]
         if a["doc_id"] == b["doc_id"] or a["granularity"] != b["granularity"] \
                 or "dateline" in (a["event_kind"], b["event_kind"]):
             continue
