@@ -16,7 +16,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from analysis.findings.reuse import BUILT_COLUMNS, join_evidence, rows_evidence
+from analysis.findings.reuse import BUILT_COLUMNS, rows_evidence
 from analysis.overlap.alignment_labels import COPY_MIN, NEAR_COPY_MIN
 from analysis.statements.change_rules import CHANGE_KINDS
 from analysis.tables import require_columns

@@ -15,7 +15,8 @@ from rapidfuzz import fuzz
 from analysis.statements.speakers import (
     SPEECH_VERBS, AttributionEvent, attribution_events, full_names, resolve_speaker, speakers_agree,
 )
-from analysis.text.lemmas import is_stop_word
+from analysis.measures.entity_names import initials
+from analysis.text.lemmas import is_stop_word, lemma
 from analysis.text.paragraphs import paragraph_spans
 from analysis.text.words import WORD_RE, normalise_word
 
@@ -41,6 +42,7 @@ BUSINESS_WORDS = {w: "company" for w in "company companies firm firms operator o
 #: verbs, the verbs of :func:`cited_sources`.
 EVIDENCE_VERBS = frozenset("indicate show find estimate assess believe report conclude think judge "
                            "determine suggest".split())
+_CITING_VERBS = EVIDENCE_VERBS | SPEECH_VERBS
 #: rapidfuzz ``ratio`` (0-100) from which two words of speaker descriptions are
 #: one word spelt two ways: "korea"/"korean" 90.9, a typo "norther"/"north"
 #: 83.3; different places stay apart ("russia"/"prussia" is 92 but
@@ -244,11 +246,9 @@ def cited_sources(span) -> list[str]:
     list of str
         The subjects' phrases (names, or nouns with their modifiers), in text order.
     """
-    from analysis.text.lemmas import lemma
-
     found = []
     for verb in span:
-        if verb.pos_ not in ("VERB", "AUX") or lemma(verb) not in EVIDENCE_VERBS | SPEECH_VERBS:
+        if verb.pos_ not in ("VERB", "AUX") or lemma(verb) not in _CITING_VERBS:
             continue
         if not any(c.dep_ == "ccomp" for c in verb.children):
             continue
@@ -261,8 +261,6 @@ def cited_sources(span) -> list[str]:
 def _acronym_of(short: str, long_: str) -> bool:
     """Whether ``short`` is the acronym of ``long_`` ("NUT", "the National Union of Teachers"):
     the capitals of a name, each initial of ``long_``'s capitalised words in order."""
-    from analysis.measures.entity_names import initials
-
     letters = _DETERMINER_RE.sub("", short.strip()).replace(".", "")
     return (_ACRONYM_RE.fullmatch(letters) is not None
             and initials(_DETERMINER_RE.sub("", long_.strip())) == letters)
