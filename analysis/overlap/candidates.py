@@ -21,8 +21,7 @@ large corpora: that is the price of not comparing all pairs. Small corpora
 
 from __future__ import annotations
 
-from itertools import combinations
-
+import numpy as np
 import pandas as pd
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
@@ -67,7 +66,7 @@ def minhash_signatures(docs: pd.DataFrame, *, num_perm: int = 128, seed: int = 1
         shingle_sets = [_shingles(body, ngram) for body in docs["body"]]
     elif len(shingle_sets) != len(docs):
         raise ValueError(f"shingle_sets has {len(shingle_sets)} sets for {len(docs)} documents")
-    hashes = MinHash.bulk([sorted(s) for s in shingle_sets], num_perm=num_perm, seed=seed)
+    hashes = MinHash.bulk(shingle_sets, num_perm=num_perm, seed=seed)
     return [LeanMinHash(h) for h in hashes]
 
 
@@ -110,21 +109,48 @@ def candidate_pairs(docs: pd.DataFrame, threshold: float = 0.1, num_perm: int = 
     ids = docs["doc_id"].tolist()
     signatures = minhash_signatures(docs, num_perm=num_perm, seed=seed, ngram=ngram,
                                     shingle_sets=shingle_sets)
+    matrix = (np.vstack([signature.hashvalues for signature in signatures]) if signatures
+              else np.zeros((0, num_perm), dtype=np.uint64))
     # The MinHashes of two empty shingle sets are equal (estimate 1.0): a body
     # without words shares nothing, so it is never a candidate and estimates 0.
-    wordless = {k for k, body in enumerate(docs["body"]) if not has_words(body)}
+    wordless = np.array([not has_words(body) for body in docs["body"]], dtype=bool)
     if len(ids) <= all_pairs_max_docs:
-        found = list(combinations(range(len(ids)), 2))
+        first, second = np.triu_indices(len(ids), 1)
     else:
-        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-        with lsh.insertion_session() as session:
-            for k, signature in enumerate(signatures):
-                if k not in wordless:
-                    session.insert(k, signature, check_duplication=False)
-        found = sorted({(min(k, j), max(k, j)) for k, signature in enumerate(signatures)
-                        if k not in wordless for j in lsh.query(signature) if j != k})
-    rows = [(ids[k], ids[j], 0.0 if wordless & {k, j} else
-             round(float(signatures[k].jaccard(signatures[j])), 6))
-            for k, j in found]
-    table = pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
+        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)  # its bands: b bands of r rows
+        first, second = banded_pairs(matrix, lsh.b, lsh.r, np.flatnonzero(~wordless))
+    agree = (matrix[first] == matrix[second]).sum(axis=1) if len(first) else np.zeros(0, dtype=np.int64)
+    estimate = np.where(wordless[first] | wordless[second], 0.0, agree / float(num_perm))
+    table = pd.DataFrame({"doc_a": [ids[k] for k in first.tolist()], "doc_b": [ids[j] for j in second.tolist()],
+                          "estimated_jaccard": [round(float(x), 6) for x in estimate]}, columns=CANDIDATE_COLUMNS)
     return table.astype({"estimated_jaccard": "float64"})
+
+
+def banded_pairs(matrix: np.ndarray, bands: int, rows: int, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of ``members`` (row numbers of ``matrix``) equal in all ``rows`` values of some band.
+
+    What :class:`datasketch.MinHashLSH` with ``bands`` bands of ``rows`` rows
+    returns when every member is inserted and then queried (band ``i`` is
+    columns ``i * rows`` to ``(i + 1) * rows``), computed with numpy sorting
+    instead of one hash table lookup per band and document.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``first``, ``second`` (int64, ``first < second``), sorted by ``first`` then ``second``.
+    """
+    n = len(matrix)
+    codes = [np.zeros(0, dtype=np.int64)]
+    for band in range(bands):
+        block = np.ascontiguousarray(matrix[members, band * rows:(band + 1) * rows])
+        keys = block.view(np.dtype((np.void, block.dtype.itemsize * rows))).ravel()
+        order = np.argsort(keys, kind="stable")
+        ordered = keys[order]
+        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        sizes = np.diff(np.r_[starts, len(ordered)])
+        for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist()):
+            group = np.sort(members[order[start:start + size]])
+            i, j = np.triu_indices(size, 1)
+            codes.append(group[i] * n + group[j])
+    found = np.unique(np.concatenate(codes))
+    return found // n, found % n
