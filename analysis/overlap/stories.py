@@ -83,6 +83,46 @@ def content_words(text: str, stop_words: frozenset[str]) -> list[str]:
     return [w for w in normal if word_form(w) != "#" and w not in stop_words and len(w) > 1]
 
 
+class ContentWords:
+    """:func:`content_words` of many texts, each distinct word as written judged once.
+
+    Call it with a text; ``kept`` maps a word as written to its normal form,
+    or None when the word is left out (a number, a stop word, one character).
+    """
+
+    def __init__(self, stop_words: frozenset[str]):
+        self.stop_words = stop_words
+        self.kept: dict[str, str | None] = {}
+
+    def judge(self, word: str) -> str | None:
+        normal = normalise_word(word)
+        keep = word_form(normal) != "#" and normal not in self.stop_words and len(normal) > 1
+        self.kept[word] = normal if keep else None
+        return self.kept[word]
+
+    def __call__(self, text: str) -> list[str]:
+        kept, judge = self.kept, self.judge
+        found = []
+        for word in words(text):
+            normal = kept[word] if word in kept else judge(word)
+            if normal is not None:
+                found.append(normal)
+        return found
+
+
+def _titles(docs: pd.DataFrame) -> list[str]:
+    """Each document's title as text ("" when there is none)."""
+    if "title" not in docs.columns:
+        return [""] * len(docs)
+    return docs["title"].fillna("").astype(str).tolist()
+
+
+def _document_words(docs: pd.DataFrame) -> tuple[list[list[str]], list[list[str]]]:
+    """:func:`content_words` of each document's title and of its body, corpus order."""
+    content = ContentWords(_stop_words())
+    return [content(title) for title in _titles(docs)], [content(body) for body in docs["body"]]
+
+
 def story_vectors(docs: pd.DataFrame) -> csr_matrix:
     """TF-IDF rows (L2-normalised) of each document's title and body, corpus order.
 
@@ -97,16 +137,18 @@ def story_vectors(docs: pd.DataFrame) -> csr_matrix:
         One row per document; columns are the corpus's content words.
     """
     check_corpus_table(docs)
-    stop_words = _stop_words()
-    titles = docs["title"].fillna("").astype(str) if "title" in docs.columns else [""] * len(docs)
+    return _vectors(*_document_words(docs))
+
+
+def _vectors(title_words: list[list[str]], body_words: list[list[str]]) -> csr_matrix:
     vocabulary: dict[str, int] = {}
     rows, cols, counts = [], [], []
-    for row, (title, body) in enumerate(zip(titles, docs["body"])):
-        for word, count in sorted(Counter(content_words(f"{title}\n{body}", stop_words)).items()):
+    for row, (title, body) in enumerate(zip(title_words, body_words)):
+        for word, count in sorted(Counter(title + body).items()):
             rows.append(row)
             cols.append(vocabulary.setdefault(word, len(vocabulary)))
             counts.append(count)
-    n_docs = len(docs)
+    n_docs = len(body_words)
     tf = coo_matrix((1.0 + np.log(np.asarray(counts, dtype=float)), (rows, cols)),
                     shape=(n_docs, len(vocabulary))).tocsr()
     df = np.bincount(np.asarray(cols, dtype=np.int64), minlength=len(vocabulary))
@@ -125,14 +167,11 @@ def pair_cosines(vectors: csr_matrix, first: np.ndarray, second: np.ndarray) -> 
     return np.asarray(vectors[first].multiply(vectors[second]).sum(axis=1)).ravel()
 
 
-def _labels(docs: pd.DataFrame, component: np.ndarray, n_components: int) -> list[str]:
-    stop_words = _stop_words()
-    has_title = "title" in docs.columns
-    texts = []
-    for k, body in enumerate(docs["body"]):
-        title = str(docs["title"].iloc[k]) if has_title and isinstance(docs["title"].iloc[k], str) else ""
-        texts.append(content_words(title, stop_words) if title.strip()
-                     else content_words(body, stop_words)[:12])
+def _labels(docs: pd.DataFrame, component: np.ndarray, n_components: int,
+            title_words: list[list[str]], body_words: list[list[str]]) -> list[str]:
+    raw_titles = docs["title"].tolist() if "title" in docs.columns else [""] * len(docs)
+    texts = [title if isinstance(raw, str) and raw.strip() else body[:12]
+             for raw, title, body in zip(raw_titles, title_words, body_words)]
     counts: list[Counter] = [Counter() for _ in range(n_components)]
     first_seen: list[dict] = [{} for _ in range(n_components)]
     for k, found in enumerate(texts):
@@ -174,7 +213,8 @@ def find_stories(docs: pd.DataFrame, pairs: pd.DataFrame, *,
     order = {doc_id: k for k, doc_id in enumerate(docs["doc_id"])}
     first = np.array([order[d] for d in pairs["doc_a"]], dtype=np.int64)
     second = np.array([order[d] for d in pairs["doc_b"]], dtype=np.int64)
-    linked = pair_cosines(story_vectors(docs), first, second) >= min_cosine
+    title_words, body_words = _document_words(docs)
+    linked = pair_cosines(_vectors(title_words, body_words), first, second) >= min_cosine
     n_docs = len(docs)
     graph = coo_matrix((np.ones(int(linked.sum())), (first[linked], second[linked])),
                        shape=(n_docs, n_docs))
@@ -183,7 +223,7 @@ def find_stories(docs: pd.DataFrame, pairs: pd.DataFrame, *,
     renumber: dict[int, int] = {}
     component = np.array([renumber.setdefault(int(c), len(renumber)) for c in raw], dtype=np.int64)
     width = max(5, len(str(len(renumber))))
-    labels = _labels(docs, component, len(renumber))
+    labels = _labels(docs, component, len(renumber), title_words, body_words)
     return pd.DataFrame({"story_id": [f"S{c + 1:0{width}d}" for c in component],
                          "doc_id": docs["doc_id"].tolist(),
                          "label": [labels[c] for c in component]}, columns=STORY_COLUMNS)
