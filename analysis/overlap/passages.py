@@ -9,7 +9,7 @@ here: :mod:`analysis.overlap.containment` summarises each ordered pair and
 labels its relation, :mod:`analysis.overlap.derivation` orients related pairs.
 
 Words and their normal forms come from the kit's text layer
-(:func:`analysis.text.words.word_spans`, :func:`analysis.text.words.normalise_word`):
+(:data:`analysis.text.words.WORD_RE`, :func:`analysis.text.words.normalise_word`):
 language-neutral (Unicode word characters plus combining marks,
 NFKC-normalised and casefolded), so the lexical part works on Urdu as well as
 English; nothing here needs spaCy.
@@ -26,7 +26,7 @@ from rapidfuzz.distance import Indel
 
 from analysis.overlap.shingle_frequency import word_form
 from analysis.tables import check_corpus_table
-from analysis.text.words import normalise_word, word_spans
+from analysis.text.words import WORD_RE, normalise_word, require_text
 
 PASSAGE_COLUMNS = ["doc_a", "start_a", "end_a", "doc_b", "start_b", "end_b",
                    "n_words", "kind", "score", "text_a", "text_b"]
@@ -72,20 +72,31 @@ class Tokenizer:
         self.vocabulary: dict[str, int] = {}
         self.cache: dict[str, Tokens] = {}
         self.numbers: set[int] = set()
+        self.written: dict[str, int] = {}  # a word as written -> the id of its normal form
+
+    def word_id(self, word: str) -> int:
+        """The id of ``word``'s normal form (a new id for a normal form not seen before)."""
+        normal = normalise_word(word)
+        k = self.vocabulary.get(normal)
+        if k is None:
+            k = self.vocabulary[normal] = len(self.vocabulary)
+            if word_form(normal) == "#":
+                self.numbers.add(k)
+        self.written[word] = k
+        return k
 
     def __call__(self, doc_id: str, body: str) -> Tokens:
         if doc_id not in self.cache:
-            spans = word_spans(body)
-            vocab, ids = self.vocabulary, []
-            for word in spans["word"]:
-                normal = normalise_word(word)
-                k = vocab.get(normal)
-                if k is None:
-                    k = vocab[normal] = len(vocab)
-                    if word_form(normal) == "#":
-                        self.numbers.add(k)
-                ids.append(k)
-            self.cache[doc_id] = Tokens(ids, spans["start"].to_numpy(), spans["end"].to_numpy())
+            require_text(body, "Tokenizer")
+            matches = list(WORD_RE.finditer(body))
+            written, word_id = self.written, self.word_id
+            ids = []
+            for match in matches:
+                word = match.group()
+                k = written.get(word)
+                ids.append(word_id(word) if k is None else k)
+            self.cache[doc_id] = Tokens(ids, np.array([m.start() for m in matches], dtype=np.int64),
+                                        np.array([m.end() for m in matches], dtype=np.int64))
         return self.cache[doc_id]
 
 
