@@ -188,7 +188,7 @@ def kit_stages(docs: pd.DataFrame) -> tuple[float, pd.DataFrame]:
 
     t0 = time.perf_counter()
     index = formula_index(docs)  # the common forms too, as CorpusAnalysis.formulas
-    pairs = candidate_pairs(docs, shingle_sets=rare_shingle_sets(docs, index.common))
+    pairs = candidate_pairs(docs, shingle_sets=rare_shingle_sets(docs, index.common, rare=index.rare))
     pairs = within_stories(pairs, find_stories(docs, pairs))
     passages = shared_passages(docs, pairs, anchors=index)
     return time.perf_counter() - t0, passages

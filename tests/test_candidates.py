@@ -60,3 +60,25 @@ def test_bodies_without_words_are_not_near_duplicates_of_each_other():
     assert not {"doc005", "doc006", "doc007"} & (set(pairs["doc_a"]) | set(pairs["doc_b"]))
     small = candidate_pairs(docs.iloc[[5, 6, 8]])
     assert small["estimated_jaccard"].tolist() == [0.0, 0.0, 0.0]
+
+
+def test_banded_pairs_are_what_datasketch_lsh_returns():
+    import numpy as np
+    from datasketch import MinHashLSH
+
+    from analysis.overlap.candidates import banded_pairs, minhash_signatures
+
+    docs = random_corpus(60, words_per_doc=30)
+    for k in range(1, 20):  # near copies: a few words changed, so some bands agree and some do not
+        words = docs.loc[k - 1, "body"].split()
+        words[k % 30] = "changed"
+        docs.loc[k + 20, "body"] = " ".join(words)
+    signatures = minhash_signatures(docs)
+    members = np.array([k for k in range(60) if k != 5])
+    lsh = MinHashLSH(threshold=0.1, num_perm=128)
+    for k in members.tolist():
+        lsh.insert(k, signatures[k])
+    expected = sorted({(min(k, j), max(k, j)) for k in members.tolist() for j in lsh.query(signatures[k]) if j != k})
+    first, second = banded_pairs(np.vstack([s.hashvalues for s in signatures]), lsh.b, lsh.r, members)
+    assert list(zip(first.tolist(), second.tolist())) == expected
+    assert len(expected) >= 18  # every near copy but that of the left-out document 5

@@ -116,3 +116,32 @@ def test_a_changed_figure_is_not_bridged():
     assert len(plain) == 1 and plain["kind"].tolist() == ["near"]  # bridged over the figure
     split = shared_passages(docs, anchors=anchor_masks(docs, frozenset()))
     assert split["text_a"].tolist() == ["The Bank of England said it gave the money market a further"]
+
+
+def test_formula_index_shares_its_forms_with_the_candidate_sets():
+    # The index numbers the shingle forms with numpy; the sets and masks find them as strings.
+    from analysis.overlap.wire_templates import formula_index
+
+    docs = formula_corpus()
+    index = formula_index(docs)
+    common = common_forms(docs)
+    assert index.common == common and common
+    assert rare_shingle_sets(docs, common, rare=index.rare) == rare_shingle_sets(docs, common)
+    masks = anchor_masks(docs, common)
+    assert all((index.rare[d] == masks[d]).all() for d in docs["doc_id"])
+    given = formula_index(docs, common=common)
+    assert all((given.rare[d] == masks[d]).all() for d in docs["doc_id"])
+
+
+def test_shingle_form_ids_number_equal_forms_alike_even_with_spaces_in_a_form():
+    from analysis.overlap.shingle_frequency import shingle_form_ids
+    import numpy as np
+
+    for forms in (["a", "b", "c", "d"], ["a b", "a", "b c", "c"]):  # "a b"+"c" and "a"+"b c" join alike
+        ids = [np.array([0, 1, 2, 0, 1, 2]), np.array([1, 2]), np.array([0, 3, 0, 1])]
+        numbers, name = shingle_form_ids(ids, forms, 2)
+        strings = [[" ".join(forms[w] for w in doc[i:i + 2]) for i in range(len(doc) - 1)] for doc in ids]
+        assert [len(n) for n in numbers] == [len(s) for s in strings]
+        flat_n, flat_s = np.concatenate(numbers).tolist(), sum(strings, [])
+        assert all(name(n) == s for n, s in zip(flat_n, flat_s))
+        assert len(set(flat_n)) == len(set(flat_s)) and set(flat_n) == set(range(len(set(flat_s))))

@@ -46,6 +46,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -81,6 +82,70 @@ def word_form(normal: str) -> str:
     """The form of one normalised word: ``#`` for a number, else the word itself (cached: a corpus
     has far fewer distinct words than words)."""
     return "#" if normal in NUMBER_WORDS or _DIGIT.search(normal) else normal
+
+
+class WordForms:
+    """Normal form and form of words as written, each distinct word judged once.
+
+    Call it with a word as written: ``(normalise_word(word), word_form(normal))``.
+    One instance serves a pass over a corpus, whose words repeat far more than
+    they differ.
+    """
+
+    def __init__(self):
+        self.seen: dict[str, tuple[str, str]] = {}
+
+    def __call__(self, written: str) -> tuple[str, str]:
+        found = self.seen.get(written)
+        if found is None:
+            normal = normalise_word(written)
+            found = self.seen[written] = (normal, word_form(normal))
+        return found
+
+
+def shingle_form_ids(form_ids: list[np.ndarray], forms: list[str],
+                     ngram: int = SHINGLE_WORDS) -> tuple[list[np.ndarray], Callable[[int], str]]:
+    """Number the shingle forms of many documents: equal forms, equal numbers.
+
+    Parameters
+    ----------
+    form_ids : list of numpy.ndarray
+        Per document, each word's form as a number (an index into ``forms``).
+    forms : list of str
+        The word forms.
+    ngram : int
+        Shingle length in words.
+
+    Returns
+    -------
+    tuple
+        Per document, the number of the shingle form starting at each word
+        (int64; one entry per start, as :func:`shingle_forms`), and a
+        function giving a number's form (the ``ngram`` word forms joined by
+        spaces). The numbers run from 0 to the count of distinct forms.
+    """
+    counts = [max(len(ids) - ngram + 1, 0) for ids in form_ids]
+    if not sum(counts):
+        return [np.zeros(0, dtype=np.int64) for _ in form_ids], str
+    words = np.concatenate(form_ids).astype(np.int64)
+    offsets = np.cumsum([0] + [len(ids) for ids in form_ids[:-1]])
+    starts = np.concatenate([offset + np.arange(count, dtype=np.int64) for offset, count in zip(offsets, counts)])
+    if any(" " in form for form in forms):  # a form with a space: number the joined strings themselves
+        numbers: dict[str, int] = {}
+        key = np.array([numbers.setdefault(" ".join(forms[w] for w in words[i:i + ngram]), len(numbers))
+                        for i in starts.tolist()], dtype=np.int64)
+    else:  # the forms' numbers in base len(forms), renumbered densely after each word (no overflow)
+        key = words[starts]
+        for offset in range(1, ngram):
+            _, key = np.unique(key * len(forms) + words[starts + offset], return_inverse=True)
+            key = key.astype(np.int64).ravel()
+    _, first = np.unique(key, return_index=True)
+
+    def name(number: int) -> str:
+        start = int(starts[first[number]])
+        return " ".join(forms[w] for w in words[start:start + ngram].tolist())
+
+    return np.split(key, np.cumsum(counts)[:-1]), name
 
 
 def shingle_forms(body: str, ngram: int = SHINGLE_WORDS) -> list[str]:
@@ -167,8 +232,8 @@ def anchor_masks(docs: pd.DataFrame, common: frozenset[str],
             for doc_id, body in zip(docs["doc_id"], docs["body"])}
 
 
-def rare_shingle_sets(docs: pd.DataFrame, common: frozenset[str],
-                      ngram: int = SHINGLE_WORDS) -> list[set[bytes]]:
+def rare_shingle_sets(docs: pd.DataFrame, common: frozenset[str], ngram: int = SHINGLE_WORDS, *,
+                      rare: dict[str, np.ndarray] | None = None) -> list[set[bytes]]:
     """Each body's word shingles (as written, normalised) whose form is not common, corpus order.
 
     The candidate stage's MinHash input: two stories from one template share
@@ -176,17 +241,26 @@ def rare_shingle_sets(docs: pd.DataFrame, common: frozenset[str],
     story share their rare ones. A body whose shingles are all common (or with
     fewer than ``ngram`` words) keeps every shingle it has, so it is still
     compared with its own copies.
+
+    ``rare`` (optional) is what :func:`anchor_masks` gives for ``common``
+    (e.g. the ``rare`` of :func:`analysis.overlap.wire_templates.formula_index`,
+    built with the same common forms): the forms are then not found again.
     """
     check_corpus_table(docs)
     sets = []
-    for body in docs["body"]:
-        normal = [normalise_word(word) for word in words(body)]
+    forms_of = WordForms()
+    for doc_id, body in zip(docs["doc_id"], docs["body"]):
+        described = [forms_of(word) for word in words(body)]
+        normal = [found[0] for found in described]
         if len(normal) < ngram:
             sets.append({" ".join(normal).encode("utf-8")} if normal else set())
             continue
-        forms = [word_form(word) for word in normal]
         shingles = [" ".join(normal[i:i + ngram]) for i in range(len(normal) - ngram + 1)]
-        rare = {shingle.encode("utf-8") for i, shingle in enumerate(shingles)
-                if " ".join(forms[i:i + ngram]) not in common}
-        sets.append(rare or {s.encode("utf-8") for s in shingles})
+        if rare is None:
+            forms = [found[1] for found in described]
+            flags = [" ".join(forms[i:i + ngram]) not in common for i in range(len(shingles))]
+        else:
+            flags = rare[doc_id].tolist()
+        kept = {shingle.encode("utf-8") for shingle, flag in zip(shingles, flags) if flag}
+        sets.append(kept or {s.encode("utf-8") for s in shingles})
     return sets

@@ -63,9 +63,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.overlap.shingle_frequency import COMMON_MIN_DOCUMENTS, SHINGLE_WORDS, word_form
+from analysis.overlap.shingle_frequency import (COMMON_MIN_DOCUMENTS, SHINGLE_WORDS, WordForms,
+                                                shingle_form_ids)
 from analysis.tables import check_corpus_table
-from analysis.text.words import WORD_RE, normalise_word
+from analysis.text.words import WORD_RE
 
 #: Documents a line's shape must be found in for it to be a template line.
 #: Chosen on the even half of Reuters-21578 (pairs whose lower NEWID is even;
@@ -128,12 +129,18 @@ class DocumentLines:
         return [" ".join(forms[i:i + ngram]) for i in range(len(forms) - ngram + 1)]
 
 
-def document_lines(body: str) -> DocumentLines:
-    """Cut ``body`` into lines and describe each (see :class:`DocumentLines`)."""
+def document_lines(body: str, forms_of: WordForms | None = None) -> DocumentLines:
+    """Cut ``body`` into lines and describe each (see :class:`DocumentLines`).
+
+    ``forms_of`` (optional) is the :class:`analysis.overlap.shingle_frequency.WordForms`
+    of a pass over many bodies, so that each distinct word is normalised once.
+    """
+    forms_of = forms_of or WordForms()
     bounds = line_bounds(body)
     matches = list(WORD_RE.finditer(body))
-    normal = [normalise_word(match.group()) for match in matches]
-    forms = [word_form(word) for word in normal]
+    described = [forms_of(match.group()) for match in matches]
+    normal = [found[0] for found in described]
+    forms = [found[1] for found in described]
     line = np.searchsorted(bounds, np.array([m.start() for m in matches], dtype=np.int64), side="right") - 1
     n_lines = len(bounds) - 1
     grouped: list[list[str]] = [[] for _ in range(n_lines)]
@@ -242,11 +249,18 @@ def formula_index(docs: pd.DataFrame, common: frozenset[str] | None = None, ngra
     check_corpus_table(docs)
     if template_min_documents < 2:
         raise ValueError(f"template_min_documents must be >= 2, got {template_min_documents!r}")
-    lines = {doc_id: document_lines(body) for doc_id, body in zip(docs["doc_id"], docs["body"])}
-    forms = {doc_id: described.shingle_forms(ngram) for doc_id, described in lines.items()}
-    form_frequency: Counter = Counter()
-    for found in forms.values():
-        form_frequency.update(set(found))
+    forms_of = WordForms()
+    lines = {doc_id: document_lines(body, forms_of) for doc_id, body in zip(docs["doc_id"], docs["body"])}
+    numbered: dict[str, int] = {}
+    shingles, name = shingle_form_ids(
+        [np.array([numbered.setdefault(form, len(numbered)) for form in described.forms], dtype=np.int64)
+         for described in lines.values()], list(numbered), ngram)
+    # documents holding each shingle form: its distinct (form, document) couples, counted
+    n_docs = len(lines)
+    held = np.unique(np.concatenate([np.zeros(0, dtype=np.int64)] +
+                                    [found * n_docs + k for k, found in enumerate(shingles)]))
+    n_forms = 1 + max((int(found.max()) for found in shingles if len(found)), default=-1)
+    form_frequency = np.bincount(held // n_docs, minlength=n_forms)
     frequency: Counter = Counter()
     for described in lines.values():
         frequency.update({shape for shape in described.shapes if shape.count(" ") + 1 >= ngram})
@@ -264,8 +278,11 @@ def formula_index(docs: pd.DataFrame, common: frozenset[str] | None = None, ngra
     figures = {doc_id: frozenset(n for counted in described.figures for n in counted)
                for doc_id, described in lines.items()}
     if common is None:
-        common = frozenset(form for form, count in form_frequency.items() if count > COMMON_MIN_DOCUMENTS)
-    rare = {doc_id: np.array([form not in common for form in found], dtype=bool) for doc_id, found in forms.items()}
-    specific = {doc_id: np.array([form_frequency[form] <= SPECIFIC_MAX_DOCUMENTS for form in found], dtype=bool)
-                for doc_id, found in forms.items()}
+        is_common = form_frequency > COMMON_MIN_DOCUMENTS
+        common = frozenset(name(k) for k in np.flatnonzero(is_common).tolist())
+    else:
+        is_common = np.array([name(k) in common for k in range(n_forms)], dtype=bool)
+    is_specific = form_frequency <= SPECIFIC_MAX_DOCUMENTS
+    rare = {doc_id: ~is_common[found] for doc_id, found in zip(lines, shingles)}
+    specific = {doc_id: is_specific[found] for doc_id, found in zip(lines, shingles)}
     return FormulaIndex(rare, template, lines, figures, specific, frozenset(common))

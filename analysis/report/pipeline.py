@@ -104,7 +104,8 @@ class CorpusAnalysis(DocumentStages):
         from analysis.overlap.candidates import candidate_pairs
         from analysis.overlap.shingle_frequency import rare_shingle_sets
 
-        sets = rare_shingle_sets(self.docs, self.common_forms) if self.common_forms else None
+        common = self.common_forms
+        sets = rare_shingle_sets(self.docs, common, rare=self.formulas.rare) if common else None
         return candidate_pairs(self.docs, seed=self.parameters["seed"], shingle_sets=sets)
 
     @functools.cached_property
