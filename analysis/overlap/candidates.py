@@ -26,6 +26,7 @@ import pandas as pd
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from analysis.overlap.passages import ALL_PAIRS_MAX_DOCS
+from analysis.overlap.shingle_frequency import sorted_distinct
 from analysis.tables import check_corpus_table
 from analysis.text.words import has_words, normalise_word, words
 
@@ -143,7 +144,8 @@ def banded_pairs(matrix: np.ndarray, bands: int, rows: int, members: np.ndarray)
     codes = [np.zeros(0, dtype=np.int64)]
     for band in range(bands):
         block = np.ascontiguousarray(matrix[members, band * rows:(band + 1) * rows])
-        keys = block.view(np.dtype((np.void, block.dtype.itemsize * rows))).ravel()
+        width = block.dtype.itemsize * rows  # a band's bytes: one uint64 when they fit, else raw bytes
+        keys = block.view(np.uint64 if width == 8 else np.dtype((np.void, width))).ravel()
         order = np.argsort(keys, kind="stable")
         ordered = keys[order]
         starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
@@ -152,5 +154,5 @@ def banded_pairs(matrix: np.ndarray, bands: int, rows: int, members: np.ndarray)
             group = np.sort(members[order[start:start + size]])
             i, j = np.triu_indices(size, 1)
             codes.append(group[i] * n + group[j])
-    found = np.unique(np.concatenate(codes))
+    found = sorted_distinct(np.concatenate(codes))
     return found // n, found % n

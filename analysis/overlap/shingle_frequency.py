@@ -103,6 +103,17 @@ class WordForms:
         return found
 
 
+def sorted_distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values of an integer array, sorted: ``np.unique(values)``, by sorting.
+
+    numpy 2.4's ``np.unique`` without ``return_*`` hashes the values, which
+    took 2.7 s on 2.7 million int64 codes (a shingle form and a document, all
+    of Reuters-21578) where sorting them takes 0.04 s.
+    """
+    ordered = np.sort(values)
+    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(ordered) else ordered
+
+
 def shingle_form_ids(form_ids: list[np.ndarray], forms: list[str],
                      ngram: int = SHINGLE_WORDS) -> tuple[list[np.ndarray], Callable[[int], str]]:
     """Number the shingle forms of many documents: equal forms, equal numbers.

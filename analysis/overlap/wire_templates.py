@@ -64,7 +64,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.overlap.shingle_frequency import (COMMON_MIN_DOCUMENTS, SHINGLE_WORDS, WordForms,
-                                                shingle_form_ids)
+                                                shingle_form_ids, sorted_distinct)
 from analysis.tables import check_corpus_table
 from analysis.text.words import WORD_RE
 
@@ -136,20 +136,19 @@ def document_lines(body: str, forms_of: WordForms | None = None) -> DocumentLine
     of a pass over many bodies, so that each distinct word is normalised once.
     """
     forms_of = forms_of or WordForms()
-    bounds = line_bounds(body)
-    matches = list(WORD_RE.finditer(body))
-    described = [forms_of(match.group()) for match in matches]
-    normal = [found[0] for found in described]
-    forms = [found[1] for found in described]
-    line = np.searchsorted(bounds, np.array([m.start() for m in matches], dtype=np.int64), side="right") - 1
-    n_lines = len(bounds) - 1
-    grouped: list[list[str]] = [[] for _ in range(n_lines)]
-    figures = [Counter() for _ in range(n_lines)]
-    for k, word, form in zip(line.tolist(), normal, forms):
-        grouped[k].append(form)
-        if form == "#":
-            figures[k][word] += 1
-    return DocumentLines(line, forms, [" ".join(g) for g in grouped], figures)
+    seen = forms_of.seen
+    bounds = line_bounds(body).tolist()
+    forms: list[str] = []
+    shapes, figures, counts = [], [], []
+    # a word never spans a line end (a line ends before a space), so each line's words are read on their own
+    for start, end in zip(bounds[:-1], bounds[1:]):
+        described = [seen.get(word) or forms_of(word) for word in WORD_RE.findall(body, start, end)]
+        line_forms = [form for _, form in described]
+        forms.extend(line_forms)
+        shapes.append(" ".join(line_forms))
+        figures.append(Counter(normal for normal, form in described if form == "#"))
+        counts.append(len(described))
+    return DocumentLines(np.repeat(np.arange(len(counts), dtype=np.int64), counts), forms, shapes, figures)
 
 
 @dataclass
@@ -257,7 +256,7 @@ def formula_index(docs: pd.DataFrame, common: frozenset[str] | None = None, ngra
          for described in lines.values()], list(numbered), ngram)
     # documents holding each shingle form: its distinct (form, document) couples, counted
     n_docs = len(lines)
-    held = np.unique(np.concatenate([np.zeros(0, dtype=np.int64)] +
+    held = sorted_distinct(np.concatenate([np.zeros(0, dtype=np.int64)] +
                                     [found * n_docs + k for k, found in enumerate(shingles)]))
     n_forms = 1 + max((int(found.max()) for found in shingles if len(found)), default=-1)
     form_frequency = np.bincount(held // n_docs, minlength=n_forms)
