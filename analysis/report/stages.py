@@ -277,7 +277,7 @@ def shared_passages_by_story(docs: pd.DataFrame, pairs: pd.DataFrame, min_words:
         The ``min_passage_words`` parameter.
     anchors : dict, FormulaIndex or None
         :func:`analysis.overlap.shingle_frequency.anchor_masks` (cut to each batch's documents),
-        :func:`analysis.overlap.wire_templates.formula_index` (passed whole), or None.
+        :func:`analysis.overlap.wire_templates.formula_index` (each cut to its batch's documents), or None.
     executor
         :mod:`analysis.engine` executor.
 
@@ -292,7 +292,7 @@ def shared_passages_by_story(docs: pd.DataFrame, pairs: pd.DataFrame, min_words:
     for chosen in story_batches(pairs):
         ids = set(chosen["doc_a"]) | set(chosen["doc_b"])
         works.append({"docs": docs[docs["doc_id"].isin(ids)], "pairs": chosen,
-                      "anchors": {d: anchors[d] for d in ids} if isinstance(anchors, dict) else anchors})
+                      "anchors": _anchors_of(anchors, ids)})
     parts = executor.map(passages_batch, works, min_words=min_words)
     filled = [part for part in parts if len(part)]
     if len(filled) <= 1:
@@ -301,6 +301,15 @@ def shared_passages_by_story(docs: pd.DataFrame, pairs: pd.DataFrame, min_words:
     order = {doc_id: k for k, doc_id in enumerate(docs["doc_id"])}
     key = table["doc_a"].map(order).to_numpy() * len(order) + table["doc_b"].map(order).to_numpy()
     return table.iloc[np.argsort(key, kind="stable")].reset_index(drop=True)
+
+
+def _anchors_of(anchors, doc_ids: set):
+    """The part of the passage stage's ``anchors`` a batch of documents reads (sent with its task)."""
+    if anchors is None:
+        return None
+    if isinstance(anchors, dict):
+        return {d: anchors[d] for d in doc_ids}
+    return anchors.for_documents(doc_ids)
 
 
 def alignment_batch(work: dict, backend: str) -> pd.DataFrame:
