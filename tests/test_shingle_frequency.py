@@ -145,3 +145,15 @@ def test_shingle_form_ids_number_equal_forms_alike_even_with_spaces_in_a_form():
         flat_n, flat_s = np.concatenate(numbers).tolist(), sum(strings, [])
         assert all(name(n) == s for n, s in zip(flat_n, flat_s))
         assert len(set(flat_n)) == len(set(flat_s)) and set(flat_n) == set(range(len(set(flat_s))))
+
+
+def test_pipeline_candidates_use_the_index_rare_masks_and_match_the_plain_sets():
+    from pathlib import Path
+
+    from analysis.report.pipeline import CorpusAnalysis
+
+    docs = formula_corpus()
+    analysis = CorpusAnalysis(corpus="formulas", path=Path("formulas"), raw=docs, lines=pd.DataFrame(), docs=docs,
+                              parameters={"seed": 1})
+    expected = candidate_pairs(docs, seed=1, shingle_sets=rare_shingle_sets(docs, common_forms(docs)))
+    assert analysis.candidates.to_csv(index=False) == expected.to_csv(index=False)
