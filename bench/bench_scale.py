@@ -141,7 +141,8 @@ def run_analyze(docs: pd.DataFrame, scratch: Path, name: str, timeout: float | N
     result = timed_command(analyze_command(corpus.parent, scratch / name / "out"), timeout,
                            env={**os.environ, "PARALLAX_CACHE": str(cache)})
     print(f"parallax analyze, {len(docs):,} stories: {result['wall_seconds']:.0f} s wall, peak "
-          f"{result['peak_gb']:.2f} GB, exit {result['returncode']}", flush=True)
+          f"{result['peak_gb']:.2f} GB (largest process), exit {result['returncode']}; load average "
+          f"{os.getloadavg()[1]:.1f} over the last 5 min on {os.cpu_count()} cores", flush=True)
     if result["returncode"] != 0:
         print("  " + str(result["tail"]).replace("\n", "\n  "), flush=True)
     return result
