@@ -301,10 +301,8 @@ def shared_passages_by_story(docs: pd.DataFrame, pairs: pd.DataFrame, min_words:
 
 def _anchors_of(anchors, doc_ids: set):
     """The part of the passage stage's ``anchors`` a batch of documents reads (sent with its task)."""
-    if anchors is None:
-        return None
-    if isinstance(anchors, dict):
-        return {d: anchors[d] for d in doc_ids}
+    if anchors is None or isinstance(anchors, dict):
+        return anchors and {d: anchors[d] for d in doc_ids}
     return anchors.for_documents(doc_ids)
 
 
