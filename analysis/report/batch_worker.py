@@ -57,6 +57,9 @@ def init_worker(events, stop_requested, parent_pid: int) -> None:
         longer this process (:func:`analysis.report.workers.die_with_parent`).
     """
     global _EVENTS, _STOP_REQUESTED
+    from analysis.report.process_setup import skip_unused_imports
+
+    skip_unused_imports()  # before papermill is imported
     from papermill.engines import papermill_engines
 
     _EVENTS, _STOP_REQUESTED = events, stop_requested
