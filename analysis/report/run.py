@@ -26,6 +26,7 @@ from analysis.errors import OutputError, ParameterError, ReportError
 from analysis.report.outputs import OutputFolder, is_disk_fault
 from analysis.corpus.paths import resolve_corpus_path
 from analysis.report.output_guard import FIGURE_INDEX
+from analysis.report.process_setup import KERNEL_ARGUMENTS
 
 # Heavier modules (papermill, pandas, the manifest, nbconvert) are imported where they are used:
 # everything `parallax report` imports before the kernel starts delays the kernel.
@@ -246,9 +247,7 @@ def _write_report(folder: OutputFolder, corpus: str | Path, corpus_path: Path, o
             str(notebook), str(executed),
             parameters={"corpus": str(corpus), "output_dir": str(out), "staging_dir": str(staging), **parameters},
             progress_bar=False, request_save_on_cell_execute=False, cwd=os.getcwd(),
-            # ipykernel logs a TCP warning at start and an interrupt at shutdown: noise here;
-            # a failing cell is still reported, by papermill
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+            extra_arguments=list(KERNEL_ARGUMENTS),
             kernel_manager_class=_kernel_manager_writing_stderr_to(kernel_stderr), on_cell_start=sections.cell_started,
         )
         notebook_ran = True
