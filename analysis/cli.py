@@ -37,10 +37,12 @@ def _scheduler_keyword(args) -> dict:
     ``{}`` without ``--scheduler``, so a local run calls the runners exactly as before."""
     from analysis.report.parameters import check_scheduler_address
 
+    from analysis.engine import check_scheduler, local_processes
+
     address = check_scheduler_address(args.scheduler)
     if not address:
+        local_processes()  # a bad PARALLAX_PROCESSES is one line before any work starts
         return {}
-    from analysis.engine import check_scheduler
 
     check_scheduler(address)
     return {"scheduler": address}

@@ -360,10 +360,10 @@ class DocumentStages:
     def executor(self):
         """Where the stages run (:func:`analysis.engine.executor`): on ``scheduler``, or here (in a
         pool of one process per core from :data:`LOCAL_POOL_MIN_DOCUMENTS` documents)."""
-        from analysis.engine import available_cores, executor
+        from analysis.engine import executor, local_processes
 
         large = len(self.docs) >= LOCAL_POOL_MIN_DOCUMENTS
-        return executor(self.scheduler, processes=available_cores() if large else 1)
+        return executor(self.scheduler, processes=local_processes() if large else 1)
 
     def close_executor(self) -> None:
         """Disconnect from the Dask scheduler, if a connection was made (the cluster keeps running)."""
