@@ -70,6 +70,9 @@ def init_worker(events, stop_requested, parent_pid: int, processes: str = "") ->
         (:func:`pool_share`; their kernels inherit it); "" leaves it as it is.
     """
     global _EVENTS, _STOP_REQUESTED
+    from analysis.report.process_setup import skip_unused_imports
+
+    skip_unused_imports()  # before papermill is imported
     from papermill.engines import papermill_engines
 
     _EVENTS, _STOP_REQUESTED = events, stop_requested
