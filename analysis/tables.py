@@ -116,7 +116,7 @@ def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
         if _is_text_column(column):
             marked = formula_cells(column)
             if marked.any():
-                values = column.to_numpy(dtype=object, copy=True)
+                values = column.to_numpy(dtype=object).copy()  # to_numpy(copy=True) may share a str array's memory
                 values[marked] = [TEXT_MARK + value for value in values[marked]]
                 out.isetitem(position, pd.Series(values, index=column.index, dtype=object))
     out.columns = [neutralise_cell(name) for name in table.columns]
