@@ -37,10 +37,12 @@ def _scheduler_keyword(args) -> dict:
     ``{}`` without ``--scheduler``, so a local run calls the runners exactly as before."""
     from analysis.report.parameters import check_scheduler_address
 
+    from analysis.engine import check_scheduler, local_processes
+
     address = check_scheduler_address(args.scheduler)
     if not address:
+        local_processes()  # a bad PARALLAX_PROCESSES is one line before any work starts
         return {}
-    from analysis.engine import check_scheduler
 
     check_scheduler(address)
     return {"scheduler": address}
@@ -186,7 +188,10 @@ def _stop_on_sigterm():
 
 
 def _report(args) -> int:
+    from analysis.report.process_setup import skip_unused_imports
     from analysis.report.run import coerce_parameters, run_report
+
+    skip_unused_imports()  # before papermill is imported
 
     import time
 
@@ -232,8 +237,11 @@ def _verify(args) -> int:
 def _batch(args) -> int:
     import pandas as pd
 
-    from analysis.report.batch import BATCH_TABLE, run_batch
+    from analysis.report.process_setup import skip_unused_imports
     from analysis.report.run import coerce_parameters
+
+    skip_unused_imports()  # before papermill is imported
+    from analysis.report.batch import BATCH_TABLE, run_batch
 
     parameters = coerce_parameters(args.parameters) if args.parameters else {}
     table = run_batch(args.root, args.out, parameters, jobs=args.jobs, force=args.force,  # Interrupted: exit 130

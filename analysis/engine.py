@@ -99,12 +99,34 @@ def _cluster_fault(exc: Exception) -> bool:
     return isinstance(exc, (KilledWorker, OSError, TimeoutError)) or "Cancelled" in type(exc).__name__
 
 
+#: Environment variable that caps the processes of a local run's pool (a whole number >= 1;
+#: unset: one per core). ``parallax batch -j N`` sets it for its reports so that N reports
+#: share the cores instead of each starting a pool as large as the machine.
+PROCESSES_VARIABLE = "PARALLAX_PROCESSES"
+
+
 def available_cores() -> int:
     """Cores this process may run on (its CPU affinity where the OS tells it, else ``os.cpu_count()``)."""
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+def local_processes() -> int:
+    """Processes a large local run uses: :func:`available_cores`, at most :data:`PROCESSES_VARIABLE` when set.
+
+    Raises
+    ------
+    ParameterError
+        The variable is set but is not a whole number of at least 1 (one line naming it).
+    """
+    value = os.environ.get(PROCESSES_VARIABLE, "").strip()
+    if not value:
+        return available_cores()
+    if not value.isdigit() or int(value) < 1:
+        raise ParameterError(f"{PROCESSES_VARIABLE} must be a whole number of at least 1, got {value[:40]!r}")
+    return min(int(value), available_cores())
 
 
 def _pool_worker_setup(environment: dict[str, str], run_pid: int) -> None:

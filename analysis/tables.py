@@ -81,25 +81,52 @@ def _is_text_column(column: pd.Series) -> bool:
     return column.dtype == object or pd.api.types.is_string_dtype(column.dtype)
 
 
+def _string_test(column: pd.Series, found: pd.Series | None) -> np.ndarray:
+    """``found`` (a ``Series.str`` result: True/False for strings, missing for other cells) as a mask."""
+    if found is None:
+        return np.zeros(len(column), dtype=bool)
+    return found.to_numpy(dtype=bool, na_value=False)
+
+
+def _str_or_none(column: pd.Series, method: str, *args, **kwargs) -> pd.Series | None:
+    """``column.str.<method>(...)``, or None for an object column without a single string."""
+    try:
+        return getattr(column.str, method)(*args, **kwargs)
+    except AttributeError:  # pandas' .str refuses a column that holds no string
+        return None
+
+
+def formula_cells(column: pd.Series) -> np.ndarray:
+    """Which cells of a text column :func:`neutralise_cell` changes (vectorised: one ``Series.str`` pass)."""
+    stripped = _str_or_none(column, "lstrip", TEXT_MARK)
+    starts = None if stripped is None else _str_or_none(stripped, "startswith", FORMULA_TRIGGERS)
+    return _string_test(column, starts)
+
+
 def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``table`` with every text cell and column name passed through :func:`neutralise_cell`.
 
     Text columns are those of ``object`` or string dtype; numeric, boolean
-    and other columns are left as they are.
+    and other columns are left as they are. A text column is changed only
+    where a cell needs the mark (:func:`formula_cells`), as a copy.
     """
     out = table.copy()
-    for position, name in enumerate(table.columns):
+    for position in range(table.shape[1]):
         column = table.iloc[:, position]
         if _is_text_column(column):
-            out.isetitem(position, column.map(neutralise_cell))
+            marked = formula_cells(column)
+            if marked.any():
+                values = column.to_numpy(dtype=object).copy()  # to_numpy(copy=True) may share a str array's memory
+                values[marked] = [TEXT_MARK + value for value in values[marked]]
+                out.isetitem(position, pd.Series(values, index=column.index, dtype=object))
     out.columns = [neutralise_cell(name) for name in table.columns]
     return out
 
 
 def _holds_carriage_return(table: pd.DataFrame) -> bool:
     names = any(isinstance(name, str) and "\r" in name for name in table.columns)
-    return names or any(table.iloc[:, i].map(lambda v: isinstance(v, str) and "\r" in v).any()
-                        for i in range(table.shape[1]) if _is_text_column(table.iloc[:, i]))
+    return names or any(_string_test(column, _str_or_none(column, "contains", "\r", regex=False)).any()
+                        for column in (table.iloc[:, i] for i in range(table.shape[1])) if _is_text_column(column))
 
 
 def write_table(table: pd.DataFrame, path: str | Path, float_format: str | None = FLOAT_FORMAT) -> Path:

@@ -15,19 +15,31 @@ or ``--limit`` of them, spread evenly over the five topic folders) from
 ``../shared/benchmarks/bbc``, copied as a corpus folder into a scratch folder
 with a ``sources.csv`` whose ``outlet`` is the topic folder (BBC has one
 outlet; the topics stand in for outlets so the outlet figures have rows), and
-prints report.html's size, the largest figure in pixels (PNG, 300 dpi) and the
-wall time. Target (issue 15): report.html under 5 MB for any corpus size, no
-figure taller than a page (3,300 px at 300 dpi), BBC 2,225 in at most 5 minutes.
+prints report.html's size, the largest figure in pixels (PNG, 300 dpi), the
+wall time, and where the time and memory go: the analysis (the notebook's
+cells up to the first that builds the findings, which runs every section's
+analysis) against the report's own work (kernel start, the other cells:
+figures, narrative, HTML tables, the reuse viewer, writing tables; then the
+HTML export and the manifest), and the peak resident memory of the largest
+process (the kernel). ``parallax report`` runs in a subprocess of its own, so
+the peak is the run's alone. ``--corpus`` times a ready corpus instead (a
+folder or a JSON Lines file, e.g. a Reuters sample). Target (issue 15):
+report.html under 5 MB for any corpus size, no figure taller than a page
+(3,300 px at 300 dpi), BBC 2,225 in at most 5 minutes and 4 GB.
 
 Run: ``python -m bench.bench_report_scale --legibility`` or
-``python -m bench.bench_report_scale --report [--limit 1000]``.
+``python -m bench.bench_report_scale --report [--limit 1000 | --corpus PATH]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import resource
 import shutil
 import struct
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -153,24 +165,93 @@ def png_size(path: Path) -> tuple[int, int]:
     return struct.unpack(">II", header[16:24])
 
 
-def report(data: Path, limit: int | None) -> None:
-    from analysis.report.run import run_report
+def timed_report(corpus: Path, out: Path, timings: Path) -> None:
+    """``run_report`` with its phases timed, for :func:`report` (run in a subprocess of its own).
 
+    Before the executed notebook is scrubbed of its run times, papermill's
+    per-cell durations are read from it; the HTML export and the manifest are
+    timed around the runner's own calls. Writes ``timings`` as JSON.
+    """
+    import nbformat
+
+    from analysis.report import manifest, run
+
+    phases: dict[str, float] = {}
+    cells: list[dict] = []
+
+    def timed(name: str, function):
+        def wrapper(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                phases[name] = phases.get(name, 0.0) + time.perf_counter() - start
+        return wrapper
+
+    scrub = run.scrub_notebook
+
+    def read_durations_then_scrub(path):
+        for cell in nbformat.read(str(path), as_version=4).cells:
+            if cell.cell_type == "code":
+                cells.append({"source": cell.source,
+                              "seconds": cell.metadata.get("papermill", {}).get("duration") or 0.0})
+        scrub(path)
+
+    run.scrub_notebook = read_durations_then_scrub
+    run.export_html = timed("HTML export", run.export_html)
+    manifest.build_manifest = timed("manifest (hashes)", manifest.build_manifest)
+    start = time.perf_counter()
+    run.run_report(corpus, out)
+    wall = time.perf_counter() - start
+    timings.write_text(json.dumps({"wall": wall, "cells": cells, "phases": phases}))
+
+
+#: A cell whose source has this builds the findings from every section's tables: it runs the analysis.
+ANALYSIS_CELL = "findings_tables("
+
+
+def split_times(timings: dict) -> dict[str, float]:
+    """Seconds of the analysis (cells up to the first :data:`ANALYSIS_CELL`) and of the report's own work."""
+    cells = timings["cells"]
+    last = next((k for k, cell in enumerate(cells) if ANALYSIS_CELL in cell["source"]), -1)
+    analysis = sum(cell["seconds"] for cell in cells[:last + 1])
+    other_cells = sum(cell["seconds"] for cell in cells[last + 1:])
+    after = sum(timings["phases"].values())
+    return {"analysis": analysis, "report cells": other_cells, **timings["phases"],
+            "kernel, papermill, rest": timings["wall"] - analysis - other_cells - after,
+            "report only": timings["wall"] - analysis}
+
+
+def report(data: Path, limit: int | None, corpus_path: Path | None = None) -> dict:
+    """Run ``parallax report`` on BBC News (or ``corpus_path``) in a subprocess; print and return its figures."""
     with tempfile.TemporaryDirectory() as scratch:
-        corpus = Path(scratch) / "bbc"
-        n = bbc_corpus(data / "bbc", corpus, limit)
-        out = Path(scratch) / "report"
-        start = time.perf_counter()
-        run_report(corpus, out)
-        seconds = time.perf_counter() - start
+        if corpus_path is None:
+            corpus = Path(scratch) / "bbc"
+            name = f"BBC News, {bbc_corpus(data / 'bbc', corpus, limit):,} articles"
+        else:
+            corpus, name = corpus_path.resolve(), str(corpus_path)
+        out, timings_file = Path(scratch) / "report", Path(scratch) / "timings.json"
+        subprocess.run([sys.executable, "-m", "bench.bench_report_scale", "--timed-run", str(corpus), str(out),
+                        str(timings_file)], check=True, cwd=ROOT)
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024  # largest process of the run
+        timings = json.loads(timings_file.read_text())
         html = (out / "report.html").stat().st_size
         sizes = {p.name: png_size(p) for p in sorted((out / "figures").glob("*.png"))}
         tallest = max(sizes.items(), key=lambda item: item[1][1])
-        print(f"BBC News, {n:,} articles: report.html {html / 1e6:.2f} MB (target < 5 MB); "
+        split = split_times(timings)
+        print(f"{name}: report.html {html / 1e6:.2f} MB (target < 5 MB); "
               f"tallest figure {tallest[0]} {tallest[1][0]} x {tallest[1][1]} px at 300 dpi "
-              f"(a page: 3,300 px); wall time {seconds:.0f} s (target for 2,225: 300 s)")
-        for name, (width, height) in sizes.items():
-            print(f"  {name}: {width} x {height} px")
+              f"(a page: 3,300 px); wall time {timings['wall']:.0f} s (target for BBC 2,225: 300 s); "
+              f"peak memory of one process {peak / 1e9:.2f} GB (target 4 GB)")
+        print(f"  analysis {split['analysis']:.1f} s; report only {split['report only']:.1f} s "
+              f"({split['report only'] / timings['wall']:.0%} of the wall time), of which:")
+        for phase, seconds in split.items():
+            if phase not in ("analysis", "report only"):
+                print(f"    {phase:<26}{seconds:7.1f} s")
+        print("  cell durations (s):", " ".join(f"{cell['seconds']:.1f}" for cell in timings["cells"]))
+        for figure, (width, height) in sizes.items():
+            print(f"  {figure}: {width} x {height} px")
+        return {"wall": timings["wall"], "peak_bytes": peak, "html_bytes": html, **split}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -178,8 +259,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--legibility", action="store_true", help="where per-document figures stop being legible")
     parser.add_argument("--report", action="store_true", help="parallax report on BBC News")
     parser.add_argument("--limit", type=int, default=None, help="articles of BBC News (default: all 2,225)")
+    parser.add_argument("--corpus", type=Path, default=None, help="a ready corpus folder or file instead of BBC")
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "benchmarks")
+    parser.add_argument("--timed-run", nargs=3, type=Path, metavar=("CORPUS", "OUT", "TIMINGS"),
+                        help=argparse.SUPPRESS)  # the subprocess of --report
     args = parser.parse_args(argv)
+    if args.timed_run:
+        timed_report(*args.timed_run)
+        return
     if args.legibility:
         from analysis.figures.layout import DETAIL_MAX_DOCUMENTS
 
@@ -189,7 +276,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"DETAIL_MAX_DOCUMENTS = {DETAIL_MAX_DOCUMENTS}; measured: "
               f"{min(n for n in failures.values() if n) - 1}")
     if args.report:
-        report(args.data, args.limit)
+        report(args.data, args.limit, args.corpus)
 
 
 if __name__ == "__main__":

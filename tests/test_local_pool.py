@@ -160,3 +160,40 @@ def _wait_gone(pid: int, timeout: float = 30.0) -> None:
             return
         time.sleep(0.2)
     raise AssertionError(f"pool process {pid} still running {timeout} s after its run was killed")
+
+
+def test_the_processes_variable_caps_the_pool(monkeypatch):
+    from analysis.engine import PROCESSES_VARIABLE, available_cores, local_processes
+    from analysis.errors import ParameterError
+
+    monkeypatch.delenv(PROCESSES_VARIABLE, raising=False)
+    assert local_processes() == available_cores()
+    monkeypatch.setenv(PROCESSES_VARIABLE, "1")
+    assert local_processes() == 1
+    monkeypatch.setenv(PROCESSES_VARIABLE, "999")
+    assert local_processes() == available_cores()
+    for bad in ("0", "-2", "two", "1.5"):
+        monkeypatch.setenv(PROCESSES_VARIABLE, bad)
+        with pytest.raises(ParameterError, match=PROCESSES_VARIABLE):
+            local_processes()
+
+
+def test_a_batch_shares_the_cores_among_its_reports(monkeypatch):
+    from analysis.engine import PROCESSES_VARIABLE, available_cores
+    from analysis.report.batch_worker import pool_share
+
+    monkeypatch.delenv(PROCESSES_VARIABLE, raising=False)
+    assert pool_share(1) == str(available_cores())
+    assert pool_share(available_cores() * 4) == "1"
+    monkeypatch.setenv(PROCESSES_VARIABLE, "3")
+    assert pool_share(2) == "3"  # the user's own setting wins
+
+
+def test_a_bad_processes_variable_is_one_line_and_exit_2(tmp_path, monkeypatch, capsys):
+    from analysis.cli import main
+    from analysis.engine import PROCESSES_VARIABLE
+
+    monkeypatch.setenv(PROCESSES_VARIABLE, "zero")
+    assert main(["analyze", str(ROOT / "seeds" / "nk-wagner-arms"), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and PROCESSES_VARIABLE in err and not (tmp_path / "out").exists()

@@ -173,3 +173,15 @@ def test_batch_summary_is_safe(tmp_path):
     write_summary(results, tmp_path)
     assert_spreadsheet_safe(tmp_path / BATCH_TABLE)
     assert sorted(read_table(tmp_path / BATCH_TABLE)["corpus"]) == sorted(FORMULA_OUTLETS)
+
+
+def test_write_table_leaves_the_table_it_writes_unchanged(tmp_path):
+    # A str column read back from a pickle (as a Dask worker's tables arrive) shared its memory with
+    # to_numpy(copy=True): marking the written cells once marked the caller's table, which the report shows.
+    import pickle
+
+    table = pickle.loads(pickle.dumps(pd.DataFrame({"entity": ["- Mike Leigh", "=1", "ok"], "n": [1, 2, 3]})))
+    before = table.copy(deep=True)
+    write_table(table, tmp_path / "t.csv")
+    pd.testing.assert_frame_equal(table, before)
+    assert read_table(tmp_path / "t.csv")["entity"].tolist() == ["- Mike Leigh", "=1", "ok"]

@@ -8,6 +8,7 @@ files render on a second core.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 import queue
@@ -28,6 +29,12 @@ from analysis.figures import RC_PARAMS, drawing
 FORMATS = ("png", "svg", "pdf")
 PNG_DPI = 300
 _ID = re.compile(r"^fig-\d{2}-[a-z0-9]+(-[a-z0-9]+)*$")
+#: The figure worker's garbage-collector thresholds (gc.set_threshold; Python's default is
+#: (700, 10, 10)): matplotlib allocates many small objects per figure, and with the default
+#: 330 collections ran while the seeds report's 9 figures were saved; with these, 4, and
+#: saving took 4-5 % less CPU (5.85 -> 5.61 s and 6.05 -> 5.71 s in two interleaved runs).
+#: The worker holds one figure at a time, so memory is not at stake.
+WORKER_GC_THRESHOLD = (50_000, 20, 20)
 
 #: Settings while a figure is written: the kit's (:data:`analysis.figures.RC_PARAMS`)
 #: and a fixed salt for SVG element ids, which are random unless salted.
@@ -85,15 +92,15 @@ def save_figure(fig: Figure, directory: str | Path, fig_id: str, caption: str, a
     directory.mkdir(parents=True, exist_ok=True)
     layout = fig.get_layout_engine()
     try:
-        for name in record.files:
-            path = directory / name
-            fmt = path.suffix[1:]
-            tmp = path.with_name(path.name + ".tmp")
-            with drawing(fig, SAVE_RC_PARAMS):
+        with drawing(fig, SAVE_RC_PARAMS):  # once for the three formats (3 % of the time saved)
+            for name in record.files:
+                path = directory / name
+                fmt = path.suffix[1:]
+                tmp = path.with_name(path.name + ".tmp")
                 fig.savefig(tmp, format=fmt, dpi=PNG_DPI if fmt == "png" else None, metadata=_metadata(fmt))
-            tmp.replace(path)
-            # The first format fixed the layout; the others reuse it (a fifth of the time saved).
-            fig.set_layout_engine("none")
+                tmp.replace(path)
+                # The first format fixed the layout; the others reuse it (a fifth of the time saved).
+                fig.set_layout_engine("none")
     finally:
         fig.set_layout_engine(layout)
     return record
@@ -246,6 +253,7 @@ def _serve() -> None:
     ends when its parent closes its input, as the parent does when it stops.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.set_threshold(*WORKER_GC_THRESHOLD)
     jobs, results = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # stray prints must not corrupt the result stream
     while True:

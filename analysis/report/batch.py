@@ -32,7 +32,7 @@ import pandas as pd
 from analysis.corpus.inputs import printable
 from analysis.errors import Interrupted, OutputError
 from analysis.report.batch_plan import plan_batch
-from analysis.report.batch_worker import init_worker, report_one
+from analysis.report.batch_worker import init_worker, pool_share, report_one
 from analysis.report.outputs import clean_leftovers
 from analysis.report.workers import StopSignals, stop_processes
 from analysis.tables import write_table
@@ -188,8 +188,9 @@ def _run_reports(to_run: pd.DataFrame, parameters: dict, jobs: int, results: dic
     events = context.Queue()
     stop_requested = context.Event()  # set on interrupt: a worker starts no further report
     bars = _CorpusBars(jobs, progress)
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(to_run)), mp_context=context, initializer=init_worker,
-                               initargs=(events, stop_requested, os.getpid()))
+    workers = min(jobs, len(to_run))
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=init_worker,
+                               initargs=(events, stop_requested, os.getpid(), pool_share(workers)))
     pending = {}
     try:
         for row in to_run.itertuples(index=False):

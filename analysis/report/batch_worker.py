@@ -43,7 +43,17 @@ def _install_stop_handlers() -> None:
         signal.signal(signum, _on_stop_signal)
 
 
-def init_worker(events, stop_requested, parent_pid: int) -> None:
+def pool_share(workers: int) -> str:
+    """The :data:`analysis.engine.PROCESSES_VARIABLE` of each of ``workers`` reports run at once:
+    the user's own setting when there is one, else the cores divided among them (at least 1)."""
+    import os
+
+    from analysis.engine import PROCESSES_VARIABLE, available_cores
+
+    return os.environ.get(PROCESSES_VARIABLE) or str(max(1, available_cores() // max(1, workers)))
+
+
+def init_worker(events, stop_requested, parent_pid: int, processes: str = "") -> None:
     """Keep the event queue, die with the batch, and make papermill's default engine report each cell.
 
     Parameters
@@ -55,11 +65,23 @@ def init_worker(events, stop_requested, parent_pid: int) -> None:
     parent_pid : int
         The batch's pid; the worker stops and exits when its parent is no
         longer this process (:func:`analysis.report.workers.die_with_parent`).
+    processes : str
+        :data:`analysis.engine.PROCESSES_VARIABLE` for this worker's reports
+        (:func:`pool_share`; their kernels inherit it); "" leaves it as it is.
     """
     global _EVENTS, _STOP_REQUESTED
+    from analysis.report.process_setup import skip_unused_imports
+
+    skip_unused_imports()  # before papermill is imported
     from papermill.engines import papermill_engines
 
     _EVENTS, _STOP_REQUESTED = events, stop_requested
+    if processes:
+        import os
+
+        from analysis.engine import PROCESSES_VARIABLE
+
+        os.environ[PROCESSES_VARIABLE] = processes
     # progress is best effort: a worker whose batch is gone must not wait at exit
     # to flush events nobody will read
     events.cancel_join_thread()

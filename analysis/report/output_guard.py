@@ -22,6 +22,8 @@ from analysis.corpus.inputs import printable
 from analysis.errors import OutputError
 
 MANIFEST_NAME = "manifest.json"  # the same name as analysis.report.manifest.MANIFEST_NAME (that module imports pandas)
+#: The figure index in ``figures/`` (written by :class:`analysis.report.publish.Publisher`, which imports matplotlib).
+FIGURE_INDEX = "figures.csv"
 #: What every manifest written by the kit says it was written by.
 GENERATOR = "parallax"
 #: The one manifest format written before :data:`GENERATOR` was recorded.

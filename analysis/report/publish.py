@@ -22,13 +22,13 @@ from analysis.report import render
 from analysis.report.citation import cite_figure
 from analysis.figures import drawing
 from analysis.figures.save import BackgroundFigureWriter, FigureRecord
+from analysis.report.output_guard import FIGURE_INDEX
 from analysis.tables import write_table
 
 #: Resolution of the figure embedded in the notebook and HTML report (the
 #: saved PNG is 300 dpi and is written in the background, see
 #: :meth:`Publisher.wait_for_figures`).
 INLINE_DPI = 110
-FIGURE_INDEX = "figures.csv"
 
 
 @dataclass

@@ -21,13 +21,15 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from analysis.report import manifest as manifest_mod
 from analysis.corpus.inputs import printable
-from analysis.corpus.reading import read_corpus
 from analysis.errors import OutputError, ParameterError, ReportError
 from analysis.report.outputs import OutputFolder, is_disk_fault
 from analysis.corpus.paths import resolve_corpus_path
-from analysis.report.publish import FIGURE_INDEX
+from analysis.report.output_guard import FIGURE_INDEX
+from analysis.report.process_setup import KERNEL_ARGUMENTS
+
+# Heavier modules (papermill, pandas, the manifest, nbconvert) are imported where they are used:
+# everything `parallax report` imports before the kernel starts delays the kernel.
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
@@ -224,6 +226,7 @@ def _write_report(folder: OutputFolder, corpus: str | Path, corpus_path: Path, o
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    from analysis.report import manifest as manifest_mod
     from analysis.report.progress import SectionProgress
 
     staging = folder.staging
@@ -244,9 +247,7 @@ def _write_report(folder: OutputFolder, corpus: str | Path, corpus_path: Path, o
             str(notebook), str(executed),
             parameters={"corpus": str(corpus), "output_dir": str(out), "staging_dir": str(staging), **parameters},
             progress_bar=False, request_save_on_cell_execute=False, cwd=os.getcwd(),
-            # ipykernel logs a TCP warning at start and an interrupt at shutdown: noise here;
-            # a failing cell is still reported, by papermill
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+            extra_arguments=list(KERNEL_ARGUMENTS),
             kernel_manager_class=_kernel_manager_writing_stderr_to(kernel_stderr), on_cell_start=sections.cell_started,
         )
         notebook_ran = True
@@ -330,6 +331,7 @@ def _preflight(corpus_path: Path) -> None:
     The same checks run again inside the notebook; here they fail in a second
     with the corpus module's message instead of as a failed cell.
     """
+    from analysis.corpus.reading import read_corpus
     from analysis.measures.name_matching import load_aliases
 
     read_corpus(corpus_path)

@@ -41,19 +41,15 @@ DOCUMENTS_PER_BATCH = 32
 #: Texts per ``nlp.pipe`` mini-batch: :func:`analysis.text.nlp.parse_bodies`' default,
 #: the value the kit parsed whole corpora with before they were cut into batches.
 PIPE_BATCH_SIZE = 16
-#: Processes of one ``nlp.pipe`` (its ``n_process``), in each batch. 1:
-#: parsing 200 BBC articles (every 11th, bench/bench_dask.py's sample) on the 2-core
-#: development machine took 91 s and 60 s with one process, 83 s and 59 s with two
-#: (two rounds, machine shared): no gain beyond the noise, as each extra process loads
-#: its own pipeline and sends its parses back. A large corpus uses the cores by running
-#: whole batches in parallel instead (:data:`LOCAL_POOL_MIN_DOCUMENTS`), or on ``--scheduler``'s workers.
+#: Processes of one ``nlp.pipe`` (its ``n_process``), in each batch. 1: 200 BBC articles
+#: (bench/bench_dask.py) parsed in 91 s and 60 s with one process, 83 s and 59 s with two
+#: (machine shared): no gain, as each process loads its own pipeline. A large corpus runs
+#: whole batches in parallel instead (:data:`LOCAL_POOL_MIN_DOCUMENTS`, or ``--scheduler``).
 PARSE_PROCESSES = 1
 #: Documents from which a local run puts its batches in a pool of one process per core
-#: (:class:`analysis.engine.LocalExecutor`) instead of running them one after the other.
-#: A pool costs about 1 s (processes forked, each reading its first spaCy and encoder
-#: batch); a document costs some 40 ms to parse and read (Reuters stories, bench/bench_scale.py),
-#: so the pool pays for itself from a few dozen documents on two cores. 128 (four batches)
-#: keeps every corpus of the size of the seeds or the tests' fixtures in one process.
+#: (:class:`analysis.engine.LocalExecutor`). A pool costs a few seconds (each process
+#: imports the kit and loads spaCy); a document some 40 ms to parse and read (Reuters,
+#: bench/bench_scale.py). 128 (four batches) keeps the seeds and the tests' fixtures in one process.
 LOCAL_POOL_MIN_DOCUMENTS = 128
 #: Distinct sentences per embedding batch. The encoder sorts a batch's sentences
 #: by length into forward passes, so a batch's vectors depend on which sentences
@@ -305,10 +301,8 @@ def shared_passages_by_story(docs: pd.DataFrame, pairs: pd.DataFrame, min_words:
 
 def _anchors_of(anchors, doc_ids: set):
     """The part of the passage stage's ``anchors`` a batch of documents reads (sent with its task)."""
-    if anchors is None:
-        return None
-    if isinstance(anchors, dict):
-        return {d: anchors[d] for d in doc_ids}
+    if anchors is None or isinstance(anchors, dict):
+        return anchors and {d: anchors[d] for d in doc_ids}
     return anchors.for_documents(doc_ids)
 
 
@@ -360,10 +354,10 @@ class DocumentStages:
     def executor(self):
         """Where the stages run (:func:`analysis.engine.executor`): on ``scheduler``, or here (in a
         pool of one process per core from :data:`LOCAL_POOL_MIN_DOCUMENTS` documents)."""
-        from analysis.engine import available_cores, executor
+        from analysis.engine import executor, local_processes
 
         large = len(self.docs) >= LOCAL_POOL_MIN_DOCUMENTS
-        return executor(self.scheduler, processes=available_cores() if large else 1)
+        return executor(self.scheduler, processes=local_processes() if large else 1)
 
     def close_executor(self) -> None:
         """Disconnect from the Dask scheduler, if a connection was made (the cluster keeps running)."""

@@ -63,11 +63,13 @@ def _changed_marks(body: str, sentences: pd.DataFrame, aligned: pd.DataFrame) ->
     """Characters of ``body`` in words that differ from the aligned sentence, in reworded sentences."""
     changed = np.zeros(len(body), dtype=bool)
     starts = dict(zip(sentences["sent"], sentences["start"]))
-    for row in aligned[aligned["kind"].isin(REWORDED_KINDS)].itertuples(index=False):
-        if row.sent_a not in starts:
+    reworded = aligned[aligned["kind"].isin(REWORDED_KINDS)]
+    for sent_a, text_a, text_b in zip(reworded["sent_a"].tolist(), reworded["text_a"].tolist(),
+                                      reworded["text_b"].tolist()):
+        if sent_a not in starts:
             continue
-        cursor = int(starts[row.sent_a])
-        for kind, text in word_diff(str(row.text_a), str(row.text_b))[0]:
+        cursor = int(starts[sent_a])
+        for kind, text in word_diff(str(text_a), str(text_b))[0]:
             if kind != "same":
                 changed[cursor:cursor + len(text)] = True
             cursor += len(text)
@@ -76,12 +78,12 @@ def _changed_marks(body: str, sentences: pd.DataFrame, aligned: pd.DataFrame) ->
 
 def _runs(body: str, start: int, end: int, shared: np.ndarray, changed: np.ndarray) -> list[tuple[str, bool, bool]]:
     """``body[start:end]`` cut where the shared or changed marks change: ``(text, shared, changed)``."""
-    runs, cursor = [], start
-    for k in range(start + 1, end + 1):
-        if k == end or shared[k] != shared[cursor] or changed[k] != changed[cursor]:
-            runs.append((body[cursor:k], bool(shared[cursor]), bool(changed[cursor])))
-            cursor = k
-    return runs
+    if end <= start:
+        return []
+    part_shared, part_changed = shared[start:end], changed[start:end]
+    turns = np.flatnonzero((part_shared[1:] != part_shared[:-1]) | (part_changed[1:] != part_changed[:-1])) + 1
+    cuts = [start, *(start + turns).tolist(), end]
+    return [(body[a:b], bool(shared[a]), bool(changed[a])) for a, b in zip(cuts, cuts[1:])]
 
 
 def document_view(body: str, sentences: pd.DataFrame, passage_spans, aligned: pd.DataFrame,
@@ -112,14 +114,14 @@ def document_view(body: str, sentences: pd.DataFrame, passage_spans, aligned: pd
     """
     shared = _marks(len(body), passage_spans)
     changed = _changed_marks(body, sentences, aligned)
-    links = {int(r.sent_a): (str(r.kind), int(r.sent_b)) for r in aligned.itertuples(index=False)
-             if r.kind in ALIGNED_KINDS}
+    rows = zip(aligned["sent_a"].tolist(), aligned["kind"].tolist(), aligned["sent_b"].tolist())
+    links = {int(sent_a): (str(kind), int(sent_b)) for sent_a, kind, sent_b in rows if kind in ALIGNED_KINDS}
     ordered = sentences.sort_values("start", kind="stable")
+    spans = list(zip(ordered["sent"].tolist(), ordered["start"].tolist(), ordered["end"].tolist()))
     paragraphs = []
     for p_start, p_end in paragraph_spans(body):
         pieces, cursor = [], p_start
-        inside = ordered[(ordered["start"] >= p_start) & (ordered["end"] <= p_end)]
-        for sent, start, end in inside[["sent", "start", "end"]].itertuples(index=False):
+        for sent, start, end in [span for span in spans if span[1] >= p_start and span[2] <= p_end]:
             if start > cursor:
                 pieces.append({"id": None, "href": None, "kind": "", "runs": _runs(body, cursor, start, shared, changed)})
             kind, target = links.get(int(sent), ("", None))

@@ -11,8 +11,13 @@ not comparable (different slots), so they never count as a change.
 
 The words are read with the tables of :mod:`analysis.statements.date_rules`,
 the reader of ``dates.csv`` (months, weekdays, the directions of relative
-phrases, yesterday/today/tomorrow, the years a number may name), so the two
-never disagree on what is a date.
+phrases, yesterday/today/tomorrow, the years a number may name, 1500-2099),
+so the two agree on what a month, a weekday or a year is. The phrase patterns
+are each module's own: this one reads a sentence's tokens, ``date_rules`` one
+DATE phrase at a time, and its relative pattern lists its own words (last,
+next, this, past, previous, coming; not recent, following, upcoming or current
+of ``DIRECTION_STEPS``), so "the following week" is an anchor here and an
+unread date there.
 """
 
 from __future__ import annotations

@@ -21,9 +21,8 @@ from analysis.resources import resolve_spacy_model
 UNUSED_COMPONENTS: tuple[str, ...] = ()
 
 
-@functools.cache
 def load_pipeline(model: str = "auto", exclude: tuple[str, ...] = UNUSED_COMPONENTS):
-    """Load an installed English spaCy pipeline (cached per arguments).
+    """Load an installed English spaCy pipeline (once per process for each package and exclusion).
 
     Parameters
     ----------
@@ -36,10 +35,20 @@ def load_pipeline(model: str = "auto", exclude: tuple[str, ...] = UNUSED_COMPONE
     -------
     spacy.language.Language
     """
+    # cached on the resolved name: "auto" and the package it names are one pipeline, loaded once
+    return _load(_resolved(model), tuple(exclude))
+
+
+@functools.cache
+def _resolved(model: str) -> str:
+    return resolve_spacy_model(model)  # reads package metadata: some 19 ms a call
+
+
+@functools.cache
+def _load(name: str, exclude: tuple[str, ...]):
     import spacy
 
-    name = resolve_spacy_model(model)
-    return spacy.load(name, exclude=[c for c in exclude])
+    return spacy.load(name, exclude=list(exclude))
 
 
 def pipeline_info(nlp) -> dict[str, str]:
