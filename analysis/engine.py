@@ -6,9 +6,11 @@ The per-document, per-pair and per-story stages of the analysis
 An executor maps such a function over the batches and returns the results in
 batch order:
 
-- :class:`LocalExecutor` (the default) is a plain ``map`` in this process:
-  nothing is imported, no process is started, a five-article corpus costs
-  what it did before;
+- :class:`LocalExecutor` (the default) runs the batches on this machine: a
+  plain ``map`` in this process for a small corpus (nothing is imported, no
+  process is started, a five-article corpus costs what it did before), or a
+  process pool of one process per core for a large one
+  (:func:`local_processes`), since spaCy's parse uses one core per process;
 - :class:`DaskExecutor` (``--scheduler ADDRESS``) submits one task per batch to
   a running Dask scheduler with ``Client.map`` and gathers the results.
   ``dask`` and ``distributed`` are imported only here, only then.
@@ -22,9 +24,12 @@ shared environment) and be able to import ``analysis``.
 
 from __future__ import annotations
 
+import functools
+import os
+import signal
 from collections.abc import Callable, Sequence
 
-from analysis.errors import ParameterError
+from analysis.errors import ParallaxError, ParameterError
 from analysis.report.parameters import check_scheduler_address
 
 #: Seconds to wait for a scheduler to answer before saying it cannot be reached.
@@ -36,6 +41,12 @@ CONNECT_TIMEOUT_SECONDS = 10
 class SchedulerError(ParameterError):
     """No Dask scheduler answers at a ``--scheduler`` address (a malformed one is a plain ParameterError),
     or the cluster stopped a run (a worker died, the connection was lost)."""
+
+
+class LocalPoolError(ParallaxError, RuntimeError):
+    """A process of a local run's pool stopped before its batch was done (killed, or out of memory)."""
+
+    exit_code = 1
 
 
 def connect(address: str):
@@ -88,17 +99,84 @@ def _cluster_fault(exc: Exception) -> bool:
     return isinstance(exc, (KilledWorker, OSError, TimeoutError)) or "Cancelled" in type(exc).__name__
 
 
+def available_cores() -> int:
+    """Cores this process may run on (its CPU affinity where the OS tells it, else ``os.cpu_count()``)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _pool_worker_setup(environment: dict[str, str], run_pid: int) -> None:
+    """In each pool process: the run's environment as it is now (the forkserver keeps the one it
+    started with: a later ``PARALLAX_CACHE`` would be missed), Ctrl-C left to the run (which
+    stops the pool), and an exit as soon as the run's process ends, however it ends
+    (:func:`analysis.report.workers.exit_when_process_ends`)."""
+    from analysis.report.workers import exit_when_process_ends
+
+    os.environ.clear()
+    os.environ.update(environment)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    exit_when_process_ends(run_pid)
+
+
 class LocalExecutor:
-    """Runs each batch in this process, one after the other (no Dask)."""
+    """Runs each batch on this machine: in this process, or in a pool of ``processes`` processes.
+
+    Parameters
+    ----------
+    processes : int
+        1 (the default): each batch in this process, one after the other. More:
+        a ``concurrent.futures`` process pool of that many processes, started at the first
+        :meth:`map` with at least two batches and kept until :meth:`close`
+        (each process loads the spaCy pipeline and the encoder once). The pool's
+        processes start from a fresh ``forkserver`` (where the OS has one), not as
+        copies of this process, which may be a Jupyter kernel with threads and
+        sockets; they ignore Ctrl-C and die with it (:func:`_pool_worker_setup`).
+        A process that dies ends the run with :class:`LocalPoolError` instead of a wait forever.
+        Like every process pool (and Dask's ``LocalCluster``), a pool started from a
+        script needs the script's work under ``if __name__ == "__main__":``.
+        The results come back in batch order, so the tables are the same as with one process.
+    """
 
     address = ""
 
+    def __init__(self, processes: int = 1):
+        if processes < 1:
+            raise ValueError(f"processes must be at least 1, got {processes}")
+        self.processes = processes
+        self._pool = None
+
     def map(self, function: Callable, items: Sequence, **kwargs) -> list:
-        """``[function(item, **kwargs) for item in items]``."""
-        return [function(item, **kwargs) for item in items]
+        """``[function(item, **kwargs) for item in items]``, in the pool when there is one and two batches or more."""
+        items = list(items)
+        if self.processes == 1 or len(items) < 2:
+            return [function(item, **kwargs) for item in items]
+        if self._pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+            self._pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context(method),
+                                             initializer=_pool_worker_setup,
+                                             initargs=(dict(os.environ), os.getpid()))
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return list(self._pool.map(functools.partial(function, **kwargs), items))
+        except BrokenProcessPool:
+            self.close()
+            raise LocalPoolError(f"a process of the local pool stopped during {function.__name__} "
+                                 "(killed, or out of memory); nothing was written") from None
+        except BaseException:
+            self.close()  # an interrupted or failed map leaves no work queued
+            raise
 
     def close(self) -> None:
-        """Nothing to release."""
+        """Stop the pool, if one was started (batches not yet started are cancelled)."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 class DaskExecutor:
@@ -141,6 +219,6 @@ class DaskExecutor:
         self.client.close()
 
 
-def executor(address: str = ""):
-    """:class:`DaskExecutor` on ``address``, or a :class:`LocalExecutor` when it is empty."""
-    return DaskExecutor(address) if address else LocalExecutor()
+def executor(address: str = "", processes: int = 1):
+    """:class:`DaskExecutor` on ``address``, or a :class:`LocalExecutor` of ``processes`` when it is empty."""
+    return DaskExecutor(address) if address else LocalExecutor(processes)

@@ -130,9 +130,16 @@ def analyze_command(corpus: Path, out: Path) -> list[str]:
 
 
 def run_analyze(docs: pd.DataFrame, scratch: Path, name: str, timeout: float | None) -> dict:
-    """``parallax analyze`` on ``docs`` (written to scratch/name/), timed as a command."""
+    """``parallax analyze`` on ``docs`` (written to scratch/name/), timed as a command.
+
+    Each run starts with an empty sentence-vector cache of its own (``PARALLAX_CACHE``), as a
+    user's first run on a new archive does: a cache warmed by an earlier run would hide the encoding.
+    """
     corpus = write_corpus(docs, scratch / name / "corpus")
-    result = timed_command(analyze_command(corpus.parent, scratch / name / "out"), timeout)
+    cache = scratch / name / "cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    result = timed_command(analyze_command(corpus.parent, scratch / name / "out"), timeout,
+                           env={**os.environ, "PARALLAX_CACHE": str(cache)})
     print(f"parallax analyze, {len(docs):,} stories: {result['wall_seconds']:.0f} s wall, peak "
           f"{result['peak_gb']:.2f} GB, exit {result['returncode']}", flush=True)
     if result["returncode"] != 0:

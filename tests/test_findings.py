@@ -245,3 +245,25 @@ def test_date_conflicts_name_the_outlet_that_moves_a_date_and_skip_unresolved_on
     assert found[["kind", "doc_id", "other_doc_id", "strength"]].values.tolist() == [
         ["date_conflict", "c", "a", pytest.approx(2 / 3)]]
     assert found.loc[0, "evidence"] == "date_conflicts.csv rows 1;3"
+
+
+def test_counterpart_links_read_merges_and_skip_unmatched_rows():
+    from analysis.overlap.sequence import counterpart_links
+
+    alignment = pd.DataFrame({"doc_a": ["x", "x", "x"], "sent_a": [0, 1, 2], "doc_b": ["y", "y", "y"],
+                              "sent_b": [0, 3, 5], "kind": ["paraphrase", "copy", "related"],
+                              "sents_b": ["0", "3;4", "5"]})
+    links = counterpart_links(alignment)
+    assert list(zip(links["sent_a"], links["sent_b"])) == [(0, 0), (1, 3), (1, 4)]
+    assert set(links["doc_a"]) == {"x"} and set(links["doc_b"]) == {"y"}
+
+
+def test_a_related_row_gives_no_match_confidence():
+    """Statement changes are never read from ``related`` rows, so they vouch for no pair of sentences."""
+    from analysis.findings.departures import match_confidences
+
+    alignment = pd.DataFrame({"doc_a": ["x", "y"], "sent_a": [0, 0], "doc_b": ["y", "x"], "sent_b": [0, 0],
+                              "kind": ["paraphrase", "related"], "sents_b": ["0", "0"],
+                              "probability": [0.6, 0.95], "lexical": [0.5, 0.5]})
+    assert match_confidences(alignment)[("x", 0, "y", 0)] == 0.6
+    assert match_confidences(alignment)[("y", 0, "x", 0)] == 0.6

@@ -117,3 +117,19 @@ def test_a_corpus_analysis_builds_the_index_once(tmp_path):
     analysis = open_corpus(tmp_path)
     assert analysis.formulas is analysis.formulas
     assert analysis.common_forms == common_forms(analysis.docs) != frozenset()
+
+
+def test_an_index_cut_to_a_batch_gives_the_batch_the_same_passages():
+    """A passage task gets the index of its own documents only (analysis.report.stages); the passages are the same."""
+    docs = series_corpus()
+    index = formula_index(docs, common_forms(docs))
+    whole = shared_passages(docs, anchors=index)
+    found = 0
+    for pair in (("day0", "day0-resent"), ("story", "rewrite"), ("day1", "day3")):
+        part = docs[docs["doc_id"].isin(pair)]
+        cut = index.for_documents(pair)
+        assert set(cut.rare) == set(pair) and cut.common == index.common
+        mine = whole[whole["doc_a"].isin(pair) & whole["doc_b"].isin(pair)].reset_index(drop=True)
+        assert shared_passages(part, anchors=cut).to_dict("records") == mine.to_dict("records")
+        found += len(mine)
+    assert found >= 2  # the resent bulletin and the rewrite share passages; the series shares none

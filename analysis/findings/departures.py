@@ -18,6 +18,7 @@ import pandas as pd
 
 from analysis.findings.reuse import BUILT_COLUMNS, rows_evidence
 from analysis.overlap.alignment_labels import COPY_MIN, NEAR_COPY_MIN
+from analysis.overlap.sequence import counterpart_links
 from analysis.statements.change_rules import CHANGE_KINDS
 from analysis.tables import require_columns
 
@@ -198,24 +199,23 @@ def match_confidences(alignment: pd.DataFrame | None) -> dict[tuple[str, int, st
     where the words alone linked the pair (no probability), the share of MRPC
     train pairs at that lexical level labelled paraphrases
     (:data:`LEXICAL_MATCH_CONFIDENCE`). A pair of sentences takes the highest
-    confidence of the rows that link them, in either direction (a row of a
+    confidence of the rows that link them as counterparts, in either direction
+    (:func:`analysis.overlap.sequence.counterpart_links`: ``related`` and
+    ``none`` rows link nothing, as they give no statement change; a row of a
     merge links every sentence of its ``sents_b``); both key orders are filled.
     """
     if alignment is None or alignment.empty or not {"doc_a", "sent_a", "doc_b", "sent_b"} <= set(alignment.columns):
         return {}
-    probability = alignment["probability"] if "probability" in alignment else pd.Series(float("nan"),
-                                                                                         index=alignment.index)
-    lexical = alignment["lexical"] if "lexical" in alignment else pd.Series(float("nan"), index=alignment.index)
-    merged = alignment["sents_b"] if "sents_b" in alignment else alignment["sent_b"]
+    links = counterpart_links(alignment)
+    source = alignment.loc[links["row"]]
+    probability = source["probability"] if "probability" in source else pd.Series(float("nan"), index=source.index)
+    lexical = source["lexical"] if "lexical" in source else pd.Series(float("nan"), index=source.index)
     out: dict[tuple[str, int, str, int], float] = {}
-    for doc_a, sent_a, doc_b, sent_b, sents, p, lex in zip(alignment["doc_a"], alignment["sent_a"],
-                                                           alignment["doc_b"], alignment["sent_b"], merged,
-                                                           probability, lexical):
+    for doc_a, sent_a, doc_b, sent_b, p, lex in zip(links["doc_a"], links["sent_a"], links["doc_b"],
+                                                    links["sent_b"], probability, lexical):
         confidence = _row_confidence(p, lex)
-        targets = {int(sent_b)} | {int(k) for k in str(sents).split(";") if k.strip().lstrip("-").isdigit()}
-        for target in targets:
-            for key in ((str(doc_a), int(sent_a), str(doc_b), target), (str(doc_b), target, str(doc_a), int(sent_a))):
-                out[key] = max(out.get(key, 0.0), confidence)
+        for key in ((doc_a, int(sent_a), doc_b, int(sent_b)), (doc_b, int(sent_b), doc_a, int(sent_a))):
+            out[key] = max(out.get(key, 0.0), confidence)
     return out
 
 

@@ -39,7 +39,7 @@ import pandas as pd
 
 from analysis.corpus.language import is_english
 from analysis.findings.reuse import BUILT_COLUMNS, join_evidence, rows_evidence
-from analysis.overlap.sequence import UNMATCHED_KINDS
+from analysis.overlap.sequence import counterpart_links
 from analysis.tables import require_columns
 
 #: A fact is one "most documents of the story report" when more than this share of the story's
@@ -213,15 +213,11 @@ def _seen(tables, sentence_of, copy_of) -> _Seen:
             sentence_dates.setdefault((copy_of(doc_id), int(sent)), set()).add(value)
     alignment = tables.get("sentence_alignment")
     if alignment is not None and not alignment.empty:
-        kept = alignment[~alignment["kind"].isin(UNMATCHED_KINDS)]
-        merged = kept["sents_b"] if "sents_b" in kept else kept["sent_b"]
-        for doc_a, sent_a, doc_b, sent_b, sents in zip(kept["doc_a"].astype(str), kept["sent_a"],
-                                                       kept["doc_b"].astype(str), kept["sent_b"], merged):
-            a = (copy_of(doc_a), int(sent_a))
-            for k in {int(sent_b)} | {int(x) for x in str(sents).split(";") if x.strip().isdigit()}:
-                b = (copy_of(doc_b), k)
-                linked.setdefault(a, set()).add(b)
-                linked.setdefault(b, set()).add(a)
+        links = counterpart_links(alignment)
+        for doc_a, sent_a, doc_b, sent_b in zip(links["doc_a"], links["sent_a"], links["doc_b"], links["sent_b"]):
+            a, b = (copy_of(doc_a), int(sent_a)), (copy_of(doc_b), int(sent_b))
+            linked.setdefault(a, set()).add(b)
+            linked.setdefault(b, set()).add(a)
     return _Seen(figures, sentence_figures, dates, written_dates, sentence_dates, linked)
 
 

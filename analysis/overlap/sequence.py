@@ -99,3 +99,36 @@ def ordered_coverage(alignment: pd.DataFrame) -> pd.DataFrame:
         aligned = int(matched.sum() + filled.sum())
         rows.append((doc_a, doc_b, aligned, int(filled.sum()), n, round(aligned / n, 6) if n else np.nan))
     return pd.DataFrame(rows, columns=["doc_a", "doc_b", "aligned", "filled", "sentences", "ordered_coverage"])
+
+
+def counterpart_links(alignment: pd.DataFrame) -> pd.DataFrame:
+    """Every sentence pair an alignment calls counterparts: one row per linked sentence of b.
+
+    Rows of a kind in :data:`UNMATCHED_KINDS` link nothing. A row links its
+    ``sent_a`` to ``sent_b`` and, for a merge or a clause, to every sentence of
+    its ``sents_b`` (``"4;5"``; absent in older tables: ``sent_b`` alone).
+
+    Parameters
+    ----------
+    alignment : pandas.DataFrame
+        :func:`analysis.overlap.alignment.align_sentences` output (``doc_a``,
+        ``sent_a``, ``doc_b``, ``sent_b``, ``kind``; optional ``sents_b``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``row`` (the alignment row's index label), ``doc_a``, ``sent_a``,
+        ``doc_b`` (str), ``sent_b`` (int: the linked sentence), in the
+        alignment's row order, each (row, sentence) once.
+    """
+    require_columns(alignment, ("doc_a", "sent_a", "doc_b", "sent_b", "kind"), "alignment")
+    kept = alignment[~alignment["kind"].isin(UNMATCHED_KINDS)]
+    sents = kept["sents_b"].astype(str) if "sents_b" in kept else pd.Series("", index=kept.index)
+    targets = (kept["sent_b"].astype(int).astype(str) + ";" + sents).str.split(";").explode()
+    targets = pd.to_numeric(targets, errors="coerce").dropna().astype(int)
+    links = pd.DataFrame({"row": targets.index, "sent_b": targets.to_numpy()})
+    links = links.drop_duplicates(ignore_index=True)
+    source = kept.loc[links["row"]]
+    return pd.DataFrame({"row": links["row"], "doc_a": source["doc_a"].astype(str).to_numpy(),
+                         "sent_a": source["sent_a"].astype(int).to_numpy(),
+                         "doc_b": source["doc_b"].astype(str).to_numpy(), "sent_b": links["sent_b"]})

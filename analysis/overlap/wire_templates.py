@@ -175,6 +175,13 @@ class FormulaIndex:
     specific: dict[str, np.ndarray]
     common: frozenset = frozenset()
 
+    def for_documents(self, doc_ids) -> FormulaIndex:
+        """The index cut to ``doc_ids``: what the passages of those documents' pairs read (a batch's task)."""
+        ids = set(doc_ids)
+        return FormulaIndex(*({d: v for d, v in table.items() if d in ids}
+                              for table in (self.rare, self.template, self.lines, self.figures, self.specific)),
+                            common=self.common)
+
     def same_figures(self, doc_a: str, doc_b: str) -> bool:
         """Whether the numbers of the text with fewer distinct numbers are all in the other's."""
         a, b = self.figures[doc_a], self.figures[doc_b]

@@ -41,12 +41,20 @@ DOCUMENTS_PER_BATCH = 32
 #: Texts per ``nlp.pipe`` mini-batch: :func:`analysis.text.nlp.parse_bodies`' default,
 #: the value the kit parsed whole corpora with before they were cut into batches.
 PIPE_BATCH_SIZE = 16
-#: Processes of one ``nlp.pipe`` (its ``n_process``), in a local run and in each task. 1:
+#: Processes of one ``nlp.pipe`` (its ``n_process``), in each batch. 1:
 #: parsing 200 BBC articles (every 11th, bench/bench_dask.py's sample) on the 2-core
 #: development machine took 91 s and 60 s with one process, 83 s and 59 s with two
 #: (two rounds, machine shared): no gain beyond the noise, as each extra process loads
-#: its own pipeline and sends its parses back. More cores: ``--scheduler`` and workers.
+#: its own pipeline and sends its parses back. A large corpus uses the cores by running
+#: whole batches in parallel instead (:data:`LOCAL_POOL_MIN_DOCUMENTS`), or on ``--scheduler``'s workers.
 PARSE_PROCESSES = 1
+#: Documents from which a local run puts its batches in a pool of one process per core
+#: (:class:`analysis.engine.LocalExecutor`) instead of running them one after the other.
+#: A pool costs about 1 s (processes forked, each reading its first spaCy and encoder
+#: batch); a document costs some 40 ms to parse and read (Reuters stories, bench/bench_scale.py),
+#: so the pool pays for itself from a few dozen documents on two cores. 128 (four batches)
+#: keeps every corpus of the size of the seeds or the tests' fixtures in one process.
+LOCAL_POOL_MIN_DOCUMENTS = 128
 #: Distinct sentences per embedding batch. The encoder sorts a batch's sentences
 #: by length into forward passes, so a batch's vectors depend on which sentences
 #: share it: the batches are fixed here, and each distinct sentence is in one.
@@ -269,7 +277,7 @@ def shared_passages_by_story(docs: pd.DataFrame, pairs: pd.DataFrame, min_words:
         The ``min_passage_words`` parameter.
     anchors : dict, FormulaIndex or None
         :func:`analysis.overlap.shingle_frequency.anchor_masks` (cut to each batch's documents),
-        :func:`analysis.overlap.wire_templates.formula_index` (passed whole), or None.
+        :func:`analysis.overlap.wire_templates.formula_index` (each cut to its batch's documents), or None.
     executor
         :mod:`analysis.engine` executor.
 
@@ -284,7 +292,7 @@ def shared_passages_by_story(docs: pd.DataFrame, pairs: pd.DataFrame, min_words:
     for chosen in story_batches(pairs):
         ids = set(chosen["doc_a"]) | set(chosen["doc_b"])
         works.append({"docs": docs[docs["doc_id"].isin(ids)], "pairs": chosen,
-                      "anchors": {d: anchors[d] for d in ids} if isinstance(anchors, dict) else anchors})
+                      "anchors": _anchors_of(anchors, ids)})
     parts = executor.map(passages_batch, works, min_words=min_words)
     filled = [part for part in parts if len(part)]
     if len(filled) <= 1:
@@ -293,6 +301,15 @@ def shared_passages_by_story(docs: pd.DataFrame, pairs: pd.DataFrame, min_words:
     order = {doc_id: k for k, doc_id in enumerate(docs["doc_id"])}
     key = table["doc_a"].map(order).to_numpy() * len(order) + table["doc_b"].map(order).to_numpy()
     return table.iloc[np.argsort(key, kind="stable")].reset_index(drop=True)
+
+
+def _anchors_of(anchors, doc_ids: set):
+    """The part of the passage stage's ``anchors`` a batch of documents reads (sent with its task)."""
+    if anchors is None:
+        return None
+    if isinstance(anchors, dict):
+        return {d: anchors[d] for d in doc_ids}
+    return anchors.for_documents(doc_ids)
 
 
 def alignment_batch(work: dict, backend: str) -> pd.DataFrame:
@@ -341,10 +358,12 @@ class DocumentStages:
 
     @functools.cached_property
     def executor(self):
-        """Where the stages run (:func:`analysis.engine.executor`): here, or on ``scheduler``."""
-        from analysis.engine import executor
+        """Where the stages run (:func:`analysis.engine.executor`): on ``scheduler``, or here (in a
+        pool of one process per core from :data:`LOCAL_POOL_MIN_DOCUMENTS` documents)."""
+        from analysis.engine import available_cores, executor
 
-        return executor(self.scheduler)
+        large = len(self.docs) >= LOCAL_POOL_MIN_DOCUMENTS
+        return executor(self.scheduler, processes=available_cores() if large else 1)
 
     def close_executor(self) -> None:
         """Disconnect from the Dask scheduler, if a connection was made (the cluster keeps running)."""

@@ -107,6 +107,45 @@ def _watch_parent(parent_pid: int, running: Callable[[], bool], signalled_by_os:
     os._exit(ORPHAN_EXIT_STATUS)
 
 
+def exit_when_process_ends(pid: int) -> None:
+    """End this process (:data:`ORPHAN_EXIT_STATUS`) as soon as process ``pid`` has ended.
+
+    For a process whose parent is not the one it works for: a pool process
+    started by a ``forkserver`` (:class:`analysis.engine.LocalExecutor`), which
+    outlives the run that asked for it, since every pool process holds the
+    forkserver's "alive" pipe open. A daemon thread waits on a Linux pidfd of
+    ``pid`` (readable once it has exited, reaped or not); where there is none,
+    it checks ``pid`` every :data:`PARENT_POLL_SECONDS`. The process is ended at
+    once: its work is only of use to the run that is gone.
+    """
+    import select
+
+    try:
+        handle = os.pidfd_open(pid)
+    except (AttributeError, OSError):  # not Linux >= 5.3, or already gone
+        handle = None
+
+    def watch() -> None:
+        if handle is not None:
+            select.select([handle], [], [])
+        else:
+            while _running(pid):
+                time.sleep(PARENT_POLL_SECONDS)
+        os._exit(ORPHAN_EXIT_STATUS)
+
+    threading.Thread(target=watch, name="parallax-run-watchdog", daemon=True).start()
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
+
+
 def stop_processes(processes, grace: float = STOP_GRACE_SECONDS) -> list[int]:
     """Ask processes to stop (SIGTERM), wait up to ``grace`` seconds, then kill those still running.
 
