@@ -266,3 +266,42 @@ def test_a_date_that_is_the_whole_sentence_ends(nlp):
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
     assert found["text"].tolist() == ["March 5, 1987"]
+
+
+def _global_average_linkage(edges, docs):
+    """The merge loop as it was before it ran per connected component: over every cluster at once."""
+    from analysis.statements.date_claims import GROUP_MIN
+    clusters = {k: [k] for pair in edges for k in pair}
+
+    def link(a, b):
+        pairs = [(min(i, j), max(i, j)) for i in a for j in b if docs[i] != docs[j]]
+        return sum(edges.get(p, 0.0) for p in pairs) / len(pairs) if pairs else 0.0
+
+    while True:
+        keys = sorted(clusters)
+        best, pair = GROUP_MIN, None
+        for x, a in enumerate(keys):
+            for b in keys[x + 1:]:
+                score = link(clusters[a], clusters[b])
+                if score >= best and (pair is None or score > best):
+                    best, pair = score, (a, b)
+        if pair is None:
+            break
+        clusters[pair[0]] = sorted(clusters[pair[0]] + clusters.pop(pair[1]))
+    return sorted([c for c in clusters.values() if len({docs[k] for k in c}) >= 2], key=min)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_average_linkage_per_component_groups_as_the_whole_graph_did(seed):
+    # random sparse graphs over a few documents, with tied shares (0.5 recurs) and shares
+    # around GROUP_MIN, so that tie-breaking and the threshold both matter
+    import random
+    from analysis.statements.date_claims import average_linkage
+    rng = random.Random(seed)
+    n = rng.randint(2, 40)
+    docs = [rng.choice("abcdef") for _ in range(n)]
+    shares = [0.2, 0.25, 0.3, 0.4, 0.5, 0.5, 0.6, 0.75, 1.0]
+    edges = {(i, j): rng.choice(shares) for i in range(n) for j in range(i + 1, n)
+             if docs[i] != docs[j] and rng.random() < rng.choice([0.05, 0.15, 0.4])}
+    if edges:
+        assert average_linkage(edges, docs) == _global_average_linkage(edges, docs)

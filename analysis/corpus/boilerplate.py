@@ -216,6 +216,13 @@ def classify_lines(text: str, given_title: str = "") -> pd.DataFrame:
         ``headline`` ...; empty for plain body) and ``flag`` (``uncertain:<rule>``
         for a line kept in the body that half matches a rule).
     """
+    lines, roles, rules, flags = _line_roles(text, given_title)
+    return pd.DataFrame({"line": range(1, len(lines) + 1), "text": lines,
+                         "role": roles, "rule": rules, "flag": flags})
+
+
+def _line_roles(text: str, given_title: str) -> tuple[list[str], list[str], list[str], list[str]]:
+    """The columns ``text``, ``role``, ``rule`` and ``flag`` of :func:`classify_lines`, as lists."""
     lines = [normalize_line(line) for line in text.split("\n")]
     roles = ["blank" if not line else "" for line in lines]
     rules = [""] * len(lines)
@@ -256,8 +263,7 @@ def classify_lines(text: str, given_title: str = "") -> pd.DataFrame:
             roles[i] = "heading" if is_heading(line) else "body"
             if roles[i] == "heading":
                 rules[i] = "heading"
-    return pd.DataFrame({"line": range(1, len(lines) + 1), "text": lines,
-                         "role": roles, "rule": rules, "flag": flags})
+    return lines, roles, rules, flags
 
 
 def _mark_author_bio(lines: list[str], roles: list[str], rules: list[str], heading: int) -> None:
@@ -293,9 +299,14 @@ def line_table(raw: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         :func:`classify_lines` columns with ``doc_id`` first, in corpus order.
     """
-    frames = []
+    if raw.empty:
+        return pd.concat([], ignore_index=True)   # nothing to classify: an error, as before
+    columns: dict[str, list] = {"doc_id": [], "line": [], "text": [], "role": [], "rule": [], "flag": []}
+    # one table for the corpus: a table per document and their concatenation cost more than the rules
     for doc_id, text, given_title in raw[["doc_id", "text", "given_title"]].itertuples(index=False):
-        lines = classify_lines(text, given_title)
-        lines.insert(0, "doc_id", doc_id)
-        frames.append(lines)
-    return pd.concat(frames, ignore_index=True)
+        lines, roles, rules, flags = _line_roles(text, given_title)
+        columns["doc_id"].extend([doc_id] * len(lines))
+        columns["line"].extend(range(1, len(lines) + 1))
+        for name, values in (("text", lines), ("role", roles), ("rule", rules), ("flag", flags)):
+            columns[name].extend(values)
+    return pd.DataFrame(columns)

@@ -253,11 +253,13 @@ def _sentence_counts(docs: pd.DataFrame, para_table: pd.DataFrame,
         if parsed[doc_id].text != body:
             raise ValueError(f"parsed Doc of {doc_id!r} is not a parse of its body")
     spans = para_table[para_table["kind"] != "heading"]
+    by_doc: dict[str, list[tuple]] = {}   # one pass, not a mask per document (quadratic in documents)
+    for doc_id, s, e in zip(spans["doc_id"], spans["start"], spans["end"]):
+        by_doc.setdefault(doc_id, []).append((s, e))
     counts = {}
     for doc_id in sorted(bodies):
-        doc_spans = spans[spans["doc_id"] == doc_id]
+        doc_spans = by_doc.get(doc_id, [])
         starts = [start for start, _ in sentence_spans(parsed[doc_id])]
-        counts[doc_id] = sum(any(s <= start < e for s, e in zip(doc_spans["start"], doc_spans["end"]))
-                             for start in starts)
+        counts[doc_id] = sum(any(s <= start < e for s, e in doc_spans) for start in starts)
     return counts
 

@@ -278,9 +278,9 @@ def numbers_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
 
     found, dates = analysis.document_tables["numbers"], analysis.document_tables["dates"]
     by_date = date_conflicts(dates, analysis.stories)   # compared within a story only
-    return {"numbers": found, "number_claims": number_claims(found, date_claims(by_date), analysis.stories),
-            "number_conflicts": number_conflicts(found, analysis.stories), "dates": dates,
-            "date_conflicts": by_date}
+    conflicts = number_conflicts(found, analysis.stories)
+    return {"numbers": found, "number_claims": number_claims(found, date_claims(by_date), analysis.stories, conflicts),
+            "number_conflicts": conflicts, "dates": dates, "date_conflicts": by_date}
 
 
 @once_per_corpus

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections import Counter
 
 import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from analysis.overlap.stories import story_of
 from analysis.statements.date_rules import strip_lead
@@ -48,7 +50,7 @@ MIN_SHARED_WORDS = 2
 GROUP_MIN = SAME_EVENT_MIN
 
 
-def _average_linkage(edges: dict[tuple[int, int], float], docs: list[str]) -> list[list[int]]:
+def average_linkage(edges: dict[tuple[int, int], float], docs: list[str]) -> list[list[int]]:
     """Groups of linked mentions: clusters merged while their mean link is at least :data:`GROUP_MIN`.
 
     A link is the word share of a linked pair, 0 for a pair of different
@@ -56,8 +58,36 @@ def _average_linkage(edges: dict[tuple[int, int], float], docs: list[str]) -> li
     connected components, two groups joined by one pair stay apart ("supplied
     rockets in November" links Kirby's shipment to the White House's November
     claim, but the other mentions of the two do not link).
+
+    The merging runs in each connected component of the edge graph on its own
+    (mentions are compared within a story only, so a component never spans two
+    stories). The groups are those of one merge loop over the whole graph: two
+    clusters of different components have mean link 0 < :data:`GROUP_MIN` and
+    never merge; a merge changes only its own component's scores; and the pair
+    a whole-graph loop merges next (highest score, ties to the first pair in
+    the sorted cluster keys) is, restricted to its component, the pair that
+    component's own loop merges next, as the order of keys within a component
+    is their order in the whole. A pair's score is computed as before and kept
+    until one of its clusters changes, so the float values and therefore the
+    decisions are the same.
     """
-    clusters = {k: [k] for pair in edges for k in pair}
+    mentions = sorted({k for pair in edges for k in pair})
+    position = {k: n for n, k in enumerate(mentions)}
+    graph = coo_matrix(([1] * len(edges), ([position[i] for i, _ in edges], [position[j] for _, j in edges])),
+                       shape=(len(mentions), len(mentions)))
+    _, component = connected_components(graph, directed=False)
+    members: dict[int, list[int]] = {}
+    for k, c in zip(mentions, component):
+        members.setdefault(int(c), []).append(k)
+    groups = [g for part in members.values() for g in _merge_component(part, edges, docs)]
+    return sorted(groups, key=min)
+
+
+def _merge_component(mentions: list[int], edges: dict[tuple[int, int], float],
+                     docs: list[str]) -> list[list[int]]:
+    """Average-linkage merging of the mentions of one connected component (see :func:`average_linkage`)."""
+    clusters = {k: [k] for k in mentions}
+    scores: dict[tuple[int, int], float] = {}
 
     def link(a: list[int], b: list[int]) -> float:
         pairs = [(min(i, j), max(i, j)) for i in a for j in b if docs[i] != docs[j]]
@@ -68,14 +98,16 @@ def _average_linkage(edges: dict[tuple[int, int], float], docs: list[str]) -> li
         best, pair = GROUP_MIN, None
         for x, a in enumerate(keys):
             for b in keys[x + 1:]:
-                score = link(clusters[a], clusters[b])
+                score = scores.get((a, b))
+                if score is None:
+                    score = scores[(a, b)] = link(clusters[a], clusters[b])
                 if score >= best and (pair is None or score > best):
                     best, pair = score, (a, b)
         if pair is None:
             break
         clusters[pair[0]] = sorted(clusters[pair[0]] + clusters.pop(pair[1]))
-    groups = [c for c in clusters.values() if len({docs[k] for k in c}) >= 2]
-    return sorted(groups, key=min)
+        scores = {k: v for k, v in scores.items() if not set(k) & set(pair)}   # both clusters changed
+    return [c for c in clusters.values() if len({docs[k] for k in c}) >= 2]
 
 
 def compatible(a: str, b: str) -> bool:
@@ -117,7 +149,7 @@ def date_conflicts(dates: pd.DataFrame, stories: pd.DataFrame | None = None) -> 
     event (one verb, or verbs of one transaction:
     :mod:`analysis.statements.frames`), or both are unknown and written
     alike ("last month" and "last month"). Paired mentions are
-    grouped by average linkage (:func:`_average_linkage`). The group's reference date is the known
+    grouped by average linkage (:func:`average_linkage`). The group's reference date is the known
     value given by most documents (ties: the first document), its reference
     event kind the most common.
 
@@ -171,7 +203,7 @@ def date_conflicts(dates: pd.DataFrame, stories: pd.DataFrame | None = None) -> 
             edges[(i, j)] = share
     if not edges:
         return pd.DataFrame(columns=DATE_CONFLICT_COLUMNS)
-    groups = _average_linkage(edges, rows["doc_id"].tolist())
+    groups = average_linkage(edges, rows["doc_id"].tolist())
     out = []
     for n, members in enumerate(groups, start=1):
         out.extend(_mark(rows.loc[members], f"dc{n:02d}", n))

@@ -79,15 +79,15 @@ def _description(unit: str, what: str) -> str:
     return "workforce" if what.split()[-1:] and what.split()[-1] in WORKFORCE_NOUNS else what
 
 
-def _same_kind(grp: pd.DataFrame) -> pd.DataFrame:
+def _same_kind(grp: list[dict]) -> list[dict]:
     """Mentions of one value that can be one quantity: of the most common unit (people and
     casualties go together) or of its description. "30 times" is not "30 MPs" told differently."""
-    ref_unit = _mode(grp["unit"].tolist(), grp["doc_id"].tolist())
-    ref_description = _mode(grp["description"].tolist(), grp["doc_id"].tolist())
+    docs = [r["doc_id"] for r in grp]
+    ref_unit = _mode([r["unit"] for r in grp], docs)
+    ref_description = _mode([r["description"] for r in grp], docs)
     people = {"people", "casualties"}
-    keep = [u == ref_unit or {u, ref_unit} <= people or bool(d and d == ref_description)
-            for u, d in zip(grp["unit"], grp["description"])]
-    return grp[pd.Series(keep, index=grp.index, dtype=bool)]
+    return [r for r in grp if r["unit"] == ref_unit or {r["unit"], ref_unit} <= people
+            or bool(r["description"] and r["description"] == ref_description)]
 
 
 def _qualifier_kind(qualifier: str, reference: str) -> str:
@@ -121,11 +121,11 @@ def _claim_label(unit: str, value: float, currency: str, period: str, what: str)
     return f"{number} {what}".strip()
 
 
-def _written_noun(grp: pd.DataFrame, ref_what: str) -> str:
+def _written_noun(grp: list[dict], ref_what: str) -> str:
     """The counted noun as the first mention with the reference description writes it."""
-    for what, noun in zip(grp["what"], grp["noun"]):
-        if what == ref_what and noun:
-            return noun
+    for r in grp:
+        if r["what"] == ref_what and r["noun"]:
+            return r["noun"]
     return ref_what
 
 
@@ -141,12 +141,25 @@ def _mode(values: list[str], docs: list[str]) -> str:
     return next(v for v in values if v and len(seen[v]) == best)
 
 
-def _reference_qualifier(grp: pd.DataFrame) -> str:
+def _reference_qualifier(grp: list[dict]) -> str:
     """The hedge (or none) most documents give the claim; ties go to the first document."""
-    first = grp.drop_duplicates("doc_id")
-    counts = Counter(_QUALIFIER_CLASS.get(q, q) for q in first["qualifier"])
+    seen: set = set()
+    first = [r["qualifier"] for r in grp if not (r["doc_id"] in seen or seen.add(r["doc_id"]))]   # first per document
+    counts = Counter(_QUALIFIER_CLASS.get(q, q) for q in first)
     best = max(counts.values())
-    return next(q for q in first["qualifier"] if counts[_QUALIFIER_CLASS.get(q, q)] == best)
+    return next(q for q in first if counts[_QUALIFIER_CLASS.get(q, q)] == best)
+
+
+def _groups(rows: pd.DataFrame, keys: list[str]) -> list[list[int]]:
+    """Row positions of each group of ``rows`` by ``keys``, in the order of a sorted pandas groupby."""
+    if rows.empty:
+        return []
+    number = rows.groupby(keys, sort=True).ngroup().fillna(-1).astype("int64").to_numpy()
+    out: list[list[int]] = [[] for _ in range(int(number.max()) + 1)]
+    for position, n in enumerate(number.tolist()):
+        if n >= 0:   # a missing key (-1) is in no group, as in a groupby
+            out[n].append(position)
+    return out
 
 
 def number_conflicts(numbers: pd.DataFrame, stories: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -196,47 +209,59 @@ def number_conflicts(numbers: pd.DataFrame, stories: pd.DataFrame | None = None)
         ("as many as" against "more than"), else ``agree``.
     """
     rows = _claim_rows(numbers, stories)
+    # plain records: pandas per group (a frame, a groupby, nunique) cost most of the time
+    records = rows.to_dict("records")
     out: list[dict] = []
     groups = []
     by_what = []
-    for key, grp in rows[rows["description"] != ""].groupby(
-            ["story_id", "unit", "description", "currency", "period"], sort=True):
-        key = key[1:]
-        for cluster in _value_clusters(grp["value"].tolist()):
-            sub = grp[grp["value"].isin(cluster)]
-            values_by_doc = sub.groupby("doc_id")["value"].nunique()
-            if sub["value"].nunique() >= 2 and sub["doc_id"].nunique() >= 2 \
-                    and (values_by_doc == 1).all():
+    described = rows[rows["description"] != ""]
+    for members in _groups(described, ["story_id", "unit", "description", "currency", "period"]):
+        grp = [records[described.index[k]] for k in members]
+        key = tuple(grp[0][c] for c in ("unit", "description", "currency", "period"))
+        for cluster in _value_clusters([r["value"] for r in grp]):
+            sub = [r for r in grp if r["value"] in cluster]
+            values_by_doc: dict[str, set] = {}
+            for r in sub:
+                values_by_doc.setdefault(r["doc_id"], set()).add(r["value"])
+            if len({r["value"] for r in sub}) >= 2 and len(values_by_doc) >= 2 \
+                    and all(len(v) == 1 for v in values_by_doc.values()):
                 by_what.append(("what", key, sub))
-    covered = [set(g[2].index) for g in by_what]
-    for key, grp in rows.groupby(["story_id", "family", "value", "currency", "period"], sort=True):
-        key = key[1:]
+    covering: dict[int, list[set]] = {}   # row -> the what-claims holding it
+    for g in by_what:
+        held = {id(r) for r in g[2]}
+        for i in held:
+            covering.setdefault(i, []).append(held)
+    for members in _groups(rows, ["story_id", "family", "value", "currency", "period"]):
+        grp = [records[k] for k in members]
+        if len({r["doc_id"] for r in grp}) < 2:   # _same_kind only drops rows
+            continue
+        key = tuple(grp[0][c] for c in ("family", "value", "currency", "period"))
         grp = _same_kind(grp)
         # a figure the what-claim already holds is not a claim of its own a second time
-        if grp["doc_id"].nunique() >= 2 and not any(set(grp.index) <= c for c in covered):
+        if len({r["doc_id"] for r in grp}) >= 2 and not any(
+                {id(r) for r in grp} <= c for c in covering.get(id(grp[0]), [])):
             groups.append(("value", key, grp))
     groups += by_what
-    groups.sort(key=lambda g: (g[2]["doc_id"].min(), g[2]["start"].min() if "start" in g[2]
-                               else 0, g[0]))
+    has_start = "start" in rows.columns
+    groups.sort(key=lambda g: (min(r["doc_id"] for r in g[2]),
+                               min(r["start"] for r in g[2]) if has_start else 0, g[0]))
     for n, (kind, key, grp) in enumerate(groups, start=1):
         gid = f"nc{n:02d}"
-        docs = grp["doc_id"].tolist()
-        ref_what = _mode(grp["what"].tolist(), docs)
-        ref_description = _description(_mode(grp["unit"].tolist(), docs), ref_what)
-        ref_scope = _mode(grp["scope"].tolist(), docs)
+        docs = [r["doc_id"] for r in grp]
+        units = [r["unit"] for r in grp]
+        ref_what = _mode([r["what"] for r in grp], docs)
+        ref_description = _description(_mode(units, docs), ref_what)
+        ref_scope = _mode([r["scope"] for r in grp], docs)
         ref_qualifier = _reference_qualifier(grp)
+        ref_unit = _mode(units, docs)
         if kind == "value":
-            ref_unit = _mode(grp["unit"].tolist(), docs)
             ref_value = float(key[1])
         else:
-            ref_unit = _mode(grp["unit"].tolist(), docs)
-            counts = Counter()
-            for v, d in set(zip(grp["value"], grp["doc_id"])):
-                counts[v] += 1
-            ref_value = max(grp["value"], key=lambda v: counts[v])
+            counts = Counter(v for v, _ in {(r["value"], r["doc_id"]) for r in grp})
+            ref_value = max((r["value"] for r in grp), key=lambda v: counts[v])
         claim = _claim_label(ref_unit, ref_value, key[2], key[3],
                              ref_what if ref_unit == "money" else _written_noun(grp, ref_what))
-        for _, r in grp.iterrows():
+        for r in grp:
             if kind == "what":
                 conflict = "agree" if r["value"] == ref_value else "different_value"
             elif r["scope"] and ref_scope and r["scope"] != ref_scope:
@@ -260,7 +285,8 @@ def number_conflicts(numbers: pd.DataFrame, stories: pd.DataFrame | None = None)
 
 
 def number_claims(numbers: pd.DataFrame, dates: pd.DataFrame | None = None,
-                  stories: pd.DataFrame | None = None) -> pd.DataFrame:
+                  stories: pd.DataFrame | None = None,
+                  conflicts: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per claim shared across documents of one story (see :func:`number_conflicts`).
 
     Parameters
@@ -272,6 +298,9 @@ def number_claims(numbers: pd.DataFrame, dates: pd.DataFrame | None = None,
         claims, appended after the numeric ones.
     stories : pandas.DataFrame, optional
         ``stories.csv``, as for :func:`number_conflicts`.
+    conflicts : pandas.DataFrame, optional
+        :func:`number_conflicts` of ``numbers`` and ``stories``, when the caller
+        has it already (computed here otherwise).
 
     Returns
     -------
@@ -285,15 +314,17 @@ def number_claims(numbers: pd.DataFrame, dates: pd.DataFrame | None = None,
         (``number`` or ``date``) and ``date`` (a date claim's reference date,
         TimeML value; "" for numbers).
     """
-    conflicts = number_conflicts(numbers, stories)
+    if conflicts is None:
+        conflicts = number_conflicts(numbers, stories)
     rows = _claim_rows(numbers, stories)
+    money: dict[tuple[str, str], tuple[str, str]] = {}   # first row of a (doc_id, text): its currency, period
+    for key in zip(rows["doc_id"], rows["text"], rows["currency"], rows["period"]):
+        money.setdefault(key[:2], key[2:])
     out = []
     for gid, grp in conflicts.groupby("group_id", sort=False):   # already in group order
         agree = grp[grp["conflict"] == "agree"]
         ref = agree.iloc[0] if not agree.empty else grp.iloc[0]
-        match = rows[(rows["doc_id"] == ref["doc_id"]) & (rows["text"] == ref["text"])]
-        currency = match["currency"].iloc[0] if not match.empty else ""
-        period = match["period"].iloc[0] if not match.empty else ""
+        currency, period = money.get((ref["doc_id"], ref["text"]), ("", ""))
         out.append({"story_id": ref["story_id"], "group_id": gid, "claim": ref["claim"], "unit": ref["unit"],
                     "value": float(ref["value"]), "currency": currency, "period": period,
                     "what": ref["what"], "n_docs": int(grp["doc_id"].nunique()),

@@ -19,6 +19,7 @@ quotations joined, malformed unclosed ones dropped, speakers attributed.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -33,7 +34,7 @@ from analysis.statements.speakers import (
 from analysis.tables import check_corpus_table
 from analysis.text.lemmas import lemma
 from analysis.text.paragraphs import paragraph_spans
-from analysis.text.quotation_marks import quotations
+from analysis.text.quotation_marks import QUOTATION_COLUMNS, quotation_rows
 from analysis.text.words import words
 
 #: Cue recorded when a quote paragraph carries on the previous paragraph's speaker.
@@ -110,13 +111,14 @@ def _find_spans(body: str) -> list[tuple[_Span, int]]:
     quotation in pieces). An unclosed quotation that does not end like a
     sentence is dropped here as malformed.
     """
-    table = quotations(body)
     kept = []
-    for _, pieces in table.groupby("quotation", sort=True):
-        first, last = pieces.iloc[0], pieces.iloc[-1]
+    # rows come in quotation order, the pieces of one quotation together
+    for _, group in itertools.groupby(quotation_rows(body), key=lambda row: row[0]):
+        pieces = list(group)
+        first, last = dict(zip(QUOTATION_COLUMNS, pieces[0])), dict(zip(QUOTATION_COLUMNS, pieces[-1]))
         span = _Span(int(first["start"]), int(last["end"]), str(first["family"]),
                      bool(last["closed"]), int(first["open_at"]), int(last["close_at"]),
-                     list(zip(pieces["start"].tolist(), pieces["end"].tolist())))
+                     [(int(row[4]), int(row[5])) for row in pieces])
         if not span.closed and not body[span.pieces[-1][0]:span.pieces[-1][1]].endswith((".", "!", "?")):
             continue
         kept.append((span, int(first["paragraph"])))

@@ -149,8 +149,11 @@ def unmarked_renderings(quotes: pd.DataFrame, variants: pd.DataFrame, alignment:
         return pd.DataFrame(columns=RENDERING_COLUMNS)
     places = place_names(mentions)
     bodies = dict(zip(docs["doc_id"].astype(str), docs["body"].fillna("").astype(str)))
-    spans = {d: quoted_spans(b) for d, b in bodies.items()}
+    spans: dict[str, list] = {}   # quoted spans of the documents that render a quote, read when first needed
     sents = sentences.sort_values(["doc_id", "start"]).reset_index(drop=True)
+    sentences_of: dict[str, list[tuple]] = {}   # doc_id -> (start, end, sent), in the order of sents
+    for d, s0, e0, n in zip(sents["doc_id"], sents["start"], sents["end"], sents["sent"]):
+        sentences_of.setdefault(d, []).append((s0, e0, n))
     where = {(d, int(s)): k for k, (d, s) in enumerate(zip(sents["doc_id"], sents["sent"]))}
     quoted_in = {(g, d) for g, d in zip(variants.get("group_id", []), variants.get("doc_id", []))}
     group_of = dict(zip(variants.get("quote_id", []), variants.get("group_id", [])))
@@ -166,18 +169,20 @@ def unmarked_renderings(quotes: pd.DataFrame, variants: pd.DataFrame, alignment:
     for q in quotes[quotes["kind"] == "quote"].itertuples(index=False):
         if len(words(q.text)) < MIN_QUOTE_WORDS or q.speaker == "unknown":
             continue
-        own = sents[(sents["doc_id"] == q.doc_id) & (sents["start"] <= q.start) & (sents["end"] > q.start)]
-        if own.empty or (q.doc_id, int(own["sent"].iloc[0])) not in by_sentence:
+        own = next((n for s0, e0, n in sentences_of.get(q.doc_id, []) if s0 <= q.start < e0), None)
+        if own is None or (q.doc_id, int(own)) not in by_sentence:
             continue
         names = _names({str(q.speaker), str(getattr(q, speaker_col))}, places)
         best: dict[str, dict] = {}
-        for m in by_sentence[(q.doc_id, int(own["sent"].iloc[0]))].itertuples(index=False):
+        for m in by_sentence[(q.doc_id, int(own))].itertuples(index=False):
             if m.other == q.doc_id or (group_of.get(q.quote_id), m.other) in quoted_in:
                 continue
             k = where.get((m.other, int(m.other_sent)))
             if k is None:
                 continue
             body, start, end = bodies[m.other], int(sents.at[k, "start"]), int(sents.at[k, "end"])
+            if m.other not in spans:
+                spans[m.other] = quoted_spans(body)
             unquoted = _unquoted(body, start, end, spans[m.other])
             around = [_unquoted(body, int(sents.at[j, "start"]), int(sents.at[j, "end"]), spans[m.other])
                       if 0 <= j < len(sents) and sents.at[j, "doc_id"] == m.other else ""

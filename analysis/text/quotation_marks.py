@@ -267,6 +267,17 @@ def quotations(text: str) -> pd.DataFrame:
         the closing mark; ``end`` when unclosed) and ``closed`` (bool).
     """
     require_text(text, "quotations")
+    table = pd.DataFrame(quotation_rows(text), columns=QUOTATION_COLUMNS)
+    return table.astype({c: "int64" for c in QUOTATION_COLUMNS[:2] + QUOTATION_COLUMNS[3:7]}
+                        | {"closed": bool})
+
+
+def quotation_rows(text: str) -> list[tuple]:
+    """The rows of :func:`quotations` as plain tuples in :data:`QUOTATION_COLUMNS` order.
+
+    For callers that scan every document: building a table per document cost
+    more than the scan itself (:func:`quoted_spans`, the quote extractor).
+    """
     rows = []
     quotation = -1
     previous_open = False           # the last piece of the previous paragraph is unclosed
@@ -307,9 +318,7 @@ def quotations(text: str) -> pd.DataFrame:
                 quotation += 1
             rows.append((quotation, paragraph, *piece))
         previous_open = bool(pieces) and not pieces[-1][1][-1]
-    table = pd.DataFrame(rows, columns=QUOTATION_COLUMNS)
-    return table.astype({c: "int64" for c in QUOTATION_COLUMNS[:2] + QUOTATION_COLUMNS[3:7]}
-                        | {"closed": bool})
+    return rows
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
@@ -330,9 +339,8 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
         marks or surrounding spaces), sorted and non-overlapping.
     """
     require_text(text, "quoted_spans")
-    table = quotations(text)
     merged: list[tuple[int, int]] = []
-    for start, end in zip(table["start"].tolist(), table["end"].tolist()):
+    for _, _, _, _, start, end, _, _ in quotation_rows(text):
         if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(merged[-1][1], end))
         else:
