@@ -1,5 +1,7 @@
 """Clause splitting and the pair checks behind partial and distorted links (hand-written sentences)."""
 
+import numpy as np
+
 from analysis.overlap.alignment_labels import is_partial, relation_of
 from analysis.overlap.clauses import clause_spans, segments
 from analysis.overlap.pair_checks import (names_conflict, numbers_conflict, roles_swapped, speaker_conflict,
@@ -81,3 +83,43 @@ def test_he_said_is_resolved_to_the_last_named_speaker():
     assert speaker_conflict(spun, source, (), before)
     assert not speaker_conflict(spun, source)  # without the context "he" is unresolved
     assert not speaker_conflict("Berg said tolls will rise next year.", source, (), before)
+
+
+def test_the_role_check_parses_with_the_runs_spacy_model(monkeypatch, tmp_path):
+    """``spacy_model`` reaches the parse from the alignment stage down (not the default pipeline)."""
+    import pandas as pd
+
+    from analysis.overlap import alignment_labels, pair_checks
+    from analysis.report.stages import align_by_story
+    from analysis.text import nlp as nlp_module
+
+    loaded = []
+    real = nlp_module.load_pipeline
+
+    def recording(model="auto", *args, **kwargs):
+        loaded.append(model)
+        return real("auto", *args, **kwargs)
+
+    monkeypatch.setattr(nlp_module, "load_pipeline", recording)
+    monkeypatch.setenv("PARALLAX_CACHE", str(tmp_path))  # clauses encoded (if any) stay out of the user's cache
+    pair_checks.verb_roles.cache_clear()
+    a = "Home fans accused the visiting supporters of starting it."
+    b = "Visiting supporters accused the home fans of starting it."
+    assert roles_swapped(a, b, spacy_model="en_other_pipeline")
+    assert set(loaded) == {"en_other_pipeline"}
+    pair_checks.verb_roles.cache_clear()
+
+    asked = []
+    monkeypatch.setattr(alignment_labels, "roles_swapped",
+                        lambda text_a, text_b, spacy_model="auto": asked.append(spacy_model) or False)
+    sentences = pd.DataFrame({"doc_id": ["a", "b"], "sent": [0, 0], "start": [0, 0],
+                              "end": [len(a), len(b)], "text": [a, b]})
+    vectors = np.array([[1.0, 0.0], [1.0, 0.0]])  # identical: every sentence is linked and checked
+
+    class Here:
+        def map(self, function, items, **kwargs):
+            return [function(item, **kwargs) for item in items]
+
+    pairs = pd.DataFrame({"doc_a": ["a"], "doc_b": ["b"], "story_id": [0]})
+    align_by_story(sentences, vectors, pairs, "numpy", Here(), spacy_model="en_other_pipeline")
+    assert asked and set(asked) == {"en_other_pipeline"}

@@ -53,6 +53,7 @@ def _acronym_letters(name: str) -> str:
 def _corrected_labels(names: pd.Series, labels: pd.Series) -> tuple[list[str], list[str]]:
     """Label per mention after the corpus-wide rules, and the reason when it changed."""
     by_name: dict[str, Counter] = defaultdict(Counter)
+    names, labels = names.tolist(), labels.tolist()
     for name, label in zip(names, labels):
         by_name[name][label] += 1
     new_labels, reasons = [], []
@@ -76,9 +77,12 @@ def _corrected_labels(names: pd.Series, labels: pd.Series) -> tuple[list[str], l
 
 def _acronym_definitions(table: pd.DataFrame) -> dict[str, str]:
     """Acronym -> expansion, where both appear in one paragraph and the initials match."""
+    paragraphs: dict[tuple, set[str]] = defaultdict(set)  # a dict, not groupby: one pass, no frame per paragraph
+    for key in zip(table["doc_id"].tolist(), table["where"].tolist(), table["para"].tolist(),
+                   table["name"].tolist()):
+        paragraphs[key[:3]].add(key[3])
     found: dict[str, set[str]] = defaultdict(set)
-    for _, group in table.groupby(["doc_id", "where", "para"], sort=True):
-        names = set(group["name"])
+    for names in paragraphs.values():
         long_names = [n for n in names if " " in n]
         for name in names:
             letters = _acronym_letters(name)
@@ -101,6 +105,9 @@ class _Resolver:
         self.org_names: dict[str, set[str]] = defaultdict(set)
         self.spellings: dict[tuple[str, str], Counter] = defaultdict(Counter)
         self.norp_names: set[str] = set()
+        # resolve() is a function of (name, label) alone: kept, so that a surname or a
+        # short name shared by many full names does not resolve each of them again
+        self.resolved: dict[tuple[str, str], tuple[str, list[str]]] = {}
         for name, label in names_labels:
             words = name.split()
             if label == "PERSON":
@@ -156,6 +163,13 @@ class _Resolver:
         return self.resolve(name, label)[0]
 
     def resolve(self, name: str, label: str) -> tuple[str, list[str]]:
+        key = (name, label)
+        if key not in self.resolved:
+            self.resolved[key] = self._follow(name, label)
+        entity, how = self.resolved[key]
+        return entity, list(how)
+
+    def _follow(self, name: str, label: str) -> tuple[str, list[str]]:
         seen, how = {name}, []
         while True:
             target, step = self._step(name, label)

@@ -151,7 +151,8 @@ def _empty() -> pd.DataFrame:
                                       else "object") for c in COLUMNS})
 
 
-def _align_pair(doc_a: str, doc_b: str, ua: Units, ub: Units, model: dict, cache: dict) -> list[dict]:
+def _align_pair(doc_a: str, doc_b: str, ua: Units, ub: Units, model: dict, cache: dict,
+                spacy_model: str = "auto") -> list[dict]:
     """Rows of one ordered pair (see :func:`align_sentences`)."""
     n_a = ua.n_sentences
     cosine = ua.vectors[:n_a] @ ub.vectors.T
@@ -206,7 +207,7 @@ def _align_pair(doc_a: str, doc_b: str, ua: Units, ub: Units, model: dict, cache
             first_b = int(ub.first[u])
             kind, basis = relation_of(ua.text[i], ub.text[u], ub.kind[u], score["label"], score["basis"],
                                       ua.text[max(0, i - PRONOUN_LOOKBACK):i],
-                                      ub.text[max(0, first_b - PRONOUN_LOOKBACK):first_b])
+                                      ub.text[max(0, first_b - PRONOUN_LOOKBACK):first_b], spacy_model)
         covered = ub.sent_ids[ub.first[u]:ub.last[u] + 1]
         span = ub.span[u]
         rows.append({"doc_a": doc_a, "sent_a": int(ua.sent_ids[i]), "text_a": ua.text[i], "doc_b": doc_b,
@@ -220,7 +221,8 @@ def _align_pair(doc_a: str, doc_b: str, ua: Units, ub: Units, model: dict, cache
 @with_fixed_blas_threads
 def align_sentences(sentences: pd.DataFrame, embeddings: np.ndarray, pairs: pd.DataFrame | None = None,
                     *, model: dict | None = None,
-                    encoder: Callable[[list[str]], np.ndarray] | None = None) -> pd.DataFrame:
+                    encoder: Callable[[list[str]], np.ndarray] | None = None,
+                    spacy_model: str = "auto") -> pd.DataFrame:
     """Align each sentence of document a to the sentence(s) or clause of document b it comes from.
 
     Thresholds: :data:`COPY_MIN`, :data:`NEAR_COPY_MIN` and the partial-link
@@ -245,6 +247,10 @@ def align_sentences(sentences: pd.DataFrame, embeddings: np.ndarray, pairs: pd.D
         Texts -> vectors of the same model as ``embeddings``, for the clauses
         of long sentences (default :func:`analysis.overlap.embeddings.encode`
         with its default backend and cache).
+    spacy_model : str
+        The run's English spaCy pipeline (the ``spacy_model`` parameter), which
+        parses the pairs the role check looks at
+        (:func:`analysis.overlap.pair_checks.roles_swapped`).
 
     Returns
     -------
@@ -288,7 +294,8 @@ def align_sentences(sentences: pd.DataFrame, embeddings: np.ndarray, pairs: pd.D
                           table["text"].astype(str).to_numpy()[rows].tolist(), vectors[rows])
     units = document_units(by_doc, encoder or _default_encoder)
     cache: dict = {}
-    out = pd.DataFrame([row for a, b in wanted for row in _align_pair(a, b, units[a], units[b], model, cache)],
+    out = pd.DataFrame([row for a, b in wanted
+                        for row in _align_pair(a, b, units[a], units[b], model, cache, spacy_model)],
                        columns=COLUMNS)
     for column in _FLOATS:
         out[column] = np.round(out[column].astype(np.float64).clip(-1.0, 1.0), _DECIMALS)

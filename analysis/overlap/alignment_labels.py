@@ -109,11 +109,12 @@ def label_pairs(text_a: list[str], text_b: list[str], semantic: np.ndarray, mode
 
 
 def distortion(text_a: str, text_b: str, previous_a: tuple[str, ...] = (),
-               previous_b: tuple[str, ...] = ()) -> str:
+               previous_b: tuple[str, ...] = (), spacy_model: str = "auto") -> str:
     """What makes a linked pair distorted: ``numbers``, ``names``, ``speaker``, ``roles``, or ``""``.
 
     ``previous_a``/``previous_b``: the sentences before each side in its
-    document, to resolve "he said" (:func:`analysis.overlap.pair_checks.speakers_in_context`).
+    document, to resolve "he said" (:func:`analysis.overlap.pair_checks.speakers_in_context`);
+    ``spacy_model``: the run's English pipeline, which parses for the role check.
     """
     if numbers_conflict(text_a, text_b):
         return "numbers"
@@ -121,7 +122,7 @@ def distortion(text_a: str, text_b: str, previous_a: tuple[str, ...] = (),
         return "names"
     if speaker_conflict(text_a, text_b, previous_a, previous_b):
         return "speaker"
-    if roles_swapped(text_a, text_b):
+    if roles_swapped(text_a, text_b, spacy_model):
         return "roles"
     return ""
 
@@ -134,15 +135,16 @@ def is_partial(text_a: str, text_b: str) -> bool:
 
 
 def relation_of(text_a: str, text_b: str, unit: str, label: str, basis: str,
-                previous_a: tuple[str, ...] = (), previous_b: tuple[str, ...] = ()) -> tuple[str, str]:
+                previous_a: tuple[str, ...] = (), previous_b: tuple[str, ...] = (),
+                spacy_model: str = "auto") -> tuple[str, str]:
     """Relation and basis of a linked pair (``label`` is its faithful kind).
 
     ``distorted`` when :func:`distortion` finds a change; else ``partial`` when
     b's unit is a clause of a longer sentence or :func:`is_partial`; else the
     faithful kind. The basis gains ``+<what changed>``, ``+clause`` or
-    ``+content``. ``previous_a``/``previous_b`` as for :func:`distortion`.
+    ``+content``. ``previous_a``/``previous_b`` and ``spacy_model`` as for :func:`distortion`.
     """
-    changed = distortion(text_a, text_b, previous_a, previous_b)
+    changed = distortion(text_a, text_b, previous_a, previous_b, spacy_model)
     if changed:
         return "distorted", f"{basis}+{changed}"
     if unit == "clause":

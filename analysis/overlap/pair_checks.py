@@ -299,16 +299,18 @@ def _head_words(token) -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=4096)
-def verb_roles(text: str) -> tuple[tuple[str, frozenset[str], frozenset[str]], ...]:
+def verb_roles(text: str, spacy_model: str = "auto") -> tuple[tuple[str, frozenset[str], frozenset[str]], ...]:
     """``(verb lemma, subject words, object words)`` of each verb of ``text``, by spaCy's parse.
 
-    The passive is read as the active: the subject of "were accused" is its
-    object, the ``by`` agent its subject.
+    ``spacy_model``: the run's English pipeline (the ``spacy_model`` parameter,
+    :func:`analysis.text.nlp.load_pipeline`). The passive is read as the
+    active: the subject of "were accused" is its object, the ``by`` agent its
+    subject.
     """
     from analysis.text.nlp import load_pipeline
 
     out = []
-    for token in load_pipeline()(text):
+    for token in load_pipeline(spacy_model)(text):
         if token.pos_ not in ("VERB", "AUX"):
             continue
         subject, obj = set(), set()
@@ -326,20 +328,20 @@ def verb_roles(text: str) -> tuple[tuple[str, frozenset[str], frozenset[str]], .
     return tuple(out)
 
 
-def roles_swapped(text_a: str, text_b: str) -> bool:
+def roles_swapped(text_a: str, text_b: str, spacy_model: str = "auto") -> bool:
     """True when the subject and the object of a shared verb trade places.
 
     "Home fans accused the visiting supporters" vs "Visiting supporters
     accused the home fans". A cheap word-order test comes first (around a
     shared word, content words move both ways); only pairs that pass it are
-    parsed (spaCy, the kit's English pipeline): a verb with the same lemma on
+    parsed (spaCy, the run's English pipeline ``spacy_model``): a verb with the same lemma on
     both sides whose subject on one side is its object on the other, and the
     other way round. The passive keeps the roles ("Y was accused by X").
     """
     if not _order_swapped(content_words(text_a), content_words(text_b)):
         return False
-    roles_b = verb_roles(_normalise(text_b))
-    for verb, subject_a, object_a in verb_roles(_normalise(text_a)):
+    roles_b = verb_roles(_normalise(text_b), spacy_model)
+    for verb, subject_a, object_a in verb_roles(_normalise(text_a), spacy_model):
         for other, subject_b, object_b in roles_b:
             if verb == other and subject_a & object_b and object_a & subject_b:
                 return True

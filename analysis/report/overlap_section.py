@@ -48,7 +48,8 @@ def compute_overlap(analysis) -> dict[str, pd.DataFrame]:
     sentences = sentences_in_pairs(analysis.prose_sentences, pairs)
     backend = params["embedding_backend"]
     vectors = embed_sentences(sentences["text"].tolist(), backend, analysis.executor)  # in batches, maybe on Dask
-    alignment = align_by_story(sentences, vectors, pairs, backend, analysis.executor)
+    alignment = align_by_story(sentences, vectors, pairs, backend, analysis.executor,
+                               params.get("spacy_model", "auto"))
     summary = pair_relations(docs, passages, alignment, pairs=pairs)
     from analysis.statements.changes import statement_changes
 

@@ -306,22 +306,22 @@ def _anchors_of(anchors, doc_ids: set):
     return anchors.for_documents(doc_ids)
 
 
-def alignment_batch(work: dict, backend: str) -> pd.DataFrame:
+def alignment_batch(work: dict, backend: str, spacy_model: str = "auto") -> pd.DataFrame:
     """:func:`analysis.overlap.alignment.align_sentences` of one batch of stories.
 
     ``work`` holds ``sentences`` (the prose sentences of the stories' documents),
     ``vectors`` (theirs, row for row) and ``pairs``; clauses are encoded with
-    ``backend`` where the task runs.
+    ``backend`` where the task runs; ``spacy_model`` parses for the role check.
     """
     from analysis.overlap.alignment import align_sentences
     from analysis.overlap.embeddings import encode
 
     return align_sentences(work["sentences"], work["vectors"], work["pairs"],
-                           encoder=lambda texts: encode(texts, backend=backend))
+                           encoder=lambda texts: encode(texts, backend=backend), spacy_model=spacy_model)
 
 
 def align_by_story(sentences: pd.DataFrame, vectors: np.ndarray, pairs: pd.DataFrame, backend: str,
-                   executor) -> pd.DataFrame:
+                   executor, spacy_model: str = "auto") -> pd.DataFrame:
     """:func:`analysis.overlap.alignment.align_sentences` of ``pairs``, per batch of whole stories (:func:`story_batches`).
 
     A pair's alignment reads only its two documents' sentences (and the
@@ -329,12 +329,12 @@ def align_by_story(sentences: pd.DataFrame, vectors: np.ndarray, pairs: pd.DataF
     in the whole table's order (doc_a, doc_b, sent_a, each row's key unique).
     """
     if pairs.empty:
-        return alignment_batch({"sentences": sentences, "vectors": vectors, "pairs": pairs}, backend)
+        return alignment_batch({"sentences": sentences, "vectors": vectors, "pairs": pairs}, backend, spacy_model)
     works = []
     for chosen in story_batches(pairs):
         rows = sentences["doc_id"].isin(set(chosen["doc_a"]) | set(chosen["doc_b"])).to_numpy()
         works.append({"sentences": sentences[rows], "vectors": vectors[rows], "pairs": chosen})
-    parts = executor.map(alignment_batch, works, backend=backend)
+    parts = executor.map(alignment_batch, works, backend=backend, spacy_model=spacy_model)
     filled = [part for part in parts if len(part)]
     if len(filled) <= 1:
         return (filled or parts)[0].reset_index(drop=True)
