@@ -155,6 +155,22 @@ def test_per_document_figures_up_to_the_constant_and_outlets_above():
     assert by_id["fig-05-overlap-lexical"].caption != overlap_figures.CAPTIONS["fig-05-overlap-lexical"]
 
 
+def test_drawn_rows_passes_a_small_corpus_through_and_groups_a_large_one_by_outlet():
+    from analysis.figures.layout import drawn_rows
+
+    small = synthetic_result(DETAIL_MAX_DOCUMENTS)
+    drawn = drawn_rows(small["docs"], small["quotes"], small["readability"])
+    assert not drawn.by_outlet and drawn.docs is small["docs"]
+    assert drawn.tables[0] is small["quotes"] and drawn.tables[1] is small["readability"]
+    big = synthetic_result(DETAIL_MAX_DOCUMENTS + 1)
+    drawn = drawn_rows(big["docs"], big["quotes"])
+    groups = outlet_groups(big["docs"])
+    assert drawn.by_outlet and drawn.docs.equals(groups)
+    assert set(drawn.tables[0]["doc_id"]) <= set(groups["doc_id"]) and len(drawn.tables[0]) == len(big["quotes"])
+    counted = drawn_rows(big["docs"], big["quotes"], aggregate=lambda table, docs: table.head(1))
+    assert len(counted.tables[0]) == 1
+
+
 def test_html_of_a_20000_document_report_stays_under_5_mb(large):
     docs = large["docs"]
     publisher = Publisher("", "synthetic", "0" * 64)

@@ -119,15 +119,14 @@ def report_figures(result: dict[str, pd.DataFrame], docs: pd.DataFrame) -> list:
     Columns are documents up to :data:`analysis.figures.layout.DETAIL_MAX_DOCUMENTS`
     documents, outlet groups (:mod:`analysis.corpus.outlets`) above.
     """
-    from analysis.corpus.outlets import by_outlet, outlet_groups
     from analysis.figures import ReportFigure
-    from analysis.figures.layout import detailed
+    from analysis.figures.layout import drawn_rows
     from analysis.report import narrative
 
     if result["number_claims"].empty:
         return []
-    conflicts, caption = result["number_conflicts"], CAPTION
-    if not detailed(len(docs)):
-        conflicts, docs, caption = by_outlet(conflicts, docs), outlet_groups(docs), OUTLET_CAPTION
-    return [ReportFigure(plot_claims_matrix(conflicts, docs), "fig-09-claims-matrix", caption,
+    drawn = drawn_rows(docs, result["number_conflicts"])
+    (conflicts,) = drawn.tables
+    return [ReportFigure(plot_claims_matrix(conflicts, drawn.docs), "fig-09-claims-matrix",
+                         OUTLET_CAPTION if drawn.by_outlet else CAPTION,
                          narrative.claims_alt_text(result["number_claims"]))]
