@@ -218,3 +218,19 @@ def test_corpus_section_lists_outlets_and_the_largest_stories_above_the_constant
     assert "Documents by outlet" in shown and "The largest stories" in shown and "doc00001" not in shown
     small = SimpleNamespace(docs=result["docs"].head(DETAIL_MAX_DOCUMENTS), stories=None)
     assert "doc00001" in scaled_tables.document_list(documents.head(DETAIL_MAX_DOCUMENTS), small)._repr_html_()
+
+
+def test_both_overlap_heatmaps_are_drawn_by_one_function():
+    """Document and outlet heatmaps share draw_share_heatmap; each keeps its scale and cell texts."""
+    from analysis.figures.overlap_outlets import plot_outlet_heatmap
+
+    reuse = pd.DataFrame([(a, b, 0.004 if a == b else 0.2, 0.0) for a in "AB" for b in "AB"],
+                         columns=["outlet_a", "outlet_b", "lexical_containment", "semantic_coverage"])
+    ax = plot_outlet_heatmap(reuse).axes[0]
+    assert ax.get_xlabel() == "outlet b" and ax.images[0].get_clim() == (0.0, 0.2)
+    assert sorted(t.get_text() for t in ax.texts) == ["20%", "20%", "<1%", "<1%"]
+    docs = pd.DataFrame({"doc_id": ["x", "y"], "label": ["X", "Y"]})
+    pairs = pd.DataFrame({"doc_a": ["x", "y"], "doc_b": ["y", "x"], "lexical_containment": [0.004, 0.7]})
+    ax = overlap_figures.plot_overlap_heatmap(pairs, docs).axes[0]
+    assert ax.get_xlabel() == "document b" and ax.images[0].get_clim() == (0.0, 1.0)
+    assert sorted(t.get_text() for t in ax.texts) == ["0%", "70%"]  # the diagonal is missing: grey, no text
