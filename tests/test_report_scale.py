@@ -234,3 +234,30 @@ def test_both_overlap_heatmaps_are_drawn_by_one_function():
     ax = overlap_figures.plot_overlap_heatmap(pairs, docs).axes[0]
     assert ax.get_xlabel() == "document b" and ax.images[0].get_clim() == (0.0, 1.0)
     assert sorted(t.get_text() for t in ax.texts) == ["0%", "70%"]  # the diagonal is missing: grey, no text
+
+
+def test_the_outlet_reuse_is_computed_once_for_the_figures_and_the_table(monkeypatch):
+    """CorpusAnalysis.outlet_reuse is computed on first use; given it, the figures and the table compute nothing."""
+    from pathlib import Path
+
+    import analysis.overlap.aggregate as aggregate
+    from analysis.report.pipeline import CorpusAnalysis
+
+    result = synthetic_result(DETAIL_MAX_DOCUMENTS + 1)
+    docs = result["docs"]
+    overlap = {k: result[k] for k in ("stories", "overlap_pairs", "derivation", "passages", "sentence_alignment")}
+    expected_figures = [(f.fig_id, f.alt) for f in overlap_figures.report_figures(overlap, docs)]
+    expected_table = render.overlap_details(overlap, docs)._repr_html_()
+    calls = []
+    computed = aggregate.outlet_reuse
+    monkeypatch.setattr(aggregate, "outlet_reuse", lambda *args: calls.append(1) or computed(*args))
+    analysis = CorpusAnalysis("synthetic", Path("synthetic"), docs, docs, docs)
+    analysis.__dict__["overlap"] = overlap  # the overlap section's tables, as if computed
+    reuse = analysis.outlet_reuse
+    assert analysis.outlet_reuse is reuse and len(calls) == 1
+    assert [(f.fig_id, f.alt) for f in overlap_figures.report_figures(overlap, docs, reuse)] == expected_figures
+    assert render.overlap_details(overlap, docs, reuse)._repr_html_() == expected_table
+    assert len(calls) == 1
+    small = CorpusAnalysis("synthetic", Path("synthetic"), docs.head(5), docs, docs.head(5))
+    small.__dict__["overlap"] = overlap
+    assert small.outlet_reuse is None and len(calls) == 1  # documents are drawn: no aggregate

@@ -242,7 +242,8 @@ OUTLET_CAPTIONS = {
 }
 
 
-def report_figures(result: dict[str, pd.DataFrame], docs: pd.DataFrame) -> list[ReportFigure]:
+def report_figures(result: dict[str, pd.DataFrame], docs: pd.DataFrame,
+                   reuse: pd.DataFrame | None = None) -> list[ReportFigure]:
     """The overlap section's figures with their ids, captions and alt texts, in report order.
 
     Parameters
@@ -252,6 +253,12 @@ def report_figures(result: dict[str, pd.DataFrame], docs: pd.DataFrame) -> list[
         section was skipped (then there is no figure).
     docs : pandas.DataFrame
         Corpus table (``doc_id``, ``label``).
+    reuse : pandas.DataFrame, optional
+        :func:`analysis.overlap.aggregate.outlet_reuse` of ``result``, drawn
+        above :data:`analysis.figures.layout.DETAIL_MAX_DOCUMENTS` documents;
+        the report passes the one it computed for its table too
+        (:attr:`analysis.report.pipeline.CorpusAnalysis.outlet_reuse`). Computed
+        here when not given.
 
     Returns
     -------
@@ -266,7 +273,7 @@ def report_figures(result: dict[str, pd.DataFrame], docs: pd.DataFrame) -> list[
         return []
     summary, edges = result["overlap_pairs"], result["derivation"]
     if not detailed(len(docs)):
-        return outlet_figures(result, docs)
+        return outlet_figures(result, docs, reuse)
     figures = [(plot_overlap_heatmap(summary, docs, value=value), fig_id, pairs_alt_text(summary, docs, value))
                for fig_id, value in (("fig-05-overlap-lexical", "lexical_containment"),
                                      ("fig-06-overlap-semantic", "semantic_coverage"))]
@@ -274,13 +281,15 @@ def report_figures(result: dict[str, pd.DataFrame], docs: pd.DataFrame) -> list[
     return [ReportFigure(figure, fig_id, CAPTIONS[fig_id], alt) for figure, fig_id, alt in figures]
 
 
-def outlet_figures(result: dict[str, pd.DataFrame], docs: pd.DataFrame) -> list[ReportFigure]:
+def outlet_figures(result: dict[str, pd.DataFrame], docs: pd.DataFrame,
+                   reuse: pd.DataFrame | None = None) -> list[ReportFigure]:
     """The overlap figures of a large corpus (see :func:`report_figures`)."""
     from analysis.figures import overlap_outlets as drawn
     from analysis.overlap.aggregate import outlet_reuse, stories_by_outlet
     from analysis.report import narrative_outlets as told
 
-    reuse = outlet_reuse(result["overlap_pairs"], docs)
+    if reuse is None:
+        reuse = outlet_reuse(result["overlap_pairs"], docs)
     figures = [(drawn.plot_outlet_heatmap(reuse, value), fig_id, told.outlet_reuse_alt_text(reuse, value))
                for fig_id, value in (("fig-05-overlap-lexical", "lexical_containment"),
                                      ("fig-06-overlap-semantic", "semantic_coverage"))]

@@ -125,11 +125,18 @@ OUTLET_REUSE_SHOWN = {"outlet_a": "Outlet a", "outlet_b": "Outlet b", "documents
                       "semantic_coverage": "Mean semantic coverage"}
 
 
-def outlet_reuse_table(result: dict[str, pd.DataFrame], docs: pd.DataFrame) -> render.RichHTML:
-    """The outlet pairs with related documents, most related first (:func:`analysis.overlap.aggregate.outlet_reuse`)."""
+def outlet_reuse_table(result: dict[str, pd.DataFrame], docs: pd.DataFrame,
+                       reuse: pd.DataFrame | None = None) -> render.RichHTML:
+    """The outlet pairs with related documents, most related first.
+
+    ``reuse`` is :func:`analysis.overlap.aggregate.outlet_reuse` of
+    ``result``'s pairs, the table the overlap figures draw (the report computes
+    it once); computed here when not given.
+    """
     from analysis.overlap.aggregate import outlet_reuse
 
-    reuse = outlet_reuse(result["overlap_pairs"], docs)
+    if reuse is None:
+        reuse = outlet_reuse(result["overlap_pairs"], docs)
     related = reuse[reuse["related_a"] > 0].sort_values(["related_a", "lexical_containment"], ascending=False,
                                                           kind="stable")
     return render.table(related[list(OUTLET_REUSE_SHOWN)].rename(columns=OUTLET_REUSE_SHOWN),
