@@ -261,3 +261,18 @@ def test_the_outlet_reuse_is_computed_once_for_the_figures_and_the_table(monkeyp
     small = CorpusAnalysis("synthetic", Path("synthetic"), docs.head(5), docs, docs.head(5))
     small.__dict__["overlap"] = overlap
     assert small.outlet_reuse is None and len(calls) == 1  # documents are drawn: no aggregate
+
+
+def test_claims_are_ranked_once_for_the_matrix_and_the_table():
+    """The claims matrix's rows and the large report's table of conflicts follow one ranking (claims_by_conflicts)."""
+    kinds = {"c1": ["agree", "different_value"], "c2": ["agree", "agree"],
+             "c3": ["different_value", "different_scope", "different_value"], "c4": ["agree", "different_scope"]}
+    conflicts = pd.DataFrame([(g, f"doc{k:05d}", kind, f"claim {g}", f"{g} text {k}") for g, found in kinds.items()
+                              for k, kind in enumerate(found)],
+                             columns=["group_id", "doc_id", "conflict", "claim", "text"])
+    assert number_figures.claims_by_conflicts(conflicts) == ["c3", "c1", "c4", "c2"]
+    assert number_figures.top_claims(conflicts, 2) == ["c1", "c3"]  # the first two, drawn in table order
+    docs = synthetic_result(DETAIL_MAX_DOCUMENTS + 1)["docs"]
+    html = scaled_tables.number_conflicts_table(conflicts, docs)._repr_html_()
+    listed = [g for g in re.findall(r"(c\d) text", html)]
+    assert listed == ["c3", "c3", "c3", "c1", "c4"]

@@ -60,13 +60,15 @@ def number_conflicts_table(conflicts: pd.DataFrame, docs: pd.DataFrame) -> rende
     docs : pandas.DataFrame
         Corpus table.
     """
+    from analysis.figures.numbers import claims_by_conflicts
     from analysis.report.columns import NUMBER_CONFLICTS_SHOWN
 
     conflicting = conflicts[conflicts["conflict"] != "agree"]
     if detailed(len(docs)):
         return render.reader_table(conflicting, NUMBER_CONFLICTS_SHOWN, caption="Conflicting renderings of a claim")
-    per_claim = conflicting.groupby("group_id")["group_id"].transform("size")
-    ranked = conflicting.assign(_n=-per_claim).sort_values("_n", kind="stable").drop(columns="_n")
+    rank = {claim: k for k, claim in enumerate(claims_by_conflicts(conflicts))}  # the claims matrix's ranking
+    ranked = (conflicting.assign(_rank=conflicting["group_id"].map(rank)).sort_values("_rank", kind="stable")
+              .drop(columns="_rank"))
     return render.reader_table(ranked, NUMBER_CONFLICTS_SHOWN,
                                caption=f"Conflicting renderings of the claims with the most conflicts "
                                        f"({len(conflicting):,} in all: tables/number_conflicts.csv)")
