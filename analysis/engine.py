@@ -131,13 +131,17 @@ def local_processes() -> int:
 
 def _pool_worker_setup(environment: dict[str, str], run_pid: int) -> None:
     """In each pool process: the run's environment as it is now (the forkserver keeps the one it
-    started with: a later ``PARALLAX_CACHE`` would be missed), Ctrl-C left to the run (which
+    started with: a later ``PARALLAX_CACHE`` would be missed) with one thread per numeric library
+    (:data:`analysis.threads.THREAD_VARIABLES`, set before the task imports numpy, as Dask's nanny
+    does for its workers), Ctrl-C left to the run (which
     stops the pool), and an exit as soon as the run's process ends, however it ends
     (:func:`analysis.report.workers.exit_when_process_ends`)."""
     from analysis.report.workers import exit_when_process_ends
+    from analysis.threads import THREAD_VARIABLES
 
     os.environ.clear()
     os.environ.update(environment)
+    os.environ.update(dict.fromkeys(THREAD_VARIABLES, "1"))  # one process per core: one thread each
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     exit_when_process_ends(run_pid)
 

@@ -72,6 +72,7 @@ from analysis.overlap.alignment_units import Units, candidate_units, document_un
 from analysis.overlap.pair_checks import PRONOUN_LOOKBACK
 from analysis.overlap.paraphrase import numbers_conflict  # noqa: F401  (public re-export, as before)
 from analysis.text.words import has_words
+from analysis.threads import with_fixed_blas_threads
 
 #: Pairs whose embedding cosine is below this are not scored by the paraphrase
 #: classifier: ``probability`` is left empty and only the lexical score can make
@@ -216,6 +217,7 @@ def _align_pair(doc_a: str, doc_b: str, ua: Units, ub: Units, model: dict, cache
     return rows
 
 
+@with_fixed_blas_threads
 def align_sentences(sentences: pd.DataFrame, embeddings: np.ndarray, pairs: pd.DataFrame | None = None,
                     *, model: dict | None = None,
                     encoder: Callable[[list[str]], np.ndarray] | None = None) -> pd.DataFrame:

@@ -22,6 +22,7 @@ from analysis.overlap import encoder_backends as backends
 from analysis.overlap.embedding_store import SHARD_TEXTS, ShardStore
 from analysis.overlap.embedding_model import (DEFAULT_BATCH_SIZE, DIMENSIONS, MODEL_DISTRIBUTION, MODEL_NAME,
                                               check_backend, model_info, package_version)
+from analysis.threads import BLAS_THREADS
 
 
 def default_cache_dir() -> Path:
@@ -66,7 +67,7 @@ class Encoder:
     Notes
     -----
     The cache key is sha256 of the model id (model name, weights package
-    version, backend) and the text, so vectors from different backends or
+    version, backend, BLAS threads) and the text, so vectors from different backends or
     weight versions never mix. On disk the vectors are kept in shard files
     of :data:`~analysis.overlap.embedding_store.SHARD_TEXTS` texts each,
     written as the run goes (:mod:`analysis.overlap.embedding_store`, under
@@ -87,7 +88,9 @@ class Encoder:
             self.cache_dir = None
         else:
             self.cache_dir = Path(cache_dir) if cache_dir not in (None, True) else default_cache_dir()
-        self.model_id = f"{MODEL_NAME}|{MODEL_DISTRIBUTION}=={package_version()}|{backend}"
+        # "blas1": vectors computed with one BLAS thread (analysis.threads); the cache's older
+        # vectors, from as many threads as the machine had cores, are not read
+        self.model_id = f"{MODEL_NAME}|{MODEL_DISTRIBUTION}=={package_version()}|{backend}|blas{BLAS_THREADS}"
         self._memory: dict[str, np.ndarray] = {}
         self._token_memory: dict[str, np.ndarray] = {}
         shards = self.cache_dir / "shards" if self.cache_dir is not None else None

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from analysis.overlap.embedding_model import DIMENSIONS, TOKEN_BUDGET, model_dir
+from analysis.threads import with_fixed_blas_threads
 
 @dataclass(frozen=True)
 class _Layer:
@@ -251,6 +252,7 @@ def _padded(encodings, chunk: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarr
     return ids, mask
 
 
+@with_fixed_blas_threads
 def encode_numpy(texts: Sequence[str], batch_size: int) -> np.ndarray:
     model = load_numpy_model(str(model_dir()))
     encodings = model.tokenizer.encode_batch(list(texts))
@@ -262,6 +264,7 @@ def encode_numpy(texts: Sequence[str], batch_size: int) -> np.ndarray:
     return out
 
 
+@with_fixed_blas_threads
 def encode_tokens_numpy(texts: Sequence[str], batch_size: int) -> list[np.ndarray]:
     """Last-layer vectors of each text's word pieces, [CLS] and [SEP] left out.
 
