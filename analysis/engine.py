@@ -173,40 +173,29 @@ class LocalExecutor:
         if processes < 1:
             raise ValueError(f"processes must be at least 1, got {processes}")
         self.processes = processes
-        self._pool = None
 
     def map(self, function: Callable, items: Sequence, **kwargs) -> list:
-        """``[function(item, **kwargs) for item in items]``, in the pool when there is one and two batches or more."""
+        """``[function(item, **kwargs) for item in items]``, in a pool of its own when there are two batches or more."""
         items = list(items)
         if self.processes == 1 or len(items) < 2:
             return [function(item, **kwargs) for item in items]
-        if self._pool is None:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-            self._pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context(method),
-                                             initializer=_pool_worker_setup,
-                                             initargs=(dict(os.environ), os.getpid()))
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
         from concurrent.futures.process import BrokenProcessPool
 
+        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+        pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context(method),
+                                   initializer=_pool_worker_setup, initargs=(dict(os.environ), os.getpid()))
         try:
-            results = list(self._pool.map(functools.partial(function, **kwargs), items))
-            self.close()
-            return results
+            return list(pool.map(functools.partial(function, **kwargs), items))
         except BrokenProcessPool:
-            self.close()
             raise LocalPoolError(f"a process of the local pool stopped during {function.__name__} "
                                  "(killed, or out of memory); nothing was written") from None
-        except BaseException:
-            self.close()  # an interrupted or failed map leaves no work queued
-            raise
+        finally:  # also when interrupted or failed: no batch is left queued, no process left running
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def close(self) -> None:
-        """Stop the pool, if one was started (batches not yet started are cancelled)."""
-        pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+        """Nothing to stop: each :meth:`map` stops its own pool (the executors' common interface)."""
 
 
 class DaskExecutor:

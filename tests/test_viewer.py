@@ -87,6 +87,19 @@ def test_a_short_phrase_in_most_documents_is_a_formula_but_a_long_copy_is_not():
     assert len(two) >= 2 and two["reuse"].all()
 
 
+def test_documents_sharing_counts_whole_word_phrases_like_a_search_of_every_body():
+    """The word index finds the same bodies as searching every body for the phrase."""
+    bodies = ["Grain exports resumed on Monday.", "The grain exporters met.", "Exports of grain resumed",
+              "grain exports resumed on monday, officials said", "", "On Monday grain exports resumed."]
+    normalised = [reuse._normalised(body) for body in bodies]
+    holding = reuse._documents_holding(normalised)
+    phrases = ["grain exports resumed", "Grain exports resumed on Monday", "grain", "export", "resumed on",
+               "monday grain", "nothing here", "", "GRAIN!"]
+    for phrase in map(reuse._normalised, phrases):
+        assert holding(phrase) == {k for k, body in enumerate(normalised) if phrase in body}, phrase
+    assert holding(reuse._normalised("grain exports resumed")) == {0, 3, 5}
+
+
 def test_pair_id_is_stable_safe_and_ordered():
     assert reuse.pair_id("a", "b") == reuse.pair_id("a", "b") != reuse.pair_id("b", "a")
     assert re.fullmatch(r"reuse-[0-9a-f]{12}", reuse.pair_id(SCRIPT, '"><img onerror=x>'))
