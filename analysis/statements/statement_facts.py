@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analysis.statements.number_words import parse_number_words
 from analysis.statements.numbers import extract_numbers
+from analysis.statements.sentence_figures import figure_rows
 from analysis.statements.statement_speakers import (affiliations, cited_sources, entity_of,
                                                     resolved_events, speaker_entity_function)
 from analysis.statements.time_anchors import is_time_word, time_anchors
@@ -41,14 +41,6 @@ _SCOPE_DEPS = frozenset("nsubj nsubjpass dobj attr acomp xcomp oprd prt".split()
 #: change of word, like "rose" -> "fell", which this table does not judge).
 NEGATIVE_LEMMAS = frozenset("deny refute reject dismiss refuse fail false untrue baseless "
                             "groundless unfounded fake".split())
-#: Figure units that are times, compared as time anchors, not as numbers
-#: (a duration, "for three years", is kept as a figure: its unit is ``duration``;
-#: numbers.csv marks durations ``duration`` with no value, read here by :func:`_durations`).
-DATE_UNITS = ("date", "relative_date", "duration")
-_DURATION_RE = re.compile(r"^(?:for\s+|over\s+|in\s+)?(?:the\s+)?(?:(?:last|past|next)\s+)?"
-                          r"(?P<num>[\w-]+(?:\s+[\w-]+)?)\s+(?P<unit>day|week|month|year|decade|hour)s$", re.I)
-
-
 @dataclass(frozen=True)
 class Party:
     """A participant of a clause (an agent or patient), ready to compare.
@@ -279,8 +271,8 @@ class DocumentFacts:
     ----------
     doc : spacy.tokens.Doc
         The parsed body.
-    numbers : pandas.DataFrame
-        :func:`~analysis.statements.numbers.extract_numbers` rows of this document.
+    figures : list of dict
+        The document's figures, in text order (:func:`~analysis.statements.sentence_figures.figure_rows`).
     aliases : dict of str to str
         Place alias -> canonical name (:func:`place_aliases`).
     entity_of_name : callable, optional
@@ -288,7 +280,7 @@ class DocumentFacts:
         without it a speaker is its own entity.
     """
 
-    def __init__(self, doc, numbers: pd.DataFrame, aliases: dict[str, str], entity_of_name=None):
+    def __init__(self, doc, figures: list[dict], aliases: dict[str, str], entity_of_name=None):
         self.doc = doc
         self.aliases = aliases
         self.entity_of_name = entity_of_name or str
@@ -304,12 +296,7 @@ class DocumentFacts:
 
         self.events = resolved_events(doc, in_quote)
         self.affiliations = affiliations(doc)
-        dates = numbers["unit"].isin(DATE_UNITS)
-        # a number inside a name ("Radio 4", "Chapter 11") is no figure
-        keep = ~dates & ~numbers["is_conversion"] & ~numbers["vague"] & (numbers["unit"] != "name")
-        figures = pd.concat([numbers[keep], _durations(numbers[dates])], ignore_index=True)
-        self.numbers = figures.sort_values("start", kind="mergesort")[
-            ["start", "end", "value", "unit", "text", "qualifier", "what"]].fillna({"what": ""}).to_dict("records")
+        self.numbers = figures
 
     def sentence(self, start: int, end: int) -> SentenceFacts:
         """:class:`SentenceFacts` of the sentence at character offsets ``start``..``end``."""
@@ -337,19 +324,6 @@ class DocumentFacts:
             inside_quote = any(a <= at < b for a, b in pieces)
             (facts.words_quoted if inside_quote else facts.words_unquoted).add(normalise_word(match.group()))
         return facts
-
-
-def _durations(dates: pd.DataFrame) -> pd.DataFrame:
-    """Durations among the date figures ("for three years"), as figures of unit ``duration``."""
-    rows = []
-    for row in dates.to_dict("records"):
-        m = _DURATION_RE.match(row["text"].strip())
-        value = parse_number_words(m.group("num")) if m else None
-        if value is None and m and m.group("num").replace(",", "").isdigit():
-            value = float(m.group("num").replace(",", ""))
-        if value is not None:
-            rows.append({**row, "value": value, "unit": "duration"})
-    return pd.DataFrame(rows, columns=dates.columns)
 
 
 def place_aliases(aliases: pd.DataFrame | None) -> dict[str, str]:
@@ -388,6 +362,5 @@ def document_facts(parsed: dict, doc_ids, aliases: pd.DataFrame | None = None) -
     numbers = extract_numbers(docs, {d: parsed[d] for d in wanted})
     places = place_aliases(aliases)
     names = speaker_entity_function(aliases) if aliases is not None and not aliases.empty else None
-    by_doc = dict(tuple(numbers.groupby("doc_id", sort=False)))   # a mask per document was quadratic
-    none = numbers.iloc[0:0]
-    return {d: DocumentFacts(parsed[d], by_doc.get(d, none), places, names) for d in wanted}
+    figures = figure_rows(numbers)
+    return {d: DocumentFacts(parsed[d], figures.get(d, []), places, names) for d in wanted}
