@@ -134,6 +134,33 @@ def test_facts_left_out_of_one_sentence_are_one_finding_stated_plainly():
     assert stated.loc[0, ["kind", "section"]].tolist() == ["omission", "numbers"]
 
 
+def test_a_fact_holding_a_semicolon_is_one_fact_in_the_statement():
+    """A quotation with "; " in it is one fact (the topic escapes it), merged with a figure it is one of two."""
+    from analysis.findings.topics import join_topics, split_topics
+
+    variants = pd.DataFrame({"group_id": "qv01", "speaker": "Ana Brook", "doc_id": ["a", "b", "c"],
+                             "quote_id": ["a-q1", "b-q1", "c-q1"], "text": "we will fight; we will win",
+                             "differs": False, "diff": "", "label": ["Wire", "Daily", "Post"]})
+    quotes = pd.DataFrame({"quote_id": ["a-q1", "b-q1", "c-q1"], "start": [205, 205, 205]})
+    tables = {"stories": pd.DataFrame({"story_id": "S1", "doc_id": DOCS}), "quote_variants": variants,
+              "quotes": quotes, "sentences": sentences()}
+    docs = pd.DataFrame({"doc_id": DOCS, "outlet": ["Wire", "Daily", "Post", "Herald"],
+                         "label": ["Wire", "Daily", "Post", "Herald"]})
+    found = omission_findings(tables)
+    assert found["topic"].tolist() == ["Ana Brook: we will fight\\; we will win"]
+    assert split_topics(found.loc[0, "topic"]) == ["Ana Brook: we will fight; we will win"]
+    stated = with_statements(build_findings(tables, DOCS), docs)
+    assert stated.loc[0, "statement"] == (
+        "Herald leaves out the quotation “Ana Brook: we will fight; we will win”, which 75% of the documents of "
+        "its story report; Wire, for one, writes “a sentence 2”.")
+    merged = figure_tables(quote_variants=variants, quotes=quotes.assign(start=10))  # one sentence: one finding
+    stated = with_statements(build_findings(merged, DOCS), docs)
+    assert stated.loc[0, "statement"].startswith(
+        "Herald leaves out the facts “120 workers”; “Ana Brook: we will fight; we will win”, which")
+    for facts in (["a"], ["x\\", "y;", ";; ", ""], ["a\\; b", "c"]):
+        assert split_topics(join_topics(facts)) == facts
+
+
 # ---------------------------------------------------------------- measured on the hand-annotated set
 
 def _matches(keys: str, topic: str) -> bool:

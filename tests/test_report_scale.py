@@ -155,6 +155,22 @@ def test_per_document_figures_up_to_the_constant_and_outlets_above():
     assert by_id["fig-05-overlap-lexical"].caption != overlap_figures.CAPTIONS["fig-05-overlap-lexical"]
 
 
+def test_drawn_rows_passes_a_small_corpus_through_and_groups_a_large_one_by_outlet():
+    from analysis.figures.layout import drawn_rows
+
+    small = synthetic_result(DETAIL_MAX_DOCUMENTS)
+    drawn = drawn_rows(small["docs"], small["quotes"], small["readability"])
+    assert not drawn.by_outlet and drawn.docs is small["docs"]
+    assert drawn.tables[0] is small["quotes"] and drawn.tables[1] is small["readability"]
+    big = synthetic_result(DETAIL_MAX_DOCUMENTS + 1)
+    drawn = drawn_rows(big["docs"], big["quotes"])
+    groups = outlet_groups(big["docs"])
+    assert drawn.by_outlet and drawn.docs.equals(groups)
+    assert set(drawn.tables[0]["doc_id"]) <= set(groups["doc_id"]) and len(drawn.tables[0]) == len(big["quotes"])
+    counted = drawn_rows(big["docs"], big["quotes"], aggregate=lambda table, docs: table.head(1))
+    assert len(counted.tables[0]) == 1
+
+
 def test_html_of_a_20000_document_report_stays_under_5_mb(large):
     docs = large["docs"]
     publisher = Publisher("", "synthetic", "0" * 64)
@@ -202,3 +218,61 @@ def test_corpus_section_lists_outlets_and_the_largest_stories_above_the_constant
     assert "Documents by outlet" in shown and "The largest stories" in shown and "doc00001" not in shown
     small = SimpleNamespace(docs=result["docs"].head(DETAIL_MAX_DOCUMENTS), stories=None)
     assert "doc00001" in scaled_tables.document_list(documents.head(DETAIL_MAX_DOCUMENTS), small)._repr_html_()
+
+
+def test_both_overlap_heatmaps_are_drawn_by_one_function():
+    """Document and outlet heatmaps share draw_share_heatmap; each keeps its scale and cell texts."""
+    from analysis.figures.overlap_outlets import plot_outlet_heatmap
+
+    reuse = pd.DataFrame([(a, b, 0.004 if a == b else 0.2, 0.0) for a in "AB" for b in "AB"],
+                         columns=["outlet_a", "outlet_b", "lexical_containment", "semantic_coverage"])
+    ax = plot_outlet_heatmap(reuse).axes[0]
+    assert ax.get_xlabel() == "outlet b" and ax.images[0].get_clim() == (0.0, 0.2)
+    assert sorted(t.get_text() for t in ax.texts) == ["20%", "20%", "<1%", "<1%"]
+    docs = pd.DataFrame({"doc_id": ["x", "y"], "label": ["X", "Y"]})
+    pairs = pd.DataFrame({"doc_a": ["x", "y"], "doc_b": ["y", "x"], "lexical_containment": [0.004, 0.7]})
+    ax = overlap_figures.plot_overlap_heatmap(pairs, docs).axes[0]
+    assert ax.get_xlabel() == "document b" and ax.images[0].get_clim() == (0.0, 1.0)
+    assert sorted(t.get_text() for t in ax.texts) == ["0%", "70%"]  # the diagonal is missing: grey, no text
+
+
+def test_the_outlet_reuse_is_computed_once_for_the_figures_and_the_table(monkeypatch):
+    """CorpusAnalysis.outlet_reuse is computed on first use; given it, the figures and the table compute nothing."""
+    from pathlib import Path
+
+    import analysis.overlap.aggregate as aggregate
+    from analysis.report.pipeline import CorpusAnalysis
+
+    result = synthetic_result(DETAIL_MAX_DOCUMENTS + 1)
+    docs = result["docs"]
+    overlap = {k: result[k] for k in ("stories", "overlap_pairs", "derivation", "passages", "sentence_alignment")}
+    expected_figures = [(f.fig_id, f.alt) for f in overlap_figures.report_figures(overlap, docs)]
+    expected_table = render.overlap_details(overlap, docs)._repr_html_()
+    calls = []
+    computed = aggregate.outlet_reuse
+    monkeypatch.setattr(aggregate, "outlet_reuse", lambda *args: calls.append(1) or computed(*args))
+    analysis = CorpusAnalysis("synthetic", Path("synthetic"), docs, docs, docs)
+    analysis.__dict__["overlap"] = overlap  # the overlap section's tables, as if computed
+    reuse = analysis.outlet_reuse
+    assert analysis.outlet_reuse is reuse and len(calls) == 1
+    assert [(f.fig_id, f.alt) for f in overlap_figures.report_figures(overlap, docs, reuse)] == expected_figures
+    assert render.overlap_details(overlap, docs, reuse)._repr_html_() == expected_table
+    assert len(calls) == 1
+    small = CorpusAnalysis("synthetic", Path("synthetic"), docs.head(5), docs, docs.head(5))
+    small.__dict__["overlap"] = overlap
+    assert small.outlet_reuse is None and len(calls) == 1  # documents are drawn: no aggregate
+
+
+def test_claims_are_ranked_once_for_the_matrix_and_the_table():
+    """The claims matrix's rows and the large report's table of conflicts follow one ranking (claims_by_conflicts)."""
+    kinds = {"c1": ["agree", "different_value"], "c2": ["agree", "agree"],
+             "c3": ["different_value", "different_scope", "different_value"], "c4": ["agree", "different_scope"]}
+    conflicts = pd.DataFrame([(g, f"doc{k:05d}", kind, f"claim {g}", f"{g} text {k}") for g, found in kinds.items()
+                              for k, kind in enumerate(found)],
+                             columns=["group_id", "doc_id", "conflict", "claim", "text"])
+    assert number_figures.claims_by_conflicts(conflicts) == ["c3", "c1", "c4", "c2"]
+    assert number_figures.top_claims(conflicts, 2) == ["c1", "c3"]  # the first two, drawn in table order
+    docs = synthetic_result(DETAIL_MAX_DOCUMENTS + 1)["docs"]
+    html = scaled_tables.number_conflicts_table(conflicts, docs)._repr_html_()
+    listed = [g for g in re.findall(r"(c\d) text", html)]
+    assert listed == ["c3", "c3", "c3", "c1", "c4"]

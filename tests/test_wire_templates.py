@@ -109,6 +109,22 @@ def test_the_index_finds_the_common_forms_as_common_forms_does():
     assert formula_index(docs.head(20)).common == frozenset()
 
 
+def test_the_index_and_common_forms_share_one_bound():
+    """A form in COMMON_MIN_DOCUMENTS documents is not common, in one more it is: both routes read is_common."""
+    from analysis.overlap.shingle_frequency import COMMON_MIN_DOCUMENTS, is_common
+
+    def corpus(n):  # every body holds "shared phrase here"; each its own words too
+        return pd.DataFrame({"doc_id": [f"d{k}" for k in range(n + 5)],
+                             "body": [f"shared phrase here {' '.join(['w%dx%d' % (k, j) for j in range(4)])}"
+                                      if k < n else f"alone {k} words only here" for k in range(n + 5)]})
+
+    for n, expected in ((COMMON_MIN_DOCUMENTS, False), (COMMON_MIN_DOCUMENTS + 1, True)):
+        docs = corpus(n)
+        assert is_common(n) is expected
+        assert ("shared phrase here" in common_forms(docs)) is expected
+        assert ("shared phrase here" in formula_index(docs).common) is expected
+
+
 def test_a_corpus_analysis_builds_the_index_once(tmp_path):
     from analysis.report.pipeline import open_corpus
 

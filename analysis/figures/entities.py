@@ -184,16 +184,15 @@ def report_figures(entities: pd.DataFrame, docs: pd.DataFrame, top_n: int, cross
         (or row) per document up to :data:`analysis.figures.layout.DETAIL_MAX_DOCUMENTS`
         documents, per outlet group above.
     """
-    from analysis.corpus.outlets import outlet_groups, sum_by_outlet
+    from analysis.corpus.outlets import sum_by_outlet
     from analysis.figures import ReportFigure
-    from analysis.figures.layout import detailed
+    from analysis.figures.layout import drawn_rows
     from analysis.report import narrative
 
-    captions = CAPTIONS
-    if not detailed(len(docs)):
-        entities = sum_by_outlet(entities, docs, ["entity", "entity_type"], summed=["mentions"],
-                                 averaged=["mentions_per_1k_words"])
-        docs, captions = outlet_groups(docs), OUTLET_CAPTIONS
+    drawn = drawn_rows(docs, entities, aggregate=lambda table, corpus: sum_by_outlet(
+        table, corpus, ["entity", "entity_type"], summed=["mentions"], averaged=["mentions_per_1k_words"]))
+    (entities,), docs = drawn.tables, drawn.docs
+    captions = OUTLET_CAPTIONS if drawn.by_outlet else CAPTIONS
     figures = [ReportFigure(plot_entity_heatmap(entities, docs, top_n=top_n), "fig-03-entities-heatmap",
                             captions["fig-03-entities-heatmap"].format(top=top_n),
                             narrative.entity_mentions_alt_text(entities))]

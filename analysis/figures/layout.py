@@ -14,6 +14,13 @@ stories instead (:func:`detailed`), and the CSV tables keep the per-document det
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import NamedTuple
+
+import pandas as pd
+
+from analysis.corpus.outlets import by_outlet, outlet_groups
+
 #: Widest figure, in inches, whose text stays legible scaled to a page.
 MAX_WIDTH = 10.0
 #: Most outlets drawn as columns of a matrix (beyond this they become rows).
@@ -54,6 +61,30 @@ def detailed(n_documents: int) -> bool:
     aggregates by outlet and by story, and top-N lists.
     """
     return n_documents <= DETAIL_MAX_DOCUMENTS
+
+
+class Drawn(NamedTuple):
+    """What a section's per-document figure draws (:func:`drawn_rows`)."""
+
+    by_outlet: bool        # True above DETAIL_MAX_DOCUMENTS: rows are outlet groups
+    docs: pd.DataFrame     # the corpus table, or the groups as one (analysis.corpus.outlets.outlet_groups)
+    tables: tuple          # the tables given, as they are or per group
+
+
+def drawn_rows(docs: pd.DataFrame, *tables: pd.DataFrame,
+               aggregate: Callable[[pd.DataFrame, pd.DataFrame], pd.DataFrame] = by_outlet) -> Drawn:
+    """The corpus table and ``tables`` a figure drawing one row (column) per document is given.
+
+    Up to :data:`DETAIL_MAX_DOCUMENTS` documents (:func:`detailed`) they are
+    returned as they are. Above, each table is ``aggregate(table, docs)``
+    (default :func:`analysis.corpus.outlets.by_outlet`: each document replaced
+    by its outlet group) and the corpus table is
+    :func:`analysis.corpus.outlets.outlet_groups`, so the same plot function
+    draws one row per group. The sections' ``report_figures`` all go through here.
+    """
+    if detailed(len(docs)):
+        return Drawn(False, docs, tables)
+    return Drawn(True, outlet_groups(docs), tuple(aggregate(table, docs) for table in tables))
 
 
 def page_height(height: float) -> float:

@@ -24,13 +24,28 @@ _STATE_MARKS = {"absent": "", "agree": "agree", "different_scope": "scope",
 MAX_CLAIM_ROWS = 40
 
 
+def claims_by_conflicts(conflicts: pd.DataFrame) -> list:
+    """Every claim (``group_id``) of ``conflicts``, most conflicting renderings first, ties in table order.
+
+    The one ranking of claims: the claims matrix draws the first
+    :data:`MAX_CLAIM_ROWS` (:func:`top_claims`), and above
+    :data:`analysis.figures.layout.DETAIL_MAX_DOCUMENTS` documents the report
+    lists the conflicting renderings claim by claim in this order
+    (:func:`analysis.report.scaled_tables.number_conflicts_table`).
+    """
+    if conflicts.empty:
+        return []
+    claims = list(dict.fromkeys(conflicts["group_id"]))
+    conflicting = conflicts[conflicts["conflict"] != "agree"].groupby("group_id").size()
+    return sorted(claims, key=lambda g: -conflicting.get(g, 0))  # stable: ties keep table order
+
+
 def top_claims(conflicts: pd.DataFrame, n: int = MAX_CLAIM_ROWS) -> list:
-    """The ``n`` claims (``group_id``) with the most conflicting renderings, in table order."""
+    """The first ``n`` claims of :func:`claims_by_conflicts`, in table order."""
     claims = list(dict.fromkeys(conflicts["group_id"])) if not conflicts.empty else []
     if len(claims) <= n:
         return claims
-    conflicting = conflicts[conflicts["conflict"] != "agree"].groupby("group_id").size()
-    chosen = set(sorted(claims, key=lambda g: -conflicting.get(g, 0))[:n])  # stable: ties keep table order
+    chosen = set(claims_by_conflicts(conflicts)[:n])
     return [g for g in claims if g in chosen]
 
 
@@ -119,15 +134,14 @@ def report_figures(result: dict[str, pd.DataFrame], docs: pd.DataFrame) -> list:
     Columns are documents up to :data:`analysis.figures.layout.DETAIL_MAX_DOCUMENTS`
     documents, outlet groups (:mod:`analysis.corpus.outlets`) above.
     """
-    from analysis.corpus.outlets import by_outlet, outlet_groups
     from analysis.figures import ReportFigure
-    from analysis.figures.layout import detailed
+    from analysis.figures.layout import drawn_rows
     from analysis.report import narrative
 
     if result["number_claims"].empty:
         return []
-    conflicts, caption = result["number_conflicts"], CAPTION
-    if not detailed(len(docs)):
-        conflicts, docs, caption = by_outlet(conflicts, docs), outlet_groups(docs), OUTLET_CAPTION
-    return [ReportFigure(plot_claims_matrix(conflicts, docs), "fig-09-claims-matrix", caption,
+    drawn = drawn_rows(docs, result["number_conflicts"])
+    (conflicts,) = drawn.tables
+    return [ReportFigure(plot_claims_matrix(conflicts, drawn.docs), "fig-09-claims-matrix",
+                         OUTLET_CAPTION if drawn.by_outlet else CAPTION,
                          narrative.claims_alt_text(result["number_claims"]))]

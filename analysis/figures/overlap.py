@@ -11,14 +11,13 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch
-from matplotlib.ticker import PercentFormatter
 
 from analysis.corpus.cleaning import document_labels
 from analysis.overlap.derivation import DRAWN_MIN_STRENGTH
 from analysis.report.narrative import edges_alt_text, pairs_alt_text
-from analysis.figures import SEQUENTIAL_CMAP, ReportFigure, kit_style, new_figure, outlet_colors, text_color
-from analysis.figures.layout import (DARK_CELL_SHARE, LABELLED_CELLS_MAX_ITEMS, MAX_COLUMNS, MAX_WIDTH,
-                                     detailed, tick_font_size)
+from analysis.figures import ReportFigure, kit_style, new_figure, outlet_colors, text_color
+from analysis.figures.layout import detailed
+from analysis.figures.share_heatmap import draw_share_heatmap
 
 HEATMAP_VALUES = {"lexical_containment": "Share of row's words in passages shared with column",
                   "unquoted_containment": "Share of row's words in passages shared with column,\n"
@@ -53,28 +52,8 @@ def plot_overlap_heatmap(pairs: pd.DataFrame, docs: pd.DataFrame,
     labels = document_labels(docs)
     matrix = (pairs.pivot(index="doc_a", columns="doc_b", values=value)
               .reindex(index=ids, columns=ids).to_numpy(dtype=float))
-    size = min(MAX_WIDTH - 1.0, max(3.5, 0.6 * len(ids) + 2.5))
-    fig = new_figure(size + 1.0, size)
-    font_size = tick_font_size(len(ids), 0.7 * size)
-    ax = fig.add_subplot()
-    masked = np.ma.masked_invalid(matrix)
-    image = ax.imshow(masked, cmap=SEQUENTIAL_CMAP, vmin=0.0, vmax=1.0)
-    ax.set_facecolor("#dddddd")
-    names = [labels[i] for i in ids]
-    ax.set_xticks(range(len(ids)), names, rotation=40 if len(ids) <= MAX_COLUMNS else 90,
-                  ha="right" if len(ids) <= MAX_COLUMNS else "center", fontsize=font_size)
-    ax.set_yticks(range(len(ids)), names, fontsize=font_size)
-    ax.set_xlabel("document b")
-    ax.set_ylabel("document a")
-    if len(ids) <= LABELLED_CELLS_MAX_ITEMS:
-        for row in range(len(ids)):
-            for col in range(len(ids)):
-                if not np.isnan(matrix[row, col]):
-                    ax.text(col, row, f"{matrix[row, col]:.0%}", ha="center", va="center",
-                            fontsize=8, color="white" if matrix[row, col] < DARK_CELL_SHARE else "black")
-    ax.set_title(HEATMAP_VALUES[value])
-    fig.colorbar(image, ax=ax, shrink=0.8, format=PercentFormatter(xmax=1, decimals=0))
-    return fig
+    return draw_share_heatmap(matrix, [labels[i] for i in ids], "document", HEATMAP_VALUES[value],
+                              min_size=3.5, inches_per_item=0.6, missing_color="#dddddd")
 
 
 #: Largest corpus whose derivation graph shows every document (beyond it, linked ones only).
@@ -263,7 +242,8 @@ OUTLET_CAPTIONS = {
 }
 
 
-def report_figures(result: dict[str, pd.DataFrame], docs: pd.DataFrame) -> list[ReportFigure]:
+def report_figures(result: dict[str, pd.DataFrame], docs: pd.DataFrame,
+                   reuse: pd.DataFrame | None = None) -> list[ReportFigure]:
     """The overlap section's figures with their ids, captions and alt texts, in report order.
 
     Parameters
@@ -273,6 +253,12 @@ def report_figures(result: dict[str, pd.DataFrame], docs: pd.DataFrame) -> list[
         section was skipped (then there is no figure).
     docs : pandas.DataFrame
         Corpus table (``doc_id``, ``label``).
+    reuse : pandas.DataFrame, optional
+        :func:`analysis.overlap.aggregate.outlet_reuse` of ``result``, drawn
+        above :data:`analysis.figures.layout.DETAIL_MAX_DOCUMENTS` documents;
+        the report passes the one it computed for its table too
+        (:attr:`analysis.report.pipeline.CorpusAnalysis.outlet_reuse`). Computed
+        here when not given.
 
     Returns
     -------
@@ -287,7 +273,7 @@ def report_figures(result: dict[str, pd.DataFrame], docs: pd.DataFrame) -> list[
         return []
     summary, edges = result["overlap_pairs"], result["derivation"]
     if not detailed(len(docs)):
-        return outlet_figures(result, docs)
+        return outlet_figures(result, docs, reuse)
     figures = [(plot_overlap_heatmap(summary, docs, value=value), fig_id, pairs_alt_text(summary, docs, value))
                for fig_id, value in (("fig-05-overlap-lexical", "lexical_containment"),
                                      ("fig-06-overlap-semantic", "semantic_coverage"))]
@@ -295,13 +281,15 @@ def report_figures(result: dict[str, pd.DataFrame], docs: pd.DataFrame) -> list[
     return [ReportFigure(figure, fig_id, CAPTIONS[fig_id], alt) for figure, fig_id, alt in figures]
 
 
-def outlet_figures(result: dict[str, pd.DataFrame], docs: pd.DataFrame) -> list[ReportFigure]:
+def outlet_figures(result: dict[str, pd.DataFrame], docs: pd.DataFrame,
+                   reuse: pd.DataFrame | None = None) -> list[ReportFigure]:
     """The overlap figures of a large corpus (see :func:`report_figures`)."""
     from analysis.figures import overlap_outlets as drawn
     from analysis.overlap.aggregate import outlet_reuse, stories_by_outlet
     from analysis.report import narrative_outlets as told
 
-    reuse = outlet_reuse(result["overlap_pairs"], docs)
+    if reuse is None:
+        reuse = outlet_reuse(result["overlap_pairs"], docs)
     figures = [(drawn.plot_outlet_heatmap(reuse, value), fig_id, told.outlet_reuse_alt_text(reuse, value))
                for fig_id, value in (("fig-05-overlap-lexical", "lexical_containment"),
                                      ("fig-06-overlap-semantic", "semantic_coverage"))]

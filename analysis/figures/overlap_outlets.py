@@ -17,9 +17,9 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import PercentFormatter
 
 from analysis.corpus.cleaning import document_labels
-from analysis.figures import SEQUENTIAL_CMAP, kit_style, new_figure, outlet_colors
-from analysis.figures.layout import (DARK_CELL_SHARE, LABELLED_CELLS_MAX_ITEMS, MAX_COLUMNS, MAX_WIDTH,
-                                     short_label, tick_font_size)
+from analysis.figures import kit_style, new_figure, outlet_colors
+from analysis.figures.layout import short_label, tick_font_size
+from analysis.figures.share_heatmap import draw_share_heatmap
 
 #: Derivation edges drawn by :func:`plot_top_edges` (the strongest; derivation.csv has them all).
 #: Set by hand: 30 bars with one-line labels fill a page-high figure at 9 points.
@@ -60,28 +60,10 @@ def plot_outlet_heatmap(reuse: pd.DataFrame, value: str = "lexical_containment")
     order = list(dict.fromkeys(reuse["outlet_a"]))
     matrix = (reuse.pivot(index="outlet_a", columns="outlet_b", values=value)
               .reindex(index=order, columns=order).to_numpy(dtype=float))
-    size = min(MAX_WIDTH - 1.0, max(5.0, 0.45 * len(order) + 2.5))
-    fig = new_figure(size + 1.0, size)
-    ax = fig.add_subplot()
     top = float(np.nanmax(matrix)) if matrix.size and np.isfinite(matrix).any() else 0.0
-    image = ax.imshow(np.ma.masked_invalid(matrix), cmap=SEQUENTIAL_CMAP, vmin=0.0, vmax=max(top, 0.01))
-    names = [short_label(str(o), 28) for o in order]
-    font_size = tick_font_size(len(order), 0.7 * size)
-    wide = len(order) > MAX_COLUMNS
-    ax.set_xticks(range(len(order)), names, rotation=90 if wide else 40, ha="center" if wide else "right",
-                  fontsize=font_size)
-    ax.set_yticks(range(len(order)), names, fontsize=font_size)
-    ax.set_xlabel("outlet b")
-    ax.set_ylabel("outlet a")
-    if len(order) <= LABELLED_CELLS_MAX_ITEMS:
-        for (row, col), cell in np.ndenumerate(matrix):
-            if np.isfinite(cell):
-                ax.text(col, row, f"{cell:.0%}" if cell >= 0.01 or cell == 0 else "<1%", ha="center",
-                        va="center", fontsize=8,
-                        color="white" if cell < DARK_CELL_SHARE * max(top, 0.01) else "black")
-    ax.set_title(OUTLET_HEATMAP_VALUES[value])
-    fig.colorbar(image, ax=ax, shrink=0.8, format=PercentFormatter(xmax=1, decimals=0))
-    return fig
+    return draw_share_heatmap(matrix, [short_label(str(o), 28) for o in order], "outlet",
+                              OUTLET_HEATMAP_VALUES[value], vmax=max(top, 0.01), min_size=5.0,
+                              inches_per_item=0.45, tiny_as_under_1=True)
 
 
 def _bar_label(text: str) -> str:

@@ -75,13 +75,11 @@ def report_figures(quotes: pd.DataFrame, docs: pd.DataFrame) -> list:
     Rows are documents up to :data:`analysis.figures.layout.DETAIL_MAX_DOCUMENTS`
     documents, outlet groups (:mod:`analysis.corpus.outlets`) above.
     """
-    from analysis.corpus.outlets import by_outlet, outlet_groups
     from analysis.figures import ReportFigure
-    from analysis.figures.layout import detailed
+    from analysis.figures.layout import drawn_rows
     from analysis.report import narrative
 
-    caption = CAPTION
-    if not detailed(len(docs)):
-        quotes, docs, caption = by_outlet(quotes, docs), outlet_groups(docs), OUTLET_CAPTION
-    return [ReportFigure(plot_quotes_by_outlet(quotes, docs), "fig-08-quotes-by-outlet", caption,
-                         narrative.quotes_alt_text(quotes))]
+    drawn = drawn_rows(docs, quotes)
+    (quotes,) = drawn.tables
+    return [ReportFigure(plot_quotes_by_outlet(quotes, drawn.docs), "fig-08-quotes-by-outlet",
+                         OUTLET_CAPTION if drawn.by_outlet else CAPTION, narrative.quotes_alt_text(quotes))]

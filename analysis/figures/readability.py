@@ -215,20 +215,19 @@ def report_figures(result: dict[str, pd.DataFrame], docs: pd.DataFrame) -> list:
         per document up to :data:`analysis.figures.layout.DETAIL_MAX_DOCUMENTS`
         documents, one box per outlet group above (:data:`OUTLET_CAPTIONS`).
     """
-    from analysis.corpus.outlets import by_outlet, outlet_groups
     from analysis.figures import ReportFigure
-    from analysis.figures.layout import detailed
+    from analysis.figures.layout import drawn_rows
     from analysis.report import narrative, narrative_outlets
 
-    scores, paragraphs = result["readability"], result["readability_paragraphs"]
-    if detailed(len(docs)):
+    drawn = drawn_rows(docs, result["readability"], result["readability_paragraphs"])
+    scores, paragraphs = drawn.tables
+    if not drawn.by_outlet:
         return [ReportFigure(plot_readability_grades(scores), "fig-01-readability", CAPTIONS["fig-01-readability"],
                              narrative.readability_alt_text(scores)),
                 ReportFigure(plot_paragraph_distribution(paragraphs), "fig-02-readability-paragraphs",
                              CAPTIONS["fig-02-readability-paragraphs"], narrative.paragraph_grades_alt_text(paragraphs))]
-    scores, paragraphs = by_outlet(scores, docs), by_outlet(paragraphs, docs)
     grade = "US school grade level (higher = harder to read)"
-    order = outlet_groups(docs)["label"].tolist()
+    order = drawn.docs["label"].tolist()
     return [ReportFigure(plot_grades_by_outlet(scores, "text_standard_grade", "Consensus reading grade per outlet",
                                                grade, order=order),
                          "fig-01-readability", OUTLET_CAPTIONS["fig-01-readability"],

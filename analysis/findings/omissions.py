@@ -39,6 +39,7 @@ import pandas as pd
 
 from analysis.corpus.language import is_english
 from analysis.findings.reuse import BUILT_COLUMNS, join_evidence, rows_evidence
+from analysis.findings.topics import join_topics
 from analysis.overlap.sequence import counterpart_links
 from analysis.tables import require_columns
 
@@ -309,7 +310,8 @@ def omission_findings(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
         ``omission``, ``doc_id`` the omitting document, ``other_doc_id`` the
         first reporting document (corpus order) as the reference, ``topic`` the
         fact (a claim's name, a date with its event, a speaker and quotation;
-        merged facts ``"; "``-separated), ``text`` ``""`` (the document has no
+        merged facts ``"; "``-separated, :func:`analysis.findings.topics.join_topics`:
+        a ``;`` of the text escaped), ``text`` ``""`` (the document has no
         wording of it), ``other_text`` the reference's sentence stating it (its
         quotation when the sentence is unknown), ``evidence`` the rows of the
         fact's table(s) naming the reporting documents (and, for a quotation,
@@ -365,7 +367,7 @@ def omission_findings(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
                 evidence.setdefault("quote_renderings", set()).update(  # quotations rendered without marks
                     row for row, d in item[0].get("more_rows", []) if copies.get(d, d) in item[4])
             rows.append(("omission", doc, reference, round(k / n, 6), "",
-                         "; ".join(dict.fromkeys(item[0]["name"] for item in merged)), "",
+                         join_topics(dict.fromkeys(item[0]["name"] for item in merged)), "",
                          sentence or fact["name"],
                          join_evidence(*(rows_evidence(table, found) for table, found in evidence.items()))))
     return pd.DataFrame(rows, columns=BUILT_COLUMNS) if rows else _empty()

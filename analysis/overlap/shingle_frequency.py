@@ -192,6 +192,15 @@ def document_frequency(docs: pd.DataFrame, ngram: int = SHINGLE_WORDS) -> Counte
     return frequency
 
 
+def is_common(documents, min_documents: int = COMMON_MIN_DOCUMENTS):
+    """Whether a form found in ``documents`` documents is common: in more than ``min_documents``.
+
+    The one statement of the rule (:data:`COMMON_MIN_DOCUMENTS`); ``documents``
+    may be a number or a numpy array of them (then elementwise).
+    """
+    return documents > min_documents
+
+
 def common_forms(docs: pd.DataFrame, ngram: int = SHINGLE_WORDS,
                  min_documents: int = COMMON_MIN_DOCUMENTS) -> frozenset[str]:
     """Shingle forms found in more than ``min_documents`` documents (formulas, boilerplate).
@@ -216,7 +225,7 @@ def common_forms(docs: pd.DataFrame, ngram: int = SHINGLE_WORDS,
         check_corpus_table(docs)
         return frozenset()
     frequency = document_frequency(docs, ngram)
-    return frozenset(form for form, count in frequency.items() if count > min_documents)
+    return frozenset(form for form, count in frequency.items() if is_common(count, min_documents))
 
 
 def anchor_masks(docs: pd.DataFrame, common: frozenset[str],

@@ -63,7 +63,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.overlap.shingle_frequency import (COMMON_MIN_DOCUMENTS, SHINGLE_WORDS, WordForms,
+from analysis.overlap.shingle_frequency import (SHINGLE_WORDS, WordForms, is_common,
                                                 shingle_form_ids, sorted_distinct)
 from analysis.tables import check_corpus_table
 from analysis.text.words import WORD_RE
@@ -284,11 +284,11 @@ def formula_index(docs: pd.DataFrame, common: frozenset[str] | None = None, ngra
     figures = {doc_id: frozenset(n for counted in described.figures for n in counted)
                for doc_id, described in lines.items()}
     if common is None:
-        is_common = form_frequency > COMMON_MIN_DOCUMENTS
-        common = frozenset(name(k) for k in np.flatnonzero(is_common).tolist())
+        common_form = is_common(form_frequency)
+        common = frozenset(name(k) for k in np.flatnonzero(common_form).tolist())
     else:
-        is_common = np.array([name(k) in common for k in range(n_forms)], dtype=bool)
+        common_form = np.array([name(k) in common for k in range(n_forms)], dtype=bool)
     is_specific = form_frequency <= SPECIFIC_MAX_DOCUMENTS
-    rare = {doc_id: ~is_common[found] for doc_id, found in zip(lines, shingles)}
+    rare = {doc_id: ~common_form[found] for doc_id, found in zip(lines, shingles)}
     specific = {doc_id: is_specific[found] for doc_id, found in zip(lines, shingles)}
     return FormulaIndex(rare, template, lines, figures, specific, frozenset(common))

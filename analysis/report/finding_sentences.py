@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.findings.reuse import REUSE_KINDS
+from analysis.findings.topics import split_topics
 from analysis.overlap.containment import SEMANTIC_DERIVED_MIN
 
 #: Report section (anchor of its heading) that shows each table: a finding is listed, with its
@@ -95,11 +96,11 @@ def statement(row, labels: dict[str, str]) -> str:
         return f"{doc} quotes{speaker} {_quoted(row.text)}, where {other} has {_quoted(row.other_text)}."
     if row.kind == "omission":
         tables = {part.split(".csv", 1)[0].strip() for part in str(row.evidence).split(" | ")} - {"quote_renderings"}
-        several = "; " in row.topic
+        facts = split_topics(row.topic)  # the facts merged into one finding (analysis.findings.topics)
         one, many = OMITTED_FACTS.get(next(iter(tables)), ("the fact", "the facts")) if len(tables) == 1 \
             else ("the fact", "the facts")
-        what = many if several else one
-        facts = "; ".join(_quoted(fact) for fact in row.topic.split("; ")) if several else _quoted(row.topic)
+        what = many if len(facts) > 1 else one
+        facts = "; ".join(_quoted(fact) for fact in facts)
         return (f"{doc} leaves out {what} {facts}, which {row.strength:.0%} of the documents of its story report; "
                 f"{other}, for one, writes {_quoted(row.other_text)}.")
     if row.kind == "date_conflict":

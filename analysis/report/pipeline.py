@@ -148,6 +148,18 @@ class CorpusAnalysis(DocumentStages):
         """The overlap section's tables (:func:`overlap_tables`), computed once: the quotes section reads its derivation."""
         return compute_overlap(self)
 
+    @functools.cached_property
+    def outlet_reuse(self) -> pd.DataFrame | None:
+        """Outlet x outlet reuse (:func:`analysis.overlap.aggregate.outlet_reuse`), computed once for the overlap
+        section's figures and table; None when they draw documents (:func:`analysis.figures.layout.detailed`)
+        or the section was skipped."""
+        from analysis.figures.layout import detailed
+        from analysis.overlap.aggregate import outlet_reuse
+
+        if detailed(self.n_documents) or not self.overlap:
+            return None
+        return outlet_reuse(self.overlap["overlap_pairs"], self.docs)
+
     @property
     def n_documents(self) -> int:
         return len(self.docs)

@@ -227,7 +227,8 @@ def reader_table(data: pd.DataFrame, shown: dict[str, str], caption: str = "",
     return table(kept.rename(columns=shown), max_rows=max_rows, caption=caption)
 
 
-def overlap_details(result: dict[str, pd.DataFrame], docs: pd.DataFrame) -> RichHTML | None:
+def overlap_details(result: dict[str, pd.DataFrame], docs: pd.DataFrame,
+                    reuse: pd.DataFrame | None = None) -> RichHTML | None:
     """The overlap section's tables: related pairs, links to the reuse viewer, passages counted as reuse.
 
     Parameters
@@ -237,6 +238,10 @@ def overlap_details(result: dict[str, pd.DataFrame], docs: pd.DataFrame) -> Rich
         was skipped).
     docs : pandas.DataFrame
         Corpus table (``doc_id``, ``label``).
+    reuse : pandas.DataFrame, optional
+        Outlet x outlet reuse, listed first above
+        :data:`analysis.figures.layout.DETAIL_MAX_DOCUMENTS` documents
+        (:func:`analysis.report.scaled_tables.outlet_reuse_table`).
 
     Returns
     -------
@@ -265,7 +270,7 @@ def overlap_details(result: dict[str, pd.DataFrame], docs: pd.DataFrame) -> Rich
                    "all are in tables/overlap_pairs.csv)")
     shown = reader_table(related, OVERLAP_PAIRS_SHOWN, labels=labels, caption=caption)
     if large:
-        shown = outlet_reuse_table(result, docs) + shown
+        shown = outlet_reuse_table(result, docs, reuse) + shown
     shown += pair_index(result, docs)
     passages = result["passages"]
     reuse = passages[passages["reuse"]] if "reuse" in passages.columns else passages

@@ -60,13 +60,15 @@ def number_conflicts_table(conflicts: pd.DataFrame, docs: pd.DataFrame) -> rende
     docs : pandas.DataFrame
         Corpus table.
     """
+    from analysis.figures.numbers import claims_by_conflicts
     from analysis.report.columns import NUMBER_CONFLICTS_SHOWN
 
     conflicting = conflicts[conflicts["conflict"] != "agree"]
     if detailed(len(docs)):
         return render.reader_table(conflicting, NUMBER_CONFLICTS_SHOWN, caption="Conflicting renderings of a claim")
-    per_claim = conflicting.groupby("group_id")["group_id"].transform("size")
-    ranked = conflicting.assign(_n=-per_claim).sort_values("_n", kind="stable").drop(columns="_n")
+    rank = {claim: k for k, claim in enumerate(claims_by_conflicts(conflicts))}  # the claims matrix's ranking
+    ranked = (conflicting.assign(_rank=conflicting["group_id"].map(rank)).sort_values("_rank", kind="stable")
+              .drop(columns="_rank"))
     return render.reader_table(ranked, NUMBER_CONFLICTS_SHOWN,
                                caption=f"Conflicting renderings of the claims with the most conflicts "
                                        f"({len(conflicting):,} in all: tables/number_conflicts.csv)")
@@ -125,11 +127,18 @@ OUTLET_REUSE_SHOWN = {"outlet_a": "Outlet a", "outlet_b": "Outlet b", "documents
                       "semantic_coverage": "Mean semantic coverage"}
 
 
-def outlet_reuse_table(result: dict[str, pd.DataFrame], docs: pd.DataFrame) -> render.RichHTML:
-    """The outlet pairs with related documents, most related first (:func:`analysis.overlap.aggregate.outlet_reuse`)."""
+def outlet_reuse_table(result: dict[str, pd.DataFrame], docs: pd.DataFrame,
+                       reuse: pd.DataFrame | None = None) -> render.RichHTML:
+    """The outlet pairs with related documents, most related first.
+
+    ``reuse`` is :func:`analysis.overlap.aggregate.outlet_reuse` of
+    ``result``'s pairs, the table the overlap figures draw (the report computes
+    it once); computed here when not given.
+    """
     from analysis.overlap.aggregate import outlet_reuse
 
-    reuse = outlet_reuse(result["overlap_pairs"], docs)
+    if reuse is None:
+        reuse = outlet_reuse(result["overlap_pairs"], docs)
     related = reuse[reuse["related_a"] > 0].sort_values(["related_a", "lexical_containment"], ascending=False,
                                                           kind="stable")
     return render.table(related[list(OUTLET_REUSE_SHOWN)].rename(columns=OUTLET_REUSE_SHOWN),
