@@ -133,8 +133,7 @@ def context_similarity() -> str:
         a, b = int(row.start) - int(row.sentence_start), int(row.end) - int(row.sentence_start)
         return sentence[:max(a, 0)] + " " + sentence[max(b, 0):]
 
-    def spy(quotes, docs, short, anchors):
-        bodies = dict(zip(docs["doc_id"].astype(str), docs["body"].astype(str)))
+    def spy(quotes, bodies, short, anchors):
         col = "canonical_speaker" if "canonical_speaker" in quotes.columns else "speaker"
         for i, j in itertools.combinations(short, 2):
             if quotes.at[i, "doc_id"] == quotes.at[j, "doc_id"] or not speakers_agree(
@@ -144,7 +143,7 @@ def context_similarity() -> str:
             anchored = bool(anchors.get(i, set()) & anchors.get(j, set()))
             seen.append((quotes.at[i, "text"], quotes.at[j, "text"],
                          fuzz.token_set_ratio(ci.lower(), cj.lower()), anchored))
-        return original(quotes, docs, short, anchors)
+        return original(quotes, bodies, short, anchors)
 
     qv.short_quote_links = spy
     try:

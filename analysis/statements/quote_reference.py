@@ -14,7 +14,7 @@ sentence around them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 
@@ -131,7 +131,7 @@ def _context(body: str, row) -> str:
     return sentence[:max(inner_start, 0)] + " " + sentence[max(inner_end, 0):]
 
 
-def short_quote_links(quotes: pd.DataFrame, docs: pd.DataFrame, short: list[int],
+def short_quote_links(quotes: pd.DataFrame, bodies: Mapping[str, str], short: list[int],
                       anchors: dict[int, set[int]]) -> list[tuple[int, int]]:
     """Pairs of short attributed quotes that render the same statement.
 
@@ -147,8 +147,8 @@ def short_quote_links(quotes: pd.DataFrame, docs: pd.DataFrame, short: list[int]
     ----------
     quotes : pandas.DataFrame
         The quotes table, with ``sentence_start``/``sentence_end``; indexed 0..n-1.
-    docs : pandas.DataFrame
-        Corpus table (``doc_id``, ``body``).
+    bodies : mapping of str to str
+        ``doc_id`` -> body of (at least) the documents of the short quotes.
     short : list of int
         Row numbers of the short quotes to compare.
     anchors : dict of int to set of int
@@ -165,7 +165,6 @@ def short_quote_links(quotes: pd.DataFrame, docs: pd.DataFrame, short: list[int]
     from analysis.text.words import words
 
     require_columns(quotes, ("sentence_start", "sentence_end", "start", "end"), "quotes")
-    bodies = dict(zip(docs["doc_id"].astype(str), docs["body"].fillna("").astype(str)))
     speaker = "canonical_speaker" if "canonical_speaker" in quotes.columns else "speaker"
     context = {i: _context(bodies.get(str(quotes.at[i, "doc_id"]), ""), quotes.loc[i]) for i in short}
     scores: dict[tuple[int, int], float] = {}

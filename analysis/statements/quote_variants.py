@@ -193,11 +193,9 @@ def quote_variants(quotes: pd.DataFrame, derivation: pd.DataFrame | None = None,
         for i in short:
             by_story.setdefault(story[i], []).append(i)
         bodies = dict(zip(docs["doc_id"].astype(str), docs["body"].fillna("").astype(str)))
-        for members in by_story.values():   # short quotes of one story only, with its documents' bodies only
-            if len(members) >= 2:  # (the corpus's bodies per story grew as stories x documents)
-                ids = list(dict.fromkeys(str(rows.at[i, "doc_id"]) for i in members))
-                story_docs = pd.DataFrame({"doc_id": ids, "body": [bodies.get(d, "") for d in ids]})
-                edges += short_quote_links(rows, story_docs, members, anchors)
+        for members in by_story.values():   # short quotes of one story only
+            if len(members) >= 2:
+                edges += short_quote_links(rows, bodies, members, anchors)
         component = connected_groups(len(rows), edges)
         candidates = sorted(set(candidates) | set(short))
     groups: dict[int, list[int]] = {}
