@@ -24,6 +24,7 @@ from analysis.figures import readability as readability_figures
 from analysis.figures.layout import DETAIL_MAX_DOCUMENTS, PAGE_MAX_HEIGHT
 from analysis.report import findings_view, render, scaled_tables, viewer
 from analysis.report.publish import Publisher
+from analysis.statements.number_claims import claims_by_conflicts
 
 STORY_SIZE = 4
 OUTLETS = 25
@@ -270,7 +271,7 @@ def test_claims_are_ranked_once_for_the_matrix_and_the_table():
     conflicts = pd.DataFrame([(g, f"doc{k:05d}", kind, f"claim {g}", f"{g} text {k}") for g, found in kinds.items()
                               for k, kind in enumerate(found)],
                              columns=["group_id", "doc_id", "conflict", "claim", "text"])
-    assert number_figures.claims_by_conflicts(conflicts) == ["c3", "c1", "c4", "c2"]
+    assert claims_by_conflicts(conflicts) == ["c3", "c1", "c4", "c2"]
     assert number_figures.top_claims(conflicts, 2) == ["c1", "c3"]  # the first two, drawn in table order
     docs = synthetic_result(DETAIL_MAX_DOCUMENTS + 1)["docs"]
     html = scaled_tables.number_conflicts_table(conflicts, docs)._repr_html_()

@@ -10,6 +10,7 @@ from matplotlib.patches import Patch
 from analysis.corpus.cleaning import document_labels
 from analysis.figures import PALETTE, kit_style, new_figure
 from analysis.figures.layout import MAX_COLUMNS, capped_width, row_font_size, short_label, tick_font_size
+from analysis.statements.number_claims import claims_by_conflicts
 
 #: Cell states of the claims matrix, in colour order.
 CLAIM_STATES = ("absent", "agree", "different_scope", "different_description", "different_value")
@@ -22,22 +23,6 @@ _STATE_MARKS = {"absent": "", "agree": "agree", "different_scope": "scope",
 #: renderings, then the first in the table (number_claims.csv has them all).
 #: Set by hand: 40 rows fit a page-high figure at 9 points.
 MAX_CLAIM_ROWS = 40
-
-
-def claims_by_conflicts(conflicts: pd.DataFrame) -> list:
-    """Every claim (``group_id``) of ``conflicts``, most conflicting renderings first, ties in table order.
-
-    The one ranking of claims: the claims matrix draws the first
-    :data:`MAX_CLAIM_ROWS` (:func:`top_claims`), and above
-    :data:`analysis.figures.layout.DETAIL_MAX_DOCUMENTS` documents the report
-    lists the conflicting renderings claim by claim in this order
-    (:func:`analysis.report.scaled_tables.number_conflicts_table`).
-    """
-    if conflicts.empty:
-        return []
-    claims = list(dict.fromkeys(conflicts["group_id"]))
-    conflicting = conflicts[conflicts["conflict"] != "agree"].groupby("group_id").size()
-    return sorted(claims, key=lambda g: -conflicting.get(g, 0))  # stable: ties keep table order
 
 
 def top_claims(conflicts: pd.DataFrame, n: int = MAX_CLAIM_ROWS) -> list:

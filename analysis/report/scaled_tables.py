@@ -60,8 +60,8 @@ def number_conflicts_table(conflicts: pd.DataFrame, docs: pd.DataFrame) -> rende
     docs : pandas.DataFrame
         Corpus table.
     """
-    from analysis.figures.numbers import claims_by_conflicts
     from analysis.report.columns import NUMBER_CONFLICTS_SHOWN
+    from analysis.statements.number_claims import claims_by_conflicts
 
     conflicting = conflicts[conflicts["conflict"] != "agree"]
     if detailed(len(docs)):

@@ -7,6 +7,7 @@ flags where the outlets disagree: the same figure for a different place
 (``different_description``), or different figures for the same thing
 (``different_value``); and, in ``kind``, where the figure agrees but its hedge
 does not ("more than $27bn" against "$27bn": ``dropped_qualifier``).
+:func:`claims_by_conflicts` ranks the claims for the figures and the report's tables.
 """
 
 from __future__ import annotations
@@ -335,3 +336,20 @@ def number_claims(numbers: pd.DataFrame, dates: pd.DataFrame | None = None,
         table = pd.concat([table, dates[CLAIM_COLUMNS]], ignore_index=True) if not table.empty \
             else dates[CLAIM_COLUMNS].reset_index(drop=True)
     return table.astype({"value": "float64", "n_docs": "int64"})
+
+
+def claims_by_conflicts(conflicts: pd.DataFrame) -> list:
+    """Every claim (``group_id``) of ``conflicts``, most conflicting renderings first, ties in table order.
+
+    The one ranking of claims: the claims matrix draws the first
+    :data:`analysis.figures.numbers.MAX_CLAIM_ROWS`
+    (:func:`analysis.figures.numbers.top_claims`), and above
+    :data:`analysis.figures.layout.DETAIL_MAX_DOCUMENTS` documents the report
+    lists the conflicting renderings claim by claim in this order
+    (:func:`analysis.report.scaled_tables.number_conflicts_table`).
+    """
+    if conflicts.empty:
+        return []
+    claims = list(dict.fromkeys(conflicts["group_id"]))
+    conflicting = conflicts[conflicts["conflict"] != "agree"].groupby("group_id").size()
+    return sorted(claims, key=lambda g: -conflicting.get(g, 0))  # stable: ties keep table order
