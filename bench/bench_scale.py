@@ -112,33 +112,46 @@ def timed_command(command: list[str], timeout: float | None, cwd: Path | None = 
         os.killpg(process.pid, signal.SIGTERM)
         process.communicate()
         return {"wall_seconds": time.perf_counter() - t0, "peak_gb": peak_gb, "returncode": "timeout", "tail": "",
-                "tree_peak_gb": tree.stop()}
+                "tree_peak_gb": tree.stop(), "cpu_seconds": tree.cpu_seconds}
     wall = time.perf_counter() - t0
     peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", stderr)
     return {"wall_seconds": wall, "peak_gb": int(peak.group(1)) / 2**20 if peak else math.nan,
             "returncode": process.returncode, "tail": "\n".join((stdout + stderr).strip().splitlines()[-3:]),
-            "tree_peak_gb": tree.stop()}
+            "tree_peak_gb": tree.stop(), "cpu_seconds": tree.cpu_seconds}
 
 
 class TreeMemory(threading.Thread):
-    """Largest sum of resident memory (GB) of a process and all its descendants, sampled every half second.
+    """Largest sum of resident memory (GB) of a process and all its descendants, and their CPU
+    seconds, sampled every half second.
 
     ``/usr/bin/time`` gives the largest single process; a run with a process pool (the kit's
     local pool, its forkserver) holds several at once, and the machine's budget is their sum.
+    CPU time (user + system, :attr:`cpu_seconds`) is each process's last sample summed over
+    every process seen: ``/usr/bin/time``'s own figure misses pool processes that their
+    forkserver reaps, and a process's last half second is lost here, a few seconds in all.
+    Against the wall time it tells a run that did more work from one that got less of the CPU.
     """
 
     def __init__(self, pid: int):
         super().__init__(daemon=True)
         self.pid, self.peak_kb, self.done = pid, 0, threading.Event()
+        self.cpu_ticks: dict[int, int] = {}
 
     def run(self) -> None:
         while not self.done.wait(0.5):
-            self.peak_kb = max(self.peak_kb, sum(_rss_kb(p) for p in [self.pid, *_descendants(self.pid)]))
+            tree = [self.pid, *_descendants(self.pid)]
+            self.peak_kb = max(self.peak_kb, sum(_rss_kb(p) for p in tree))
+            for pid in tree:
+                self.cpu_ticks[pid] = max(self.cpu_ticks.get(pid, 0), _cpu_ticks(pid))
 
     def stop(self) -> float:
         self.done.set()
         self.join()
         return self.peak_kb / 2**20
+
+    @property
+    def cpu_seconds(self) -> float:
+        return sum(self.cpu_ticks.values()) / os.sysconf("SC_CLK_TCK")
 
 
 def _descendants(pid: int) -> list[int]:
@@ -153,6 +166,15 @@ def _rss_kb(pid: int) -> int:
     try:
         return int(re.search(r"VmRSS:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text()).group(1))
     except (OSError, AttributeError):
+        return 0
+
+
+def _cpu_ticks(pid: int) -> int:
+    """utime + stime of ``pid`` in clock ticks (``/proc/PID/stat`` fields 14 and 15), 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        return int(fields[11]) + int(fields[12])
+    except (OSError, IndexError, ValueError):
         return 0
 
 
@@ -181,7 +203,8 @@ def run_analyze(docs: pd.DataFrame, scratch: Path, name: str, timeout: float | N
     shutil.rmtree(cache, ignore_errors=True)
     result = timed_command(analyze_command(corpus.parent, scratch / name / "out"), timeout,
                            env={**os.environ, "PARALLAX_CACHE": str(cache)})
-    print(f"parallax analyze, {len(docs):,} stories: {result['wall_seconds']:.0f} s wall, peak "
+    print(f"parallax analyze, {len(docs):,} stories: {result['wall_seconds']:.0f} s wall, "
+          f"{result['cpu_seconds']:.0f} CPU-s in all its processes, peak "
           f"{result['peak_gb']:.2f} GB (largest process; all its processes together "
           f"{result['tree_peak_gb']:.2f} GB), exit {result['returncode']}; load average "
           f"{os.getloadavg()[1]:.1f} over the last 5 min on {os.cpu_count()} cores", flush=True)
