@@ -76,11 +76,20 @@ def ordered_coverage(alignment: pd.DataFrame) -> pd.DataFrame:
         sentences compared), ``ordered_coverage`` (``aligned / sentences``).
     """
     require_columns(alignment, ("doc_a", "sent_a", "doc_b", "sent_b", "kind"), "alignment")
+    # one sort of the whole table, pairs in order of first appearance and each pair's rows by
+    # sent_a (stable): a pandas group per pair cost ~2.5 ms, 11 s for the Reuters corpus's pairs
+    pair = alignment.groupby(["doc_a", "doc_b"], sort=False).ngroup().fillna(-1).to_numpy()
+    all_a, all_b = alignment["sent_a"].to_numpy(), alignment["sent_b"].to_numpy()
+    all_matched = (~alignment["kind"].isin(UNMATCHED_KINDS)).to_numpy()
+    docs_a, docs_b = alignment["doc_a"].to_numpy(), alignment["doc_b"].to_numpy()
+    order = np.lexsort((all_a, pair))
+    order = order[pair[order] >= 0]  # rows without both documents belong to no pair
+    starts = np.flatnonzero(np.diff(pair[order], prepend=-2))
     rows = []
-    for (doc_a, doc_b), group in alignment.groupby(["doc_a", "doc_b"], sort=False):
-        group = group.sort_values("sent_a", kind="stable")
-        sent_a, sent_b = group["sent_a"].to_numpy(), group["sent_b"].to_numpy()
-        matched = (~group["kind"].isin(UNMATCHED_KINDS)).to_numpy()
+    for start, end in zip(starts, [*starts[1:], len(order)]):
+        group = order[start:end]
+        doc_a, doc_b = docs_a[group[0]], docs_b[group[0]]
+        sent_a, sent_b, matched = all_a[group], all_b[group], all_matched[group]
         filled = np.zeros(len(group), dtype=bool)
         anchors = np.flatnonzero(matched)
         for before, after in zip(anchors[:-1], anchors[1:]):
