@@ -79,11 +79,16 @@ class CorpusAnalysis(DocumentStages):
         return load_pipeline(self.parameters.get("spacy_model", "auto"))
 
     @functools.cached_property
+    def paragraphs(self) -> pd.DataFrame:
+        """:func:`analysis.corpus.cleaning.paragraph_table` of the corpus, made once."""
+        return cleaning.paragraph_table(self.docs)
+
+    @functools.cached_property
     def prose_sentences(self) -> pd.DataFrame:
         """Sentences of the prose paragraphs (sub-headings left out), for alignment."""
         from analysis.overlap.scope import sentences_outside
 
-        paragraphs = cleaning.paragraph_table(self.docs)
+        paragraphs = self.paragraphs
         return sentences_outside(self.sentences, paragraphs[paragraphs["kind"] == "heading"])
 
     @functools.cached_property
@@ -221,7 +226,7 @@ def corpus_tables(analysis: CorpusAnalysis) -> dict[str, pd.DataFrame]:
     return {
         "documents": cleaning.document_table(analysis.docs, analysis.sentences),
         "boilerplate": cleaning.boilerplate_table(analysis.lines),
-        "paragraphs": cleaning.paragraph_table(analysis.docs),
+        "paragraphs": analysis.paragraphs,
     }
 
 
