@@ -53,7 +53,8 @@ def compute_overlap(analysis) -> dict[str, pd.DataFrame]:
     summary = pair_relations(docs, passages, alignment, pairs=pairs)
     from analysis.statements.changes import statement_changes
 
-    changes = statement_changes(alignment, sentences, analysis.english_parsed, analysis.aliases)
+    changes = statement_changes(alignment, sentences, analysis.english_parsed, analysis.aliases,
+                                analysis.document_tables["numbers"])
     return {
         "stories": stories,
         "candidate_pairs": pairs,

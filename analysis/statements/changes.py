@@ -79,7 +79,7 @@ def compared_pairs(alignment: pd.DataFrame) -> pd.DataFrame:
 
 
 def statement_changes(alignment: pd.DataFrame, sentences: pd.DataFrame, parsed: dict,
-                      aliases: pd.DataFrame | None = None) -> pd.DataFrame:
+                      aliases: pd.DataFrame | None = None, numbers: pd.DataFrame | None = None) -> pd.DataFrame:
     """What changed between every pair of aligned sentences.
 
     Parameters
@@ -97,6 +97,10 @@ def statement_changes(alignment: pd.DataFrame, sentences: pd.DataFrame, parsed: 
     aliases : pandas.DataFrame, optional
         Alias table (:func:`analysis.measures.name_matching.load_aliases`):
         "the US" and "America", or a capital and its country, are one place.
+    numbers : pandas.DataFrame, optional
+        :func:`analysis.statements.numbers.extract_numbers` of (at least) the
+        compared documents, as the per-document stage made it; extracted
+        from ``parsed`` here when None (see :func:`document_facts`).
 
     Returns
     -------
@@ -132,7 +136,7 @@ def statement_changes(alignment: pd.DataFrame, sentences: pd.DataFrame, parsed: 
         return _empty()
     spans = {(str(d), int(s)): (int(a), int(b)) for d, s, a, b in
              sentences[["doc_id", "sent", "start", "end"]].itertuples(index=False)}
-    documents = document_facts(parsed, sorted(set(pairs["doc_a"]) | set(pairs["doc_b"])), aliases)
+    documents = document_facts(parsed, sorted(set(pairs["doc_a"]) | set(pairs["doc_b"])), aliases, numbers)
     cache: dict = {}
 
     def facts(doc_id: str, sent: int):
