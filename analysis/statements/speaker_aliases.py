@@ -211,17 +211,24 @@ def describe(speaker: str, places: dict[str, str]) -> Description | None:
     return Description(place, org_words, voice, note, named)
 
 
-def _document_phrases(body: str, places: dict[str, str]) -> list[tuple[Description, str]]:
-    """Place-and-organisation phrases a body names: "North Korea's foreign ministry",
-    "the fisheries ministry of Norway"."""
-    text = _normal(body)
-    found = []
+def _phrase_pattern(places: dict[str, str]) -> re.Pattern | None:
+    """The regex of :func:`_document_phrases` for these places (None when there are none)."""
     keys = "|".join(re.escape(k) for k in sorted(places, key=lambda k: (-len(k), k)))
     heads = "|".join(sorted(ORG_HEADS))
     if not keys:
+        return None
+    return re.compile(rf"\b(?:{keys})\s+(?:[a-z-]+\s+){{0,2}}?(?:{heads})\b"
+                      rf"|\b(?:[a-z-]+\s+){{0,2}}(?:{heads})\s+of\s+(?:the\s+)?(?:{keys})\b")
+
+
+def _document_phrases(body: str, places: dict[str, str],
+                      pattern: re.Pattern | None) -> list[tuple[Description, str]]:
+    """Place-and-organisation phrases a body names: "North Korea's foreign ministry",
+    "the fisheries ministry of Norway" (``pattern``: :func:`_phrase_pattern` of ``places``)."""
+    found = []
+    if pattern is None:
         return found
-    for m in re.finditer(rf"\b(?:{keys})\s+(?:[a-z-]+\s+){{0,2}}?(?:{heads})\b"
-                         rf"|\b(?:[a-z-]+\s+){{0,2}}(?:{heads})\s+of\s+(?:the\s+)?(?:{keys})\b", text):
+    for m in pattern.finditer(_normal(body)):
         described = describe(m.group(0), places)
         if described is not None and described.place and described.org:
             found.append((described, m.group(0)))
@@ -290,9 +297,12 @@ def speaker_aliases(quotes: pd.DataFrame, docs: pd.DataFrame,
         if d.place:
             doc_places[doc_id].add(d.place)
     anchored, reasons = {}, {}
+    pattern, phrases = _phrase_pattern(places), {}
     for (doc_id, speaker), d in read.items():
         why = [d.note] if d.note else []
-        d, note = _anchor(d, _document_phrases(bodies.get(doc_id, ""), places), doc_places[doc_id])
+        if d.place is None and not d.named and doc_id not in phrases:  # only such a speaker reads them;
+            phrases[doc_id] = _document_phrases(bodies.get(doc_id, ""), places, pattern)  # once per document
+        d, note = _anchor(d, phrases.get(doc_id, []), doc_places[doc_id])
         anchored[(doc_id, speaker)] = d
         reasons[(doc_id, speaker)] = why + ([note] if note else [])
     keys = {d.key for d in anchored.values()}
