@@ -173,16 +173,17 @@ def quote_variants(quotes: pd.DataFrame, derivation: pd.DataFrame | None = None,
     norm = [[_norm(w) for w in words] for words in display]
     candidates = [i for i, words in enumerate(norm) if sum(1 for w in words if w) >= 2]
 
-    index: dict[str, set[int]] = {}
+    # quotations sharing a content word, within a story: a corpus-wide word index handed every
+    # quotation the partners of all stories to filter (quadratic in the corpus's quotations)
+    index: dict[tuple[str, str], set[int]] = {}
     for i in candidates:
         for w in set(norm[i]):
             if w and w not in stop:
-                index.setdefault(w, set()).add(i)
+                index.setdefault((story[i], w), set()).add(i)
     edges = []
     for i in candidates:
-        partners = set().union(*(index.get(w, set()) for w in set(norm[i]) if w and w not in stop))
-        edges += [(i, j) for j in sorted(p for p in partners if p > i)
-                  if story[i] == story[j] and _matches(rows, norm, i, j, stop)]
+        partners = set().union(*(index.get((story[i], w), set()) for w in set(norm[i]) if w and w not in stop))
+        edges += [(i, j) for j in sorted(p for p in partners if p > i) if _matches(rows, norm, i, j, stop)]
     linked = {i for edge in edges for i in edge}
     component = connected_groups(len(rows), edges)
     if docs is not None and "sentence_start" in rows.columns:
