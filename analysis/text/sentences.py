@@ -69,7 +69,8 @@ def sentence_table(parsed: Mapping[str, object]) -> pd.DataFrame:
     """
     rows = []
     for doc_id, doc in parsed.items():
+        text = doc.text  # spaCy joins every token to make it: once per document, not per sentence
         for index, (start, end) in enumerate(sentence_spans(doc)):
-            rows.append((doc_id, index, start, end, doc.text[start:end]))
+            rows.append((doc_id, index, start, end, text[start:end]))
     table = pd.DataFrame(rows, columns=["doc_id", "sent", "start", "end", "text"])
     return table.astype({"sent": "int64", "start": "int64", "end": "int64"})
