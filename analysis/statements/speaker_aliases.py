@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -235,11 +236,12 @@ def _document_phrases(body: str, places: dict[str, str],
     return found
 
 
-def _anchor(desc: Description, phrases, doc_places: set) -> tuple[Description, str]:
-    """A description without a place, completed from its document (rule 2)."""
+def _anchor(desc: Description, phrases: Callable[[], list], doc_places: set) -> tuple[Description, str]:
+    """A description without a place, completed from its document (rule 2); ``phrases`` gives
+    the document's :func:`_document_phrases`, read only for such a description."""
     if desc.place is not None or desc.named:
         return desc, ""
-    fits = {d.key: text for d, text in phrases if desc.org <= d.org}
+    fits = {d.key: text for d, text in phrases() if desc.org <= d.org}
     if len(fits) == 1:
         (place, org), text = next(iter(fits.items()))
         return replace(desc, place=place, org=org), f"the {' '.join(sorted(org))} its document names ('{text}')"
@@ -298,11 +300,15 @@ def speaker_aliases(quotes: pd.DataFrame, docs: pd.DataFrame,
             doc_places[doc_id].add(d.place)
     anchored, reasons = {}, {}
     pattern, phrases = _phrase_pattern(places), {}
+
+    def document_phrases(doc_id: str) -> list:
+        if doc_id not in phrases:  # read once per document
+            phrases[doc_id] = _document_phrases(bodies.get(doc_id, ""), places, pattern)
+        return phrases[doc_id]
+
     for (doc_id, speaker), d in read.items():
         why = [d.note] if d.note else []
-        if d.place is None and not d.named and doc_id not in phrases:  # only such a speaker reads them;
-            phrases[doc_id] = _document_phrases(bodies.get(doc_id, ""), places, pattern)  # once per document
-        d, note = _anchor(d, phrases.get(doc_id, []), doc_places[doc_id])
+        d, note = _anchor(d, lambda doc_id=doc_id: document_phrases(doc_id), doc_places[doc_id])
         anchored[(doc_id, speaker)] = d
         reasons[(doc_id, speaker)] = why + ([note] if note else [])
     keys = {d.key for d in anchored.values()}
